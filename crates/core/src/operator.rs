@@ -1,0 +1,296 @@
+//! The operator port: everything Cabinet asks of the operator's billing and network goes
+//! through [`OperatorPort`]. The embedded simulator implements it; an operator that deploys
+//! Cabinet writes an adapter for its own billing system behind the same trait.
+//!
+//! Every call names the customer (the company's BIN) whose data it wants: an adapter must
+//! answer nothing about numbers of other customers. That is the second wall behind Cabinet's
+//! own company scoping.
+
+use crate::{Bin, Localized, Money, Msisdn};
+use serde::{Deserialize, Serialize};
+
+/// Why the operator did not answer.
+#[derive(Debug, thiserror::Error)]
+pub enum OperatorError {
+    /// The billing system cannot be reached or failed; worth trying again later.
+    #[error("the operator's system is unavailable: {0}")]
+    Unavailable(String),
+}
+
+pub type OperatorResult<T> = Result<T, OperatorError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BillingMethod {
+    /// Postpaid: charges run against the account's credit limit.
+    Credit,
+    /// Prepaid: charges come out of the number's balance.
+    Advance,
+}
+
+impl BillingMethod {
+    pub fn code(self) -> &'static str {
+        match self {
+            BillingMethod::Credit => "credit",
+            BillingMethod::Advance => "advance",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "credit" => Some(BillingMethod::Credit),
+            "advance" => Some(BillingMethod::Advance),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NumberState {
+    Active,
+    Blocked,
+    /// Blocked by the operator for unpaid charges; the administrator cannot unblock it.
+    BlockedDebt,
+    /// A change of state was requested and the network has not confirmed it yet.
+    Processing,
+}
+
+impl NumberState {
+    pub fn code(self) -> &'static str {
+        match self {
+            NumberState::Active => "active",
+            NumberState::Blocked => "blocked",
+            NumberState::BlockedDebt => "blocked_debt",
+            NumberState::Processing => "processing",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "active" => Some(NumberState::Active),
+            "blocked" => Some(NumberState::Blocked),
+            "blocked_debt" => Some(NumberState::BlockedDebt),
+            "processing" => Some(NumberState::Processing),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountType {
+    /// One number on the account.
+    Separate,
+    /// Several numbers share the account and its credit limit.
+    Common,
+}
+
+/// One row of Number management.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NumberSummary {
+    pub msisdn: Msisdn,
+    pub account_no: String,
+    pub tariff: Localized,
+    pub billing: BillingMethod,
+    pub state: NumberState,
+    /// The number's own spending cap for the bill cycle, if the company set one.
+    pub individual_limit: Option<Money>,
+    /// What is left of the individual limit until the end of the bill cycle.
+    pub available_funds: Option<Money>,
+    /// Remaining credit limit of the account (credit) or the prepaid balance (advance).
+    pub remaining: Money,
+}
+
+/// Which slice of a customer's numbers to list. Pages are cut by number (keyset), so the
+/// thousandth page costs what the first does.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NumberQuery {
+    /// Digits to find anywhere in the number or the account number.
+    pub digits: Option<String>,
+    /// List numbers after this one (next page).
+    pub after: Option<String>,
+    /// List numbers before this one (previous page).
+    pub before: Option<String>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NumberPage {
+    pub items: Vec<NumberSummary>,
+    pub has_prev: bool,
+    pub has_next: bool,
+}
+
+/// How many numbers matched, counted up to a cap so that a broad search stays cheap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MatchCount {
+    Exactly(u64),
+    AtLeast(u64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AllowanceKind {
+    OnNetCalls,
+    OffNetMinutes,
+    LandlineMinutes,
+    InternationalMinutes,
+    Sms,
+    Data,
+}
+
+impl AllowanceKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            AllowanceKind::OnNetCalls => "on_net_calls",
+            AllowanceKind::OffNetMinutes => "off_net_minutes",
+            AllowanceKind::LandlineMinutes => "landline_minutes",
+            AllowanceKind::InternationalMinutes => "international_minutes",
+            AllowanceKind::Sms => "sms",
+            AllowanceKind::Data => "data",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            AllowanceKind::OnNetCalls,
+            AllowanceKind::OffNetMinutes,
+            AllowanceKind::LandlineMinutes,
+            AllowanceKind::InternationalMinutes,
+            AllowanceKind::Sms,
+            AllowanceKind::Data,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
+    }
+}
+
+/// An allowance left on the number: voice in seconds, SMS in messages, data in kilobytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Allowance {
+    pub kind: AllowanceKind,
+    pub name: Localized,
+    /// From the tariff (Remaining allowance) or from a package (Additional allowances).
+    pub from_tariff: bool,
+    pub unlimited: bool,
+    pub available: i64,
+    pub total: i64,
+    pub connected_ms: i64,
+    pub until_ms: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceGroup {
+    CallsSms,
+    Data,
+    Roaming,
+    Additional,
+    Promotions,
+}
+
+impl ServiceGroup {
+    pub const ALL: [ServiceGroup; 5] = [
+        ServiceGroup::CallsSms,
+        ServiceGroup::Data,
+        ServiceGroup::Roaming,
+        ServiceGroup::Additional,
+        ServiceGroup::Promotions,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ServiceGroup::CallsSms => "calls_sms",
+            ServiceGroup::Data => "data",
+            ServiceGroup::Roaming => "roaming",
+            ServiceGroup::Additional => "additional",
+            ServiceGroup::Promotions => "promotions",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        ServiceGroup::ALL.into_iter().find(|g| g.code() == code)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceStatus {
+    Active,
+    Available,
+    Unavailable,
+}
+
+/// A service of the catalog as it stands on one number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceEntry {
+    pub code: String,
+    pub group: ServiceGroup,
+    pub name: Localized,
+    pub terms: Localized,
+    pub price: Money,
+    /// Volume of a package (`10 GB`, `50 minutes`), where the service has one.
+    pub volume: Option<Localized>,
+    pub status: ServiceStatus,
+}
+
+/// A device bought in instalments with the number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContractPhone {
+    pub device_name: String,
+    pub device_type: Localized,
+    pub active: bool,
+    pub activated_ms: i64,
+    pub terminates_ms: i64,
+    pub term_months: u32,
+    pub monthly_payment: Money,
+    pub contract_price: Money,
+    pub promotion: String,
+}
+
+/// Everything the number profile shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NumberProfile {
+    pub summary: NumberSummary,
+    pub state_changed_ms: i64,
+    pub account_type: AccountType,
+    pub credit_limit: Option<Money>,
+    pub past_debt: Money,
+    pub roaming_debt: Money,
+    pub registration_form: String,
+    pub esim: bool,
+    pub ban_ussd: bool,
+    pub ban_selfcare_details: bool,
+    pub ban_selfcare: bool,
+    pub subscription_block: bool,
+    pub hidden_caller_id: bool,
+    pub in_roaming: bool,
+    pub sim_replaced_ms: Option<i64>,
+    pub pin1: String,
+    pub pin2: String,
+    pub puk1: String,
+    pub puk2: String,
+    pub iccid: String,
+    pub last_imei: Option<String>,
+    pub contract_phones: Vec<ContractPhone>,
+    pub allowances: Vec<Allowance>,
+    pub services: Vec<ServiceEntry>,
+}
+
+/// What Cabinet asks of the operator. Later issues add operations (block, SIM swap…),
+/// usage records, invoices and payments.
+#[async_trait::async_trait]
+pub trait OperatorPort: Send + Sync + 'static {
+    /// How many numbers the customer has.
+    async fn number_count(&self, customer: &Bin) -> OperatorResult<u64>;
+
+    /// One page of the customer's numbers, ordered by number.
+    async fn list_numbers(&self, customer: &Bin, query: &NumberQuery) -> OperatorResult<NumberPage>;
+
+    /// How many of the customer's numbers contain these digits, up to `cap`.
+    async fn count_matches(&self, customer: &Bin, digits: &str, cap: u64) -> OperatorResult<MatchCount>;
+
+    /// The number's profile, or None when the number is not the customer's.
+    async fn number_profile(&self, customer: &Bin, msisdn: &Msisdn) -> OperatorResult<Option<NumberProfile>>;
+}
