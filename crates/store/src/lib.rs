@@ -1,1 +1,21 @@
-//! placeholder
+//! Cabinet's store: one SQL code path on SQLite and PostgreSQL (sqlx `AnyPool`), the schema
+//! migrations of both engines, and one repository file per concern. See ARCHITECTURE.md for
+//! the portable-SQL rules every query here follows.
+
+pub mod admins;
+pub mod attempts;
+pub mod companies;
+mod db;
+mod error;
+pub mod ids;
+pub mod migrations;
+pub mod otp;
+pub mod outbox;
+pub mod password;
+pub mod sessions;
+pub mod settings;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use db::{Db, Dialect};
+pub use error::{StoreError, StoreResult};

@@ -1,0 +1,111 @@
+//! Administrators and the companies each was granted.
+
+use crate::companies::Company;
+use crate::{Db, StoreError, StoreResult, ids};
+use cabinet_core::Msisdn;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Admin {
+    pub id: String,
+    pub phone: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub password_hash: Option<String>,
+}
+
+/// A company as one administrator sees it: with the alias only they see, and their role.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct GrantedCompany {
+    pub id: String,
+    pub bin: String,
+    pub name: String,
+    pub alias: Option<String>,
+    pub role: String,
+}
+
+impl GrantedCompany {
+    /// What the company switcher shows: the alias if set, else the full name.
+    pub fn label(&self) -> &str {
+        self.alias.as_deref().filter(|a| !a.is_empty()).unwrap_or(&self.name)
+    }
+}
+
+pub struct NewAdmin<'a> {
+    pub phone: &'a Msisdn,
+    pub name: &'a str,
+    pub email: Option<&'a str>,
+    pub password_hash: Option<&'a str>,
+}
+
+pub async fn create(db: &Db, new: NewAdmin<'_>, now_ms: i64) -> StoreResult<Admin> {
+    let admin = Admin {
+        id: ids::new_id(),
+        phone: new.phone.as_str().to_string(),
+        name: new.name.to_string(),
+        email: new.email.map(str::to_string),
+        password_hash: new.password_hash.map(str::to_string),
+    };
+    sqlx::query("INSERT INTO admins (id, phone, name, email, password_hash, created_ms) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(&admin.id)
+        .bind(&admin.phone)
+        .bind(&admin.name)
+        .bind(&admin.email)
+        .bind(&admin.password_hash)
+        .bind(now_ms)
+        .execute(db.pool())
+        .await
+        .map_err(|e| StoreError::on_conflict(e, "administrator with this phone number"))?;
+    Ok(admin)
+}
+
+pub async fn by_phone(db: &Db, phone: &Msisdn) -> StoreResult<Option<Admin>> {
+    Ok(sqlx::query_as("SELECT id, phone, name, email, password_hash FROM admins WHERE phone = $1")
+        .bind(phone.as_str())
+        .fetch_optional(db.pool())
+        .await?)
+}
+
+pub async fn by_id(db: &Db, id: &str) -> StoreResult<Option<Admin>> {
+    Ok(sqlx::query_as("SELECT id, phone, name, email, password_hash FROM admins WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?)
+}
+
+/// Gives the administrator access to the company (again: the role is updated).
+pub async fn grant(db: &Db, admin: &Admin, company: &Company, role: &str, now_ms: i64) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO admin_companies (admin_id, company_id, role, granted_ms) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (admin_id, company_id) DO UPDATE SET role = excluded.role",
+    )
+    .bind(&admin.id)
+    .bind(&company.id)
+    .bind(role)
+    .bind(now_ms)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// The companies this administrator may manage, by name.
+pub async fn companies_of(db: &Db, admin_id: &str) -> StoreResult<Vec<GrantedCompany>> {
+    Ok(sqlx::query_as(
+        "SELECT c.id, c.bin, c.name, g.alias, g.role FROM admin_companies g JOIN companies c ON c.id = g.company_id
+         WHERE g.admin_id = $1 ORDER BY c.name, c.bin",
+    )
+    .bind(admin_id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// The company if this administrator was granted it; None otherwise (another company's id).
+pub async fn granted_company(db: &Db, admin_id: &str, company_id: &str) -> StoreResult<Option<GrantedCompany>> {
+    Ok(sqlx::query_as(
+        "SELECT c.id, c.bin, c.name, g.alias, g.role FROM admin_companies g JOIN companies c ON c.id = g.company_id
+         WHERE g.admin_id = $1 AND g.company_id = $2",
+    )
+    .bind(admin_id)
+    .bind(company_id)
+    .fetch_optional(db.pool())
+    .await?)
+}

@@ -1,0 +1,69 @@
+//! Schema migrations, embedded in the binary and applied at start. Each component (Cabinet,
+//! the simulator) has its own set and its own bookkeeping table, so that either can evolve
+//! alone. Migrations are added, never edited.
+
+use crate::{Db, Dialect, StoreResult};
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+
+/// One migration: version, description, and its SQL for SQLite and for PostgreSQL.
+pub struct Step {
+    pub version: i64,
+    pub description: &'static str,
+    pub sqlite: &'static str,
+    pub postgres: &'static str,
+}
+
+pub struct MigrationSet {
+    /// The table that records which steps ran.
+    pub table: &'static str,
+    pub steps: &'static [Step],
+}
+
+/// Cabinet's own schema.
+pub const CABINET: MigrationSet = MigrationSet {
+    table: "_cabinet_migrations",
+    steps: &[Step {
+        version: 1,
+        description: "cabinet",
+        sqlite: include_str!("../migrations/sqlite/0001_cabinet.sql"),
+        postgres: include_str!("../migrations/postgres/0001_cabinet.sql"),
+    }],
+};
+
+impl Db {
+    /// Applies the set's pending steps on this store's engine.
+    pub async fn apply(&self, set: &MigrationSet) -> StoreResult<()> {
+        let migrations = set
+            .steps
+            .iter()
+            .map(|s| {
+                let sql = match self.dialect() {
+                    Dialect::Sqlite => s.sqlite,
+                    Dialect::Postgres => s.postgres,
+                };
+                Migration::new(s.version, s.description.into(), MigrationType::Simple, sql.into_sql_str(), false)
+            })
+            .collect();
+        let mut migrator = Migrator::with_migrations(migrations);
+        migrator.dangerous_set_table_name(set.table);
+        migrator.run(self.pool()).await?;
+        Ok(())
+    }
+
+    /// Applies Cabinet's own schema.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        self.apply(&CABINET).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cabinet_schema_is_the_same_text_on_both_engines() {
+        // Cabinet's tables use only portable types, so both trees must stay identical.
+        for step in super::CABINET.steps {
+            assert_eq!(step.sqlite, step.postgres, "migration {} differs between engines", step.version);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! One-time sign-in codes: six digits, single use, expiring, with a limited number of tries.
+//! Only an HMAC of the code is stored, keyed by the server secret.
+
+use crate::{Db, StoreResult, ids};
+use hmac::{Hmac, KeyInit, Mac};
+use rand::RngExt;
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OtpPolicy {
+    pub ttl_ms: i64,
+    pub max_attempts: i64,
+    pub resend_after_ms: i64,
+}
+
+impl Default for OtpPolicy {
+    fn default() -> Self {
+        OtpPolicy { ttl_ms: 5 * 60 * 1000, max_attempts: 5, resend_after_ms: 60 * 1000 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Challenge {
+    pub id: String,
+    pub admin_id: String,
+    pub channel: String,
+    pub expires_ms: i64,
+    pub resend_after_ms: i64,
+    pub attempts_left: i64,
+    pub consumed: i16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Accepted,
+    /// Wrong code; this many tries remain.
+    Wrong { attempts_left: i64 },
+    /// Expired, used, or out of tries: a new code is needed.
+    Dead,
+}
+
+fn mac(secret: &str, challenge_id: &str, code: &str) -> String {
+    let mut m = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    m.update(challenge_id.as_bytes());
+    m.update(b":");
+    m.update(code.as_bytes());
+    ids::hex(&m.finalize().into_bytes())
+}
+
+/// A fresh six-digit code, uniformly drawn.
+pub fn new_code() -> String {
+    format!("{:06}", rand::rng().random_range(0..1_000_000u32))
+}
+
+/// Stores a challenge for `code` and returns it.
+pub async fn issue(
+    db: &Db,
+    secret: &str,
+    admin_id: &str,
+    channel: &str,
+    code: &str,
+    policy: OtpPolicy,
+    now_ms: i64,
+) -> StoreResult<Challenge> {
+    let c = Challenge {
+        id: ids::new_id(),
+        admin_id: admin_id.to_string(),
+        channel: channel.to_string(),
+        expires_ms: now_ms + policy.ttl_ms,
+        resend_after_ms: now_ms + policy.resend_after_ms,
+        attempts_left: policy.max_attempts,
+        consumed: 0,
+    };
+    sqlx::query(
+        "INSERT INTO otp_challenges (id, admin_id, code_mac, channel, created_ms, expires_ms, resend_after_ms, attempts_left, consumed)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0)",
+    )
+    .bind(&c.id)
+    .bind(&c.admin_id)
+    .bind(mac(secret, &c.id, code))
+    .bind(&c.channel)
+    .bind(now_ms)
+    .bind(c.expires_ms)
+    .bind(c.resend_after_ms)
+    .bind(c.attempts_left)
+    .execute(db.pool())
+    .await?;
+    Ok(c)
+}
+
+pub async fn get(db: &Db, id: &str) -> StoreResult<Option<Challenge>> {
+    Ok(sqlx::query_as(
+        "SELECT id, admin_id, channel, expires_ms, resend_after_ms, attempts_left, consumed FROM otp_challenges WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
+/// Checks a typed code. Each wrong try spends one attempt; the right code consumes the
+/// challenge, so it works once. Both happen in one guarded UPDATE, so that two requests at
+/// once cannot both succeed or both spend the same attempt.
+pub async fn verify(db: &Db, secret: &str, id: &str, code: &str, now_ms: i64) -> StoreResult<Verdict> {
+    let mut tx = db.begin_write().await?;
+    let row: Option<(String, i64, i64, i16)> =
+        sqlx::query_as("SELECT code_mac, expires_ms, attempts_left, consumed FROM otp_challenges WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((stored, expires_ms, attempts_left, consumed)) = row else {
+        return Ok(Verdict::Dead);
+    };
+    if consumed != 0 || expires_ms <= now_ms || attempts_left <= 0 {
+        return Ok(Verdict::Dead);
+    }
+    let good = code.len() == 6 && bool::from(mac(secret, id, code).as_bytes().ct_eq(stored.as_bytes()));
+    let verdict = if good {
+        sqlx::query("UPDATE otp_challenges SET consumed = 1 WHERE id = $1 AND consumed = 0").bind(id).execute(&mut *tx).await?;
+        Verdict::Accepted
+    } else {
+        sqlx::query("UPDATE otp_challenges SET attempts_left = attempts_left - 1 WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        if attempts_left - 1 <= 0 { Verdict::Dead } else { Verdict::Wrong { attempts_left: attempts_left - 1 } }
+    };
+    tx.commit().await?;
+    Ok(verdict)
+}
+
+/// Ends a challenge (a new code was sent instead).
+pub async fn retire(db: &Db, id: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE otp_challenges SET consumed = 1 WHERE id = $1").bind(id).execute(db.pool()).await?;
+    Ok(())
+}
