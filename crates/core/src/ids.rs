@@ -43,8 +43,9 @@ fn digits_only(s: &str) -> Option<String> {
 }
 
 /// A Kazakhstan mobile number, stored as 11 digits starting with 7 (`77012223344`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct Msisdn(String);
 
@@ -81,18 +82,12 @@ impl Msisdn {
     }
 }
 
-impl fmt::Display for Msisdn {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 /// Sum of a Luhn check over all the digits (the last one being the check digit).
 pub fn luhn_valid(digits: &str) -> bool {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    luhn_sum(digits.as_bytes(), false) % 10 == 0
+    luhn_sum(digits.as_bytes(), false).is_multiple_of(10)
 }
 
 /// The check digit that makes `body` + digit pass the Luhn check.
@@ -121,8 +116,9 @@ fn luhn_sum(digits: &[u8], double_last: bool) -> u32 {
 
 /// A Kazakh business or individual identification number (BIN/IIN): 12 digits, the last a
 /// control digit.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct Bin(String);
 
@@ -158,15 +154,8 @@ pub fn bin_control_digit(first11: &[u32]) -> Option<u32> {
     (second != 10).then_some(second)
 }
 
-impl fmt::Display for Bin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 /// A SIM card's number from its back: 19-20 digits, starting with 89, Luhn check digit.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Iccid(String);
 
@@ -184,16 +173,9 @@ impl Iccid {
     }
 }
 
-impl fmt::Display for Iccid {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 /// A device identity: 14 digits (TAC+SNR, as the portal shows it) or 15 with a Luhn check
 /// digit. Stored as the 14 digits, the way the network reports it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Imei(String);
 
@@ -212,11 +194,32 @@ impl Imei {
     }
 }
 
-impl fmt::Display for Imei {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+/// Display as the stored digits, and (de)serialize through `parse`, so that no invalid
+/// value can enter through JSON either.
+macro_rules! digits_newtype {
+    ($($name:ident),*) => {$(
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = IdError;
+            fn try_from(s: String) -> Result<Self, IdError> {
+                $name::parse(&s)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(v: $name) -> String {
+                v.0
+            }
+        }
+    )*};
 }
+
+digits_newtype!(Msisdn, Bin, Iccid, Imei);
 
 #[cfg(test)]
 mod tests {
@@ -239,7 +242,15 @@ mod tests {
 
     #[test]
     fn msisdn_refuses_what_is_not_a_kazakh_mobile() {
-        for s in ["", "770105420", "770105420066", "79161234567", "7701054200a", "+7 701 05x 20 06", "1234"] {
+        for s in [
+            "",
+            "770105420",
+            "770105420066",
+            "79161234567",
+            "7701054200a",
+            "+7 701 05x 20 06",
+            "1234",
+        ] {
             assert_eq!(Msisdn::parse(s), Err(IdError::Msisdn), "{s}");
         }
     }
@@ -255,9 +266,11 @@ mod tests {
     fn bin_checks_the_control_digit() {
         let first11 = [9, 4, 0, 7, 4, 0, 0, 0, 0, 1, 2];
         let c = bin_control_digit(&first11).unwrap();
-        let good: String = first11.iter().map(|d| d.to_string()).collect::<String>() + &c.to_string();
+        let good: String =
+            first11.iter().map(|d| d.to_string()).collect::<String>() + &c.to_string();
         assert!(Bin::parse(&good).is_ok());
-        let bad: String = first11.iter().map(|d| d.to_string()).collect::<String>() + &((c + 1) % 10).to_string();
+        let bad: String =
+            first11.iter().map(|d| d.to_string()).collect::<String>() + &((c + 1) % 10).to_string();
         assert_eq!(Bin::parse(&bad), Err(IdError::Bin));
         assert_eq!(Bin::parse("12345678901"), Err(IdError::Bin));
         assert_eq!(Bin::parse("12345678901a"), Err(IdError::Bin));
@@ -280,10 +293,16 @@ mod tests {
         let wrong = format!("{body}{}", (last + 1) % 10);
         assert_eq!(Iccid::parse(&wrong), Err(IdError::Iccid));
         assert_eq!(Iccid::parse("12345678901234567890"), Err(IdError::Iccid));
-        assert_eq!(Imei::parse("35367807651154").unwrap().as_str(), "35367807651154");
+        assert_eq!(
+            Imei::parse("35367807651154").unwrap().as_str(),
+            "35367807651154"
+        );
         let imei15 = format!("35367807651154{}", luhn_check_digit("35367807651154"));
         assert_eq!(Imei::parse(&imei15).unwrap().as_str(), "35367807651154");
-        let wrong = format!("35367807651154{}", (luhn_check_digit("35367807651154") + 1) % 10);
+        let wrong = format!(
+            "35367807651154{}",
+            (luhn_check_digit("35367807651154") + 1) % 10
+        );
         assert_eq!(Imei::parse(&wrong), Err(IdError::Imei));
         assert_eq!(Imei::parse("3536780765115"), Err(IdError::Imei));
     }
@@ -319,57 +338,5 @@ mod tests {
             let m = Msisdn::parse(&format!("7{rest}")).unwrap();
             prop_assert_eq!(Msisdn::parse(&m.pretty()).unwrap(), m);
         }
-    }
-}
-
-impl TryFrom<String> for Msisdn {
-    type Error = IdError;
-    fn try_from(s: String) -> Result<Self, IdError> {
-        Msisdn::parse(&s)
-    }
-}
-
-impl From<Msisdn> for String {
-    fn from(v: Msisdn) -> String {
-        v.0
-    }
-}
-
-impl TryFrom<String> for Bin {
-    type Error = IdError;
-    fn try_from(s: String) -> Result<Self, IdError> {
-        Bin::parse(&s)
-    }
-}
-
-impl From<Bin> for String {
-    fn from(v: Bin) -> String {
-        v.0
-    }
-}
-
-impl TryFrom<String> for Iccid {
-    type Error = IdError;
-    fn try_from(s: String) -> Result<Self, IdError> {
-        Iccid::parse(&s)
-    }
-}
-
-impl From<Iccid> for String {
-    fn from(v: Iccid) -> String {
-        v.0
-    }
-}
-
-impl TryFrom<String> for Imei {
-    type Error = IdError;
-    fn try_from(s: String) -> Result<Self, IdError> {
-        Imei::parse(&s)
-    }
-}
-
-impl From<Imei> for String {
-    fn from(v: Imei) -> String {
-        v.0
     }
 }

@@ -11,13 +11,17 @@ pub struct Limit {
 /// Counts one attempt under `key` and tells whether it is within the limit.
 pub async fn hit(db: &Db, key: &str, limit: Limit, now_ms: i64) -> StoreResult<bool> {
     let mut tx = db.begin_write().await?;
-    let row: Option<(i64, i64)> = sqlx::query_as("SELECT window_start_ms, count FROM auth_attempts WHERE key = $1")
-        .bind(key)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT window_start_ms, count FROM auth_attempts WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?;
     let count = match row {
         Some((start, count)) if now_ms - start < limit.window_ms => {
-            sqlx::query("UPDATE auth_attempts SET count = count + 1 WHERE key = $1").bind(key).execute(&mut *tx).await?;
+            sqlx::query("UPDATE auth_attempts SET count = count + 1 WHERE key = $1")
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
             count + 1
         }
         _ => {

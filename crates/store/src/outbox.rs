@@ -16,7 +16,14 @@ pub struct Message {
     pub created_ms: i64,
 }
 
-pub async fn enqueue(db: &Db, channel: &str, recipient: &str, subject: Option<&str>, body: &str, now_ms: i64) -> StoreResult<()> {
+pub async fn enqueue(
+    db: &Db,
+    channel: &str,
+    recipient: &str,
+    subject: Option<&str>,
+    body: &str,
+    now_ms: i64,
+) -> StoreResult<()> {
     sqlx::query("INSERT INTO outbox (id, channel, recipient, subject, body, created_ms) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(ids::new_id())
         .bind(channel)

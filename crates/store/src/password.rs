@@ -13,7 +13,9 @@ fn argon2() -> Argon2<'static> {
 /// A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`).
 pub async fn hash(password: String) -> String {
     tokio::task::spawn_blocking(move || {
-        let hash: PasswordHash = argon2().hash_password(password.as_bytes()).expect("hashing a password");
+        let hash: PasswordHash = argon2()
+            .hash_password(password.as_bytes())
+            .expect("hashing a password");
         hash.to_string()
     })
     .await
@@ -23,7 +25,9 @@ pub async fn hash(password: String) -> String {
 /// True when `password` matches `phc`. A malformed hash never matches.
 pub async fn verify(password: String, phc: String) -> bool {
     tokio::task::spawn_blocking(move || match PasswordHash::new(&phc) {
-        Ok(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     })
     .await

@@ -88,11 +88,55 @@ pub async fn extend(db: &Db, id_hash: &str, expires_ms: i64) -> StoreResult<()> 
 }
 
 pub async fn delete(db: &Db, id_hash: &str) -> StoreResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(db.pool()).await?;
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(db.pool())
+        .await?;
     Ok(())
 }
 
 /// Removes expired sessions (housekeeping).
 pub async fn delete_expired(db: &Db, now_ms: i64) -> StoreResult<u64> {
-    Ok(sqlx::query("DELETE FROM sessions WHERE expires_ms <= $1").bind(now_ms).execute(db.pool()).await?.rows_affected())
+    Ok(sqlx::query("DELETE FROM sessions WHERE expires_ms <= $1")
+        .bind(now_ms)
+        .execute(db.pool())
+        .await?
+        .rows_affected())
+}
+
+/// A live session with who is behind it and the company they are working in: one query
+/// per request.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SessionContext {
+    pub id_hash: String,
+    pub stage: String,
+    pub challenge_id: Option<String>,
+    pub expires_ms: i64,
+    pub admin_id: String,
+    pub admin_name: String,
+    pub admin_phone: String,
+    pub admin_email: Option<String>,
+    /// Set only while the administrator still holds a grant to it.
+    pub company_id: Option<String>,
+    pub company_bin: Option<String>,
+    pub company_name: Option<String>,
+    pub company_alias: Option<String>,
+    pub role: Option<String>,
+}
+
+pub async fn context(db: &Db, id: &str, now_ms: i64) -> StoreResult<Option<SessionContext>> {
+    Ok(sqlx::query_as(
+        "SELECT s.id_hash, s.stage, s.challenge_id, s.expires_ms, a.id AS admin_id, a.name AS admin_name,
+                a.phone AS admin_phone, a.email AS admin_email, c.id AS company_id, c.bin AS company_bin,
+                c.name AS company_name, g.alias AS company_alias, g.role
+         FROM sessions s
+         JOIN admins a ON a.id = s.admin_id
+         LEFT JOIN admin_companies g ON g.admin_id = s.admin_id AND g.company_id = s.company_id
+         LEFT JOIN companies c ON c.id = g.company_id
+         WHERE s.id_hash = $1 AND s.expires_ms > $2",
+    )
+    .bind(hash_id(id))
+    .bind(now_ms)
+    .fetch_optional(db.pool())
+    .await?)
 }

@@ -10,8 +10,9 @@ pub async fn server_secret(db: &Db) -> StoreResult<String> {
         .bind(&fresh)
         .execute(db.pool())
         .await?;
-    let (value,): (String,) = sqlx::query_as("SELECT value FROM settings WHERE key = 'server_secret'")
-        .fetch_one(db.pool())
-        .await?;
+    let (value,): (String,) =
+        sqlx::query_as("SELECT value FROM settings WHERE key = 'server_secret'")
+            .fetch_one(db.pool())
+            .await?;
     Ok(value)
 }

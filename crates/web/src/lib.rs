@@ -1,1 +1,21 @@
-//! placeholder
+//! Cabinet's web layer: the routes, server-rendered pages, sessions, CSRF and languages.
+//! Handlers are thin: they parse input into domain types, ask the store or the operator
+//! port, and render a template. `router.rs` lists every route.
+
+mod assets;
+mod auth;
+mod config;
+mod csrf;
+mod error;
+mod i18n;
+mod ops;
+mod pages;
+mod render;
+mod router;
+mod state;
+mod visitor;
+
+pub use config::WebConfig;
+pub use i18n::{Tr, catalog_keys};
+pub use router::router;
+pub use state::AppState;

@@ -1,0 +1,123 @@
+//! Wiring: open the store, migrate, put the simulator behind the operator port, and serve
+//! the web layer.
+
+use crate::config::Settings;
+use anyhow::{Context, Result};
+use cabinet_sim::Simulator;
+use cabinet_store::Db;
+use cabinet_web::AppState;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Opens and migrates the store (Cabinet's schema and the simulator's).
+pub async fn open_store(settings: &Settings) -> Result<Db> {
+    let url = settings.database_url()?;
+    let db = Db::connect(&url)
+        .await
+        .with_context(|| format!("opening the store at {}", redact(&url)))?;
+    db.migrate().await.context("migrating Cabinet's schema")?;
+    Simulator::new(db.clone())
+        .migrate()
+        .await
+        .context("migrating the simulator's schema")?;
+    Ok(db)
+}
+
+/// A URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => match url[s + 3..at].split_once(':') {
+            Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+            None => url.to_string(),
+        },
+        _ => url.to_string(),
+    }
+}
+
+/// A portal bound to its address, ready to serve.
+pub struct Portal {
+    pub addr: SocketAddr,
+    pub db: Db,
+    listener: TcpListener,
+    router: axum::Router,
+}
+
+impl Portal {
+    pub async fn bind(settings: &Settings, db: Db) -> Result<Portal> {
+        let operator = Arc::new(Simulator::new(db.clone()));
+        let state = AppState::new(
+            db.clone(),
+            operator,
+            settings.web_config()?,
+            crate::telemetry::metrics(),
+        )
+        .await?;
+        let listener = TcpListener::bind(&settings.listen)
+            .await
+            .with_context(|| format!("listening on {}", settings.listen))?;
+        let addr = listener.local_addr()?;
+        Ok(Portal {
+            addr,
+            db,
+            listener,
+            router: cabinet_web::router(state),
+        })
+    }
+
+    /// Serves until `shutdown` resolves.
+    pub async fn serve(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<()> {
+        let app = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        Ok(())
+    }
+
+    /// Serves in the background (tests); the portal stops with the runtime.
+    pub fn spawn(self) -> SocketAddr {
+        let addr = self.addr;
+        tokio::spawn(self.serve(std::future::pending()));
+        addr
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            super::redact("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(
+            super::redact("sqlite://./data/cabinet.db"),
+            "sqlite://./data/cabinet.db"
+        );
+    }
+}

@@ -1,0 +1,231 @@
+//! The command line: `cabinet [serve]`, `migrate`, `seed`, `company create`, `admin create`,
+//! `admin grant`, `outbox`.
+
+use crate::config::{FlagOverrides, Settings};
+use crate::{app, commands, demo, telemetry};
+use anyhow::{Context, Result};
+use cabinet_core::Bin;
+use cabinet_core::time::OperatorZone;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "cabinet",
+    version,
+    about = "Cabinet: the corporate self-service portal of a mobile operator"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct Global {
+    /// Configuration file (default: ./cabinet.toml if present).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long, global = true)]
+    pub listen: Option<String>,
+    /// Data folder for the embedded store (default ./data).
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// sqlite://… or postgres://… (default: SQLite in the data folder).
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    /// Seed a demo operator into an empty store (default true).
+    #[arg(long, global = true)]
+    pub demo: Option<bool>,
+    /// Developer pages such as /dev/outbox (default: as --demo).
+    #[arg(long, global = true)]
+    pub dev: Option<bool>,
+    /// Log JSON lines.
+    #[arg(long, global = true)]
+    pub log_json: Option<bool>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the portal (the default).
+    Serve,
+    /// Apply schema migrations and exit.
+    Migrate,
+    /// Seed a deterministic simulated company with N numbers.
+    Seed {
+        #[arg(long, default_value_t = 1000)]
+        numbers: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The company's BIN (default: made from the seed).
+        #[arg(long)]
+        bin: Option<String>,
+        /// The company's name (default: "Demo company <seed>").
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Companies.
+    #[command(subcommand)]
+    Company(CompanyCommand),
+    /// Administrators.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Print the newest SMS and e-mail messages of the outbox.
+    Outbox {
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CompanyCommand {
+    /// Create a company.
+    Create {
+        #[arg(long)]
+        bin: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Create an administrator.
+    Create {
+        #[arg(long)]
+        phone: String,
+        #[arg(long)]
+        name: String,
+        /// Needed for numbers of other operators (their codes go by e-mail).
+        #[arg(long)]
+        email: Option<String>,
+        /// The administrator's password (or the CABINET_ADMIN_PASSWORD variable).
+        #[arg(long, env = "CABINET_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+    /// Give an administrator access to a company.
+    Grant {
+        #[arg(long)]
+        phone: String,
+        #[arg(long)]
+        bin: String,
+        /// full, operations, read_only or accountant.
+        #[arg(long, default_value = "full")]
+        role: String,
+    },
+}
+
+pub async fn run(cli: Cli) -> Result<()> {
+    let g = &cli.global;
+    let flags = FlagOverrides {
+        listen: g.listen.clone(),
+        data_dir: g.data_dir.clone(),
+        database_url: g.database_url.clone(),
+        demo: g.demo,
+        dev: g.dev,
+        log_json: g.log_json,
+    };
+    let settings = Settings::load(g.config.as_ref(), &flags)?;
+    let serving = matches!(cli.command, None | Some(Command::Serve));
+    if serving {
+        telemetry::init_logs(settings.log_json);
+    }
+    let zone = OperatorZone::named(&settings.time_zone)?;
+    match cli.command {
+        None | Some(Command::Serve) => serve(settings, &zone).await,
+        Some(Command::Migrate) => {
+            app::open_store(&settings).await?;
+            println!("Migrations applied.");
+            Ok(())
+        }
+        Some(Command::Seed {
+            numbers,
+            seed,
+            bin,
+            name,
+        }) => {
+            if numbers == 0 || numbers > 2_000_000 {
+                anyhow::bail!("--numbers must be between 1 and 2000000");
+            }
+            let bin = match bin {
+                Some(b) => Bin::parse(&b).map_err(|_| {
+                    anyhow::anyhow!("BIN/IIN must be 12 digits with a valid control digit: {b:?}")
+                })?,
+                None => commands::default_bin(seed),
+            };
+            let name = name.unwrap_or_else(|| format!("Demo company {seed}"));
+            let db = app::open_store(&settings).await?;
+            let started = Instant::now();
+            let report = commands::seed(&db, &bin, &name, numbers, seed, &zone).await?;
+            println!(
+                "Seeded {} numbers for {name} (BIN {bin}) in {:.1} s.",
+                report.numbers,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Some(Command::Company(CompanyCommand::Create { bin, name })) => {
+            let db = app::open_store(&settings).await?;
+            let c = commands::company_create(&db, &bin, &name).await?;
+            println!("Company {} (BIN {}) created.", c.name, c.bin);
+            Ok(())
+        }
+        Some(Command::Admin(AdminCommand::Create {
+            phone,
+            name,
+            email,
+            password,
+        })) => {
+            let db = app::open_store(&settings).await?;
+            let prefixes = settings.prefixes();
+            let args = commands::AdminArgsOwned {
+                phone,
+                name,
+                email,
+                password,
+            };
+            let a = commands::admin_create(&db, args.borrow(&prefixes)).await?;
+            println!("Administrator {} ({}) created.", a.name, a.phone);
+            Ok(())
+        }
+        Some(Command::Admin(AdminCommand::Grant { phone, bin, role })) => {
+            let db = app::open_store(&settings).await?;
+            commands::admin_grant(&db, &phone, &bin, &role).await?;
+            println!("Access granted.");
+            Ok(())
+        }
+        Some(Command::Outbox { limit }) => {
+            let db = app::open_store(&settings).await?;
+            commands::print_outbox(&db, limit.clamp(1, 1000), &zone).await
+        }
+    }
+}
+
+async fn serve(settings: Settings, zone: &OperatorZone) -> Result<()> {
+    let db = app::open_store(&settings).await?;
+    if settings.demo
+        && let Some(logins) = demo::seed_if_empty(&db, zone)
+            .await
+            .context("seeding the demo")?
+    {
+        println!(
+            "Demo data seeded. Sign in with (password \"{}\"):",
+            demo::DEMO_PASSWORD
+        );
+        for l in logins {
+            println!("  {}  {}  (code by {})", l.phone, l.name, l.channel);
+        }
+    }
+    let portal = app::Portal::bind(&settings, db).await?;
+    println!("Cabinet is listening on http://{}", portal.addr);
+    if settings.dev_mode() {
+        println!(
+            "Dev mode: one-time codes appear at http://{}/dev/outbox and in `cabinet outbox`.",
+            portal.addr
+        );
+    }
+    portal.serve(app::shutdown_signal()).await
+}

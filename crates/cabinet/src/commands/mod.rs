@@ -1,0 +1,13 @@
+//! Operator staff's commands: seed simulated customers, create companies and
+//! administrators, grant access, read the outbox. Each validates its arguments first and
+//! changes nothing when one is wrong.
+
+mod admin;
+mod company;
+mod outbox;
+mod seed;
+
+pub use admin::{AdminArgs, AdminArgsOwned, ROLES, admin_create, admin_grant};
+pub use company::company_create;
+pub use outbox::print_outbox;
+pub use seed::{default_bin, seed};

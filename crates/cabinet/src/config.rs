@@ -1,0 +1,159 @@
+//! Settings, layered: built-in defaults, then `cabinet.toml` (or `--config FILE`), then
+//! `CABINET_*` environment variables, then command-line flags. Later layers win.
+
+use anyhow::{Context, Result, bail};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Settings {
+    /// Address the portal listens on.
+    pub listen: String,
+    /// Folder for the embedded SQLite store and other files.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; empty means `sqlite://<data_dir>/cabinet.db`.
+    pub database_url: String,
+    /// Seed a demo operator, companies and administrators into an empty store at start.
+    pub demo: bool,
+    /// Developer pages (the outbox). Defaults to the value of `demo`.
+    pub dev: Option<bool>,
+    /// The operator's time zone: every date is shown and every period cut in it.
+    pub time_zone: String,
+    /// The operator's name, shown in the header (white label).
+    pub operator_name: String,
+    /// The operator's own prefixes, comma-separated: their one-time codes go by SMS.
+    pub operator_prefixes: String,
+    /// Log as JSON lines instead of text.
+    pub log_json: bool,
+    /// Mark cookies Secure (set when the portal is served over HTTPS).
+    pub secure_cookies: bool,
+    /// Seconds before "Send code again" is allowed.
+    pub otp_resend_seconds: i64,
+    /// Language for visitors who have not picked one: ru, en or kk.
+    pub default_language: String,
+    /// Numbers per page in Number management.
+    pub page_size: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./data"),
+            database_url: String::new(),
+            demo: true,
+            dev: None,
+            time_zone: "Asia/Almaty".into(),
+            operator_name: "Cabinet Mobile".into(),
+            operator_prefixes: "701,702,775,778".into(),
+            log_json: false,
+            secure_cookies: false,
+            otp_resend_seconds: 60,
+            default_language: "ru".into(),
+            page_size: 20,
+        }
+    }
+}
+
+/// Flags given on the command line; only those present override the other layers.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct FlagOverrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub demo: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dev: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_json: Option<bool>,
+}
+
+impl Settings {
+    pub fn load(config_file: Option<&PathBuf>, flags: &FlagOverrides) -> Result<Settings> {
+        let mut fig = Figment::from(Serialized::defaults(Settings::default()));
+        match config_file {
+            Some(path) => {
+                if !path.exists() {
+                    bail!("configuration file {} does not exist", path.display());
+                }
+                fig = fig.merge(Toml::file(path));
+            }
+            None => fig = fig.merge(Toml::file("cabinet.toml")),
+        }
+        let settings: Settings = fig
+            .merge(Env::prefixed("CABINET_"))
+            .merge(Serialized::defaults(flags))
+            .extract()
+            .context("reading the configuration")?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    fn check(&self) -> Result<()> {
+        if cabinet_core::Locale::from_code(&self.default_language).is_none() {
+            bail!(
+                "default_language must be ru, en or kk, not {:?}",
+                self.default_language
+            );
+        }
+        cabinet_core::time::OperatorZone::named(&self.time_zone)
+            .with_context(|| format!("unknown time zone {:?}", self.time_zone))?;
+        for p in self.prefixes() {
+            if p.len() != 3 || !p.bytes().all(|b| b.is_ascii_digit()) {
+                bail!("operator_prefixes must be three-digit prefixes like 701, not {p:?}");
+            }
+        }
+        if !(1..=500).contains(&self.page_size) {
+            bail!("page_size must be between 1 and 500");
+        }
+        Ok(())
+    }
+
+    pub fn prefixes(&self) -> Vec<String> {
+        self.operator_prefixes
+            .split(',')
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect()
+    }
+
+    pub fn dev_mode(&self) -> bool {
+        self.dev.unwrap_or(self.demo)
+    }
+
+    /// The store's URL: the configured one, or the SQLite file in the data folder.
+    pub fn database_url(&self) -> Result<String> {
+        if !self.database_url.is_empty() {
+            return Ok(self.database_url.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating {}", self.data_dir.display()))?;
+        Ok(format!(
+            "sqlite://{}",
+            self.data_dir.join("cabinet.db").display()
+        ))
+    }
+
+    /// The web layer's view of these settings.
+    pub fn web_config(&self) -> Result<cabinet_web::WebConfig> {
+        let mut c = cabinet_web::WebConfig {
+            operator_name: self.operator_name.clone(),
+            operator_prefixes: self.prefixes(),
+            dev_mode: self.dev_mode(),
+            secure_cookies: self.secure_cookies,
+            zone: cabinet_core::time::OperatorZone::named(&self.time_zone)?,
+            default_locale: cabinet_core::Locale::from_code(&self.default_language)
+                .unwrap_or_default(),
+            page_size: self.page_size,
+            ..cabinet_web::WebConfig::default()
+        };
+        c.otp.resend_after_ms = self.otp_resend_seconds * 1000;
+        Ok(c)
+    }
+}

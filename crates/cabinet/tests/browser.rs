@@ -1,0 +1,222 @@
+//! In a real browser (headless Chromium through chromedriver): sign in with the code read
+//! from the dev outbox, search a number, open its profile, switch language.
+//!
+//! Needs Debian's `chromium` and `chromium-driver`. Where they are missing the test says
+//! so and passes, unless CABINET_BROWSER_TESTS=1 (as in CI), where it fails.
+
+#[path = "it/helpers.rs"]
+#[allow(dead_code)]
+mod helpers;
+
+use fantoccini::{ClientBuilder, Locator};
+use helpers::*;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start_driver() -> Option<(Driver, u16)> {
+    let path = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists());
+    let Some(path) = path else {
+        if std::env::var("CABINET_BROWSER_TESTS").as_deref() == Ok("1") {
+            panic!("chromedriver is not installed (apt-get install chromium chromium-driver)");
+        }
+        eprintln!(
+            "SKIPPED: chromedriver is not installed; set CABINET_BROWSER_TESTS=1 to require it"
+        );
+        return None;
+    };
+    let port = free_port();
+    // Wrapped at once, so that Drop kills and reaps it on every path.
+    let driver = Driver(
+        Command::new(path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return Some((driver, port));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start");
+}
+
+async fn wait_for(c: &fantoccini::Client, css: &str) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+}
+
+async fn wait_text(c: &fantoccini::Client, css: &str, text: &str) {
+    for _ in 0..100 {
+        if let Ok(el) = c.find(Locator::Css(css)).await
+            && el.text().await.unwrap_or_default().contains(text)
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "{css} never showed {text:?}; page: {}",
+        c.source().await.unwrap_or_default()
+    );
+}
+
+#[tokio::test]
+async fn sign_in_search_open_a_profile_and_switch_language() {
+    let Some((_driver, port)) = start_driver().await else {
+        return;
+    };
+    let app = spawn().await;
+    let base = format!("http://{}", app.addr);
+    let profile_dir = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                     format!("--user-data-dir={}", profile_dir.path().display())]
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let c = ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a browser session");
+
+    // Sign in: phone and password, then the code from the dev outbox.
+    c.goto(&format!("{base}/signin")).await.unwrap();
+    wait_for(&c, "#phone")
+        .await
+        .send_keys("+7 701 211 21 01")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Css("#signin-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "#code").await;
+    c.goto(&format!("{base}/dev/outbox")).await.unwrap();
+    let body = wait_for(&c, "tr.message[data-to='77012112101'] td.body")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let code = code_in(&body);
+    c.goto(&format!("{base}/signin/code")).await.unwrap();
+    wait_for(&c, "#code").await.send_keys(&code).await.unwrap();
+    c.find(Locator::Css("#otp-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    // Number management; search by a few digits of a number (htmx swaps the table).
+    let first = wait_for(&c, "a.number-link").await.text().await.unwrap();
+    let digits = &first[4..9];
+    wait_for(&c, "#q").await.send_keys(digits).await.unwrap();
+    wait_text(&c, "#numbers-count", "found").await;
+    let found = c.find_all(Locator::Css("a.number-link")).await.unwrap();
+    assert!(!found.is_empty());
+    let target = found[0].text().await.unwrap();
+    found[0].click().await.unwrap();
+
+    // The profile.
+    let title = wait_for(&c, "#number-title").await.text().await.unwrap();
+    let m = cabinet_core::Msisdn::parse(&target).unwrap();
+    assert_eq!(title, m.pretty());
+    wait_text(&c, "#sim-h", "SIM card and device").await;
+    let source = c.source().await.unwrap();
+    assert!(
+        target.contains(digits) || source.contains(digits),
+        "the found number or its account contains {digits}"
+    );
+    std::fs::create_dir_all(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../target/screenshots"
+    ))
+    .unwrap();
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../target/screenshots/profile.png"
+        ),
+        png,
+    )
+    .unwrap();
+
+    // Switch language: Russian, then Kazakh, staying on the profile.
+    c.find(Locator::Css("a[hreflang='ru']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&c, "#sim-h", "SIM-карта и устройство").await;
+    assert_eq!(
+        c.find(Locator::Css("#number-title"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        m.pretty()
+    );
+    c.find(Locator::Css("a[hreflang='kk']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&c, "#general-h", "Жалпы").await;
+    c.goto(&format!("{base}/numbers")).await.unwrap();
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../target/screenshots/numbers.png"
+        ),
+        png,
+    )
+    .unwrap();
+    c.close().await.unwrap();
+}

@@ -1,0 +1,236 @@
+//! The binary's commands: bad arguments get a clear message and change nothing.
+
+use cabinet_store::testing::empty_db;
+use std::process::{Command, Output};
+
+fn cabinet(url: &str, dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cabinet"))
+        .args(["--database-url", url, "--data-dir", dir.to_str().unwrap()])
+        .args(args)
+        .env_remove("CABINET_ADMIN_PASSWORD")
+        .output()
+        .unwrap()
+}
+
+fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "failed: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn refused(o: &Output, says: &str) {
+    assert!(
+        !o.status.success(),
+        "should have failed: {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(says), "expected {says:?} in {err}");
+}
+
+#[tokio::test]
+async fn operator_staff_create_companies_and_administrators_from_the_command_line() {
+    let db = empty_db().await;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| cabinet(&db.url, dir.path(), args);
+
+    refused(
+        &run(&["company", "create", "--bin", "940740000012", "--name", "X"]),
+        "control digit",
+    );
+    refused(
+        &run(&["company", "create", "--bin", "940740000015", "--name", "  "]),
+        "name",
+    );
+    assert!(
+        ok(&run(&[
+            "company",
+            "create",
+            "--bin",
+            "940740000015",
+            "--name",
+            "ТОО Кабинет"
+        ]))
+        .contains("created")
+    );
+    refused(
+        &run(&[
+            "company",
+            "create",
+            "--bin",
+            "940740000015",
+            "--name",
+            "Again",
+        ]),
+        "already exists",
+    );
+
+    refused(
+        &run(&[
+            "admin",
+            "create",
+            "--phone",
+            "12345",
+            "--name",
+            "A",
+            "--password",
+            "long-enough",
+        ]),
+        "11 digits",
+    );
+    refused(
+        &run(&[
+            "admin",
+            "create",
+            "--phone",
+            "77071234567",
+            "--name",
+            "A",
+            "--password",
+            "long-enough",
+        ]),
+        "--email",
+    );
+    refused(
+        &run(&[
+            "admin",
+            "create",
+            "--phone",
+            "77012112101",
+            "--name",
+            "A",
+            "--password",
+            "short",
+        ]),
+        "at least 8",
+    );
+    refused(
+        &run(&[
+            "admin",
+            "create",
+            "--phone",
+            "77012112101",
+            "--name",
+            "A",
+            "--email",
+            "nope",
+            "--password",
+            "long-enough",
+        ]),
+        "e-mail",
+    );
+    ok(&run(&[
+        "admin",
+        "create",
+        "--phone",
+        "+7 701 211 21 01",
+        "--name",
+        "Алия",
+        "--password",
+        "long-enough",
+    ]));
+
+    refused(
+        &run(&[
+            "admin",
+            "grant",
+            "--phone",
+            "77012112101",
+            "--bin",
+            "050540001331",
+        ]),
+        "no company",
+    );
+    refused(
+        &run(&[
+            "admin",
+            "grant",
+            "--phone",
+            "77019999999",
+            "--bin",
+            "940740000015",
+        ]),
+        "no administrator",
+    );
+    refused(
+        &run(&[
+            "admin",
+            "grant",
+            "--phone",
+            "77012112101",
+            "--bin",
+            "940740000015",
+            "--role",
+            "god",
+        ]),
+        "role",
+    );
+    ok(&run(&[
+        "admin",
+        "grant",
+        "--phone",
+        "77012112101",
+        "--bin",
+        "940740000015",
+    ]));
+
+    let admin =
+        cabinet_store::admins::by_phone(&db, &cabinet_core::Msisdn::parse("77012112101").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+    let companies = cabinet_store::admins::companies_of(&db, &admin.id)
+        .await
+        .unwrap();
+    assert_eq!(companies.len(), 1, "exactly the one good grant");
+    assert_eq!(
+        cabinet_store::companies::count(&db).await.unwrap(),
+        1,
+        "refused commands created nothing"
+    );
+}
+
+#[tokio::test]
+async fn seed_makes_a_deterministic_company() {
+    let db = empty_db().await;
+    let dir = tempfile::tempdir().unwrap();
+    refused(
+        &cabinet(&db.url, dir.path(), &["seed", "--numbers", "0"]),
+        "--numbers",
+    );
+    refused(
+        &cabinet(
+            &db.url,
+            dir.path(),
+            &["seed", "--numbers", "5", "--bin", "123"],
+        ),
+        "BIN",
+    );
+    let out = ok(&cabinet(
+        &db.url,
+        dir.path(),
+        &[
+            "seed",
+            "--numbers",
+            "50",
+            "--seed",
+            "3",
+            "--bin",
+            "940740000015",
+        ],
+    ));
+    assert!(out.contains("Seeded 50 numbers"), "{out}");
+    let bin = cabinet_core::Bin::parse("940740000015").unwrap();
+    assert!(
+        cabinet_store::companies::by_bin(&db, &bin)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let out = ok(&cabinet(&db.url, dir.path(), &["outbox"]));
+    assert!(out.contains("empty"));
+}

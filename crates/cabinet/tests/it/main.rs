@@ -1,0 +1,9 @@
+//! Integration tests: the real portal on a random loopback port, spoken to over HTTP, on
+//! the store that CABINET_TEST_DATABASE_URL names (SQLite by default, or PostgreSQL).
+
+mod cli;
+mod helpers;
+mod numbers;
+mod ops;
+mod scoping;
+mod signin;

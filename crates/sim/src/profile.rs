@@ -1,0 +1,207 @@
+//! The number profile: one number's money, general information, SIM and device, contract
+//! phones, allowances and the catalog's services with their status on the number.
+
+use crate::SimError;
+use crate::catalog::{self, SERVICES};
+use crate::numbers::{SUMMARY_COLUMNS, SummaryRow};
+use cabinet_core::operator::{
+    AccountType, Allowance, AllowanceKind, BillingMethod, ContractPhone, NumberProfile,
+    ServiceEntry, ServiceGroup,
+};
+use cabinet_core::{Bin, Money, Msisdn};
+use cabinet_store::Db;
+use std::collections::HashSet;
+
+#[derive(Debug, sqlx::FromRow)]
+struct ProfileRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    state_changed_ms: i64,
+    account_type: String,
+    past_debt: i64,
+    roaming_debt: i64,
+    registration_form: String,
+    esim: i16,
+    ban_ussd: i16,
+    ban_selfcare_details: i16,
+    ban_selfcare: i16,
+    subscription_block: i16,
+    hidden_caller_id: i16,
+    in_roaming: i16,
+    sim_replaced_ms: Option<i64>,
+    pin1: String,
+    pin2: String,
+    puk1: String,
+    puk2: String,
+    iccid: String,
+    last_imei: Option<String>,
+}
+
+type AllowanceRow = (String, String, i16, i64, i64, i64, i64);
+type PhoneRow = (String, String, i16, i64, i64, i64, i64, i64, String);
+
+/// The profile of `msisdn`, or None when it is not a number of `customer`.
+pub(crate) async fn load(
+    db: &Db,
+    customer: &Bin,
+    msisdn: &Msisdn,
+) -> Result<Option<NumberProfile>, SimError> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS}, s.state_changed_ms, a.account_type, a.past_debt, s.roaming_debt, \
+         s.registration_form, s.esim, s.ban_ussd, s.ban_selfcare_details, s.ban_selfcare, s.subscription_block, \
+         s.hidden_caller_id, s.in_roaming, s.sim_replaced_ms, s.pin1, s.pin2, s.puk1, s.puk2, s.iccid, s.last_imei \
+         FROM sim_subscribers s JOIN sim_accounts a ON a.account_no = s.account_no \
+         WHERE s.msisdn = $1 AND s.bin = $2"
+    );
+    let row: Option<ProfileRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(msisdn.as_str())
+        .bind(customer.as_str())
+        .fetch_optional(db.pool())
+        .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let tariff_code = row.summary.tariff_code.clone();
+    let account_credit_limit = row.summary.credit_limit;
+    let summary = row.summary.into_summary()?;
+
+    let connected: HashSet<String> = sqlx::query_as::<_, (String,)>(
+        "SELECT service_code FROM sim_subscriber_services WHERE msisdn = $1",
+    )
+    .bind(msisdn.as_str())
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .map(|(c,)| c)
+    .collect();
+    let services = ServiceGroup::ALL
+        .iter()
+        .flat_map(|g| SERVICES.iter().filter(move |s| s.group == *g))
+        .map(|s| ServiceEntry {
+            code: s.code.to_string(),
+            group: s.group,
+            name: s.name.localized(),
+            terms: s.terms.localized(),
+            price: Money(s.price),
+            volume: s.volume.map(|v| v.localized()),
+            status: s.status_on(
+                connected.contains(s.code),
+                &tariff_code,
+                summary.billing,
+                summary.state,
+            ),
+        })
+        .collect();
+
+    let allowance_rows: Vec<AllowanceRow> = sqlx::query_as(
+        "SELECT source, kind, unlimited, available, total, connected_ms, until_ms FROM sim_allowances WHERE msisdn = $1",
+    )
+    .bind(msisdn.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    let mut allowances = Vec::with_capacity(allowance_rows.len());
+    for (source, kind, unlimited, available, total, connected_ms, until_ms) in allowance_rows {
+        let kind = AllowanceKind::from_code(&kind)
+            .ok_or_else(|| SimError::BadData(format!("allowance kind {kind:?}")))?;
+        let from_tariff = source == "tariff";
+        // Tariff allowances are named by kind; a package's by the package.
+        let name = match (from_tariff, catalog::service(&source)) {
+            (false, Some(s)) => s.name.localized(),
+            _ => catalog::allowance_name(kind).localized(),
+        };
+        allowances.push(Allowance {
+            kind,
+            name,
+            from_tariff,
+            unlimited: unlimited != 0,
+            available,
+            total,
+            connected_ms,
+            until_ms,
+        });
+    }
+    // The tariff's first, then packages by connection; each in the kinds' fixed order.
+    allowances.sort_by_key(|a| (!a.from_tariff, a.connected_ms, kind_rank(a.kind)));
+
+    let phone_rows: Vec<PhoneRow> = sqlx::query_as(
+        "SELECT device_name, device_type, active, activated_ms, terminates_ms, term_months, monthly_payment, \
+         contract_price, promotion FROM sim_contract_phones WHERE msisdn = $1 ORDER BY seq",
+    )
+    .bind(msisdn.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    let contract_phones = phone_rows
+        .into_iter()
+        .map(
+            |(
+                device_name,
+                device_type,
+                active,
+                activated_ms,
+                terminates_ms,
+                term,
+                monthly,
+                price,
+                promotion,
+            )| ContractPhone {
+                device_name,
+                device_type: catalog::device_type_name(&device_type),
+                active: active != 0,
+                activated_ms,
+                terminates_ms,
+                term_months: term.clamp(0, i64::from(u32::MAX)) as u32,
+                monthly_payment: Money(monthly),
+                contract_price: Money(price),
+                promotion,
+            },
+        )
+        .collect();
+
+    let account_type = match row.account_type.as_str() {
+        "common" => AccountType::Common,
+        "separate" => AccountType::Separate,
+        other => return Err(SimError::BadData(format!("account type {other:?}"))),
+    };
+    // Advance numbers have no credit limit, whatever the account row holds.
+    let credit_limit = match summary.billing {
+        BillingMethod::Credit => account_credit_limit.map(Money),
+        BillingMethod::Advance => None,
+    };
+    Ok(Some(NumberProfile {
+        summary,
+        state_changed_ms: row.state_changed_ms,
+        account_type,
+        credit_limit,
+        past_debt: Money(row.past_debt),
+        roaming_debt: Money(row.roaming_debt),
+        registration_form: row.registration_form,
+        esim: row.esim != 0,
+        ban_ussd: row.ban_ussd != 0,
+        ban_selfcare_details: row.ban_selfcare_details != 0,
+        ban_selfcare: row.ban_selfcare != 0,
+        subscription_block: row.subscription_block != 0,
+        hidden_caller_id: row.hidden_caller_id != 0,
+        in_roaming: row.in_roaming != 0,
+        sim_replaced_ms: row.sim_replaced_ms,
+        pin1: row.pin1,
+        pin2: row.pin2,
+        puk1: row.puk1,
+        puk2: row.puk2,
+        iccid: row.iccid,
+        last_imei: row.last_imei,
+        contract_phones,
+        allowances,
+        services,
+    }))
+}
+
+fn kind_rank(kind: AllowanceKind) -> u8 {
+    match kind {
+        AllowanceKind::OnNetCalls => 0,
+        AllowanceKind::OffNetMinutes => 1,
+        AllowanceKind::LandlineMinutes => 2,
+        AllowanceKind::InternationalMinutes => 3,
+        AllowanceKind::Sms => 4,
+        AllowanceKind::Data => 5,
+    }
+}

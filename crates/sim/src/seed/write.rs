@@ -1,0 +1,184 @@
+//! Writing generated rows: multi-row INSERTs of a few hundred rows each, one transaction per
+//! batch, so that 100,000 numbers go in within seconds and a reader never sees an account
+//! without its numbers or a count that disagrees with the rows.
+
+use super::rows::Batch;
+use cabinet_store::{Db, Dialect};
+use sqlx::any::AnyArguments;
+use sqlx::{Any, AnyConnection, AssertSqlSafe};
+use std::fmt::Write;
+
+/// Rows per INSERT statement: large enough to amortise the round trip, small enough to stay
+/// far below both engines' limits on bound parameters (26 columns × 400 = 10,400).
+const ROWS_PER_INSERT: usize = 400;
+
+type Query = sqlx::query::Query<'static, Any, AnyArguments>;
+
+/// `head` followed by `VALUES (…), (…)` for `rows` rows of `cols` columns. Written out here
+/// because sqlx's QueryBuilder emits `?` placeholders for the Any driver, which PostgreSQL
+/// refuses; SQLite keeps `?`, since looking up a numbered `$N` costs SQLite a scan of all
+/// the statement's parameter names (quadratic in a 10,000-parameter INSERT).
+fn values_sql(dialect: Dialect, head: &str, rows: usize, cols: usize) -> String {
+    let mut sql = String::with_capacity(head.len() + rows * cols * 6);
+    sql.push_str(head);
+    sql.push_str(" VALUES ");
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..cols {
+            let sep = if c == 0 { "" } else { ", " };
+            match dialect {
+                Dialect::Sqlite => sql.push_str(if c == 0 { "?" } else { ", ?" }),
+                Dialect::Postgres => {
+                    let _ = write!(sql, "{sep}${}", r * cols + c + 1);
+                }
+            }
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// Inserts `rows` in statements of `ROWS_PER_INSERT`; `bind` binds one row's `cols` values.
+async fn insert<T, F>(
+    conn: &mut AnyConnection,
+    dialect: Dialect,
+    head: &str,
+    cols: usize,
+    rows: &[T],
+    bind: F,
+) -> Result<(), sqlx::Error>
+where
+    F: Fn(Query, &T) -> Query,
+{
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut q: Query = sqlx::query(AssertSqlSafe(values_sql(dialect, head, chunk.len(), cols)));
+        for row in chunk {
+            q = bind(q, row);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+fn flag(b: bool) -> i16 {
+    i16::from(b)
+}
+
+/// Writes one batch and adds its numbers to the customer's count, in one transaction.
+pub(crate) async fn write_batch(db: &Db, bin: &str, batch: &Batch) -> Result<(), crate::SimError> {
+    let mut tx = db.begin_write().await?;
+    let conn: &mut AnyConnection = &mut tx;
+    let dialect = db.dialect();
+    insert(
+        conn,
+        dialect,
+        "INSERT INTO sim_accounts (account_no, bin, account_type, billing, credit_limit, period_charges, past_debt)",
+        7,
+        &batch.accounts,
+        |q, r| {
+            q.bind(r.account_no.as_str())
+                .bind(bin)
+                .bind(r.account_type)
+                .bind(r.billing.code())
+                .bind(r.credit_limit)
+                .bind(r.period_charges)
+                .bind(r.past_debt)
+        },
+    )
+    .await?;
+    insert(
+        conn,
+        dialect,
+        "INSERT INTO sim_subscribers (msisdn, bin, account_no, tariff_code, state, state_changed_ms, individual_limit, \
+         period_spent, balance, roaming_debt, registration_form, esim, ban_ussd, ban_selfcare_details, ban_selfcare, \
+         subscription_block, hidden_caller_id, in_roaming, iccid, pin1, pin2, puk1, puk2, sim_replaced_ms, last_imei, \
+         created_ms)",
+        26,
+        &batch.subscribers,
+        |q, r| {
+            q.bind(r.msisdn.as_str())
+                .bind(bin)
+                .bind(r.account_no.as_str())
+                .bind(r.tariff_code)
+                .bind(r.state.code())
+                .bind(r.state_changed_ms)
+                .bind(r.individual_limit)
+                .bind(r.period_spent)
+                .bind(r.balance)
+                .bind(r.roaming_debt)
+                .bind(r.registration_form.as_str())
+                .bind(flag(r.esim))
+                .bind(flag(r.ban_ussd))
+                .bind(flag(r.ban_selfcare_details))
+                .bind(flag(r.ban_selfcare))
+                .bind(flag(r.subscription_block))
+                .bind(flag(r.hidden_caller_id))
+                .bind(flag(r.in_roaming))
+                .bind(r.iccid.as_str())
+                .bind(r.pin1.as_str())
+                .bind(r.pin2.as_str())
+                .bind(r.puk1.as_str())
+                .bind(r.puk2.as_str())
+                .bind(r.sim_replaced_ms)
+                .bind(r.last_imei.as_deref())
+                .bind(r.created_ms)
+        },
+    )
+    .await?;
+    insert(
+        conn,
+        dialect,
+        "INSERT INTO sim_subscriber_services (msisdn, service_code, activated_ms)",
+        3,
+        &batch.services,
+        |q, r| q.bind(r.msisdn.as_str()).bind(r.code).bind(r.activated_ms),
+    )
+    .await?;
+    insert(
+        conn,
+        dialect,
+        "INSERT INTO sim_allowances (msisdn, source, kind, unlimited, available, total, connected_ms, until_ms)",
+        8,
+        &batch.allowances,
+        |q, r| {
+            q.bind(r.msisdn.as_str())
+                .bind(r.source)
+                .bind(r.kind.code())
+                .bind(flag(r.unlimited))
+                .bind(r.available)
+                .bind(r.total)
+                .bind(r.connected_ms)
+                .bind(r.until_ms)
+        },
+    )
+    .await?;
+    insert(
+        conn,
+        dialect,
+        "INSERT INTO sim_contract_phones (msisdn, seq, device_name, device_type, active, activated_ms, terminates_ms, \
+         term_months, monthly_payment, contract_price, promotion)",
+        11,
+        &batch.phones,
+        |q, r| {
+            q.bind(r.msisdn.as_str())
+                .bind(r.seq)
+                .bind(r.device_name)
+                .bind(r.device_type)
+                .bind(flag(r.active))
+                .bind(r.activated_ms)
+                .bind(r.terminates_ms)
+                .bind(r.term_months)
+                .bind(r.monthly_payment)
+                .bind(r.contract_price)
+                .bind(r.promotion)
+        },
+    )
+    .await?;
+    sqlx::query("UPDATE sim_customers SET number_count = number_count + $1 WHERE bin = $2")
+        .bind(batch.subscribers.len() as i64)
+        .bind(bin)
+        .execute(&mut *conn)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

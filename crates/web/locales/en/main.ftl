@@ -1,0 +1,171 @@
+# Cabinet — English messages. Every key here exists in ru/ and kk/ too (a test checks).
+
+app-name = Business Cabinet
+nav-main = Main menu
+nav-language = Language
+service-mobile = Mobile connection
+nav-numbers = Number management
+company-select = Company
+company-switch = Switch
+bin = BIN
+signout = Sign out
+
+## Sign-in
+signin-title = Sign in to Business Cabinet
+signin-lead = Manage your company's numbers in one click.
+signin-phone = Phone number
+signin-phone-hint = The administrator's number, e.g. +7 701 211 21 01
+signin-password = Your password
+signin-submit = Log in
+signin-otp-note = For security, a one-time code is required each time you log in. Numbers of our network receive it by SMS; numbers of other operators receive it at the e-mail address linked to the account.
+signin-law-note = The administrator's number must be registered with a Kazakhstani operator.
+signin-wrong = Wrong phone number or password.
+signin-too-many = Too many sign-in attempts. Please try again in 15 minutes.
+signin-no-email = No e-mail address is linked to this account, so the code cannot be sent. Please contact your account manager.
+otp-title = Confirm the number
+otp-lead = A six-digit code has been sent to { $destination }. Enter it below to log in to your account.
+otp-code = One-time code
+otp-submit = Continue
+otp-resend = Send code again
+otp-resend-in = Send code again (in ## sec)
+otp-resend-wait-short = Send code again (in { $seconds } sec)
+otp-resend-wait = A new code can be sent in { $seconds } sec.
+otp-resent = A new code has been sent.
+otp-back = Back to sign-in
+otp-format = The code is six digits.
+otp-wrong = { $left ->
+    [one] Wrong code. { $left } attempt left.
+   *[other] Wrong code. { $left } attempts left.
+}
+otp-dead = This code has expired or was entered wrongly too many times. Send a new code.
+otp-message = Your Business Cabinet code: { $code }. It is valid for 5 minutes. Do not tell it to anyone.
+otp-subject = Your sign-in code
+
+## Errors
+error-title = Something went wrong
+error-back = Back to number management
+error-not-found = Nothing was found here. The number may belong to another company.
+error-forbidden = You do not have the right to do this in this company.
+error-no-company = No company is linked to your account yet. Each company must ask the operator to grant you access.
+error-csrf = The form has expired. Go back, reload the page and try again.
+error-bad-request = The request could not be read.
+error-operator = The operator's system is not answering right now. Wait 2–3 minutes, refresh the page and try again.
+error-internal = An internal error occurred. Please try again later.
+error-msisdn = Enter a Kazakhstan mobile number: 11 digits starting with 7, e.g. +7 701 211 21 01.
+error-bin = A BIN/IIN is 12 digits with a valid control digit.
+error-iccid = The SIM card number (ICCID) is 19–20 digits starting with 89, as printed on the back of the card.
+error-imei = An IMEI is 14 digits, or 15 with a valid check digit.
+
+## Number management
+numbers-total = { $count ->
+    [one] { $count } number
+   *[other] { $count } numbers
+}
+numbers-found = { $count ->
+    [one] { $count } number found
+   *[other] { $count } numbers found
+}
+numbers-found-at-least = More than { $count } numbers found — refine the search
+numbers-search-label = Search by number or account number
+numbers-search-placeholder = Number or account number
+numbers-search-invalid = Search by digits of a number or an account number only.
+numbers-empty = No numbers found.
+search = Search
+col-number = Number
+col-account = Account number
+col-tariff = Tariff plan
+col-billing = Method of payment
+col-state = State
+col-available = Available funds (individual limit)
+col-remaining = Remaining credit limit / prepaid balance
+col-actions = Actions
+menu-profile = Number information
+pager-label = Pages
+pager-prev = Previous
+pager-next = Next
+billing-credit = Credit
+billing-advance = Advance
+state-active = Active
+state-blocked = Blocked
+state-blocked-debt = Blocked / Debt
+state-processing = Processing
+
+## Number profile
+crumbs-label = You are here
+profile-title = Number information
+profile-state-since = Date of the last change of state
+profile-refresh = Refresh
+money-title = Balance and limits
+money-tariff = Tariff
+money-individual-limit = Individual limit
+money-available = Available funds (individual limit)
+money-credit-limit = Account credit limit
+money-remaining-credit = Remaining credit limit
+money-prepaid-balance = Prepaid balance
+money-past-debt = Debt for past periods
+money-roaming-debt = Outstanding roaming amount
+general-title = General information
+general-billing = Method of payment
+general-registration-form = Registration form
+general-account = Account number
+general-account-type = Account type
+general-esim = eSIM
+general-ban-ussd = Ban on SMS / USSD control
+general-ban-details = Ban on self-care usage details
+general-ban-selfcare = Ban on self-care access
+general-subscription-block = Subscription blocking
+general-hidden-id = Hidden caller ID
+account-separate = Separate
+account-common = Common
+flag-on = Enabled
+flag-off = Disabled
+flag-yes = Yes
+flag-no = No
+sim-title = SIM card and device
+sim-replaced = Replacement date
+sim-imei-note = The IMEI shown is the last one seen with this number.
+phone-title = Contract phone
+phone-none = No contract phone on this number.
+phone-status = Status
+phone-activated-on = Activation date
+phone-terminates-on = Termination date
+phone-term = Contract term
+phone-monthly = Monthly payment
+phone-price = Contract price
+phone-promotion = Name of promotional offer
+phone-device = Device name
+phone-device-type = Device type
+phone-activated = Activated
+phone-terminated = Terminated
+phone-term-months = { $months } mths
+allowance-tariff-title = Remaining allowance
+allowance-extra-title = Additional allowances
+allowance-none = No allowances.
+allowance-available = Available
+allowance-connected = Connection date
+allowance-until = Available until
+allowance-unlimited = Unlimited
+allowance-of = { $available } of { $total }
+unit-sms = { $n } SMS
+unit-mb = { $n } MB
+unit-min = { $n } min
+services-title = Services
+services-note = Connected services are switched on. Services that cannot be connected to this number are greyed out.
+services-terms = Terms of service
+service-active = Connected
+service-available = Available
+service-unavailable = Unavailable
+group-calls-sms = Calls and SMS
+group-data = Data
+group-roaming = Roaming
+group-additional = Additional services
+group-promotions = Promotions
+
+## Developer outbox
+outbox-title = Outbox (SMS and e-mail)
+outbox-note = Dev mode: messages that a production installation would deliver by SMS or e-mail are shown here instead.
+outbox-time = Time
+outbox-channel = Channel
+outbox-to = To
+outbox-text = Text
+outbox-empty = The outbox is empty.

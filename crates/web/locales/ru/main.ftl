@@ -1,0 +1,174 @@
+# «Кабинет» — сообщения на русском. Каждый ключ есть и в en/, и в kk/ (это проверяет тест).
+
+app-name = Бизнес Кабинет
+nav-main = Главное меню
+nav-language = Язык
+service-mobile = Мобильная связь
+nav-numbers = Управление номерами
+company-select = Компания
+company-switch = Перейти
+bin = БИН
+signout = Выйти
+
+## Вход
+signin-title = Вход в Бизнес Кабинет
+signin-lead = Управляйте номерами в один клик!
+signin-phone = Номер телефона
+signin-phone-hint = Номер Администратора, например +7 701 211 21 01
+signin-password = Ваш пароль
+signin-submit = Войти
+signin-otp-note = В целях безопасности при каждом входе требуется одноразовый код. Абоненты нашей сети получают его по SMS, номера других операторов — на e-mail, привязанный к учетной записи.
+signin-law-note = Номер Администратора должен быть зарегистрирован у казахстанского оператора.
+signin-wrong = Неверный номер телефона или пароль.
+signin-too-many = Слишком много попыток входа. Попробуйте снова через 15 минут.
+signin-no-email = К учетной записи не привязан e-mail, поэтому код отправить нельзя. Обратитесь к своему персональному менеджеру.
+otp-title = Подтвердите номер
+otp-lead = Шестизначный код отправлен на { $destination }. Введите его ниже, чтобы войти в Кабинет.
+otp-code = Одноразовый код
+otp-submit = Продолжить
+otp-resend = Отправить код повторно
+otp-resend-in = Отправить код повторно (через ## сек)
+otp-resend-wait-short = Отправить код повторно (через { $seconds } сек)
+otp-resend-wait = Новый код можно отправить через { $seconds } сек.
+otp-resent = Новый код отправлен.
+otp-back = Назад ко входу
+otp-format = Код состоит из шести цифр.
+otp-wrong = { $left ->
+    [one] Неверный код. Осталась { $left } попытка.
+    [few] Неверный код. Осталось { $left } попытки.
+   *[other] Неверный код. Осталось { $left } попыток.
+}
+otp-dead = Срок действия кода истек или он слишком много раз введен неверно. Отправьте новый код.
+otp-message = Код для входа в Бизнес Кабинет: { $code }. Действует 5 минут. Никому его не сообщайте.
+otp-subject = Код для входа
+
+## Ошибки
+error-title = Что-то пошло не так
+error-back = Вернуться к управлению номерами
+error-not-found = Здесь ничего не найдено. Возможно, номер принадлежит другой компании.
+error-forbidden = У вас нет права на это действие в этой компании.
+error-no-company = К вашей учетной записи пока не привязана ни одна компания. Каждая компания должна подать оператору заявку на предоставление вам доступа.
+error-csrf = Срок действия формы истек. Вернитесь, обновите страницу и попробуйте снова.
+error-bad-request = Не удалось прочитать запрос.
+error-operator = Система оператора сейчас не отвечает. Подождите 2–3 минуты, обновите страницу и попробуйте снова.
+error-internal = Произошла внутренняя ошибка. Попробуйте позже.
+error-msisdn = Введите казахстанский мобильный номер: 11 цифр, начиная с 7, например +7 701 211 21 01.
+error-bin = БИН/ИИН состоит из 12 цифр с верной контрольной цифрой.
+error-iccid = Номер SIM-карты (ICCID) — 19–20 цифр, начиная с 89, как на обороте карты.
+error-imei = IMEI состоит из 14 цифр или из 15 с верной контрольной цифрой.
+
+## Управление номерами
+numbers-total = { $count ->
+    [one] { $count } номер
+    [few] { $count } номера
+   *[other] { $count } номеров
+}
+numbers-found = { $count ->
+    [one] Найден { $count } номер
+    [few] Найдено { $count } номера
+   *[other] Найдено { $count } номеров
+}
+numbers-found-at-least = Найдено больше { $count } номеров — уточните запрос
+numbers-search-label = Поиск по номеру или лицевому счету
+numbers-search-placeholder = Номер или лицевой счет
+numbers-search-invalid = Ищите только по цифрам номера или лицевого счета.
+numbers-empty = Номера не найдены.
+search = Поиск
+col-number = Номер
+col-account = Лицевой счет
+col-tariff = Тарифный план
+col-billing = Метод расчета
+col-state = Статус
+col-available = Доступные средства (индивидуальный лимит)
+col-remaining = Остаток кредитного лимита / остаток баланса
+col-actions = Действия
+menu-profile = Информация по номеру
+pager-label = Страницы
+pager-prev = Назад
+pager-next = Далее
+billing-credit = Кредитный
+billing-advance = Авансовый
+state-active = Активный
+state-blocked = Заблокирован
+state-blocked-debt = Заблокирован / Задолженность
+state-processing = В обработке
+
+## Профиль номера
+crumbs-label = Вы здесь
+profile-title = Информация по номеру
+profile-state-since = Дата последнего изменения статуса
+profile-refresh = Обновить
+money-title = Баланс и лимиты
+money-tariff = Тариф
+money-individual-limit = Индивидуальный лимит
+money-available = Доступные средства (индивидуальный лимит)
+money-credit-limit = Кредитный лимит лицевого счета
+money-remaining-credit = Остаток кредитного лимита
+money-prepaid-balance = Остаток баланса
+money-past-debt = Задолженность за прошедшие периоды
+money-roaming-debt = Непогашенная сумма за роуминг
+general-title = Общая информация
+general-billing = Метод расчета
+general-registration-form = Регистрационная форма
+general-account = Лицевой счет
+general-account-type = Тип лицевого счета
+general-esim = eSIM
+general-ban-ussd = Запрет на SMS / USSD управление
+general-ban-details = Запрет на просмотр детализации в самообслуживании
+general-ban-selfcare = Запрет на доступ в самообслуживание
+general-subscription-block = Блокировка подписок
+general-hidden-id = Скрытый номер
+account-separate = Отдельный
+account-common = Общий
+flag-on = Включен
+flag-off = Отключен
+flag-yes = Да
+flag-no = Нет
+sim-title = SIM-карта и устройство
+sim-replaced = Дата замены
+sim-imei-note = Указан последний зафиксированный IMEI устройства, использовавшегося с этим номером.
+phone-title = Контрактный телефон
+phone-none = На этом номере нет контрактного телефона.
+phone-status = Статус
+phone-activated-on = Дата активации
+phone-terminates-on = Дата окончания
+phone-term = Срок контракта
+phone-monthly = Ежемесячный платеж
+phone-price = Стоимость по контракту
+phone-promotion = Название акции
+phone-device = Наименование устройства
+phone-device-type = Тип устройства
+phone-activated = Активирован
+phone-terminated = Завершен
+phone-term-months = { $months } мес.
+allowance-tariff-title = Остатки по тарифному плану
+allowance-extra-title = Дополнительно
+allowance-none = Остатков нет.
+allowance-available = Доступно
+allowance-connected = Дата подключения
+allowance-until = Доступно до
+allowance-unlimited = Безлимит
+allowance-of = { $available } из { $total }
+unit-sms = { $n } SMS
+unit-mb = { $n } МБ
+unit-min = { $n } мин
+services-title = Услуги
+services-note = Подключенные услуги включены. Услуги, которые нельзя подключить на этот номер, показаны серым.
+services-terms = Условия услуги
+service-active = Подключена
+service-available = Доступна
+service-unavailable = Недоступна
+group-calls-sms = Звонки и SMS
+group-data = Интернет
+group-roaming = Роуминг
+group-additional = Дополнительные услуги
+group-promotions = Акции
+
+## Исходящие сообщения (режим разработчика)
+outbox-title = Исходящие (SMS и e-mail)
+outbox-note = Режим разработчика: сообщения, которые рабочая установка отправила бы по SMS или e-mail, показаны здесь.
+outbox-time = Время
+outbox-channel = Канал
+outbox-to = Кому
+outbox-text = Текст
+outbox-empty = Исходящих нет.

@@ -1,0 +1,29 @@
+//! The company switcher: an administrator of several companies picks the one to work in.
+
+use crate::AppState;
+use crate::auth::Signed;
+use crate::csrf::CsrfForm;
+use crate::error::WebError;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use cabinet_store::{admins, sessions};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct SwitchForm {
+    #[serde(default)]
+    company_id: String,
+}
+
+pub async fn switch(
+    State(state): State<AppState>,
+    signed: Signed,
+    CsrfForm(form): CsrfForm<SwitchForm>,
+) -> Result<Response, WebError> {
+    // Only a company granted to this administrator: another company's id is not found.
+    let company = admins::granted_company(&state.db, &signed.session.admin_id, &form.company_id)
+        .await?
+        .ok_or(WebError::NotFound(signed.locale()))?;
+    sessions::set_company(&state.db, &signed.session.id_hash, &company.id).await?;
+    Ok(Redirect::to("/numbers").into_response())
+}

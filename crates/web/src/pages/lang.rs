@@ -1,0 +1,58 @@
+//! The language switcher: a cookie, then back to the page the visitor was on.
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::visitor::{LANG_COOKIE, Visitor, set_cookie};
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::http::header::SET_COOKIE;
+use axum::response::{IntoResponse, Redirect, Response};
+use cabinet_core::Locale;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct Next {
+    next: Option<String>,
+}
+
+/// Only a path on this site: `//evil.example` and `https://…` would be open redirects.
+fn local_path(next: Option<String>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        _ => "/".into(),
+    }
+}
+
+pub async fn switch(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(code): Path<String>,
+    Query(q): Query<Next>,
+) -> Result<Response, WebError> {
+    let locale = Locale::from_code(&code).ok_or(WebError::NotFound(visitor.locale))?;
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        SET_COOKIE,
+        set_cookie(
+            LANG_COOKIE,
+            locale.code(),
+            Some(365 * 24 * 3600),
+            state.config.secure_cookies,
+        ),
+    );
+    Ok((headers, Redirect::to(&local_path(q.next))).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_local_paths() {
+        assert_eq!(local_path(Some("/numbers?q=1".into())), "/numbers?q=1");
+        assert_eq!(local_path(Some("//evil.example".into())), "/");
+        assert_eq!(local_path(Some("https://evil.example".into())), "/");
+        assert_eq!(local_path(Some("/\\evil.example".into())), "/");
+        assert_eq!(local_path(None), "/");
+    }
+}

@@ -1,0 +1,214 @@
+//! Number management: the company's numbers, searched by any part of the number or the
+//! account number, a page at a time.
+
+use crate::AppState;
+use crate::auth::{Permission, Signed};
+use crate::error::WebError;
+use crate::render::{Frame, html, urlencode};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use cabinet_core::Msisdn;
+use cabinet_core::operator::{NumberPage, NumberQuery, NumberState, NumberSummary};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct ListParams {
+    #[serde(default)]
+    q: String,
+    after: Option<String>,
+    before: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "numbers.html")]
+struct NumbersPage {
+    frame: Frame,
+    list: NumbersList,
+}
+
+/// The table alone, for search-as-you-type (htmx swaps it in place).
+#[derive(Template)]
+#[template(path = "numbers_list.html")]
+struct NumbersList {
+    t: crate::Tr,
+    q: String,
+    error: Option<String>,
+    page: NumberPage,
+    count: String,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+}
+
+impl NumbersList {
+    fn state_key(&self, n: &NumberSummary) -> &'static str {
+        state_key(n.state)
+    }
+
+    fn state_class(&self, n: &NumberSummary) -> &'static str {
+        n.state.code()
+    }
+
+    fn billing_key(&self, n: &NumberSummary) -> &'static str {
+        match n.billing {
+            cabinet_core::operator::BillingMethod::Credit => "billing-credit",
+            cabinet_core::operator::BillingMethod::Advance => "billing-advance",
+        }
+    }
+}
+
+pub fn state_key(s: NumberState) -> &'static str {
+    match s {
+        NumberState::Active => "state-active",
+        NumberState::Blocked => "state-blocked",
+        NumberState::BlockedDebt => "state-blocked-debt",
+        NumberState::Processing => "state-processing",
+    }
+}
+
+/// The digits to search for, or None for "everything". A typed phone number in any format
+/// (`+7 701 054 20 06`, `8 701…`) is reduced to the stored form first.
+pub fn search_digits(q: &str) -> Result<Option<String>, ()> {
+    let q = q.trim();
+    if q.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(m) = Msisdn::parse(q) {
+        return Ok(Some(m.as_str().to_string()));
+    }
+    let mut digits = String::new();
+    for c in q.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '\u{a0}' | '-' | '(' | ')' | '+' | '.' => {}
+            _ => return Err(()),
+        }
+    }
+    if digits.is_empty() || digits.len() > 20 {
+        return Err(());
+    }
+    // "8 701 05…" is the national way to write "+7 701 05…".
+    if q.starts_with('8') && digits.len() >= 4 && digits.as_bytes()[1] == b'7' {
+        digits.replace_range(0..1, "7");
+    }
+    Ok(Some(digits))
+}
+
+fn keyset(v: Option<String>) -> Option<String> {
+    v.filter(|s| s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit()))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    signed: Signed,
+    headers: HeaderMap,
+    Query(p): Query<ListParams>,
+) -> Result<Response, WebError> {
+    let scope = signed.require(Permission::ViewNumbers)?;
+    let t = signed.visitor.tr();
+    let limit = state.config.page_size;
+    let (digits, error) = match search_digits(&p.q) {
+        Ok(d) => (d, None),
+        Err(()) => (None, Some(t.t("numbers-search-invalid"))),
+    };
+    let page;
+    let count;
+    if error.is_some() {
+        page = NumberPage {
+            items: Vec::new(),
+            has_prev: false,
+            has_next: false,
+        };
+        count = String::new();
+    } else {
+        let query = NumberQuery {
+            digits: digits.clone(),
+            after: keyset(p.after),
+            before: keyset(p.before),
+            limit,
+        };
+        let op = &state.operator;
+        page = op
+            .list_numbers(&scope.bin, &query)
+            .await
+            .map_err(|_| WebError::Operator(t.locale))?;
+        count = match &digits {
+            Some(d) => t.match_count(
+                &op.count_matches(&scope.bin, d, 1000)
+                    .await
+                    .map_err(|_| WebError::Operator(t.locale))?,
+            ),
+            None => t.t1(
+                "numbers-total",
+                "count",
+                op.number_count(&scope.bin)
+                    .await
+                    .map_err(|_| WebError::Operator(t.locale))? as i64,
+            ),
+        };
+    }
+    let qpart = if p.q.trim().is_empty() {
+        String::new()
+    } else {
+        format!("q={}&", urlencode(p.q.trim()))
+    };
+    let prev_href = page
+        .has_prev
+        .then(|| {
+            page.items
+                .first()
+                .map(|n| format!("/numbers?{qpart}before={}", n.msisdn))
+        })
+        .flatten();
+    let next_href = page
+        .has_next
+        .then(|| {
+            page.items
+                .last()
+                .map(|n| format!("/numbers?{qpart}after={}", n.msisdn))
+        })
+        .flatten();
+    let list = NumbersList {
+        t,
+        q: p.q.trim().to_string(),
+        error,
+        page,
+        count,
+        prev_href,
+        next_href,
+    };
+    let status = if list.error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    // htmx asks for the table alone when the search box changes.
+    if headers.contains_key("hx-request") && !headers.contains_key("hx-boosted") {
+        return Ok(html(status, &list));
+    }
+    let frame = Frame::signed(&state, &signed, t.t("nav-numbers")).await?;
+    Ok(html(status, &NumbersPage { frame, list }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::search_digits;
+
+    #[test]
+    fn search_accepts_numbers_in_any_format() {
+        assert_eq!(
+            search_digits("+7 701 054 20 06"),
+            Ok(Some("77010542006".into()))
+        );
+        assert_eq!(search_digits("87010542006"), Ok(Some("77010542006".into())));
+        assert_eq!(search_digits("0542"), Ok(Some("0542".into())));
+        assert_eq!(search_digits("+7 701 054"), Ok(Some("7701054".into())));
+        assert_eq!(search_digits("8 701 054"), Ok(Some("7701054".into())));
+        assert_eq!(search_digits("25060831"), Ok(Some("25060831".into())));
+        assert_eq!(search_digits("  "), Ok(None));
+        assert_eq!(search_digits("abc"), Err(()));
+        assert_eq!(search_digits("70'; DROP"), Err(()));
+        assert_eq!(search_digits("---"), Err(()));
+    }
+}

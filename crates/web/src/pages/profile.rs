@@ -1,0 +1,244 @@
+//! The number profile: state, money, general information, SIM and device, contract
+//! phones, allowances and services — everything the operator knows about one number.
+
+use crate::auth::{Permission, Signed};
+use crate::error::WebError;
+use crate::pages::numbers::state_key;
+use crate::render::{Frame, html};
+use crate::{AppState, Tr};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use cabinet_core::Msisdn;
+use cabinet_core::operator::{
+    AccountType, Allowance, AllowanceKind, BillingMethod, NumberProfile, ServiceEntry,
+    ServiceGroup, ServiceStatus,
+};
+use cabinet_core::time::OperatorZone;
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+struct ProfilePage {
+    frame: Frame,
+    t: Tr,
+    p: NumberProfile,
+    pretty: String,
+    state_changed: String,
+    sim_replaced: String,
+    groups: Vec<ServiceGroupView>,
+    tariff_allowances: Vec<AllowanceView>,
+    extra_allowances: Vec<AllowanceView>,
+    phones: Vec<PhoneView>,
+}
+
+struct ServiceGroupView {
+    title: String,
+    services: Vec<ServiceEntry>,
+}
+
+struct AllowanceView {
+    name: String,
+    unlimited: bool,
+    amount: String,
+    connected: String,
+    until: String,
+}
+
+struct PhoneView {
+    device_name: String,
+    status: String,
+    activated: String,
+    terminates: String,
+    term: String,
+    monthly: String,
+    price: String,
+    promotion: String,
+    device_type: String,
+}
+
+impl ProfilePage {
+    fn state_key(&self) -> &'static str {
+        state_key(self.p.summary.state)
+    }
+
+    fn state_class(&self) -> &'static str {
+        self.p.summary.state.code()
+    }
+
+    fn billing(&self) -> String {
+        self.t.t(match self.p.summary.billing {
+            BillingMethod::Credit => "billing-credit",
+            BillingMethod::Advance => "billing-advance",
+        })
+    }
+
+    fn account_type(&self) -> String {
+        self.t.t(match self.p.account_type {
+            AccountType::Separate => "account-separate",
+            AccountType::Common => "account-common",
+        })
+    }
+
+    fn remaining_label(&self) -> String {
+        self.t.t(match self.p.summary.billing {
+            BillingMethod::Credit => "money-remaining-credit",
+            BillingMethod::Advance => "money-prepaid-balance",
+        })
+    }
+
+    fn on_off(&self, v: &bool) -> String {
+        self.t.t(if *v { "flag-on" } else { "flag-off" })
+    }
+
+    fn yes_no(&self, v: &bool) -> String {
+        self.t.t(if *v { "flag-yes" } else { "flag-no" })
+    }
+
+    fn service_status_key(&self, s: &ServiceEntry) -> &'static str {
+        match s.status {
+            ServiceStatus::Active => "service-active",
+            ServiceStatus::Available => "service-available",
+            ServiceStatus::Unavailable => "service-unavailable",
+        }
+    }
+
+    fn service_class(&self, s: &ServiceEntry) -> &'static str {
+        match s.status {
+            ServiceStatus::Active => "active",
+            ServiceStatus::Available => "available",
+            ServiceStatus::Unavailable => "unavailable",
+        }
+    }
+
+    fn is_active(&self, s: &ServiceEntry) -> bool {
+        s.status == ServiceStatus::Active
+    }
+}
+
+fn group_key(g: ServiceGroup) -> &'static str {
+    match g {
+        ServiceGroup::CallsSms => "group-calls-sms",
+        ServiceGroup::Data => "group-data",
+        ServiceGroup::Roaming => "group-roaming",
+        ServiceGroup::Additional => "group-additional",
+        ServiceGroup::Promotions => "group-promotions",
+    }
+}
+
+/// `50.00 min of 50.00 min`, `20480.00 MB of 20480.00 MB`, `500 SMS of 500 SMS`.
+fn allowance_amount(t: &Tr, a: &Allowance) -> String {
+    let fmt = |v: i64| -> String {
+        match a.kind {
+            AllowanceKind::Sms => t.t1("unit-sms", "n", v.to_string()),
+            AllowanceKind::Data => t.t1("unit-mb", "n", hundredths(t, v * 100 / 1024)),
+            _ => t.t1("unit-min", "n", hundredths(t, v * 100 / 60)),
+        }
+    };
+    t.t2(
+        "allowance-of",
+        ("available", fmt(a.available)),
+        ("total", fmt(a.total)),
+    )
+}
+
+fn hundredths(t: &Tr, v: i64) -> String {
+    let sep = if t.locale == cabinet_core::Locale::En {
+        '.'
+    } else {
+        ','
+    };
+    format!("{}{sep}{:02}", v / 100, v % 100)
+}
+
+fn allowance_view(t: &Tr, zone: &OperatorZone, a: &Allowance) -> AllowanceView {
+    AllowanceView {
+        name: t.text(&a.name).to_string(),
+        unlimited: a.unlimited,
+        amount: if a.unlimited {
+            t.t("allowance-unlimited")
+        } else {
+            allowance_amount(t, a)
+        },
+        connected: zone.date(a.connected_ms),
+        until: zone.date(a.until_ms),
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(number): Path<String>,
+) -> Result<Response, WebError> {
+    let scope = signed.require(Permission::ViewNumbers)?;
+    let t = signed.visitor.tr();
+    let msisdn = Msisdn::parse(&number).map_err(|_| WebError::NotFound(t.locale))?;
+    let profile = state
+        .operator
+        .number_profile(&scope.bin, &msisdn)
+        .await
+        .map_err(|_| WebError::Operator(t.locale))?
+        .ok_or(WebError::NotFound(t.locale))?;
+    let zone = &state.config.zone;
+    let groups = ServiceGroup::ALL
+        .into_iter()
+        .map(|g| ServiceGroupView {
+            title: t.t(group_key(g)),
+            services: profile
+                .services
+                .iter()
+                .filter(|s| s.group == g)
+                .cloned()
+                .collect(),
+        })
+        .filter(|g| !g.services.is_empty())
+        .collect();
+    let tariff_allowances = profile
+        .allowances
+        .iter()
+        .filter(|a| a.from_tariff)
+        .map(|a| allowance_view(&t, zone, a))
+        .collect();
+    let extra_allowances = profile
+        .allowances
+        .iter()
+        .filter(|a| !a.from_tariff)
+        .map(|a| allowance_view(&t, zone, a))
+        .collect();
+    let phones = profile
+        .contract_phones
+        .iter()
+        .map(|c| PhoneView {
+            device_name: c.device_name.clone(),
+            status: t.t(if c.active {
+                "phone-activated"
+            } else {
+                "phone-terminated"
+            }),
+            activated: zone.date(c.activated_ms),
+            terminates: zone.date(c.terminates_ms),
+            term: t.t1("phone-term-months", "months", i64::from(c.term_months)),
+            monthly: t.money(&c.monthly_payment),
+            price: t.money(&c.contract_price),
+            promotion: c.promotion.clone(),
+            device_type: t.text(&c.device_type).to_string(),
+        })
+        .collect();
+    let frame = Frame::signed(&state, &signed, msisdn.pretty()).await?;
+    let page = ProfilePage {
+        frame,
+        t,
+        pretty: msisdn.pretty(),
+        state_changed: zone.date_time(profile.state_changed_ms),
+        sim_replaced: profile
+            .sim_replaced_ms
+            .map(|ms| zone.date_time(ms))
+            .unwrap_or_else(|| "—".into()),
+        groups,
+        tariff_allowances,
+        extra_allowances,
+        phones,
+        p: profile,
+    };
+    Ok(html(StatusCode::OK, &page))
+}

@@ -1,0 +1,413 @@
+//! Sign-in: phone number and password, then a six-digit one-time code sent by SMS (the
+//! operator's own numbers) or e-mail (other operators' and foreign numbers); sign-out.
+
+use crate::csrf::CsrfForm;
+use crate::error::WebError;
+use crate::i18n::Tr;
+use crate::render::{Frame, html};
+use crate::visitor::{SESSION_COOKIE, Visitor, set_cookie};
+use crate::{AppState, auth::Signed};
+use askama::Template;
+use axum::extract::State;
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use cabinet_core::Msisdn;
+use cabinet_core::time::now_ms;
+use cabinet_store::{admins, attempts, otp, outbox, password, sessions};
+use serde::Deserialize;
+
+/// How long a visitor has between a right password and the code.
+const PENDING_TTL_MS: i64 = 10 * 60 * 1000;
+
+#[derive(Template)]
+#[template(path = "signin.html")]
+struct SignInPage {
+    frame: Frame,
+    phone: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "signin_code.html")]
+struct CodePage {
+    frame: Frame,
+    destination: String,
+    resend_in_s: i64,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+pub async fn show(State(state): State<AppState>, visitor: Visitor) -> Response {
+    if visitor
+        .session
+        .as_ref()
+        .is_some_and(|s| s.stage == sessions::STAGE_ACTIVE)
+    {
+        return Redirect::to("/numbers").into_response();
+    }
+    let frame = Frame::public(&state, &visitor, "signin-title");
+    html(
+        StatusCode::OK,
+        &SignInPage {
+            frame,
+            phone: String::new(),
+            error: None,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    password: String,
+}
+
+fn signin_error(
+    state: &AppState,
+    visitor: &Visitor,
+    phone: &str,
+    key: &str,
+    status: StatusCode,
+) -> Response {
+    let frame = Frame::public(state, visitor, "signin-title");
+    let error = Some(frame.t.t(key));
+    html(
+        status,
+        &SignInPage {
+            frame,
+            phone: phone.to_string(),
+            error,
+        },
+    )
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    CsrfForm(form): CsrfForm<SignInForm>,
+) -> Result<Response, WebError> {
+    let now = now_ms();
+    let Ok(phone) = Msisdn::parse(&form.phone) else {
+        return Ok(signin_error(
+            &state,
+            &visitor,
+            &form.phone,
+            "error-msisdn",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    };
+    let ip_ok = attempts::hit(
+        &state.db,
+        &format!("signin-ip:{}", visitor.client_ip),
+        state.config.signin_limit_ip,
+        now,
+    )
+    .await?;
+    let phone_ok = attempts::hit(
+        &state.db,
+        &format!("signin-phone:{phone}"),
+        state.config.signin_limit_phone,
+        now,
+    )
+    .await?;
+    if !ip_ok || !phone_ok {
+        return Ok(signin_error(
+            &state,
+            &visitor,
+            &form.phone,
+            "signin-too-many",
+            StatusCode::TOO_MANY_REQUESTS,
+        ));
+    }
+    let admin = admins::by_phone(&state.db, &phone).await?;
+    // An unknown phone costs the same hash as a wrong password and gets the same message.
+    let hash = admin
+        .as_ref()
+        .and_then(|a| a.password_hash.clone())
+        .unwrap_or_else(|| password::DUMMY_HASH.to_string());
+    let good = password::verify(form.password, hash).await;
+    let Some(admin) = admin.filter(|a| good && a.password_hash.is_some()) else {
+        return Ok(signin_error(
+            &state,
+            &visitor,
+            &form.phone,
+            "signin-wrong",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    };
+    let challenge = send_code(&state, &visitor.tr(), &admin, now).await?;
+    let Some(challenge) = challenge else {
+        return Ok(signin_error(
+            &state,
+            &visitor,
+            &form.phone,
+            "signin-no-email",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    };
+    let id = sessions::create(
+        &state.db,
+        &admin.id,
+        sessions::STAGE_OTP,
+        None,
+        Some(&challenge.id),
+        now,
+        PENDING_TTL_MS,
+    )
+    .await?;
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        SET_COOKIE,
+        set_cookie(SESSION_COOKIE, &id, None, state.config.secure_cookies),
+    );
+    Ok((headers, Redirect::to("/signin/code")).into_response())
+}
+
+/// Issues a code and puts the message in the outbox: SMS to the operator's own numbers,
+/// e-mail otherwise. None when an e-mail is needed and the administrator has none.
+async fn send_code(
+    state: &AppState,
+    t: &Tr,
+    admin: &admins::Admin,
+    now: i64,
+) -> Result<Option<otp::Challenge>, WebError> {
+    let phone = Msisdn::parse(&admin.phone).map_err(|_| WebError::Internal)?;
+    let code = otp::new_code();
+    let text = t.t1("otp-message", "code", code.as_str());
+    let (channel, recipient) = if state.config.is_operator_number(&phone) {
+        (outbox::SMS, admin.phone.clone())
+    } else {
+        match admin.email.as_deref().filter(|e| !e.is_empty()) {
+            Some(email) => (outbox::EMAIL, email.to_string()),
+            None => return Ok(None),
+        }
+    };
+    let challenge = otp::issue(
+        &state.db,
+        &state.secret,
+        &admin.id,
+        channel,
+        &code,
+        state.config.otp,
+        now,
+    )
+    .await?;
+    let subject = (channel == outbox::EMAIL).then(|| t.t("otp-subject"));
+    outbox::enqueue(
+        &state.db,
+        channel,
+        &recipient,
+        subject.as_deref(),
+        &text,
+        now,
+    )
+    .await?;
+    Ok(Some(challenge))
+}
+
+/// `+7 701 *** ** 01` or `a***@example.kz`: enough to recognise, not enough to learn.
+fn masked(channel: &str, admin_phone: &str, email: Option<&str>) -> String {
+    if channel == outbox::EMAIL {
+        let email = email.unwrap_or("");
+        match email.split_once('@') {
+            Some((user, domain)) => format!("{}***@{domain}", user.chars().next().unwrap_or('*')),
+            None => "***".into(),
+        }
+    } else {
+        let d = admin_phone;
+        if d.len() == 11 {
+            format!("+7 {} *** ** {}", &d[1..4], &d[9..11])
+        } else {
+            "***".into()
+        }
+    }
+}
+
+async fn pending(state: &AppState, visitor: &Visitor) -> Result<Option<otp::Challenge>, WebError> {
+    let Some(session) = visitor
+        .session
+        .as_ref()
+        .filter(|s| s.stage == sessions::STAGE_OTP)
+    else {
+        return Ok(None);
+    };
+    let Some(cid) = &session.challenge_id else {
+        return Ok(None);
+    };
+    Ok(otp::get(&state.db, cid).await?)
+}
+
+fn code_page(
+    state: &AppState,
+    visitor: &Visitor,
+    c: &otp::Challenge,
+    error: Option<String>,
+    notice: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let session = visitor.session.as_ref().expect("pending session");
+    let frame = Frame::public(state, visitor, "otp-title");
+    let destination = masked(
+        &c.channel,
+        &session.admin_phone,
+        session.admin_email.as_deref(),
+    );
+    let resend_in_s = ((c.resend_after_ms - now_ms()) / 1000).max(0);
+    html(
+        status,
+        &CodePage {
+            frame,
+            destination,
+            resend_in_s,
+            error,
+            notice,
+        },
+    )
+}
+
+pub async fn show_code(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, WebError> {
+    match pending(&state, &visitor).await? {
+        Some(c) => Ok(code_page(&state, &visitor, &c, None, None, StatusCode::OK)),
+        None => Ok(Redirect::to("/signin").into_response()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+pub async fn submit_code(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    CsrfForm(form): CsrfForm<CodeForm>,
+) -> Result<Response, WebError> {
+    let Some(challenge) = pending(&state, &visitor).await? else {
+        return Ok(Redirect::to("/signin").into_response());
+    };
+    let t = visitor.tr();
+    let code = form.code.trim();
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(code_page(
+            &state,
+            &visitor,
+            &challenge,
+            Some(t.t("otp-format")),
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    }
+    let now = now_ms();
+    match otp::verify(&state.db, &state.secret, &challenge.id, code, now).await? {
+        otp::Verdict::Accepted => {
+            let pending = visitor.session.as_ref().expect("pending session");
+            // A new session id at sign-in: whatever id the browser held before is worthless.
+            sessions::delete(&state.db, &pending.id_hash).await?;
+            let companies = admins::companies_of(&state.db, &pending.admin_id).await?;
+            let first = companies.first().map(|c| c.id.as_str());
+            let id = sessions::create(
+                &state.db,
+                &pending.admin_id,
+                sessions::STAGE_ACTIVE,
+                first,
+                None,
+                now,
+                state.config.session_ttl_ms,
+            )
+            .await?;
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                SET_COOKIE,
+                set_cookie(SESSION_COOKIE, &id, None, state.config.secure_cookies),
+            );
+            Ok((headers, Redirect::to("/numbers")).into_response())
+        }
+        otp::Verdict::Wrong { attempts_left } => {
+            let msg = t.t1("otp-wrong", "left", attempts_left);
+            Ok(code_page(
+                &state,
+                &visitor,
+                &challenge,
+                Some(msg),
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
+        }
+        otp::Verdict::Dead => Ok(code_page(
+            &state,
+            &visitor,
+            &challenge,
+            Some(t.t("otp-dead")),
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )),
+    }
+}
+
+pub async fn resend_code(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    CsrfForm(_): CsrfForm<CodeForm>,
+) -> Result<Response, WebError> {
+    let Some(challenge) = pending(&state, &visitor).await? else {
+        return Ok(Redirect::to("/signin").into_response());
+    };
+    let t = visitor.tr();
+    let now = now_ms();
+    if now < challenge.resend_after_ms {
+        let msg = t.t1(
+            "otp-resend-wait",
+            "seconds",
+            (challenge.resend_after_ms - now + 999) / 1000,
+        );
+        return Ok(code_page(
+            &state,
+            &visitor,
+            &challenge,
+            Some(msg),
+            None,
+            StatusCode::TOO_MANY_REQUESTS,
+        ));
+    }
+    let session = visitor.session.as_ref().expect("pending session");
+    let Some(admin) = admins::by_id(&state.db, &session.admin_id).await? else {
+        return Ok(Redirect::to("/signin").into_response());
+    };
+    otp::retire(&state.db, &challenge.id).await?;
+    let Some(fresh) = send_code(&state, &t, &admin, now).await? else {
+        return Err(WebError::Internal);
+    };
+    sessions::set_challenge(&state.db, &session.id_hash, &fresh.id).await?;
+    Ok(code_page(
+        &state,
+        &visitor,
+        &fresh,
+        None,
+        Some(t.t("otp-resent")),
+        StatusCode::OK,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    signed: Signed,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, WebError> {
+    sessions::delete(&state.db, &signed.session.id_hash).await?;
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", Some(0), state.config.secure_cookies),
+    );
+    Ok((headers, Redirect::to("/signin")).into_response())
+}

@@ -1,0 +1,124 @@
+//! Turning templates into responses, and the page frame every page shares.
+
+use crate::i18n::Tr;
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use cabinet_core::Locale;
+
+/// Renders a template, or a plain 500 if the template itself fails.
+pub fn html<T: Template>(status: StatusCode, t: &T) -> Response {
+    match t.render() {
+        Ok(body) => (status, Html(body)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+/// A language the switcher offers, with the link that picks it.
+pub struct LangLink {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub href: String,
+    pub current: bool,
+}
+
+pub fn lang_links(current: Locale, here: &str) -> Vec<LangLink> {
+    Locale::ALL
+        .iter()
+        .map(|l| LangLink {
+            code: l.code(),
+            name: l.native_name(),
+            href: format!("/lang/{}?next={}", l.code(), urlencode(here)),
+            current: *l == current,
+        })
+        .collect()
+}
+
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    t: Tr,
+    message: String,
+    title: String,
+}
+
+pub fn page_error(status: StatusCode, t: Tr, key: &str) -> Response {
+    let page = ErrorPage {
+        message: t.t(key),
+        title: t.t("error-title"),
+        t,
+    };
+    html(status, &page)
+}
+
+/// What every page's frame (header, switchers, footer) needs.
+pub struct Frame {
+    pub t: Tr,
+    pub title: String,
+    pub operator_name: String,
+    pub csrf: String,
+    pub langs: Vec<LangLink>,
+    /// The signed-in administrator's name, for the header.
+    pub admin_name: Option<String>,
+    pub companies: Vec<cabinet_store::admins::GrantedCompany>,
+    pub current_company: Option<String>,
+    pub dev_mode: bool,
+}
+
+impl Frame {
+    /// The frame of a page for a visitor who is not signed in.
+    pub fn public(
+        state: &crate::AppState,
+        visitor: &crate::visitor::Visitor,
+        title_key: &str,
+    ) -> Frame {
+        let t = visitor.tr();
+        Frame {
+            title: t.t(title_key),
+            operator_name: state.config.operator_name.clone(),
+            csrf: visitor.csrf_token.clone(),
+            langs: lang_links(visitor.locale, &visitor.path),
+            admin_name: None,
+            companies: Vec::new(),
+            current_company: None,
+            dev_mode: state.config.dev_mode,
+            t,
+        }
+    }
+
+    /// The frame of a signed-in page: with the company switcher.
+    pub async fn signed(
+        state: &crate::AppState,
+        signed: &crate::auth::Signed,
+        title: String,
+    ) -> Result<Frame, crate::error::WebError> {
+        let companies =
+            cabinet_store::admins::companies_of(&state.db, &signed.session.admin_id).await?;
+        let mut frame = Frame::public(state, &signed.visitor, "app-name");
+        frame.title = title;
+        frame.admin_name = Some(signed.session.admin_name.clone());
+        frame.companies = companies;
+        frame.current_company = signed.session.company_id.clone();
+        Ok(frame)
+    }
+
+    pub fn is_current(&self, company_id: &str) -> bool {
+        self.current_company.as_deref() == Some(company_id)
+    }
+}

@@ -1,0 +1,37 @@
+//! Every route of the portal, in one place.
+
+use crate::pages::{company, dev, lang, numbers, profile, signin};
+use crate::{AppState, assets, ops, visitor};
+use axum::Router;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use tower_http::limit::RequestBodyLimitLayer;
+
+pub fn router(state: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(|| async { Redirect::to("/numbers") }))
+        .route("/signin", get(signin::show).post(signin::submit))
+        .route(
+            "/signin/code",
+            get(signin::show_code).post(signin::submit_code),
+        )
+        .route("/signin/code/resend", post(signin::resend_code))
+        .route("/signout", post(signin::sign_out))
+        .route("/numbers", get(numbers::list))
+        .route("/numbers/{msisdn}", get(profile::show))
+        .route("/company", post(company::switch))
+        .route("/lang/{code}", get(lang::switch))
+        .route("/dev/outbox", get(dev::outbox_page))
+        .layer(from_fn_with_state(state.clone(), visitor::visitor_layer));
+    Router::new()
+        .merge(pages)
+        .route("/assets/{*path}", get(assets::serve))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .layer(from_fn(ops::track))
+        .layer(from_fn(ops::security_headers))
+        .layer(RequestBodyLimitLayer::new(256 * 1024))
+        .with_state(state)
+}

@@ -1,0 +1,139 @@
+//! Who is asking: the language, the session (if any) and the CSRF token of every request,
+//! worked out once by a middleware and handed to handlers as a `Visitor`.
+
+use crate::AppState;
+use crate::csrf;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use cabinet_core::Locale;
+use cabinet_core::time::now_ms;
+use cabinet_store::sessions::{self, SessionContext};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+pub const SESSION_COOKIE: &str = "cabinet_session";
+pub const ANON_COOKIE: &str = "cabinet_anon";
+pub const LANG_COOKIE: &str = "cabinet_lang";
+
+#[derive(Debug, Clone)]
+pub struct Visitor {
+    pub locale: Locale,
+    pub session: Option<SessionContext>,
+    pub csrf_token: String,
+    pub client_ip: IpAddr,
+    /// What the current page's path and query are (for the language switcher).
+    pub path: String,
+}
+
+impl Visitor {
+    pub fn tr(&self) -> crate::Tr {
+        crate::Tr::new(self.locale)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Visitor {
+    type Rejection = StatusCode;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Visitor>()
+            .cloned()
+            .ok_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value: HttpOnly and SameSite=Lax always, Secure over TLS.
+pub fn set_cookie(name: &str, value: &str, max_age_s: Option<i64>, secure: bool) -> HeaderValue {
+    let mut s = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if let Some(age) = max_age_s {
+        s.push_str(&format!("; Max-Age={age}"));
+    }
+    if secure {
+        s.push_str("; Secure");
+    }
+    HeaderValue::from_str(&s).expect("cookie values are ASCII")
+}
+
+fn valid_token(v: &str) -> bool {
+    v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Middleware: loads the session, picks the language, and makes sure an anonymous visitor
+/// has a cookie to bind the CSRF token to.
+pub async fn visitor_layer(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let headers = req.headers();
+    let locale = cookie(headers, LANG_COOKIE)
+        .and_then(Locale::from_code)
+        .unwrap_or(state.config.default_locale);
+    let client_ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    let path = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
+
+    let mut session_id = None;
+    let mut session = None;
+    if let Some(id) = cookie(headers, SESSION_COOKIE).filter(|v| valid_token(v)) {
+        match sessions::context(&state.db, id, now_ms()).await {
+            Ok(Some(ctx)) => {
+                session_id = Some(id.to_string());
+                session = Some(ctx);
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "loading the session failed"),
+        }
+    }
+    let mut new_anon = None;
+    let csrf_key = match (
+        &session_id,
+        cookie(headers, ANON_COOKIE).filter(|v| valid_token(v)),
+    ) {
+        (Some(id), _) => id.clone(),
+        (None, Some(anon)) => anon.to_string(),
+        (None, None) => {
+            let anon = cabinet_store::ids::random_hex(32);
+            new_anon = Some(anon.clone());
+            anon
+        }
+    };
+    let csrf_token = csrf::token(&state.secret, &csrf_key);
+    req.extensions_mut().insert(Visitor {
+        locale,
+        session,
+        csrf_token,
+        client_ip,
+        path,
+    });
+    let mut res = next.run(req).await;
+    if let Some(anon) = new_anon {
+        res.headers_mut().append(
+            SET_COOKIE,
+            set_cookie(ANON_COOKIE, &anon, None, state.config.secure_cookies),
+        );
+    }
+    res
+}
