@@ -219,6 +219,7 @@ async fn serve(settings: Settings, zone: &OperatorZone) -> Result<()> {
             println!("  {}  {}  (code by {})", l.phone, l.name, l.channel);
         }
     }
+    crate::housekeeping::spawn(db.clone());
     let portal = app::Portal::bind(&settings, db).await?;
     println!("Cabinet is listening on http://{}", portal.addr);
     if settings.dev_mode() {

@@ -7,4 +7,5 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod demo;
+pub mod housekeeping;
 pub mod telemetry;

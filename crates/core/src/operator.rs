@@ -113,6 +113,8 @@ pub struct NumberQuery {
     /// List numbers before this one (previous page).
     pub before: Option<String>,
     pub limit: u32,
+    /// With `digits`: also count the matches, up to this cap, in the same call.
+    pub count_cap: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -120,6 +122,8 @@ pub struct NumberPage {
     pub items: Vec<NumberSummary>,
     pub has_prev: bool,
     pub has_next: bool,
+    /// How many numbers match the digits, when the query asked (`count_cap`).
+    pub matched: Option<MatchCount>,
 }
 
 /// How many numbers matched, counted up to a cap so that a broad search stays cheap.

@@ -20,6 +20,9 @@ use cabinet_core::operator::{
 use cabinet_core::{Bin, Msisdn};
 use cabinet_store::migrations::{MigrationSet, Step};
 use cabinet_store::{Db, StoreError};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// The simulator's schema, with its own bookkeeping table so that it evolves apart from
 /// Cabinet's.
@@ -58,11 +61,39 @@ impl From<SimError> for OperatorError {
 #[derive(Debug, Clone)]
 pub struct Simulator {
     db: Db,
+    /// Customers' sizes as last read, for choosing a search plan only (a stale size picks a
+    /// slower plan, never a wrong answer), so a search does not pay a lookup for it.
+    sizes: Arc<Mutex<HashMap<String, (Instant, i64)>>>,
 }
+
+const SIZE_HINT_TTL: Duration = Duration::from_secs(30);
 
 impl Simulator {
     pub fn new(db: Db) -> Simulator {
-        Simulator { db }
+        Simulator {
+            db,
+            sizes: Arc::default(),
+        }
+    }
+
+    /// The customer's number count, possibly a few seconds old.
+    async fn size_hint(&self, customer: &Bin) -> Result<i64, SimError> {
+        if let Some((at, n)) = self
+            .sizes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(customer.as_str())
+            && at.elapsed() < SIZE_HINT_TTL
+        {
+            return Ok(*n);
+        }
+        let n = numbers::number_count(&self.db, customer).await? as i64;
+        let mut sizes = self.sizes.lock().unwrap_or_else(|e| e.into_inner());
+        if sizes.len() > 10_000 {
+            sizes.clear();
+        }
+        sizes.insert(customer.as_str().to_string(), (Instant::now(), n));
+        Ok(n)
     }
 
     pub fn db(&self) -> &Db {
@@ -87,7 +118,8 @@ impl OperatorPort for Simulator {
         customer: &Bin,
         query: &NumberQuery,
     ) -> OperatorResult<NumberPage> {
-        Ok(numbers::list(&self.db, customer, query).await?)
+        let size = self.size_hint(customer).await?;
+        Ok(numbers::list(&self.db, customer, query, size).await?)
     }
 
     async fn count_matches(
@@ -96,7 +128,8 @@ impl OperatorPort for Simulator {
         digits: &str,
         cap: u64,
     ) -> OperatorResult<MatchCount> {
-        Ok(numbers::count_matches(&self.db, customer, digits, cap).await?)
+        let size = self.size_hint(customer).await?;
+        Ok(numbers::count_matches(&self.db, customer, digits, cap, size).await?)
     }
 
     async fn number_profile(

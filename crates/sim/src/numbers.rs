@@ -92,6 +92,9 @@ enum Filter {
         phrase: String,
         digits: String,
     },
+    /// A whole number (11 digits starting with 7): only that number can hold them, since
+    /// account numbers are shorter. One index lookup on either engine.
+    Exact(String),
 }
 
 type Query = sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>;
@@ -116,6 +119,9 @@ impl Filter {
             (Filter::All, Dialect::Postgres) => {
                 format!("FROM sim_subscribers s{join} WHERE s.bin = $1")
             }
+            (Filter::Exact(_), _) => {
+                format!("FROM sim_subscribers s{join} WHERE s.bin = $1 AND s.msisdn = $2")
+            }
             (Filter::Walk(_), Dialect::Sqlite) => format!(
                 "FROM sim_subscribers s INDEXED BY sim_subscribers_bin_msisdn{join} \
                  WHERE s.bin = $1 AND (instr(s.msisdn, $2) > 0 OR instr(s.account_no, $2) > 0)"
@@ -139,6 +145,7 @@ impl Filter {
     fn bind(&self, q: Query, dialect: Dialect) -> Query {
         match (self, dialect) {
             (Filter::All, _) => q,
+            (Filter::Exact(d), _) => q.bind(d.clone()),
             (Filter::Walk(d) | Filter::Trigram { digits: d, .. }, Dialect::Postgres) => {
                 q.bind(format!("%{d}%"))
             }
@@ -159,6 +166,10 @@ impl Filter {
     }
 }
 
+fn is_whole_number(digits: &str) -> bool {
+    digits.len() == 11 && digits.starts_with('7')
+}
+
 /// Only the digits of what the user typed: `+7 701` searches for `7701`.
 fn clean_digits(input: &str) -> String {
     input.chars().filter(char::is_ascii_digit).collect()
@@ -172,34 +183,59 @@ fn fts_phrase(digits: &str) -> String {
     format!("\"{}\"", &digits[digits.len().saturating_sub(6)..])
 }
 
-/// Picks how to find the customer's numbers holding `digits`.
-async fn choose_filter(db: &Db, customer: &Bin, digits: &str) -> Result<Filter, SimError> {
+/// How to find the customer's numbers holding some digits, and how many there are when
+/// choosing the plan already told.
+struct Plan {
+    filter: Filter,
+    known_count: Option<i64>,
+}
+
+/// Picks how to find the customer's numbers holding `digits`. On SQLite a large customer's
+/// search first reads the trigram matches (at most SPARSE_MATCHES + 1): few matches mean
+/// the trigram path, and the same read counts the customer's own matches exactly.
+async fn plan(db: &Db, customer: &Bin, digits: &str, customer_size: i64) -> Result<Plan, SimError> {
+    let plain = |filter| {
+        Ok(Plan {
+            filter,
+            known_count: None,
+        })
+    };
     if digits.is_empty() {
-        return Ok(Filter::All);
+        return plain(Filter::All);
+    }
+    if is_whole_number(digits) {
+        return plain(Filter::Exact(digits.to_string()));
     }
     if db.dialect() == Dialect::Postgres {
-        return Ok(Filter::Walk(digits.to_string()));
+        return plain(Filter::Walk(digits.to_string()));
     }
     // Trigrams need 3 characters; one or two digits are found in most numbers anyway, so
     // the walk fills a page after a few dozen entries.
-    if digits.len() < 3 || (number_count(db, customer).await? as i64) <= SMALL_CUSTOMER {
-        return Ok(Filter::Walk(digits.to_string()));
+    if digits.len() < 3 || customer_size <= SMALL_CUSTOMER {
+        return plain(Filter::Walk(digits.to_string()));
     }
     let phrase = fts_phrase(digits);
-    let (matches,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM sim_subscribers_fts WHERE sim_subscribers_fts MATCH $1 LIMIT $2) t",
+    let (matches, own): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN s.bin = $1 AND (instr(s.msisdn, $3) > 0 OR instr(s.account_no, $3) > 0) \
+                THEN 1 ELSE 0 END), 0) AS BIGINT)
+         FROM (SELECT rowid FROM sim_subscribers_fts WHERE sim_subscribers_fts MATCH $2 LIMIT $4) f
+         JOIN sim_subscribers s ON s.id = f.rowid",
     )
+    .bind(customer.as_str())
     .bind(phrase.as_str())
+    .bind(digits)
     .bind(SPARSE_MATCHES + 1)
     .fetch_one(db.pool())
     .await?;
-    Ok(if matches > SPARSE_MATCHES {
-        Filter::Walk(digits.to_string())
-    } else {
-        Filter::Trigram {
+    if matches > SPARSE_MATCHES {
+        return plain(Filter::Walk(digits.to_string()));
+    }
+    Ok(Plan {
+        filter: Filter::Trigram {
             phrase,
             digits: digits.to_string(),
-        }
+        },
+        known_count: Some(own),
     })
 }
 
@@ -212,9 +248,16 @@ fn query(db: &Db, sql: String) -> Query {
     sqlx::query(AssertSqlSafe(sql)).persistent(db.dialect() == Dialect::Sqlite)
 }
 
-pub(crate) async fn list(db: &Db, customer: &Bin, q: &NumberQuery) -> Result<NumberPage, SimError> {
+/// One page of the customer's numbers; `customer_size` (possibly stale) picks the plan.
+pub(crate) async fn list(
+    db: &Db,
+    customer: &Bin,
+    q: &NumberQuery,
+    customer_size: i64,
+) -> Result<NumberPage, SimError> {
     let digits = clean_digits(q.digits.as_deref().unwrap_or(""));
-    let filter = choose_filter(db, customer, &digits).await?;
+    let plan = plan(db, customer, &digits, customer_size).await?;
+    let filter = &plan.filter;
     let dialect = db.dialect();
     // A query that names no page size (limit 0) gets the usual one.
     let limit = if q.limit == 0 {
@@ -279,10 +322,15 @@ pub(crate) async fn list(db: &Db, customer: &Bin, q: &NumberQuery) -> Result<Num
     } else {
         (beyond, more)
     };
+    let matched = match q.count_cap {
+        Some(cap) if !digits.is_empty() => Some(count_by_plan(db, customer, &plan, cap).await?),
+        _ => None,
+    };
     Ok(NumberPage {
         items,
         has_prev,
         has_next,
+        matched,
     })
 }
 
@@ -318,38 +366,38 @@ pub(crate) async fn count_matches(
     customer: &Bin,
     digits: &str,
     cap: u64,
+    customer_size: i64,
 ) -> Result<MatchCount, SimError> {
     let digits = clean_digits(digits);
+    let plan = plan(db, customer, &digits, customer_size).await?;
+    count_by_plan(db, customer, &plan, cap).await
+}
+
+/// How many of the customer's numbers the plan finds, up to `cap`.
+async fn count_by_plan(
+    db: &Db,
+    customer: &Bin,
+    plan: &Plan,
+    cap: u64,
+) -> Result<MatchCount, SimError> {
     let cap = cap.min(i64::MAX as u64 - 1) as i64;
-    let filter = if digits.is_empty() {
-        Filter::All
-    } else if db.dialect() == Dialect::Sqlite
-        && digits.len() >= 3
-        && number_count(db, customer).await? as i64 > SMALL_CUSTOMER
-    {
-        // Counting up to the cap: the trigram matches are read until the cap is passed, which
-        // for a large customer is cheaper than walking its index to the cap.
-        Filter::Trigram {
-            phrase: fts_phrase(&digits),
-            digits,
+    let n = match (&plan.filter, plan.known_count) {
+        // The count the customer's row keeps, read fresh: it is shown to users.
+        (Filter::All, _) => number_count(db, customer).await? as i64,
+        (_, Some(n)) => n,
+        (filter, None) => {
+            let p = filter.next_param(db.dialect());
+            let sql = format!(
+                "SELECT COUNT(*) FROM (SELECT 1 {} LIMIT ${p}) t",
+                filter.sql_from(db.dialect(), false)
+            );
+            let row = filter
+                .bind(query(db, sql).bind(customer.as_str()), db.dialect())
+                .bind(cap + 1)
+                .fetch_one(db.pool())
+                .await?;
+            sqlx::Row::try_get::<i64, _>(&row, 0)?
         }
-    } else {
-        Filter::Walk(digits)
-    };
-    let n = if matches!(filter, Filter::All) {
-        number_count(db, customer).await? as i64
-    } else {
-        let p = filter.next_param(db.dialect());
-        let sql = format!(
-            "SELECT COUNT(*) FROM (SELECT 1 {} LIMIT ${p}) t",
-            filter.sql_from(db.dialect(), false)
-        );
-        let row = filter
-            .bind(query(db, sql).bind(customer.as_str()), db.dialect())
-            .bind(cap + 1)
-            .fetch_one(db.pool())
-            .await?;
-        sqlx::Row::try_get::<i64, _>(&row, 0)?
     };
     Ok(if n > cap {
         MatchCount::AtLeast(cap as u64)

@@ -125,6 +125,16 @@ async fn search_finds_exactly_the_numbers_holding_the_digits() {
             MatchCount::Exactly(n),
             "count {digits}"
         );
+        // The page can carry the same count (one call for the list and its count).
+        let mut q = common::query(Some(&digits), None, None, 20);
+        q.count_cap = Some(25);
+        let page = sim.list_numbers(&a, &q).await.unwrap();
+        let expected_capped = if n > 25 {
+            MatchCount::AtLeast(25)
+        } else {
+            MatchCount::Exactly(n)
+        };
+        assert_eq!(page.matched, Some(expected_capped), "page count {digits}");
         let capped = sim.count_matches(&a, &digits, 25).await.unwrap();
         assert_eq!(
             capped,

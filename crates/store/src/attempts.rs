@@ -39,3 +39,14 @@ pub async fn hit(db: &Db, key: &str, limit: Limit, now_ms: i64) -> StoreResult<b
     tx.commit().await?;
     Ok(count <= limit.max)
 }
+
+/// Removes counters whose window started before `before_ms` (housekeeping).
+pub async fn delete_stale(db: &Db, before_ms: i64) -> StoreResult<u64> {
+    Ok(
+        sqlx::query("DELETE FROM auth_attempts WHERE window_start_ms <= $1")
+            .bind(before_ms)
+            .execute(db.pool())
+            .await?
+            .rows_affected(),
+    )
+}

@@ -39,7 +39,7 @@ impl Db {
                     format!("{url}?mode=rwc")
                 };
                 AnyPoolOptions::new()
-                    .max_connections(8)
+                    .max_connections(4)
                     .min_connections(1)
                     .acquire_timeout(Duration::from_secs(10))
                     .after_connect(|conn, _| {
@@ -50,6 +50,10 @@ impl Db {
                             conn.execute("PRAGMA busy_timeout = 5000").await?;
                             conn.execute("PRAGMA synchronous = NORMAL").await?;
                             conn.execute("PRAGMA foreign_keys = ON").await?;
+                            // Reads straight from the mapped file and a larger page cache:
+                            // fewer system calls on the hot pages.
+                            conn.execute("PRAGMA mmap_size = 268435456").await?;
+                            conn.execute("PRAGMA cache_size = -32768").await?;
                             Ok(())
                         })
                     })

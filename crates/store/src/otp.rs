@@ -161,3 +161,14 @@ pub async fn retire(db: &Db, id: &str) -> StoreResult<()> {
         .await?;
     Ok(())
 }
+
+/// Removes challenges that ended before `before_ms` (housekeeping).
+pub async fn delete_expired(db: &Db, before_ms: i64) -> StoreResult<u64> {
+    Ok(
+        sqlx::query("DELETE FROM otp_challenges WHERE expires_ms <= $1")
+            .bind(before_ms)
+            .execute(db.pool())
+            .await?
+            .rows_affected(),
+    )
+}

@@ -243,3 +243,53 @@ async fn outbox_lists_newest_first() {
     );
     assert_eq!(msgs[0].subject.as_deref(), Some("Код"));
 }
+
+#[tokio::test]
+async fn expired_security_state_can_be_swept() {
+    let db = test_db().await;
+    let secret = settings::server_secret(&db).await.unwrap();
+    let alice = admin(&db, "77012112101").await;
+    let old = sessions::create(&db, &alice.id, sessions::STAGE_ACTIVE, None, None, T0, 10)
+        .await
+        .unwrap();
+    let live = sessions::create(
+        &db,
+        &alice.id,
+        sessions::STAGE_ACTIVE,
+        None,
+        None,
+        T0,
+        10_000,
+    )
+    .await
+    .unwrap();
+    assert_eq!(sessions::delete_expired(&db, T0 + 10).await.unwrap(), 1);
+    assert!(sessions::get(&db, &live, T0 + 10).await.unwrap().is_some());
+    assert!(
+        sessions::get(&db, &old, T0).await.unwrap().is_none(),
+        "the expired row is gone"
+    );
+
+    let policy = otp::OtpPolicy::default();
+    let c = otp::issue(&db, &secret, &alice.id, "sms", "123456", policy, T0)
+        .await
+        .unwrap();
+    assert_eq!(otp::delete_expired(&db, T0).await.unwrap(), 0);
+    assert_eq!(
+        otp::delete_expired(&db, T0 + policy.ttl_ms).await.unwrap(),
+        1
+    );
+    assert!(otp::get(&db, &c.id).await.unwrap().is_none());
+
+    let limit = attempts::Limit {
+        max: 1,
+        window_ms: 1000,
+    };
+    attempts::hit(&db, "k", limit, T0).await.unwrap();
+    assert!(!attempts::hit(&db, "k", limit, T0).await.unwrap());
+    assert_eq!(attempts::delete_stale(&db, T0).await.unwrap(), 1);
+    assert!(
+        attempts::hit(&db, "k", limit, T0).await.unwrap(),
+        "the counter starts over"
+    );
+}

@@ -4,6 +4,7 @@
 
 mod assets;
 mod auth;
+mod cache;
 mod config;
 mod csrf;
 mod error;

@@ -108,8 +108,7 @@ impl Frame {
         signed: &crate::auth::Signed,
         title: String,
     ) -> Result<Frame, crate::error::WebError> {
-        let companies =
-            cabinet_store::admins::companies_of(&state.db, &signed.session.admin_id).await?;
+        let companies = state.companies_of(&signed.session.admin_id).await?;
         let mut frame = Frame::public(state, &signed.visitor, "app-name");
         frame.title = title;
         frame.admin_name = Some(signed.session.admin_name.clone());

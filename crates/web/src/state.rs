@@ -1,10 +1,13 @@
 //! Shared state of the running portal.
 
 use crate::WebConfig;
+use crate::cache::TtlCache;
 use cabinet_core::operator::OperatorPort;
 use cabinet_store::Db;
+use cabinet_store::admins::GrantedCompany;
 use metrics_exporter_prometheus::PrometheusHandle;
 use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -16,6 +19,10 @@ pub struct Inner {
     /// Keys CSRF tokens and one-time-code MACs; shared by all instances through the store.
     pub secret: String,
     pub metrics: Option<PrometheusHandle>,
+    /// The companies each administrator may switch to (header of every page).
+    pub companies: TtlCache<String, Vec<GrantedCompany>>,
+    /// How many numbers each customer has (Number management's count).
+    pub number_counts: TtlCache<String, u64>,
 }
 
 impl AppState {
@@ -26,12 +33,16 @@ impl AppState {
         metrics: Option<PrometheusHandle>,
     ) -> Result<AppState, cabinet_store::StoreError> {
         let secret = cabinet_store::settings::server_secret(&db).await?;
+        let companies = TtlCache::new(Duration::from_secs(10), 10_000);
+        let number_counts = TtlCache::new(Duration::from_secs(10), 10_000);
         Ok(AppState(Arc::new(Inner {
             db,
             operator,
             config,
             secret,
             metrics,
+            companies,
+            number_counts,
         })))
     }
 }
@@ -40,5 +51,33 @@ impl std::ops::Deref for AppState {
     type Target = Inner;
     fn deref(&self) -> &Inner {
         &self.0
+    }
+}
+
+impl Inner {
+    /// The administrator's companies, for the switcher.
+    pub async fn companies_of(
+        &self,
+        admin_id: &str,
+    ) -> Result<Vec<GrantedCompany>, cabinet_store::StoreError> {
+        if let Some(c) = self.companies.get(&admin_id.to_string()) {
+            return Ok(c);
+        }
+        let list = cabinet_store::admins::companies_of(&self.db, admin_id).await?;
+        self.companies.put(admin_id.to_string(), list.clone());
+        Ok(list)
+    }
+
+    /// The customer's number count, as the operator reported it a few seconds ago at most.
+    pub async fn number_count(
+        &self,
+        bin: &cabinet_core::Bin,
+    ) -> cabinet_core::operator::OperatorResult<u64> {
+        if let Some(n) = self.number_counts.get(&bin.to_string()) {
+            return Ok(n);
+        }
+        let n = self.operator.number_count(bin).await?;
+        self.number_counts.put(bin.to_string(), n);
+        Ok(n)
     }
 }

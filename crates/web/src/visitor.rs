@@ -100,6 +100,15 @@ pub async fn visitor_layer(
     if let Some(id) = cookie(headers, SESSION_COOKIE).filter(|v| valid_token(v)) {
         match sessions::context(&state.db, id, now_ms()).await {
             Ok(Some(ctx)) => {
+                // Sliding expiry: an active session in use lives on; one write per half TTL.
+                let now = now_ms();
+                let ttl = state.config.session_ttl_ms;
+                if ctx.stage == sessions::STAGE_ACTIVE
+                    && ctx.expires_ms - now < ttl / 2
+                    && let Err(e) = sessions::extend(&state.db, &ctx.id_hash, now + ttl).await
+                {
+                    tracing::warn!(error = %e, "extending the session failed");
+                }
                 session_id = Some(id.to_string());
                 session = Some(ctx);
             }
@@ -136,4 +145,30 @@ pub async fn visitor_layer(
         );
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_http_only_lax_and_secure_over_tls() {
+        let plain = set_cookie("a", "b", None, false);
+        assert_eq!(plain, "a=b; Path=/; HttpOnly; SameSite=Lax");
+        let tls = set_cookie("a", "b", Some(0), true);
+        assert_eq!(
+            tls,
+            "a=b; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure"
+        );
+    }
+
+    #[test]
+    fn reads_one_cookie_among_many() {
+        let mut h = HeaderMap::new();
+        h.append(COOKIE, HeaderValue::from_static("x=1; cabinet_lang=kk"));
+        h.append(COOKIE, HeaderValue::from_static("cabinet_session=abc"));
+        assert_eq!(cookie(&h, LANG_COOKIE), Some("kk"));
+        assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&h, ANON_COOKIE), None);
+    }
 }

@@ -234,3 +234,74 @@ async fn seed_makes_a_deterministic_company() {
     let out = ok(&cabinet(&db.url, dir.path(), &["outbox"]));
     assert!(out.contains("empty"));
 }
+
+#[test]
+fn settings_come_from_file_then_environment_then_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = |name: &str| format!("sqlite://{}", dir.path().join(name).display());
+    std::fs::write(
+        dir.path().join("cabinet.toml"),
+        format!("database_url = \"{}\"\n", url("file.db")),
+    )
+    .unwrap();
+    let migrate = |env: Option<&str>, flag: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_cabinet"));
+        c.current_dir(dir.path()).env_remove("CABINET_DATABASE_URL");
+        if let Some(e) = env {
+            c.env("CABINET_DATABASE_URL", e);
+        }
+        if let Some(f) = flag {
+            c.args(["--database-url", f]);
+        }
+        ok(&c.arg("migrate").output().unwrap());
+    };
+    migrate(None, None);
+    assert!(dir.path().join("file.db").exists(), "the file's setting");
+    migrate(Some(&url("env.db")), None);
+    assert!(
+        dir.path().join("env.db").exists(),
+        "the environment wins over the file"
+    );
+    migrate(Some(&url("env2.db")), Some(&url("flag.db")));
+    assert!(
+        dir.path().join("flag.db").exists(),
+        "the flag wins over the environment"
+    );
+    assert!(!dir.path().join("env2.db").exists());
+}
+
+#[test]
+fn bad_settings_are_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_cabinet"));
+        c.current_dir(dir.path())
+            .env_remove("CABINET_DATABASE_URL")
+            .args(args);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    };
+    refused(
+        &run(&["--database-url", "mysql://x/y", "migrate"], &[]),
+        "unsupported database URL",
+    );
+    refused(
+        &run(&["migrate"], &[("CABINET_DEFAULT_LANGUAGE", "de")]),
+        "default_language",
+    );
+    refused(
+        &run(&["migrate"], &[("CABINET_OPERATOR_PREFIXES", "701,7x2")]),
+        "operator_prefixes",
+    );
+    refused(
+        &run(&["migrate"], &[("CABINET_TIME_ZONE", "Mars/Olympus")]),
+        "time zone",
+    );
+    refused(
+        &run(&["--config", "nope.toml", "migrate"], &[]),
+        "does not exist",
+    );
+    assert!(!dir.path().join("data").exists(), "nothing was created");
+}

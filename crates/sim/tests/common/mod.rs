@@ -68,6 +68,7 @@ pub fn query(
         after: after.map(str::to_string),
         before: before.map(str::to_string),
         limit,
+        count_cap: None,
     }
 }
 

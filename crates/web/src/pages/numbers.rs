@@ -119,6 +119,7 @@ pub async fn list(
             items: Vec::new(),
             has_prev: false,
             has_next: false,
+            matched: None,
         };
         count = String::new();
     } else {
@@ -127,24 +128,20 @@ pub async fn list(
             after: keyset(p.after),
             before: keyset(p.before),
             limit,
+            count_cap: Some(1000),
         };
-        let op = &state.operator;
-        page = op
+        let unavailable = |_| WebError::Operator(t.locale);
+        page = state
+            .operator
             .list_numbers(&scope.bin, &query)
             .await
-            .map_err(|_| WebError::Operator(t.locale))?;
-        count = match &digits {
-            Some(d) => t.match_count(
-                &op.count_matches(&scope.bin, d, 1000)
-                    .await
-                    .map_err(|_| WebError::Operator(t.locale))?,
-            ),
-            None => t.t1(
+            .map_err(unavailable)?;
+        count = match (&digits, &page.matched) {
+            (Some(_), Some(m)) => t.match_count(m),
+            _ => t.t1(
                 "numbers-total",
                 "count",
-                op.number_count(&scope.bin)
-                    .await
-                    .map_err(|_| WebError::Operator(t.locale))? as i64,
+                state.number_count(&scope.bin).await.map_err(unavailable)? as i64,
             ),
         };
     }

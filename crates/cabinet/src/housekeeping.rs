@@ -1,0 +1,31 @@
+//! Periodic clean-up of security state that has run out: expired sessions, ended one-time
+//! codes, old rate-limit windows. Safe to run on every instance at once.
+
+use cabinet_core::time::now_ms;
+use cabinet_store::{Db, StoreResult, attempts, otp, sessions};
+use std::time::Duration;
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// One pass; returns how many rows went.
+pub async fn sweep(db: &Db, now: i64) -> StoreResult<u64> {
+    let mut n = sessions::delete_expired(db, now).await?;
+    n += otp::delete_expired(db, now - DAY_MS).await?;
+    n += attempts::delete_stale(db, now - DAY_MS).await?;
+    Ok(n)
+}
+
+/// Sweeps every ten minutes for as long as the process runs.
+pub fn spawn(db: Db) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match sweep(&db, now_ms()).await {
+                Ok(n) if n > 0 => tracing::info!(rows = n, "housekeeping removed expired rows"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+            }
+        }
+    });
+}
