@@ -256,15 +256,22 @@ pub(crate) async fn list(
     customer_size: i64,
 ) -> Result<NumberPage, SimError> {
     let digits = clean_digits(q.digits.as_deref().unwrap_or(""));
-    let plan = plan(db, customer, &digits, customer_size).await?;
-    let filter = &plan.filter;
-    let dialect = db.dialect();
     // A query that names no page size (limit 0) gets the usual one.
     let limit = if q.limit == 0 {
         DEFAULT_LIMIT
     } else {
         q.limit.min(MAX_LIMIT)
     } as usize;
+    if q.after.is_none()
+        && q.before.is_none()
+        && let Some(page) =
+            first_sparse_page(db, customer, &digits, customer_size, limit, q.count_cap).await?
+    {
+        return Ok(page);
+    }
+    let plan = plan(db, customer, &digits, customer_size).await?;
+    let filter = &plan.filter;
+    let dialect = db.dialect();
     let p = filter.next_param(dialect);
     // `after` wins when both cursors are given: paging forward is the common case.
     let (cursor, backward) = match (&q.after, &q.before) {
@@ -314,7 +321,7 @@ pub(crate) async fn list(
     }
     // The side the cursor came from: is there anything at or beyond the cursor?
     let beyond = match &cursor {
-        Some(c) => exists_beyond(db, customer, &filter, c, !backward).await?,
+        Some(c) => exists_beyond(db, customer, filter, c, !backward).await?,
         None => false,
     };
     let (has_prev, has_next) = if backward {
@@ -332,6 +339,70 @@ pub(crate) async fn list(
         has_next,
         matched,
     })
+}
+
+/// The first page of a sparse search on SQLite in one statement: the trigram matches
+/// (at most SPARSE_MATCHES + 1 read), the customer's own among them counted by a window,
+/// and the page's rows with their accounts. None when the search is not sparse (then the
+/// general path walks the index) or nothing matched (the general path says so cheaply).
+async fn first_sparse_page(
+    db: &Db,
+    customer: &Bin,
+    digits: &str,
+    customer_size: i64,
+    limit: usize,
+    count_cap: Option<u64>,
+) -> Result<Option<NumberPage>, SimError> {
+    if db.dialect() != Dialect::Sqlite
+        || digits.len() < 3
+        || is_whole_number(digits)
+        || customer_size <= SMALL_CUSTOMER
+    {
+        return Ok(None);
+    }
+    let sql = format!(
+        "WITH m AS MATERIALIZED (SELECT rowid AS id FROM sim_subscribers_fts WHERE sim_subscribers_fts MATCH $2 LIMIT $4)
+         SELECT {SUMMARY_COLUMNS}, h.own AS own, (SELECT COUNT(*) FROM m) AS global
+         FROM (SELECT s.id AS id, COUNT(*) OVER () AS own FROM m CROSS JOIN sim_subscribers s ON s.id = m.id
+               WHERE s.bin = $1 AND (instr(s.msisdn, $3) > 0 OR instr(s.account_no, $3) > 0)
+               ORDER BY s.msisdn LIMIT $5) h
+         JOIN sim_subscribers s ON s.id = h.id JOIN sim_accounts a ON a.account_no = s.account_no
+         ORDER BY s.msisdn"
+    );
+    let rows = query(db, sql)
+        .bind(customer.as_str())
+        .bind(fts_phrase(digits))
+        .bind(digits.to_string())
+        .bind(SPARSE_MATCHES + 1)
+        .bind(limit as i64 + 1)
+        .fetch_all(db.pool())
+        .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let global: i64 = sqlx::Row::try_get(first, "global")?;
+    if global > SPARSE_MATCHES {
+        return Ok(None);
+    }
+    let own: i64 = sqlx::Row::try_get(first, "own")?;
+    let mut items = Vec::with_capacity(limit);
+    for row in rows.iter().take(limit) {
+        let r: SummaryRow = sqlx::FromRow::from_row(row)?;
+        items.push(r.into_summary()?);
+    }
+    let matched = count_cap.map(|cap| {
+        if own as u64 > cap {
+            MatchCount::AtLeast(cap)
+        } else {
+            MatchCount::Exactly(own as u64)
+        }
+    });
+    Ok(Some(NumberPage {
+        items,
+        has_prev: false,
+        has_next: rows.len() > limit,
+        matched,
+    }))
 }
 
 /// Whether a matching number lies at or before `cursor` (`before_side`) or at or after it.
