@@ -2,12 +2,14 @@
 //! migrations of both engines, and one repository file per concern. See ARCHITECTURE.md for
 //! the portable-SQL rules every query here follows.
 
+pub mod actions;
 pub mod admins;
 pub mod attempts;
 pub mod companies;
 mod db;
 mod error;
 pub mod ids;
+pub mod jobs;
 pub mod migrations;
 pub mod otp;
 pub mod outbox;

@@ -23,12 +23,20 @@ pub struct MigrationSet {
 /// Cabinet's own schema.
 pub const CABINET: MigrationSet = MigrationSet {
     table: "_cabinet_migrations",
-    steps: &[Step {
-        version: 1,
-        description: "cabinet",
-        sqlite: include_str!("../migrations/sqlite/0001_cabinet.sql"),
-        postgres: include_str!("../migrations/postgres/0001_cabinet.sql"),
-    }],
+    steps: &[
+        Step {
+            version: 1,
+            description: "cabinet",
+            sqlite: include_str!("../migrations/sqlite/0001_cabinet.sql"),
+            postgres: include_str!("../migrations/postgres/0001_cabinet.sql"),
+        },
+        Step {
+            version: 2,
+            description: "jobs and actions history",
+            sqlite: include_str!("../migrations/sqlite/0002_jobs_actions.sql"),
+            postgres: include_str!("../migrations/postgres/0002_jobs_actions.sql"),
+        },
+    ],
 };
 
 impl Db {

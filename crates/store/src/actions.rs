@@ -1,0 +1,148 @@
+//! The actions history: what each administrator of a company did, with its outcome.
+
+use crate::{Db, StoreResult, ids};
+use sqlx::AnyConnection;
+
+pub const PROCESSING: &str = "processing";
+pub const SUCCESS: &str = "success";
+pub const FAILURE: &str = "failure";
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Action {
+    pub id: String,
+    pub company_id: String,
+    pub admin_name: String,
+    pub admin_phone: String,
+    pub kind: String,
+    pub msisdn: Option<String>,
+    pub details: String,
+    pub status: String,
+    pub reason: Option<String>,
+    pub job_id: Option<String>,
+    pub created_ms: i64,
+    pub finished_ms: Option<i64>,
+}
+
+/// Who did it, as shown in the history.
+pub struct Actor<'a> {
+    pub company_id: &'a str,
+    pub admin_id: &'a str,
+    pub admin_name: &'a str,
+    pub admin_phone: &'a str,
+}
+
+pub struct NewAction<'a> {
+    pub kind: &'a str,
+    pub msisdn: Option<&'a str>,
+    /// JSON with what the action needs to be shown (e.g. the service's code).
+    pub details: &'a str,
+    pub status: &'a str,
+    pub reason: Option<&'a str>,
+    pub job_id: Option<&'a str>,
+}
+
+/// Records an action, inside the caller's transaction.
+pub async fn record(
+    conn: &mut AnyConnection,
+    who: &Actor<'_>,
+    a: &NewAction<'_>,
+    now_ms: i64,
+) -> StoreResult<String> {
+    let id = ids::new_id();
+    let finished = (a.status != PROCESSING).then_some(now_ms);
+    sqlx::query(
+        "INSERT INTO actions (id, company_id, admin_id, admin_name, admin_phone, kind, msisdn, details, status, reason, job_id, created_ms, finished_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(&id)
+    .bind(who.company_id)
+    .bind(who.admin_id)
+    .bind(who.admin_name)
+    .bind(who.admin_phone)
+    .bind(a.kind)
+    .bind(a.msisdn)
+    .bind(a.details)
+    .bind(a.status)
+    .bind(a.reason)
+    .bind(a.job_id)
+    .bind(now_ms)
+    .bind(finished)
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+/// Records an action that finished at once (a refusal, a view), on its own.
+pub async fn record_now(
+    db: &Db,
+    who: &Actor<'_>,
+    a: &NewAction<'_>,
+    now_ms: i64,
+) -> StoreResult<String> {
+    let mut conn = db.pool().acquire().await?;
+    record(&mut conn, who, a, now_ms).await
+}
+
+/// Ends the action that a job carried out.
+pub async fn finish_for_job(
+    db: &Db,
+    job_id: &str,
+    status: &str,
+    reason: Option<&str>,
+    now_ms: i64,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE actions SET status = $1, reason = $2, finished_ms = $3 WHERE job_id = $4 AND status = 'processing'")
+        .bind(status)
+        .bind(reason)
+        .bind(now_ms)
+        .bind(job_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+const COLUMNS: &str = "id, company_id, admin_name, admin_phone, kind, msisdn, details, status, reason, job_id, created_ms, finished_ms";
+
+/// The company's actions in `[from_ms, to_ms)`, newest first, a page at a time.
+pub async fn in_period(
+    db: &Db,
+    company_id: &str,
+    from_ms: i64,
+    to_ms: i64,
+    offset: i64,
+    limit: i64,
+) -> StoreResult<Vec<Action>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM actions WHERE company_id = $1 AND created_ms >= $2 AND created_ms < $3
+         ORDER BY created_ms DESC, id DESC LIMIT $4 OFFSET $5"
+    )))
+    .bind(company_id)
+    .bind(from_ms)
+    .bind(to_ms)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// The action on this number still waiting for the operator, if any.
+pub async fn pending_on(db: &Db, company_id: &str, msisdn: &str) -> StoreResult<Option<Action>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM actions WHERE company_id = $1 AND msisdn = $2 AND status = 'processing'
+         ORDER BY created_ms DESC LIMIT 1"
+    )))
+    .bind(company_id)
+    .bind(msisdn)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
+pub async fn get(db: &Db, company_id: &str, id: &str) -> StoreResult<Option<Action>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM actions WHERE company_id = $1 AND id = $2"
+    )))
+    .bind(company_id)
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?)
+}

@@ -1,0 +1,158 @@
+//! The durable job queue, in the store. A job is enqueued in the same transaction as the
+//! business row that needs it (an action, a report request), claimed by one worker under a
+//! lease, and ends `done` or `failed`. A worker that dies leaves its lease to run out; the
+//! job is then claimed again, so handlers must be idempotent (operations carry the job id
+//! to the operator as their idempotency key).
+
+use crate::{Db, Dialect, StoreResult, ids};
+use sqlx::AnyConnection;
+
+pub const QUEUED: &str = "queued";
+pub const RUNNING: &str = "running";
+pub const DONE: &str = "done";
+pub const FAILED: &str = "failed";
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Job {
+    pub id: String,
+    pub kind: String,
+    pub payload: String,
+    pub state: String,
+    /// Claims so far, this one included.
+    pub attempts: i64,
+    pub max_attempts: i64,
+    pub run_at_ms: i64,
+    pub last_error: Option<String>,
+}
+
+/// Adds a job to run at `run_at_ms`, inside the caller's transaction.
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    kind: &str,
+    payload: &str,
+    max_attempts: i64,
+    run_at_ms: i64,
+    now_ms: i64,
+) -> StoreResult<String> {
+    let id = ids::new_id();
+    sqlx::query(
+        "INSERT INTO jobs (id, kind, payload, state, attempts, max_attempts, run_at_ms, created_ms)
+         VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6)",
+    )
+    .bind(&id)
+    .bind(kind)
+    .bind(payload)
+    .bind(max_attempts)
+    .bind(run_at_ms)
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+const JOB_COLUMNS: &str = "id, kind, payload, state, attempts, max_attempts, run_at_ms, last_error";
+
+/// Claims the next due job for `worker` until `now + lease_ms`: a queued job whose time has
+/// come, or a running one whose lease ran out. Two workers never claim the same job: on
+/// PostgreSQL the row is locked with SKIP LOCKED, on SQLite the write lock is taken first.
+pub async fn claim(db: &Db, worker: &str, now_ms: i64, lease_ms: i64) -> StoreResult<Option<Job>> {
+    let lock = match db.dialect() {
+        Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
+        Dialect::Sqlite => "",
+    };
+    let sql = format!(
+        "UPDATE jobs SET state = 'running', locked_by = $1, locked_until_ms = $2, attempts = attempts + 1
+         WHERE id = (SELECT id FROM jobs
+                     WHERE (state = 'queued' AND run_at_ms <= $3) OR (state = 'running' AND locked_until_ms <= $3)
+                     ORDER BY run_at_ms LIMIT 1{lock})
+         RETURNING {JOB_COLUMNS}"
+    );
+    let mut tx = db.begin_write().await?;
+    let job: Option<Job> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(worker)
+        .bind(now_ms + lease_ms)
+        .bind(now_ms)
+        .fetch_optional(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(job)
+}
+
+/// Ends a job that succeeded. False when the worker no longer holds it (its lease ran out
+/// and another worker took it): the caller then leaves the outcome to that worker.
+pub async fn complete(db: &Db, job_id: &str, worker: &str, now_ms: i64) -> StoreResult<bool> {
+    finish(db, job_id, worker, DONE, None, now_ms).await
+}
+
+/// Ends a job that cannot succeed.
+pub async fn fail(
+    db: &Db,
+    job_id: &str,
+    worker: &str,
+    error: &str,
+    now_ms: i64,
+) -> StoreResult<bool> {
+    finish(db, job_id, worker, FAILED, Some(error), now_ms).await
+}
+
+async fn finish(
+    db: &Db,
+    job_id: &str,
+    worker: &str,
+    state: &str,
+    error: Option<&str>,
+    now_ms: i64,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE jobs SET state = $1, last_error = COALESCE($2, last_error), finished_ms = $3, locked_by = NULL, locked_until_ms = NULL
+         WHERE id = $4 AND locked_by = $5 AND state = 'running'",
+    )
+    .bind(state)
+    .bind(error)
+    .bind(now_ms)
+    .bind(job_id)
+    .bind(worker)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Puts a job back in the queue to run at `run_at_ms`. `counts` says whether this claim
+/// spent one of its attempts (a transient failure) or not (waiting on the operator).
+pub async fn requeue(
+    db: &Db,
+    job_id: &str,
+    worker: &str,
+    run_at_ms: i64,
+    error: Option<&str>,
+    counts: bool,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE jobs SET state = 'queued', run_at_ms = $1, last_error = COALESCE($2, last_error),
+                attempts = attempts - $3, locked_by = NULL, locked_until_ms = NULL
+         WHERE id = $4 AND locked_by = $5 AND state = 'running'",
+    )
+    .bind(run_at_ms)
+    .bind(error)
+    .bind(if counts { 0i64 } else { 1i64 })
+    .bind(job_id)
+    .bind(worker)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn get(db: &Db, job_id: &str) -> StoreResult<Option<Job>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1"
+    )))
+    .bind(job_id)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
+/// Exponential backoff for the n-th failed attempt: 1 s, 2 s, 4 s … capped at 5 minutes.
+pub fn backoff_ms(attempt: i64) -> i64 {
+    let exp = attempt.clamp(1, 20) - 1;
+    (1000i64 << exp).min(5 * 60 * 1000)
+}
