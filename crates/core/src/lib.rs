@@ -7,6 +7,7 @@ pub mod ids;
 pub mod locale;
 pub mod money;
 pub mod operator;
+pub mod rules;
 pub mod time;
 
 pub use ids::{Bin, Iccid, IdError, Imei, Msisdn};

@@ -282,6 +282,39 @@ pub struct NumberProfile {
     pub services: Vec<ServiceEntry>,
 }
 
+/// A change to a number that the administrator asks of the network. Later issues add
+/// services, bans, SIM replacement, forwarding and device registration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Operation {
+    Block,
+    Unblock,
+}
+
+impl Operation {
+    /// The action's kind in the actions history.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Operation::Block => "block",
+            Operation::Unblock => "unblock",
+        }
+    }
+}
+
+/// Where a submitted operation stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum OperationState {
+    /// Accepted; the network has not confirmed yet.
+    Pending,
+    Done,
+    /// The network refused or failed; `reason` is a code (see `rules::Refusal`) or the
+    /// operator's own words.
+    Failed {
+        reason: String,
+    },
+}
+
 /// What Cabinet asks of the operator. Later issues add operations (block, SIM swap…),
 /// usage records, invoices and payments.
 #[async_trait::async_trait]
@@ -307,4 +340,15 @@ pub trait OperatorPort: Send + Sync + 'static {
         customer: &Bin,
         msisdn: &Msisdn,
     ) -> OperatorResult<Option<NumberProfile>>;
+
+    /// Asks the network for a change to one of the customer's numbers. Idempotent on `key`:
+    /// asking again with the same key changes nothing more and tells where that request
+    /// stands, so a job may repeat the call after a crash and the change happens once.
+    async fn submit(
+        &self,
+        customer: &Bin,
+        msisdn: &Msisdn,
+        operation: &Operation,
+        key: &str,
+    ) -> OperatorResult<OperationState>;
 }

@@ -1,0 +1,15 @@
+-- Provisioning requests the network received: one row per idempotency key, so that a
+-- request repeated after a crash is recognised and its change applied once.
+CREATE TABLE sim_requests (
+    key         TEXT PRIMARY KEY,
+    bin         TEXT NOT NULL,
+    msisdn      TEXT NOT NULL,
+    operation   TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    reason      TEXT,
+    prior_state TEXT,
+    due_ms      BIGINT NOT NULL,
+    created_ms  BIGINT NOT NULL,
+    finished_ms BIGINT
+);
+CREATE INDEX sim_requests_number ON sim_requests (msisdn, state);
