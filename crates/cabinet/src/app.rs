@@ -2,25 +2,23 @@
 //! the web layer.
 
 use crate::config::Settings;
+use crate::worker::Worker;
 use anyhow::{Context, Result};
-use cabinet_sim::Simulator;
+use cabinet_core::operator::OperatorPort;
+use cabinet_sim::{Behaviour, Simulator};
 use cabinet_store::Db;
 use cabinet_web::AppState;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 
 /// Opens and migrates the store (Cabinet's schema and the simulator's).
 pub async fn open_store(settings: &Settings) -> Result<Db> {
     let url = settings.database_url()?;
-    let db = Db::connect(&url)
-        .await
-        .with_context(|| format!("opening the store at {}", redact(&url)))?;
+    let db = Db::connect(&url).await.with_context(|| format!("opening the store at {}", redact(&url)))?;
     db.migrate().await.context("migrating Cabinet's schema")?;
-    Simulator::new(db.clone())
-        .migrate()
-        .await
-        .context("migrating the simulator's schema")?;
+    Simulator::new(db.clone()).migrate().await.context("migrating the simulator's schema")?;
     Ok(db)
 }
 
@@ -35,47 +33,54 @@ fn redact(url: &str) -> String {
     }
 }
 
-/// A portal bound to its address, ready to serve.
+/// A portal bound to its address, ready to serve, with its job worker.
 pub struct Portal {
     pub addr: SocketAddr,
     pub db: Db,
+    pub worker: Option<Worker>,
     listener: TcpListener,
     router: axum::Router,
 }
 
+/// The simulator as the settings describe its network.
+pub fn simulator(settings: &Settings, db: Db) -> Simulator {
+    Simulator::new(db)
+        .with_behaviour(Behaviour { delay_ms: settings.sim_delay_ms, failure_rate: settings.sim_failure_rate })
+}
+
 impl Portal {
     pub async fn bind(settings: &Settings, db: Db) -> Result<Portal> {
-        let operator = Arc::new(Simulator::new(db.clone()));
+        let operator: Arc<dyn OperatorPort> = Arc::new(simulator(settings, db.clone()));
+        let wake = Arc::new(Notify::new());
         let state = AppState::new(
             db.clone(),
-            operator,
+            operator.clone(),
             settings.web_config()?,
             crate::telemetry::metrics(),
+            wake.clone(),
         )
         .await?;
-        let listener = TcpListener::bind(&settings.listen)
-            .await
-            .with_context(|| format!("listening on {}", settings.listen))?;
+        let listener =
+            TcpListener::bind(&settings.listen).await.with_context(|| format!("listening on {}", settings.listen))?;
         let addr = listener.local_addr()?;
-        Ok(Portal {
-            addr,
-            db,
-            listener,
-            router: cabinet_web::router(state),
-        })
+        let worker = settings.worker.then(|| Worker {
+            db: db.clone(),
+            operator,
+            id: format!("{}-{}", std::process::id(), cabinet_store::ids::random_hex(4)),
+            lease_ms: settings.job_lease_seconds * 1000,
+            poll_ms: 250,
+            wake,
+        });
+        Ok(Portal { addr, db, worker, listener, router: cabinet_web::router(state) })
     }
 
     /// Serves until `shutdown` resolves.
-    pub async fn serve(
-        self,
-        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-    ) -> Result<()> {
-        let app = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await?;
+    pub async fn serve(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<()> {
+        if let Some(w) = self.worker {
+            w.spawn();
+        }
+        let app = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await?;
         Ok(())
     }
 
@@ -110,14 +115,8 @@ pub async fn shutdown_signal() {
 mod tests {
     #[test]
     fn redacts_passwords() {
-        assert_eq!(
-            super::redact("postgres://u:secret@h/db"),
-            "postgres://u:***@h/db"
-        );
+        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
-        assert_eq!(
-            super::redact("sqlite://./data/cabinet.db"),
-            "sqlite://./data/cabinet.db"
-        );
+        assert_eq!(super::redact("sqlite://./data/cabinet.db"), "sqlite://./data/cabinet.db");
     }
 }

@@ -11,11 +11,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "cabinet",
-    version,
-    about = "Cabinet: the corporate self-service portal of a mobile operator"
-)]
+#[command(name = "cabinet", version, about = "Cabinet: the corporate self-service portal of a mobile operator")]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -141,19 +137,13 @@ pub async fn run(cli: Cli) -> Result<()> {
             println!("Migrations applied.");
             Ok(())
         }
-        Some(Command::Seed {
-            numbers,
-            seed,
-            bin,
-            name,
-        }) => {
+        Some(Command::Seed { numbers, seed, bin, name }) => {
             if numbers == 0 || numbers > 2_000_000 {
                 anyhow::bail!("--numbers must be between 1 and 2000000");
             }
             let bin = match bin {
-                Some(b) => Bin::parse(&b).map_err(|_| {
-                    anyhow::anyhow!("BIN/IIN must be 12 digits with a valid control digit: {b:?}")
-                })?,
+                Some(b) => Bin::parse(&b)
+                    .map_err(|_| anyhow::anyhow!("BIN/IIN must be 12 digits with a valid control digit: {b:?}"))?,
                 None => commands::default_bin(seed),
             };
             let name = name.unwrap_or_else(|| format!("Demo company {seed}"));
@@ -173,20 +163,10 @@ pub async fn run(cli: Cli) -> Result<()> {
             println!("Company {} (BIN {}) created.", c.name, c.bin);
             Ok(())
         }
-        Some(Command::Admin(AdminCommand::Create {
-            phone,
-            name,
-            email,
-            password,
-        })) => {
+        Some(Command::Admin(AdminCommand::Create { phone, name, email, password })) => {
             let db = app::open_store(&settings).await?;
             let prefixes = settings.prefixes();
-            let args = commands::AdminArgsOwned {
-                phone,
-                name,
-                email,
-                password,
-            };
+            let args = commands::AdminArgsOwned { phone, name, email, password };
             let a = commands::admin_create(&db, args.borrow(&prefixes)).await?;
             println!("Administrator {} ({}) created.", a.name, a.phone);
             Ok(())
@@ -207,14 +187,9 @@ pub async fn run(cli: Cli) -> Result<()> {
 async fn serve(settings: Settings, zone: &OperatorZone) -> Result<()> {
     let db = app::open_store(&settings).await?;
     if settings.demo
-        && let Some(logins) = demo::seed_if_empty(&db, zone)
-            .await
-            .context("seeding the demo")?
+        && let Some(logins) = demo::seed_if_empty(&db, zone).await.context("seeding the demo")?
     {
-        println!(
-            "Demo data seeded. Sign in with (password \"{}\"):",
-            demo::DEMO_PASSWORD
-        );
+        println!("Demo data seeded. Sign in with (password \"{}\"):", demo::DEMO_PASSWORD);
         for l in logins {
             println!("  {}  {}  (code by {})", l.phone, l.name, l.channel);
         }
@@ -223,10 +198,7 @@ async fn serve(settings: Settings, zone: &OperatorZone) -> Result<()> {
     let portal = app::Portal::bind(&settings, db).await?;
     println!("Cabinet is listening on http://{}", portal.addr);
     if settings.dev_mode() {
-        println!(
-            "Dev mode: one-time codes appear at http://{}/dev/outbox and in `cabinet outbox`.",
-            portal.addr
-        );
+        println!("Dev mode: one-time codes appear at http://{}/dev/outbox and in `cabinet outbox`.", portal.addr);
     }
     portal.serve(app::shutdown_signal()).await
 }

@@ -35,6 +35,14 @@ pub struct Settings {
     pub default_language: String,
     /// Numbers per page in Number management.
     pub page_size: u32,
+    /// The simulated network's delay from request to outcome, in milliseconds.
+    pub sim_delay_ms: i64,
+    /// The share of simulated requests that fail (0.0 to 1.0).
+    pub sim_failure_rate: f64,
+    /// How long a worker holds a job before another process may take it over, in seconds.
+    pub job_lease_seconds: i64,
+    /// Run the job worker in this process.
+    pub worker: bool,
 }
 
 impl Default for Settings {
@@ -53,6 +61,10 @@ impl Default for Settings {
             otp_resend_seconds: 60,
             default_language: "ru".into(),
             page_size: 20,
+            sim_delay_ms: 3000,
+            sim_failure_rate: 0.0,
+            job_lease_seconds: 30,
+            worker: true,
         }
     }
 }
@@ -97,10 +109,7 @@ impl Settings {
 
     fn check(&self) -> Result<()> {
         if cabinet_core::Locale::from_code(&self.default_language).is_none() {
-            bail!(
-                "default_language must be ru, en or kk, not {:?}",
-                self.default_language
-            );
+            bail!("default_language must be ru, en or kk, not {:?}", self.default_language);
         }
         cabinet_core::time::OperatorZone::named(&self.time_zone)
             .with_context(|| format!("unknown time zone {:?}", self.time_zone))?;
@@ -112,15 +121,17 @@ impl Settings {
         if !(1..=500).contains(&self.page_size) {
             bail!("page_size must be between 1 and 500");
         }
+        if !(0.0..=1.0).contains(&self.sim_failure_rate) {
+            bail!("sim_failure_rate must be between 0.0 and 1.0");
+        }
+        if self.sim_delay_ms < 0 || self.job_lease_seconds < 1 {
+            bail!("sim_delay_ms must be 0 or more and job_lease_seconds 1 or more");
+        }
         Ok(())
     }
 
     pub fn prefixes(&self) -> Vec<String> {
-        self.operator_prefixes
-            .split(',')
-            .map(|p| p.trim().to_string())
-            .filter(|p| !p.is_empty())
-            .collect()
+        self.operator_prefixes.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()
     }
 
     pub fn dev_mode(&self) -> bool {
@@ -132,12 +143,8 @@ impl Settings {
         if !self.database_url.is_empty() {
             return Ok(self.database_url.clone());
         }
-        std::fs::create_dir_all(&self.data_dir)
-            .with_context(|| format!("creating {}", self.data_dir.display()))?;
-        Ok(format!(
-            "sqlite://{}",
-            self.data_dir.join("cabinet.db").display()
-        ))
+        std::fs::create_dir_all(&self.data_dir).with_context(|| format!("creating {}", self.data_dir.display()))?;
+        Ok(format!("sqlite://{}", self.data_dir.join("cabinet.db").display()))
     }
 
     /// The web layer's view of these settings.
@@ -148,8 +155,7 @@ impl Settings {
             dev_mode: self.dev_mode(),
             secure_cookies: self.secure_cookies,
             zone: cabinet_core::time::OperatorZone::named(&self.time_zone)?,
-            default_locale: cabinet_core::Locale::from_code(&self.default_language)
-                .unwrap_or_default(),
+            default_locale: cabinet_core::Locale::from_code(&self.default_language).unwrap_or_default(),
             page_size: self.page_size,
             ..cabinet_web::WebConfig::default()
         };

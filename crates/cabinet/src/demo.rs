@@ -23,15 +23,7 @@ pub async fn seed_if_empty(db: &Db, zone: &OperatorZone) -> Result<Option<Vec<De
     let main = Bin::parse("940740000015")?;
     let branch = Bin::parse("050540001331")?;
     commands::seed(db, &main, "ТОО «Кабинет»", 1_000, 1, zone).await?;
-    commands::seed(
-        db,
-        &branch,
-        "Филиал ТОО «Кабинет» в г. Астана",
-        150,
-        2,
-        zone,
-    )
-    .await?;
+    commands::seed(db, &branch, "Филиал ТОО «Кабинет» в г. Астана", 150, 2, zone).await?;
     let now = now_ms();
     let hash = cabinet_store::password::hash(DEMO_PASSWORD.into()).await;
     let main_c = companies::by_bin(db, &main).await?.expect("seeded");
@@ -67,15 +59,7 @@ pub async fn seed_if_empty(db: &Db, zone: &OperatorZone) -> Result<Option<Vec<De
     admins::grant(db, &erlan, &branch_c, "full", now).await?;
 
     Ok(Some(vec![
-        DemoLogin {
-            phone: aliya_phone.pretty(),
-            name: aliya.name,
-            channel: "SMS",
-        },
-        DemoLogin {
-            phone: erlan_phone.pretty(),
-            name: erlan.name,
-            channel: "e-mail",
-        },
+        DemoLogin { phone: aliya_phone.pretty(), name: aliya.name, channel: "SMS" },
+        DemoLogin { phone: erlan_phone.pretty(), name: erlan.name, channel: "e-mail" },
     ]))
 }

@@ -9,3 +9,4 @@ pub mod config;
 pub mod demo;
 pub mod housekeeping;
 pub mod telemetry;
+pub mod worker;

@@ -23,11 +23,7 @@ impl Drop for Driver {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 async fn start_driver() -> Option<(Driver, u16)> {
@@ -38,26 +34,16 @@ async fn start_driver() -> Option<(Driver, u16)> {
         if std::env::var("CABINET_BROWSER_TESTS").as_deref() == Ok("1") {
             panic!("chromedriver is not installed (apt-get install chromium chromium-driver)");
         }
-        eprintln!(
-            "SKIPPED: chromedriver is not installed; set CABINET_BROWSER_TESTS=1 to require it"
-        );
+        eprintln!("SKIPPED: chromedriver is not installed; set CABINET_BROWSER_TESTS=1 to require it");
         return None;
     };
     let port = free_port();
     // Wrapped at once, so that Drop kills and reaps it on every path.
     let driver = Driver(
-        Command::new(path)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
+        Command::new(path).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap(),
     );
     for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
             return Some((driver, port));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -82,10 +68,7 @@ async fn wait_text(c: &fantoccini::Client, css: &str, text: &str) {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!(
-        "{css} never showed {text:?}; page: {}",
-        c.source().await.unwrap_or_default()
-    );
+    panic!("{css} never showed {text:?}; page: {}", c.source().await.unwrap_or_default());
 }
 
 #[tokio::test]
@@ -115,39 +98,16 @@ async fn sign_in_search_open_a_profile_and_switch_language() {
 
     // Sign in: phone and password, then the code from the dev outbox.
     c.goto(&format!("{base}/signin")).await.unwrap();
-    wait_for(&c, "#phone")
-        .await
-        .send_keys("+7 701 211 21 01")
-        .await
-        .unwrap();
-    c.find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Css("#signin-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    wait_for(&c, "#phone").await.send_keys("+7 701 211 21 01").await.unwrap();
+    c.find(Locator::Css("#password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    c.find(Locator::Css("#signin-submit")).await.unwrap().click().await.unwrap();
     wait_for(&c, "#code").await;
     c.goto(&format!("{base}/dev/outbox")).await.unwrap();
-    let body = wait_for(&c, "tr.message[data-to='77012112101'] td.body")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let body = wait_for(&c, "tr.message[data-to='77012112101'] td.body").await.text().await.unwrap();
     let code = code_in(&body);
     c.goto(&format!("{base}/signin/code")).await.unwrap();
     wait_for(&c, "#code").await.send_keys(&code).await.unwrap();
-    c.find(Locator::Css("#otp-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    c.find(Locator::Css("#otp-submit")).await.unwrap().click().await.unwrap();
 
     // Number management; search by a few digits of a number (htmx swaps the table).
     let first = wait_for(&c, "a.number-link").await.text().await.unwrap();
@@ -165,58 +125,19 @@ async fn sign_in_search_open_a_profile_and_switch_language() {
     assert_eq!(title, m.pretty());
     wait_text(&c, "#sim-h", "SIM card and device").await;
     let source = c.source().await.unwrap();
-    assert!(
-        target.contains(digits) || source.contains(digits),
-        "the found number or its account contains {digits}"
-    );
-    std::fs::create_dir_all(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../target/screenshots"
-    ))
-    .unwrap();
+    assert!(target.contains(digits) || source.contains(digits), "the found number or its account contains {digits}");
+    std::fs::create_dir_all(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/screenshots")).unwrap();
     let png = c.screenshot().await.unwrap();
-    std::fs::write(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../target/screenshots/profile.png"
-        ),
-        png,
-    )
-    .unwrap();
+    std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/screenshots/profile.png"), png).unwrap();
 
     // Switch language: Russian, then Kazakh, staying on the profile.
-    c.find(Locator::Css("a[hreflang='ru']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    c.find(Locator::Css("a[hreflang='ru']")).await.unwrap().click().await.unwrap();
     wait_text(&c, "#sim-h", "SIM-карта и устройство").await;
-    assert_eq!(
-        c.find(Locator::Css("#number-title"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-        m.pretty()
-    );
-    c.find(Locator::Css("a[hreflang='kk']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    assert_eq!(c.find(Locator::Css("#number-title")).await.unwrap().text().await.unwrap(), m.pretty());
+    c.find(Locator::Css("a[hreflang='kk']")).await.unwrap().click().await.unwrap();
     wait_text(&c, "#general-h", "Жалпы").await;
     c.goto(&format!("{base}/numbers")).await.unwrap();
     let png = c.screenshot().await.unwrap();
-    std::fs::write(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../target/screenshots/numbers.png"
-        ),
-        png,
-    )
-    .unwrap();
+    std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/screenshots/numbers.png"), png).unwrap();
     c.close().await.unwrap();
 }

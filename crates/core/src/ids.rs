@@ -43,9 +43,7 @@ fn digits_only(s: &str) -> Option<String> {
 }
 
 /// A Kazakhstan mobile number, stored as 11 digits starting with 7 (`77012223344`).
-#[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Msisdn(String);
 
@@ -116,9 +114,7 @@ fn luhn_sum(digits: &[u8], double_last: bool) -> u32 {
 
 /// A Kazakh business or individual identification number (BIN/IIN): 12 digits, the last a
 /// control digit.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Bin(String);
 
@@ -143,9 +139,7 @@ impl Bin {
 /// The control digit of a BIN/IIN's first 11 digits, or None when no digit fits (such
 /// numbers are never issued).
 pub fn bin_control_digit(first11: &[u32]) -> Option<u32> {
-    let weighted = |weights: [u32; 11]| -> u32 {
-        first11.iter().zip(weights).map(|(d, w)| d * w).sum::<u32>() % 11
-    };
+    let weighted = |weights: [u32; 11]| -> u32 { first11.iter().zip(weights).map(|(d, w)| d * w).sum::<u32>() % 11 };
     let first = weighted([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     if first != 10 {
         return Some(first);
@@ -228,29 +222,16 @@ mod tests {
 
     #[test]
     fn msisdn_accepts_the_usual_spellings() {
-        for s in [
-            "+7 701 054 20 06",
-            "87010542006",
-            "77010542006",
-            "7010542006",
-            "8 (701) 054-20-06",
-            "+7-701-054-20-06",
-        ] {
+        for s in
+            ["+7 701 054 20 06", "87010542006", "77010542006", "7010542006", "8 (701) 054-20-06", "+7-701-054-20-06"]
+        {
             assert_eq!(Msisdn::parse(s).unwrap().as_str(), "77010542006", "{s}");
         }
     }
 
     #[test]
     fn msisdn_refuses_what_is_not_a_kazakh_mobile() {
-        for s in [
-            "",
-            "770105420",
-            "770105420066",
-            "79161234567",
-            "7701054200a",
-            "+7 701 05x 20 06",
-            "1234",
-        ] {
+        for s in ["", "770105420", "770105420066", "79161234567", "7701054200a", "+7 701 05x 20 06", "1234"] {
             assert_eq!(Msisdn::parse(s), Err(IdError::Msisdn), "{s}");
         }
     }
@@ -266,11 +247,9 @@ mod tests {
     fn bin_checks_the_control_digit() {
         let first11 = [9, 4, 0, 7, 4, 0, 0, 0, 0, 1, 2];
         let c = bin_control_digit(&first11).unwrap();
-        let good: String =
-            first11.iter().map(|d| d.to_string()).collect::<String>() + &c.to_string();
+        let good: String = first11.iter().map(|d| d.to_string()).collect::<String>() + &c.to_string();
         assert!(Bin::parse(&good).is_ok());
-        let bad: String =
-            first11.iter().map(|d| d.to_string()).collect::<String>() + &((c + 1) % 10).to_string();
+        let bad: String = first11.iter().map(|d| d.to_string()).collect::<String>() + &((c + 1) % 10).to_string();
         assert_eq!(Bin::parse(&bad), Err(IdError::Bin));
         assert_eq!(Bin::parse("12345678901"), Err(IdError::Bin));
         assert_eq!(Bin::parse("12345678901a"), Err(IdError::Bin));
@@ -293,16 +272,10 @@ mod tests {
         let wrong = format!("{body}{}", (last + 1) % 10);
         assert_eq!(Iccid::parse(&wrong), Err(IdError::Iccid));
         assert_eq!(Iccid::parse("12345678901234567890"), Err(IdError::Iccid));
-        assert_eq!(
-            Imei::parse("35367807651154").unwrap().as_str(),
-            "35367807651154"
-        );
+        assert_eq!(Imei::parse("35367807651154").unwrap().as_str(), "35367807651154");
         let imei15 = format!("35367807651154{}", luhn_check_digit("35367807651154"));
         assert_eq!(Imei::parse(&imei15).unwrap().as_str(), "35367807651154");
-        let wrong = format!(
-            "35367807651154{}",
-            (luhn_check_digit("35367807651154") + 1) % 10
-        );
+        let wrong = format!("35367807651154{}", (luhn_check_digit("35367807651154") + 1) % 10);
         assert_eq!(Imei::parse(&wrong), Err(IdError::Imei));
         assert_eq!(Imei::parse("3536780765115"), Err(IdError::Imei));
     }

@@ -51,11 +51,7 @@ pub struct Localized {
 
 impl Localized {
     pub fn new(ru: impl Into<String>, en: impl Into<String>, kk: impl Into<String>) -> Self {
-        Localized {
-            ru: ru.into(),
-            en: en.into(),
-            kk: kk.into(),
-        }
+        Localized { ru: ru.into(), en: en.into(), kk: kk.into() }
     }
 
     pub fn get(&self, locale: Locale) -> &str {

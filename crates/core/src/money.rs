@@ -3,9 +3,7 @@
 use crate::Locale;
 use serde::{Deserialize, Serialize};
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 pub struct Money(pub i64);
 
 /// Why an amount typed by a user was refused.
@@ -38,11 +36,7 @@ impl Money {
 
     /// Parses a user's amount: `50`, `50.5`, `50,05`, `1 000,00`. Negative amounts are refused.
     pub fn parse_tenge(input: &str) -> Result<Money, AmountError> {
-        let cleaned: String = input
-            .trim()
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
-            .collect();
+        let cleaned: String = input.trim().chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
         let cleaned = cleaned.replace(',', ".");
         let (whole, frac) = match cleaned.split_once('.') {
             Some((w, f)) => (w, f),
@@ -56,18 +50,9 @@ impl Money {
             return Err(AmountError::Format);
         }
         let whole: i64 = whole.parse().map_err(|_| AmountError::TooLarge)?;
-        let frac: i64 = if frac.is_empty() {
-            0
-        } else {
-            format!("{frac:0<2}")
-                .parse()
-                .map_err(|_| AmountError::Format)?
-        };
-        whole
-            .checked_mul(100)
-            .and_then(|w| w.checked_add(frac))
-            .map(Money)
-            .ok_or(AmountError::TooLarge)
+        let frac: i64 =
+            if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().map_err(|_| AmountError::Format)? };
+        whole.checked_mul(100).and_then(|w| w.checked_add(frac)).map(Money).ok_or(AmountError::TooLarge)
     }
 
     /// `8 476,90 ₸` (ru, kk: no-break space groups, comma decimals) or `8,476.90 ₸` (en).
@@ -99,10 +84,7 @@ impl Money {
             }
             grouped.push(c);
         }
-        format!(
-            "{}{grouped}{decimal}{frac:02}",
-            if negative { "−" } else { "" }
-        )
+        format!("{}{grouped}{decimal}{frac:02}", if negative { "−" } else { "" })
     }
 }
 
@@ -118,14 +100,8 @@ mod tests {
         assert_eq!(Money(847_690).format(Locale::Kk), "8\u{a0}476,90\u{a0}₸");
         assert_eq!(Money(0).format(Locale::En), "0.00\u{a0}₸");
         assert_eq!(Money(5).format(Locale::En), "0.05\u{a0}₸");
-        assert_eq!(
-            Money(-123_456_789).format(Locale::En),
-            "−1,234,567.89\u{a0}₸"
-        );
-        assert_eq!(
-            Money(100_000_000).format(Locale::Ru),
-            "1\u{a0}000\u{a0}000,00\u{a0}₸"
-        );
+        assert_eq!(Money(-123_456_789).format(Locale::En), "−1,234,567.89\u{a0}₸");
+        assert_eq!(Money(100_000_000).format(Locale::Ru), "1\u{a0}000\u{a0}000,00\u{a0}₸");
     }
 
     #[test]
@@ -137,10 +113,7 @@ mod tests {
         for bad in ["", "-5", "5.555", "abc", ".5", "1e3"] {
             assert!(Money::parse_tenge(bad).is_err(), "{bad}");
         }
-        assert_eq!(
-            Money::parse_tenge("99999999999999999999"),
-            Err(AmountError::TooLarge)
-        );
+        assert_eq!(Money::parse_tenge("99999999999999999999"), Err(AmountError::TooLarge));
     }
 
     proptest! {

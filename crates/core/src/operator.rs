@@ -323,23 +323,13 @@ pub trait OperatorPort: Send + Sync + 'static {
     async fn number_count(&self, customer: &Bin) -> OperatorResult<u64>;
 
     /// One page of the customer's numbers, ordered by number.
-    async fn list_numbers(&self, customer: &Bin, query: &NumberQuery)
-    -> OperatorResult<NumberPage>;
+    async fn list_numbers(&self, customer: &Bin, query: &NumberQuery) -> OperatorResult<NumberPage>;
 
     /// How many of the customer's numbers contain these digits, up to `cap`.
-    async fn count_matches(
-        &self,
-        customer: &Bin,
-        digits: &str,
-        cap: u64,
-    ) -> OperatorResult<MatchCount>;
+    async fn count_matches(&self, customer: &Bin, digits: &str, cap: u64) -> OperatorResult<MatchCount>;
 
     /// The number's profile, or None when the number is not the customer's.
-    async fn number_profile(
-        &self,
-        customer: &Bin,
-        msisdn: &Msisdn,
-    ) -> OperatorResult<Option<NumberProfile>>;
+    async fn number_profile(&self, customer: &Bin, msisdn: &Msisdn) -> OperatorResult<Option<NumberProfile>>;
 
     /// Asks the network for a change to one of the customer's numbers. Idempotent on `key`:
     /// asking again with the same key changes nothing more and tells where that request

@@ -29,14 +29,9 @@ impl Refusal {
     }
 
     pub fn from_code(code: &str) -> Option<Refusal> {
-        [
-            Refusal::InProgress,
-            Refusal::AlreadyBlocked,
-            Refusal::NotBlocked,
-            Refusal::BlockedForDebt,
-        ]
-        .into_iter()
-        .find(|r| r.code() == code)
+        [Refusal::InProgress, Refusal::AlreadyBlocked, Refusal::NotBlocked, Refusal::BlockedForDebt]
+            .into_iter()
+            .find(|r| r.code() == code)
     }
 }
 
@@ -45,9 +40,7 @@ pub fn check(op: &Operation, state: NumberState) -> Result<(), Refusal> {
     match (op, state) {
         (_, NumberState::Processing) => Err(Refusal::InProgress),
         (Operation::Block, NumberState::Active) => Ok(()),
-        (Operation::Block, NumberState::Blocked | NumberState::BlockedDebt) => {
-            Err(Refusal::AlreadyBlocked)
-        }
+        (Operation::Block, NumberState::Blocked | NumberState::BlockedDebt) => Err(Refusal::AlreadyBlocked),
         (Operation::Unblock, NumberState::Blocked) => Ok(()),
         (Operation::Unblock, NumberState::BlockedDebt) => Err(Refusal::BlockedForDebt),
         (Operation::Unblock, NumberState::Active) => Err(Refusal::NotBlocked),
@@ -62,19 +55,10 @@ mod tests {
     #[test]
     fn block_and_unblock_follow_the_manual() {
         assert_eq!(check(&Operation::Block, Active), Ok(()));
-        assert_eq!(
-            check(&Operation::Block, Blocked),
-            Err(Refusal::AlreadyBlocked)
-        );
-        assert_eq!(
-            check(&Operation::Block, BlockedDebt),
-            Err(Refusal::AlreadyBlocked)
-        );
+        assert_eq!(check(&Operation::Block, Blocked), Err(Refusal::AlreadyBlocked));
+        assert_eq!(check(&Operation::Block, BlockedDebt), Err(Refusal::AlreadyBlocked));
         assert_eq!(check(&Operation::Unblock, Blocked), Ok(()));
-        assert_eq!(
-            check(&Operation::Unblock, BlockedDebt),
-            Err(Refusal::BlockedForDebt)
-        );
+        assert_eq!(check(&Operation::Unblock, BlockedDebt), Err(Refusal::BlockedForDebt));
         assert_eq!(check(&Operation::Unblock, Active), Err(Refusal::NotBlocked));
         for op in [Operation::Block, Operation::Unblock] {
             assert_eq!(check(&op, Processing), Err(Refusal::InProgress));
@@ -83,12 +67,7 @@ mod tests {
 
     #[test]
     fn refusal_codes_round_trip() {
-        for r in [
-            Refusal::InProgress,
-            Refusal::AlreadyBlocked,
-            Refusal::NotBlocked,
-            Refusal::BlockedForDebt,
-        ] {
+        for r in [Refusal::InProgress, Refusal::AlreadyBlocked, Refusal::NotBlocked, Refusal::BlockedForDebt] {
             assert_eq!(Refusal::from_code(r.code()), Some(r));
         }
     }

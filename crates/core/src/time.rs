@@ -25,10 +25,7 @@ impl OperatorZone {
     /// `21.02.2025 09:14`
     pub fn date_time(&self, unix_ms: i64) -> String {
         match Timestamp::from_millisecond(unix_ms) {
-            Ok(ts) => ts
-                .to_zoned(self.0.clone())
-                .strftime("%d.%m.%Y %H:%M")
-                .to_string(),
+            Ok(ts) => ts.to_zoned(self.0.clone()).strftime("%d.%m.%Y %H:%M").to_string(),
             Err(_) => String::new(),
         }
     }
@@ -36,10 +33,7 @@ impl OperatorZone {
     /// `16.04.2025 12:31:39`, as the actions history shows it.
     pub fn date_time_seconds(&self, unix_ms: i64) -> String {
         match Timestamp::from_millisecond(unix_ms) {
-            Ok(ts) => ts
-                .to_zoned(self.0.clone())
-                .strftime("%d.%m.%Y %H:%M:%S")
-                .to_string(),
+            Ok(ts) => ts.to_zoned(self.0.clone()).strftime("%d.%m.%Y %H:%M:%S").to_string(),
             Err(_) => String::new(),
         }
     }
@@ -54,16 +48,12 @@ impl OperatorZone {
 
     /// The operator-local calendar date of an instant.
     pub fn civil_date(&self, unix_ms: i64) -> Option<Date> {
-        Timestamp::from_millisecond(unix_ms)
-            .ok()
-            .map(|ts| ts.to_zoned(self.0.clone()).date())
+        Timestamp::from_millisecond(unix_ms).ok().map(|ts| ts.to_zoned(self.0.clone()).date())
     }
 
     /// The first instant of a local calendar day, in unix ms.
     pub fn start_of_day_ms(&self, date: Date) -> i64 {
-        date.to_zoned(self.0.clone())
-            .map(|z| z.timestamp().as_millisecond())
-            .unwrap_or(0)
+        date.to_zoned(self.0.clone()).map(|z| z.timestamp().as_millisecond()).unwrap_or(0)
     }
 }
 
@@ -71,19 +61,14 @@ impl OperatorZone {
 pub fn parse_day(input: &str) -> Result<Date, DateError> {
     let s = input.trim().replace('.', "-");
     let mut parts = s.split('-');
-    let (Some(d), Some(m), Some(y), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(d), Some(m), Some(y), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(DateError);
     };
     if d.len() != 2 || m.len() != 2 || y.len() != 4 {
         return Err(DateError);
     }
-    let (d, m, y): (i8, i8, i16) = (
-        d.parse().map_err(|_| DateError)?,
-        m.parse().map_err(|_| DateError)?,
-        y.parse().map_err(|_| DateError)?,
-    );
+    let (d, m, y): (i8, i8, i16) =
+        (d.parse().map_err(|_| DateError)?, m.parse().map_err(|_| DateError)?, y.parse().map_err(|_| DateError)?);
     Date::new(y, m, d).map_err(|_| DateError)
 }
 
@@ -100,15 +85,11 @@ mod tests {
     fn almaty_is_utc_plus_five_since_march_2024() {
         let z = OperatorZone::named("Asia/Almaty").unwrap();
         // 2025-02-21T04:14:00Z
-        let ms = Timestamp::from_second(1_740_111_240)
-            .unwrap()
-            .as_millisecond();
+        let ms = Timestamp::from_second(1_740_111_240).unwrap().as_millisecond();
         assert_eq!(z.date_time(ms), "21.02.2025 09:14");
         assert_eq!(z.date(ms), "21.02.2025");
         // 2023-06-01T00:00:00Z was still UTC+6.
-        let ms = Timestamp::from_second(1_685_577_600)
-            .unwrap()
-            .as_millisecond();
+        let ms = Timestamp::from_second(1_685_577_600).unwrap().as_millisecond();
         assert_eq!(z.date_time(ms), "01.06.2023 06:00");
     }
 
@@ -116,14 +97,7 @@ mod tests {
     fn parses_period_days() {
         assert_eq!(parse_day("16-03-2025"), Ok(Date::new(2025, 3, 16).unwrap()));
         assert_eq!(parse_day("16.03.2025"), Ok(Date::new(2025, 3, 16).unwrap()));
-        for bad in [
-            "",
-            "2025-03-16",
-            "31-02-2025",
-            "1-3-2025",
-            "aa-bb-cccc",
-            "16-03-2025-1",
-        ] {
+        for bad in ["", "2025-03-16", "31-02-2025", "1-3-2025", "aa-bb-cccc", "16-03-2025-1"] {
             assert_eq!(parse_day(bad), Err(DateError), "{bad}");
         }
     }

@@ -8,9 +8,7 @@ mod tariffs;
 mod voice_data;
 
 use cabinet_core::Localized;
-use cabinet_core::operator::{
-    AllowanceKind, BillingMethod, NumberState, ServiceGroup, ServiceStatus,
-};
+use cabinet_core::operator::{AllowanceKind, BillingMethod, NumberState, ServiceGroup, ServiceStatus};
 
 pub use tariffs::TARIFFS;
 
@@ -56,10 +54,7 @@ const fn unlimited(kind: AllowanceKind) -> Grant {
 }
 
 const fn units(kind: AllowanceKind, amount: i64) -> Grant {
-    Grant {
-        kind,
-        amount: Some(amount),
-    }
+    Grant { kind, amount: Some(amount) }
 }
 
 #[derive(Debug)]
@@ -135,11 +130,9 @@ impl Service {
 
 /// Every service, grouped as the profile shows them (Calls & SMS, Data, Roaming, Additional,
 /// Promotions). The groups live in two files; they are joined here at compile time.
-pub static SERVICES: [Service; SERVICE_COUNT] =
-    join(voice_data::VOICE_AND_DATA, roaming_more::ROAMING_AND_MORE);
+pub static SERVICES: [Service; SERVICE_COUNT] = join(voice_data::VOICE_AND_DATA, roaming_more::ROAMING_AND_MORE);
 
-const SERVICE_COUNT: usize =
-    voice_data::VOICE_AND_DATA.len() + roaming_more::ROAMING_AND_MORE.len();
+const SERVICE_COUNT: usize = voice_data::VOICE_AND_DATA.len() + roaming_more::ROAMING_AND_MORE.len();
 
 const fn join<const N: usize>(a: &[Service], b: &[Service]) -> [Service; N] {
     let mut out = [a[0]; N];
@@ -171,40 +164,22 @@ pub fn service(code: &str) -> Option<&'static Service> {
 /// What the profile calls an allowance of the tariff plan, by kind (names as in the
 /// original's "Remaining allowance" section).
 pub fn allowance_name(kind: AllowanceKind) -> Text {
-    use AllowanceKind::{
-        Data, InternationalMinutes, LandlineMinutes, OffNetMinutes, OnNetCalls, Sms,
-    };
+    use AllowanceKind::{Data, InternationalMinutes, LandlineMinutes, OffNetMinutes, OnNetCalls, Sms};
     match kind {
-        OnNetCalls => t(
-            "Звонки внутри сети Kcell/activ",
-            "Calls within Kcell/activ",
-            "Kcell/activ желісі ішіндегі қоңыраулар",
-        ),
+        OnNetCalls => {
+            t("Звонки внутри сети Kcell/activ", "Calls within Kcell/activ", "Kcell/activ желісі ішіндегі қоңыраулар")
+        }
         OffNetMinutes => t(
             "Звонки на других сотовых операторов РК",
             "Calls to other KZ mobile networks",
             "ҚР басқа ұялы операторларына қоңыраулар",
         ),
-        LandlineMinutes => t(
-            "Минуты на городские номера РК",
-            "Minutes to KZ landlines",
-            "ҚР қалалық нөмірлеріне минуттар",
-        ),
-        InternationalMinutes => t(
-            "Международные звонки",
-            "International calls",
-            "Халықаралық қоңыраулар",
-        ),
-        Sms => t(
-            "SMS на все сотовые номера РК",
-            "SMS to all KZ mobiles",
-            "ҚР барлық ұялы нөмірлеріне SMS",
-        ),
-        Data => t(
-            "Интернет круглосуточный",
-            "Internet, round the clock",
-            "Тәулік бойы интернет",
-        ),
+        LandlineMinutes => {
+            t("Минуты на городские номера РК", "Minutes to KZ landlines", "ҚР қалалық нөмірлеріне минуттар")
+        }
+        InternationalMinutes => t("Международные звонки", "International calls", "Халықаралық қоңыраулар"),
+        Sms => t("SMS на все сотовые номера РК", "SMS to all KZ mobiles", "ҚР барлық ұялы нөмірлеріне SMS"),
+        Data => t("Интернет круглосуточный", "Internet, round the clock", "Тәулік бойы интернет"),
     }
 }
 
@@ -229,15 +204,8 @@ mod tests {
         let mut codes = HashSet::new();
         for s in SERVICES {
             assert!(codes.insert(s.code), "duplicate service {}", s.code);
-            for text in [Some(s.name), Some(s.terms), s.volume]
-                .into_iter()
-                .flatten()
-            {
-                assert!(
-                    !text.ru.is_empty() && !text.en.is_empty() && !text.kk.is_empty(),
-                    "{}",
-                    s.code
-                );
+            for text in [Some(s.name), Some(s.terms), s.volume].into_iter().flatten() {
+                assert!(!text.ru.is_empty() && !text.en.is_empty() && !text.kk.is_empty(), "{}", s.code);
             }
             assert!(s.price >= 0);
         }
@@ -247,11 +215,7 @@ mod tests {
         }
         for s in SERVICES {
             if let Availability::NotOnTariffs(codes) = s.availability {
-                assert!(
-                    codes.iter().all(|c| tariff(c).is_some()),
-                    "{} names an unknown tariff",
-                    s.code
-                );
+                assert!(codes.iter().all(|c| tariff(c).is_some()), "{} names an unknown tariff", s.code);
             }
         }
     }
@@ -262,11 +226,7 @@ mod tests {
             assert!(SERVICES.iter().any(|s| s.group == g), "{g:?} is empty");
         }
         for s in SERVICES.iter().filter(|s| s.family.is_some()) {
-            assert!(
-                SERVICES.iter().filter(|o| o.family == s.family).count() >= 2,
-                "{} is alone in its family",
-                s.code
-            );
+            assert!(SERVICES.iter().filter(|o| o.family == s.family).count() >= 2, "{} is alone in its family", s.code);
         }
     }
 
@@ -274,40 +234,20 @@ mod tests {
     fn status_rules() {
         let reg = service("roaming_registration").unwrap();
         assert_eq!(
-            reg.status_on(
-                false,
-                "bc_specialist",
-                BillingMethod::Credit,
-                NumberState::Active
-            ),
+            reg.status_on(false, "bc_specialist", BillingMethod::Credit, NumberState::Active),
             ServiceStatus::Unavailable
         );
         let pack = service("offnet_50").unwrap();
         assert_eq!(
-            pack.status_on(
-                false,
-                "bc_specialist",
-                BillingMethod::Credit,
-                NumberState::Active
-            ),
+            pack.status_on(false, "bc_specialist", BillingMethod::Credit, NumberState::Active),
             ServiceStatus::Available
         );
         assert_eq!(
-            pack.status_on(
-                false,
-                "bc_specialist",
-                BillingMethod::Credit,
-                NumberState::Blocked
-            ),
+            pack.status_on(false, "bc_specialist", BillingMethod::Credit, NumberState::Blocked),
             ServiceStatus::Unavailable
         );
         assert_eq!(
-            pack.status_on(
-                true,
-                "bc_specialist",
-                BillingMethod::Credit,
-                NumberState::Blocked
-            ),
+            pack.status_on(true, "bc_specialist", BillingMethod::Credit, NumberState::Blocked),
             ServiceStatus::Active
         );
         assert_eq!(

@@ -10,9 +10,7 @@
 
 use crate::SimError;
 use crate::catalog;
-use cabinet_core::operator::{
-    BillingMethod, MatchCount, NumberPage, NumberQuery, NumberState, NumberSummary,
-};
+use cabinet_core::operator::{BillingMethod, MatchCount, NumberPage, NumberQuery, NumberState, NumberSummary};
 use cabinet_core::{Bin, Money, Msisdn};
 use cabinet_store::{Db, Dialect};
 use sqlx::AssertSqlSafe;
@@ -47,10 +45,8 @@ pub(crate) struct SummaryRow {
 
 impl SummaryRow {
     pub(crate) fn into_summary(self) -> Result<NumberSummary, SimError> {
-        let bad =
-            |what: &str, v: &str| SimError::BadData(format!("{what} {v:?} of {}", self.msisdn));
-        let billing =
-            BillingMethod::from_code(&self.billing).ok_or_else(|| bad("billing", &self.billing))?;
+        let bad = |what: &str, v: &str| SimError::BadData(format!("{what} {v:?} of {}", self.msisdn));
+        let billing = BillingMethod::from_code(&self.billing).ok_or_else(|| bad("billing", &self.billing))?;
         let state = NumberState::from_code(&self.state).ok_or_else(|| bad("state", &self.state))?;
         let msisdn = Msisdn::parse(&self.msisdn).map_err(|_| bad("number", &self.msisdn))?;
         // Credit numbers draw on the account's limit; advance numbers on their own balance.
@@ -65,9 +61,7 @@ impl SummaryRow {
             billing,
             state,
             individual_limit: self.individual_limit.map(Money),
-            available_funds: self
-                .individual_limit
-                .map(|limit| Money(limit - self.period_spent)),
+            available_funds: self.individual_limit.map(|limit| Money(limit - self.period_spent)),
             remaining: Money(remaining),
         })
     }
@@ -103,18 +97,12 @@ impl Filter {
     /// The FROM and WHERE of a query over `sim_subscribers s`: `$1` is the BIN, then the
     /// filter's own parameters (see `bind`). `accounts` joins `sim_accounts a`.
     fn sql_from(&self, dialect: Dialect, accounts: bool) -> String {
-        let join = if accounts {
-            " JOIN sim_accounts a ON a.account_no = s.account_no"
-        } else {
-            ""
-        };
+        let join = if accounts { " JOIN sim_accounts a ON a.account_no = s.account_no" } else { "" };
         match (self, dialect) {
             // INDEXED BY keeps SQLite on the covering index whatever its statistics say: the
             // digit check then reads only index entries.
             (Filter::All, Dialect::Sqlite) => {
-                format!(
-                    "FROM sim_subscribers s INDEXED BY sim_subscribers_bin_msisdn{join} WHERE s.bin = $1"
-                )
+                format!("FROM sim_subscribers s INDEXED BY sim_subscribers_bin_msisdn{join} WHERE s.bin = $1")
             }
             (Filter::All, Dialect::Postgres) => {
                 format!("FROM sim_subscribers s{join} WHERE s.bin = $1")
@@ -127,9 +115,7 @@ impl Filter {
                  WHERE s.bin = $1 AND (instr(s.msisdn, $2) > 0 OR instr(s.account_no, $2) > 0)"
             ),
             (_, Dialect::Postgres) => {
-                format!(
-                    "FROM sim_subscribers s{join} WHERE s.bin = $1 AND (s.msisdn LIKE $2 OR s.account_no LIKE $2)"
-                )
+                format!("FROM sim_subscribers s{join} WHERE s.bin = $1 AND (s.msisdn LIKE $2 OR s.account_no LIKE $2)")
             }
             // CROSS JOIN makes SQLite read the trigram matches first and look each row up,
             // instead of walking the customer's index and probing the matches.
@@ -146,13 +132,9 @@ impl Filter {
         match (self, dialect) {
             (Filter::All, _) => q,
             (Filter::Exact(d), _) => q.bind(d.clone()),
-            (Filter::Walk(d) | Filter::Trigram { digits: d, .. }, Dialect::Postgres) => {
-                q.bind(format!("%{d}%"))
-            }
+            (Filter::Walk(d) | Filter::Trigram { digits: d, .. }, Dialect::Postgres) => q.bind(format!("%{d}%")),
             (Filter::Walk(d), Dialect::Sqlite) => q.bind(d.clone()),
-            (Filter::Trigram { phrase, digits }, Dialect::Sqlite) => {
-                q.bind(phrase.clone()).bind(digits.clone())
-            }
+            (Filter::Trigram { phrase, digits }, Dialect::Sqlite) => q.bind(phrase.clone()).bind(digits.clone()),
         }
     }
 
@@ -194,12 +176,7 @@ struct Plan {
 /// search first reads the trigram matches (at most SPARSE_MATCHES + 1): few matches mean
 /// the trigram path, and the same read counts the customer's own matches exactly.
 async fn plan(db: &Db, customer: &Bin, digits: &str, customer_size: i64) -> Result<Plan, SimError> {
-    let plain = |filter| {
-        Ok(Plan {
-            filter,
-            known_count: None,
-        })
-    };
+    let plain = |filter| Ok(Plan { filter, known_count: None });
     if digits.is_empty() {
         return plain(Filter::All);
     }
@@ -230,13 +207,7 @@ async fn plan(db: &Db, customer: &Bin, digits: &str, customer_size: i64) -> Resu
     if matches > SPARSE_MATCHES {
         return plain(Filter::Walk(digits.to_string()));
     }
-    Ok(Plan {
-        filter: Filter::Trigram {
-            phrase,
-            digits: digits.to_string(),
-        },
-        known_count: Some(own),
-    })
+    Ok(Plan { filter: Filter::Trigram { phrase, digits: digits.to_string() }, known_count: Some(own) })
 }
 
 /// A query whose SQL is assembled from this module's constant fragments only; user input
@@ -249,23 +220,13 @@ fn query(db: &Db, sql: String) -> Query {
 }
 
 /// One page of the customer's numbers; `customer_size` (possibly stale) picks the plan.
-pub(crate) async fn list(
-    db: &Db,
-    customer: &Bin,
-    q: &NumberQuery,
-    customer_size: i64,
-) -> Result<NumberPage, SimError> {
+pub(crate) async fn list(db: &Db, customer: &Bin, q: &NumberQuery, customer_size: i64) -> Result<NumberPage, SimError> {
     let digits = clean_digits(q.digits.as_deref().unwrap_or(""));
     // A query that names no page size (limit 0) gets the usual one.
-    let limit = if q.limit == 0 {
-        DEFAULT_LIMIT
-    } else {
-        q.limit.min(MAX_LIMIT)
-    } as usize;
+    let limit = if q.limit == 0 { DEFAULT_LIMIT } else { q.limit.min(MAX_LIMIT) } as usize;
     if q.after.is_none()
         && q.before.is_none()
-        && let Some(page) =
-            first_sparse_page(db, customer, &digits, customer_size, limit, q.count_cap).await?
+        && let Some(page) = first_sparse_page(db, customer, &digits, customer_size, limit, q.count_cap).await?
     {
         return Ok(page);
     }
@@ -279,16 +240,9 @@ pub(crate) async fn list(
         (None, Some(b)) => (Some(b.clone()), true),
         (None, None) => (None, false),
     };
-    let (cmp, order) = if backward {
-        ("<", "DESC")
-    } else {
-        (">", "ASC")
-    };
+    let (cmp, order) = if backward { ("<", "DESC") } else { (">", "ASC") };
     let tail = match &cursor {
-        Some(_) => format!(
-            " AND s.msisdn {cmp} ${p} ORDER BY s.msisdn {order} LIMIT ${}",
-            p + 1
-        ),
+        Some(_) => format!(" AND s.msisdn {cmp} ${p} ORDER BY s.msisdn {order} LIMIT ${}", p + 1),
         None => format!(" ORDER BY s.msisdn {order} LIMIT ${p}"),
     };
     let sql = match dialect {
@@ -300,10 +254,7 @@ pub(crate) async fn list(
             filter.sql_from(dialect, false)
         ),
         // PostgreSQL joins lazily under a LIMIT by itself.
-        Dialect::Postgres => format!(
-            "SELECT {SUMMARY_COLUMNS} {}{tail}",
-            filter.sql_from(dialect, true)
-        ),
+        Dialect::Postgres => format!("SELECT {SUMMARY_COLUMNS} {}{tail}", filter.sql_from(dialect, true)),
     };
     let mut qy = filter.bind(query(db, sql).bind(customer.as_str()), dialect);
     if let Some(c) = &cursor {
@@ -324,21 +275,12 @@ pub(crate) async fn list(
         Some(c) => exists_beyond(db, customer, filter, c, !backward).await?,
         None => false,
     };
-    let (has_prev, has_next) = if backward {
-        (more, beyond)
-    } else {
-        (beyond, more)
-    };
+    let (has_prev, has_next) = if backward { (more, beyond) } else { (beyond, more) };
     let matched = match q.count_cap {
         Some(cap) if !digits.is_empty() => Some(count_by_plan(db, customer, &plan, cap).await?),
         _ => None,
     };
-    Ok(NumberPage {
-        items,
-        has_prev,
-        has_next,
-        matched,
-    })
+    Ok(NumberPage { items, has_prev, has_next, matched })
 }
 
 /// The first page of a sparse search on SQLite in one statement: the trigram matches
@@ -353,10 +295,7 @@ async fn first_sparse_page(
     limit: usize,
     count_cap: Option<u64>,
 ) -> Result<Option<NumberPage>, SimError> {
-    if db.dialect() != Dialect::Sqlite
-        || digits.len() < 3
-        || is_whole_number(digits)
-        || customer_size <= SMALL_CUSTOMER
+    if db.dialect() != Dialect::Sqlite || digits.len() < 3 || is_whole_number(digits) || customer_size <= SMALL_CUSTOMER
     {
         return Ok(None);
     }
@@ -390,19 +329,9 @@ async fn first_sparse_page(
         let r: SummaryRow = sqlx::FromRow::from_row(row)?;
         items.push(r.into_summary()?);
     }
-    let matched = count_cap.map(|cap| {
-        if own as u64 > cap {
-            MatchCount::AtLeast(cap)
-        } else {
-            MatchCount::Exactly(own as u64)
-        }
-    });
-    Ok(Some(NumberPage {
-        items,
-        has_prev: false,
-        has_next: rows.len() > limit,
-        matched,
-    }))
+    let matched =
+        count_cap.map(|cap| if own as u64 > cap { MatchCount::AtLeast(cap) } else { MatchCount::Exactly(own as u64) });
+    Ok(Some(NumberPage { items, has_prev: false, has_next: rows.len() > limit, matched }))
 }
 
 /// Whether a matching number lies at or before `cursor` (`before_side`) or at or after it.
@@ -415,21 +344,13 @@ async fn exists_beyond(
 ) -> Result<bool, SimError> {
     let p = filter.next_param(db.dialect());
     // Ordered from the cursor outward, so that the walk stops at the first entry found.
-    let (cmp, order) = if before_side {
-        ("<=", "DESC")
-    } else {
-        (">=", "ASC")
-    };
+    let (cmp, order) = if before_side { ("<=", "DESC") } else { (">=", "ASC") };
     let sql = format!(
         "SELECT s.msisdn {} AND s.msisdn {cmp} ${p} ORDER BY s.msisdn {order} LIMIT 1",
         filter.sql_from(db.dialect(), false)
     );
     let qy = filter.bind(query(db, sql).bind(customer.as_str()), db.dialect());
-    Ok(qy
-        .bind(cursor.to_string())
-        .fetch_optional(db.pool())
-        .await?
-        .is_some())
+    Ok(qy.bind(cursor.to_string()).fetch_optional(db.pool()).await?.is_some())
 }
 
 pub(crate) async fn count_matches(
@@ -445,12 +366,7 @@ pub(crate) async fn count_matches(
 }
 
 /// How many of the customer's numbers the plan finds, up to `cap`.
-async fn count_by_plan(
-    db: &Db,
-    customer: &Bin,
-    plan: &Plan,
-    cap: u64,
-) -> Result<MatchCount, SimError> {
+async fn count_by_plan(db: &Db, customer: &Bin, plan: &Plan, cap: u64) -> Result<MatchCount, SimError> {
     let cap = cap.min(i64::MAX as u64 - 1) as i64;
     let n = match (&plan.filter, plan.known_count) {
         // The count the customer's row keeps, read fresh: it is shown to users.
@@ -458,10 +374,7 @@ async fn count_by_plan(
         (_, Some(n)) => n,
         (filter, None) => {
             let p = filter.next_param(db.dialect());
-            let sql = format!(
-                "SELECT COUNT(*) FROM (SELECT 1 {} LIMIT ${p}) t",
-                filter.sql_from(db.dialect(), false)
-            );
+            let sql = format!("SELECT COUNT(*) FROM (SELECT 1 {} LIMIT ${p}) t", filter.sql_from(db.dialect(), false));
             let row = filter
                 .bind(query(db, sql).bind(customer.as_str()), db.dialect())
                 .bind(cap + 1)
@@ -470,11 +383,7 @@ async fn count_by_plan(
             sqlx::Row::try_get::<i64, _>(&row, 0)?
         }
     };
-    Ok(if n > cap {
-        MatchCount::AtLeast(cap as u64)
-    } else {
-        MatchCount::Exactly(n as u64)
-    })
+    Ok(if n > cap { MatchCount::AtLeast(cap as u64) } else { MatchCount::Exactly(n as u64) })
 }
 
 #[cfg(test)]
@@ -499,10 +408,7 @@ mod tests {
         for dialect in [Dialect::Sqlite, Dialect::Postgres] {
             let all = Filter::All.sql_from(dialect, true);
             assert!(all.contains("$1") && !all.contains("$2"), "{all}");
-            let trigram = Filter::Trigram {
-                phrase: "\"123\"".into(),
-                digits: "123".into(),
-            };
+            let trigram = Filter::Trigram { phrase: "\"123\"".into(), digits: "123".into() };
             for f in [Filter::Walk("123".into()), trigram] {
                 let sql = f.sql_from(dialect, false);
                 let next = f.next_param(dialect);

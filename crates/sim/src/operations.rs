@@ -20,10 +20,7 @@ pub struct Behaviour {
 
 impl Default for Behaviour {
     fn default() -> Self {
-        Behaviour {
-            delay_ms: 3000,
-            failure_rate: 0.0,
-        }
+        Behaviour { delay_ms: 3000, failure_rate: 0.0 }
     }
 }
 
@@ -42,9 +39,7 @@ struct Request {
 fn outcome(r: &Request) -> OperationState {
     match r.state.as_str() {
         "done" => OperationState::Done,
-        "failed" => OperationState::Failed {
-            reason: r.reason.clone().unwrap_or_default(),
-        },
+        "failed" => OperationState::Failed { reason: r.reason.clone().unwrap_or_default() },
         _ => OperationState::Pending,
     }
 }
@@ -63,9 +58,7 @@ fn fails(key: &str, rate: f64) -> bool {
         return false;
     }
     // FNV-1a: a stable hash, unlike std's, across runs and platforms.
-    let h = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    });
+    let h = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
     (h % 10_000) as f64 / 10_000.0 < rate
 }
 
@@ -90,10 +83,7 @@ impl Simulator {
                 .fetch_optional(&mut *tx)
                 .await?;
         let op_json = serde_json::to_string(op).map_err(|e| SimError::BadData(e.to_string()))?;
-        let insert = |state: &'static str,
-                      reason: Option<String>,
-                      prior: Option<String>,
-                      due: i64| {
+        let insert = |state: &'static str, reason: Option<String>, prior: Option<String>, due: i64| {
             sqlx::query(
                 "INSERT INTO sim_requests (key, bin, msisdn, operation, state, reason, prior_state, due_ms, created_ms, finished_ms)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (key) DO NOTHING",
@@ -112,48 +102,34 @@ impl Simulator {
         let refusal = match &state {
             None => Some(UNKNOWN_NUMBER.to_string()),
             Some((s,)) => {
-                let current = NumberState::from_code(s)
-                    .ok_or_else(|| SimError::BadData(format!("state {s}")))?;
-                rules::check(op, current)
-                    .err()
-                    .map(|r| r.code().to_string())
+                let current = NumberState::from_code(s).ok_or_else(|| SimError::BadData(format!("state {s}")))?;
+                rules::check(op, current).err().map(|r| r.code().to_string())
             }
         };
         if let Some(reason) = refusal {
-            insert("failed", Some(reason.clone()), None, now)
-                .execute(&mut *tx)
-                .await?;
+            insert("failed", Some(reason.clone()), None, now).execute(&mut *tx).await?;
             tx.commit().await?;
             return Ok(OperationState::Failed { reason });
         }
         let prior = state.map(|(s,)| s);
-        let inserted = insert("pending", None, prior, now + self.behaviour.delay_ms)
-            .execute(&mut *tx)
-            .await?;
+        let inserted = insert("pending", None, prior, now + self.behaviour.delay_ms).execute(&mut *tx).await?;
         if inserted.rows_affected() == 1 {
-            sqlx::query(
-                "UPDATE sim_subscribers SET state = 'processing' WHERE bin = $1 AND msisdn = $2",
-            )
-            .bind(customer.as_str())
-            .bind(msisdn.as_str())
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query("UPDATE sim_subscribers SET state = 'processing' WHERE bin = $1 AND msisdn = $2")
+                .bind(customer.as_str())
+                .bind(msisdn.as_str())
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
-        let r = self
-            .request(key)
-            .await?
-            .ok_or_else(|| SimError::BadData("request vanished".into()))?;
+        let r = self.request(key).await?.ok_or_else(|| SimError::BadData("request vanished".into()))?;
         self.settle(key, r, now).await
     }
 
     async fn request(&self, key: &str) -> Result<Option<Request>, SimError> {
-        Ok(
-            sqlx::query_as("SELECT state, reason, due_ms FROM sim_requests WHERE key = $1")
-                .bind(key)
-                .fetch_optional(self.db().pool())
-                .await?,
-        )
+        Ok(sqlx::query_as("SELECT state, reason, due_ms FROM sim_requests WHERE key = $1")
+            .bind(key)
+            .fetch_optional(self.db().pool())
+            .await?)
     }
 
     /// Carries out a pending request whose time has come, once.
@@ -163,23 +139,22 @@ impl Simulator {
         }
         let failed = fails(key, self.behaviour.failure_rate);
         let mut tx = self.db().begin_write().await?;
-        let claimed = sqlx::query("UPDATE sim_requests SET state = $1, reason = $2, finished_ms = $3 WHERE key = $4 AND state = 'pending'")
-            .bind(if failed { "failed" } else { "done" })
-            .bind(failed.then_some(NETWORK_FAILURE))
-            .bind(now)
-            .bind(key)
-            .execute(&mut *tx)
-            .await?;
+        let claimed = sqlx::query(
+            "UPDATE sim_requests SET state = $1, reason = $2, finished_ms = $3 WHERE key = $4 AND state = 'pending'",
+        )
+        .bind(if failed { "failed" } else { "done" })
+        .bind(failed.then_some(NETWORK_FAILURE))
+        .bind(now)
+        .bind(key)
+        .execute(&mut *tx)
+        .await?;
         if claimed.rows_affected() == 1 {
             let (bin, msisdn, op, prior): (String, String, String, Option<String>) =
-                sqlx::query_as(
-                    "SELECT bin, msisdn, operation, prior_state FROM sim_requests WHERE key = $1",
-                )
-                .bind(key)
-                .fetch_one(&mut *tx)
-                .await?;
-            let op: Operation =
-                serde_json::from_str(&op).map_err(|e| SimError::BadData(e.to_string()))?;
+                sqlx::query_as("SELECT bin, msisdn, operation, prior_state FROM sim_requests WHERE key = $1")
+                    .bind(key)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let op: Operation = serde_json::from_str(&op).map_err(|e| SimError::BadData(e.to_string()))?;
             let (new_state, changed) = if failed {
                 (prior.unwrap_or_else(|| "active".into()), false)
             } else {
@@ -198,10 +173,7 @@ impl Simulator {
             .await?;
         }
         tx.commit().await?;
-        let r = self
-            .request(key)
-            .await?
-            .ok_or_else(|| SimError::BadData("request vanished".into()))?;
+        let r = self.request(key).await?.ok_or_else(|| SimError::BadData("request vanished".into()))?;
         Ok(outcome(&r))
     }
 }
@@ -214,9 +186,7 @@ mod tests {
     fn failures_follow_the_rate_and_the_key() {
         assert!(!fails("any", 0.0));
         assert!(fails("any", 1.0));
-        let n = (0..10_000)
-            .filter(|i| fails(&format!("job-{i}"), 0.2))
-            .count();
+        let n = (0..10_000).filter(|i| fails(&format!("job-{i}"), 0.2)).count();
         assert!((1_700..2_300).contains(&n), "{n} of 10000 at 20%");
         assert_eq!(fails("job-7", 0.5), fails("job-7", 0.5));
     }

@@ -5,8 +5,7 @@ use crate::SimError;
 use crate::catalog::{self, SERVICES};
 use crate::numbers::{SUMMARY_COLUMNS, SummaryRow};
 use cabinet_core::operator::{
-    AccountType, Allowance, AllowanceKind, BillingMethod, ContractPhone, NumberProfile,
-    ServiceEntry, ServiceGroup,
+    AccountType, Allowance, AllowanceKind, BillingMethod, ContractPhone, NumberProfile, ServiceEntry, ServiceGroup,
 };
 use cabinet_core::{Bin, Money, Msisdn};
 use cabinet_store::Db;
@@ -41,11 +40,7 @@ type AllowanceRow = (String, String, i16, i64, i64, i64, i64);
 type PhoneRow = (String, String, i16, i64, i64, i64, i64, i64, String);
 
 /// The profile of `msisdn`, or None when it is not a number of `customer`.
-pub(crate) async fn load(
-    db: &Db,
-    customer: &Bin,
-    msisdn: &Msisdn,
-) -> Result<Option<NumberProfile>, SimError> {
+pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Option<NumberProfile>, SimError> {
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS}, s.state_changed_ms, a.account_type, a.past_debt, s.roaming_debt, \
          s.registration_form, s.esim, s.ban_ussd, s.ban_selfcare_details, s.ban_selfcare, s.subscription_block, \
@@ -65,15 +60,14 @@ pub(crate) async fn load(
     let account_credit_limit = row.summary.credit_limit;
     let summary = row.summary.into_summary()?;
 
-    let connected: HashSet<String> = sqlx::query_as::<_, (String,)>(
-        "SELECT service_code FROM sim_subscriber_services WHERE msisdn = $1",
-    )
-    .bind(msisdn.as_str())
-    .fetch_all(db.pool())
-    .await?
-    .into_iter()
-    .map(|(c,)| c)
-    .collect();
+    let connected: HashSet<String> =
+        sqlx::query_as::<_, (String,)>("SELECT service_code FROM sim_subscriber_services WHERE msisdn = $1")
+            .bind(msisdn.as_str())
+            .fetch_all(db.pool())
+            .await?
+            .into_iter()
+            .map(|(c,)| c)
+            .collect();
     let services = ServiceGroup::ALL
         .iter()
         .flat_map(|g| SERVICES.iter().filter(move |s| s.group == *g))
@@ -84,12 +78,7 @@ pub(crate) async fn load(
             terms: s.terms.localized(),
             price: Money(s.price),
             volume: s.volume.map(|v| v.localized()),
-            status: s.status_on(
-                connected.contains(s.code),
-                &tariff_code,
-                summary.billing,
-                summary.state,
-            ),
+            status: s.status_on(connected.contains(s.code), &tariff_code, summary.billing, summary.state),
         })
         .collect();
 
@@ -101,8 +90,8 @@ pub(crate) async fn load(
     .await?;
     let mut allowances = Vec::with_capacity(allowance_rows.len());
     for (source, kind, unlimited, available, total, connected_ms, until_ms) in allowance_rows {
-        let kind = AllowanceKind::from_code(&kind)
-            .ok_or_else(|| SimError::BadData(format!("allowance kind {kind:?}")))?;
+        let kind =
+            AllowanceKind::from_code(&kind).ok_or_else(|| SimError::BadData(format!("allowance kind {kind:?}")))?;
         let from_tariff = source == "tariff";
         // Tariff allowances are named by kind; a package's by the package.
         let name = match (from_tariff, catalog::service(&source)) {
@@ -132,18 +121,8 @@ pub(crate) async fn load(
     .await?;
     let contract_phones = phone_rows
         .into_iter()
-        .map(
-            |(
-                device_name,
-                device_type,
-                active,
-                activated_ms,
-                terminates_ms,
-                term,
-                monthly,
-                price,
-                promotion,
-            )| ContractPhone {
+        .map(|(device_name, device_type, active, activated_ms, terminates_ms, term, monthly, price, promotion)| {
+            ContractPhone {
                 device_name,
                 device_type: catalog::device_type_name(&device_type),
                 active: active != 0,
@@ -153,8 +132,8 @@ pub(crate) async fn load(
                 monthly_payment: Money(monthly),
                 contract_price: Money(price),
                 promotion,
-            },
-        )
+            }
+        })
         .collect();
 
     let account_type = match row.account_type.as_str() {

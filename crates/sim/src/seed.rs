@@ -58,22 +58,19 @@ pub async fn seed_customer(db: &Db, spec: &SeedSpec) -> Result<SeedReport, SimEr
         return Ok(SeedReport::default());
     }
 
-    let taken_msisdns: HashSet<String> =
-        sqlx::query_as::<_, (String,)>("SELECT msisdn FROM sim_subscribers")
-            .fetch_all(db.pool())
-            .await?
-            .into_iter()
-            .map(|(m,)| m)
-            .collect();
-    let taken_accounts: HashSet<String> =
-        sqlx::query_as::<_, (String,)>("SELECT account_no FROM sim_accounts")
-            .fetch_all(db.pool())
-            .await?
-            .into_iter()
-            .map(|(a,)| a)
-            .collect();
-    let batches = generate::Generator::new(spec, taken_msisdns, taken_accounts)
-        .generate(NUMBERS_PER_BATCH)?;
+    let taken_msisdns: HashSet<String> = sqlx::query_as::<_, (String,)>("SELECT msisdn FROM sim_subscribers")
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(|(m,)| m)
+        .collect();
+    let taken_accounts: HashSet<String> = sqlx::query_as::<_, (String,)>("SELECT account_no FROM sim_accounts")
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(|(a,)| a)
+        .collect();
+    let batches = generate::Generator::new(spec, taken_msisdns, taken_accounts).generate(NUMBERS_PER_BATCH)?;
 
     let mut report = SeedReport::default();
     for batch in &batches {
@@ -88,15 +85,8 @@ pub async fn seed_customer(db: &Db, spec: &SeedSpec) -> Result<SeedReport, SimEr
     // after a bulk load keep searches on the right plan before autovacuum gets round to it.
     // (SQLite's searches pin their indexes and need none.)
     if db.dialect() == Dialect::Postgres {
-        sqlx::query("ANALYZE sim_subscribers, sim_accounts")
-            .execute(db.pool())
-            .await?;
+        sqlx::query("ANALYZE sim_subscribers, sim_accounts").execute(db.pool()).await?;
     }
-    tracing::info!(
-        bin = spec.bin.as_str(),
-        numbers = report.numbers,
-        accounts = report.accounts,
-        "simulator seeded"
-    );
+    tracing::info!(bin = spec.bin.as_str(), numbers = report.numbers, accounts = report.accounts, "simulator seeded");
     Ok(report)
 }

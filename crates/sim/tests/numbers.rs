@@ -24,58 +24,33 @@ async fn paging_forward_and_back_covers_every_number_once() {
     assert_eq!(forward.len(), 1_300);
     let backward = all_backward(&sim, &a, None, 97).await;
     assert_eq!(msisdns(&backward), msisdns(&forward));
-    assert_eq!(
-        backward, forward,
-        "the same rows whichever way they are reached"
-    );
+    assert_eq!(backward, forward, "the same rows whichever way they are reached");
 
-    let theirs: HashSet<String> = msisdns(&all_forward(&sim, &b, None, 40).await)
-        .into_iter()
-        .collect();
+    let theirs: HashSet<String> = msisdns(&all_forward(&sim, &b, None, 40).await).into_iter().collect();
     assert_eq!(theirs.len(), 150);
-    assert!(
-        msisdns(&forward).iter().all(|m| !theirs.contains(m)),
-        "no number of B in A's list"
-    );
+    assert!(msisdns(&forward).iter().all(|m| !theirs.contains(m)), "no number of B in A's list");
 
     // A page in the middle, by both cursors.
     let mid = &forward[500].msisdn;
-    let page = sim
-        .list_numbers(&a, &query(None, Some(mid.as_str()), None, 10))
-        .await
-        .unwrap();
+    let page = sim.list_numbers(&a, &query(None, Some(mid.as_str()), None, 10)).await.unwrap();
     assert_eq!(msisdns(&page.items), msisdns(&forward[501..511]));
     assert!(page.has_prev && page.has_next);
-    let page = sim
-        .list_numbers(&a, &query(None, None, Some(mid.as_str()), 10))
-        .await
-        .unwrap();
+    let page = sim.list_numbers(&a, &query(None, None, Some(mid.as_str()), 10)).await.unwrap();
     assert_eq!(msisdns(&page.items), msisdns(&forward[490..500]));
     assert!(page.has_prev && page.has_next);
     // No page size named: the usual twenty.
-    let page = sim
-        .list_numbers(&a, &query(None, None, None, 0))
-        .await
-        .unwrap();
+    let page = sim.list_numbers(&a, &query(None, None, None, 0)).await.unwrap();
     assert_eq!(msisdns(&page.items), msisdns(&forward[..20]));
     // Past the end: nothing, but something before.
-    let page = sim
-        .list_numbers(
-            &a,
-            &query(None, Some(forward[1_299].msisdn.as_str()), None, 10),
-        )
-        .await
-        .unwrap();
+    let page = sim.list_numbers(&a, &query(None, Some(forward[1_299].msisdn.as_str()), None, 10)).await.unwrap();
     assert!(page.items.is_empty() && page.has_prev && !page.has_next);
 }
 
 /// Queries of every shape: one and two digits, dense three-digit prefixes, sparse substrings
 /// of real numbers and accounts, another customer's number, nothing at all.
 fn queries(mine: &[NumberSummary], theirs: &[NumberSummary]) -> Vec<String> {
-    let mut q: Vec<String> = ["7", "0", "77", "05", "701", "778", "000", "999999999"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut q: Vec<String> =
+        ["7", "0", "77", "05", "701", "778", "000", "999999999"].iter().map(|s| s.to_string()).collect();
     for i in [3usize, 777, 2_024, 4_999, 6_001] {
         let s = &mine[i % mine.len()];
         let m = s.msisdn.as_str();
@@ -87,10 +62,7 @@ fn queries(mine: &[NumberSummary], theirs: &[NumberSummary]) -> Vec<String> {
         // Long queries are looked up by their tail: a changed head must find nothing more.
         let other = if &m[4..5] == "9" { "8" } else { "9" };
         q.push(format!("{other}{}", &m[5..]));
-        q.push(format!(
-            "{other}{}",
-            &s.account_no[s.account_no.len() - 6..]
-        ));
+        q.push(format!("{other}{}", &s.account_no[s.account_no.len() - 6..]));
     }
     q.push(theirs[0].msisdn.as_str().to_string());
     q.push(theirs[1].account_no.clone());
@@ -110,60 +82,30 @@ async fn search_finds_exactly_the_numbers_holding_the_digits() {
     assert_eq!(mine.len(), 6_000);
 
     for digits in queries(&mine, &theirs) {
-        let expected: Vec<String> = msisdns(
-            &mine
-                .iter()
-                .filter(|s| holds(s, &digits))
-                .cloned()
-                .collect::<Vec<_>>(),
-        );
+        let expected: Vec<String> = msisdns(&mine.iter().filter(|s| holds(s, &digits)).cloned().collect::<Vec<_>>());
         let found = all_forward(&sim, &a, Some(&digits), 50).await;
         assert_eq!(msisdns(&found), expected, "search {digits}");
         let n = expected.len() as u64;
-        assert_eq!(
-            sim.count_matches(&a, &digits, 100_000).await.unwrap(),
-            MatchCount::Exactly(n),
-            "count {digits}"
-        );
+        assert_eq!(sim.count_matches(&a, &digits, 100_000).await.unwrap(), MatchCount::Exactly(n), "count {digits}");
         // The page can carry the same count (one call for the list and its count).
         let mut q = common::query(Some(&digits), None, None, 20);
         q.count_cap = Some(25);
         let page = sim.list_numbers(&a, &q).await.unwrap();
-        let expected_capped = if n > 25 {
-            MatchCount::AtLeast(25)
-        } else {
-            MatchCount::Exactly(n)
-        };
+        let expected_capped = if n > 25 { MatchCount::AtLeast(25) } else { MatchCount::Exactly(n) };
         assert_eq!(page.matched, Some(expected_capped), "page count {digits}");
         let capped = sim.count_matches(&a, &digits, 25).await.unwrap();
-        assert_eq!(
-            capped,
-            if n > 25 {
-                MatchCount::AtLeast(25)
-            } else {
-                MatchCount::Exactly(n)
-            },
-            "capped {digits}"
-        );
+        assert_eq!(capped, if n > 25 { MatchCount::AtLeast(25) } else { MatchCount::Exactly(n) }, "capped {digits}");
     }
 
     // Backward through a dense and a sparse result, and typed decorations are ignored.
     let sparse = mine[2_024].msisdn.as_str()[5..10].to_string();
     for digits in ["701".to_string(), sparse] {
         let fwd = all_forward(&sim, &a, Some(&digits), 7).await;
-        assert_eq!(
-            all_backward(&sim, &a, Some(&digits), 7).await,
-            fwd,
-            "backward {digits}"
-        );
+        assert_eq!(all_backward(&sim, &a, Some(&digits), 7).await, fwd, "backward {digits}");
     }
     let typed = mine[10].msisdn.pretty();
     let found = all_forward(&sim, &a, Some(&typed), 20).await;
-    assert_eq!(
-        msisdns(&found),
-        vec![mine[10].msisdn.as_str().to_string()],
-        "{typed}"
-    );
+    assert_eq!(msisdns(&found), vec![mine[10].msisdn.as_str().to_string()], "{typed}");
 }
 
 #[tokio::test]
@@ -175,13 +117,8 @@ async fn small_customers_search_the_same_way() {
     let mine = all_forward(&sim, &a, None, 300).await;
     let theirs = all_forward(&sim, &b, None, 300).await;
     for digits in queries(&mine, &theirs) {
-        let expected: Vec<NumberSummary> =
-            mine.iter().filter(|s| holds(s, &digits)).cloned().collect();
-        assert_eq!(
-            all_forward(&sim, &a, Some(&digits), 30).await,
-            expected,
-            "search {digits}"
-        );
+        let expected: Vec<NumberSummary> = mine.iter().filter(|s| holds(s, &digits)).cloned().collect();
+        assert_eq!(all_forward(&sim, &a, Some(&digits), 30).await, expected, "search {digits}");
         assert_eq!(
             sim.count_matches(&a, &digits, 1_000).await.unwrap(),
             MatchCount::Exactly(expected.len() as u64),
@@ -196,31 +133,12 @@ async fn count_matches_stops_at_the_cap() {
     let a = bin_a();
     seed(&sim, &a, 300, 31).await;
     // Every number contains a 7.
-    assert_eq!(
-        sim.count_matches(&a, "7", 1_000).await.unwrap(),
-        MatchCount::Exactly(300)
-    );
-    assert_eq!(
-        sim.count_matches(&a, "7", 300).await.unwrap(),
-        MatchCount::Exactly(300)
-    );
-    assert_eq!(
-        sim.count_matches(&a, "7", 299).await.unwrap(),
-        MatchCount::AtLeast(299)
-    );
-    assert_eq!(
-        sim.count_matches(&a, "7", 0).await.unwrap(),
-        MatchCount::AtLeast(0)
-    );
-    assert_eq!(
-        sim.count_matches(&a, "", 10).await.unwrap(),
-        MatchCount::AtLeast(10),
-        "no digits: every number"
-    );
-    assert_eq!(
-        sim.count_matches(&a, "", 5_000).await.unwrap(),
-        MatchCount::Exactly(300)
-    );
+    assert_eq!(sim.count_matches(&a, "7", 1_000).await.unwrap(), MatchCount::Exactly(300));
+    assert_eq!(sim.count_matches(&a, "7", 300).await.unwrap(), MatchCount::Exactly(300));
+    assert_eq!(sim.count_matches(&a, "7", 299).await.unwrap(), MatchCount::AtLeast(299));
+    assert_eq!(sim.count_matches(&a, "7", 0).await.unwrap(), MatchCount::AtLeast(0));
+    assert_eq!(sim.count_matches(&a, "", 10).await.unwrap(), MatchCount::AtLeast(10), "no digits: every number");
+    assert_eq!(sim.count_matches(&a, "", 5_000).await.unwrap(), MatchCount::Exactly(300));
 }
 
 #[tokio::test]
@@ -231,23 +149,13 @@ async fn another_customer_never_sees_these_numbers() {
     seed(&sim, &b, 50, 42).await;
     let stranger = bin("11111111111");
     let mine = all_forward(&sim, &a, None, 100).await;
-    let theirs: HashSet<String> = msisdns(&all_forward(&sim, &b, None, 100).await)
-        .into_iter()
-        .collect();
+    let theirs: HashSet<String> = msisdns(&all_forward(&sim, &b, None, 100).await).into_iter().collect();
 
     for s in mine.iter().step_by(17) {
         let m = s.msisdn.as_str();
         assert!(sim.number_profile(&a, &s.msisdn).await.unwrap().is_some());
-        assert!(
-            sim.number_profile(&b, &s.msisdn).await.unwrap().is_none(),
-            "B must not see {m}"
-        );
-        assert!(
-            sim.number_profile(&stranger, &s.msisdn)
-                .await
-                .unwrap()
-                .is_none()
-        );
+        assert!(sim.number_profile(&b, &s.msisdn).await.unwrap().is_none(), "B must not see {m}");
+        assert!(sim.number_profile(&stranger, &s.msisdn).await.unwrap().is_none());
         for digits in [m, &m[3..], s.account_no.as_str()] {
             let found = all_forward(&sim, &b, Some(digits), 20).await;
             assert!(
@@ -256,22 +164,10 @@ async fn another_customer_never_sees_these_numbers() {
             );
             assert!(found.iter().all(|f| f.msisdn != s.msisdn));
         }
-        assert_eq!(
-            sim.count_matches(&b, m, 10).await.unwrap(),
-            MatchCount::Exactly(0)
-        );
+        assert_eq!(sim.count_matches(&b, m, 10).await.unwrap(), MatchCount::Exactly(0));
     }
     assert_eq!(sim.number_count(&stranger).await.unwrap(), 0);
-    let page = sim
-        .list_numbers(&stranger, &query(None, None, None, 20))
-        .await
-        .unwrap();
+    let page = sim.list_numbers(&stranger, &query(None, None, None, 20)).await.unwrap();
     assert!(page.items.is_empty() && !page.has_prev && !page.has_next);
-    assert!(
-        sim.number_profile(&a, &msisdn("77009999999"))
-            .await
-            .unwrap()
-            .is_none(),
-        "unknown number"
-    );
+    assert!(sim.number_profile(&a, &msisdn("77009999999")).await.unwrap().is_none(), "unknown number");
 }

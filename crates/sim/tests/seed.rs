@@ -4,8 +4,7 @@
 mod common;
 
 use cabinet_core::operator::{
-    AccountType, BillingMethod, NumberProfile, NumberState, OperatorPort, ServiceGroup,
-    ServiceStatus,
+    AccountType, BillingMethod, NumberProfile, NumberState, OperatorPort, ServiceGroup, ServiceStatus,
 };
 use cabinet_core::{Iccid, Imei, Money};
 use cabinet_sim::catalog::{self, SERVICES};
@@ -16,11 +15,7 @@ use std::time::{Duration, Instant};
 async fn profiles(sim: &cabinet_sim::Simulator, bin: &cabinet_core::Bin) -> Vec<NumberProfile> {
     let mut out = Vec::new();
     for s in all_forward(sim, bin, None, 200).await {
-        let p = sim
-            .number_profile(bin, &s.msisdn)
-            .await
-            .unwrap()
-            .expect("own number has a profile");
+        let p = sim.number_profile(bin, &s.msisdn).await.unwrap().expect("own number has a profile");
         assert_eq!(p.summary, s, "the profile's summary is the list's row");
         out.push(p);
     }
@@ -64,16 +59,9 @@ async fn seeding_an_existing_customer_adds_numbers() {
     assert_eq!(sim.number_count(&b).await.unwrap(), 100);
     let mine = all_forward(&sim, &a, None, 128).await;
     let theirs = all_forward(&sim, &b, None, 128).await;
-    assert_eq!(
-        (mine.len(), theirs.len()),
-        (400, 100),
-        "the count is the rows"
-    );
+    assert_eq!((mine.len(), theirs.len()), (400, 100), "the count is the rows");
     let mine: HashSet<String> = msisdns(&mine).into_iter().collect();
-    assert!(
-        msisdns(&theirs).iter().all(|m| !mine.contains(m)),
-        "numbers are unique across customers"
-    );
+    assert!(msisdns(&theirs).iter().all(|m| !mine.contains(m)), "numbers are unique across customers");
     let (name,): (String,) = sqlx::query_as("SELECT name FROM sim_customers WHERE bin = $1")
         .bind(a.as_str())
         .fetch_one(sim.db().pool())
@@ -92,10 +80,7 @@ async fn seeding_two_thousand_numbers_is_quick() {
     assert_eq!(report.numbers, 2_000);
     // About 0.2 s in a debug build; the bound leaves room for a busy machine, not for a
     // per-row round trip or a quadratic step.
-    assert!(
-        took < Duration::from_secs(8),
-        "seeding 2,000 numbers took {took:?}"
-    );
+    assert!(took < Duration::from_secs(8), "seeding 2,000 numbers took {took:?}");
 }
 
 /// Per-account facts straight from the simulator's tables, to check the profile's money.
@@ -109,9 +94,7 @@ async fn accounts(sim: &cabinet_sim::Simulator) -> HashMap<String, (Option<i64>,
     .fetch_all(sim.db().pool())
     .await
     .unwrap();
-    rows.into_iter()
-        .map(|(no, limit, charges, spent)| (no, (limit, charges, spent)))
-        .collect()
+    rows.into_iter().map(|(no, limit, charges, spent)| (no, (limit, charges, spent))).collect()
 }
 
 #[tokio::test]
@@ -128,10 +111,7 @@ async fn profiles_hold_together() {
 
     let mut per_account: HashMap<&str, Vec<&NumberProfile>> = HashMap::new();
     for p in &all {
-        per_account
-            .entry(p.summary.account_no.as_str())
-            .or_default()
-            .push(p);
+        per_account.entry(p.summary.account_no.as_str()).or_default().push(p);
     }
     let count = |f: &dyn Fn(&NumberProfile) -> bool| all.iter().filter(|p| f(p)).count();
     let n = all.len();
@@ -144,25 +124,14 @@ async fn profiles_hold_together() {
         match s.billing {
             BillingMethod::Credit => {
                 assert_eq!(p.credit_limit, limit.map(Money), "{m}");
-                assert_eq!(
-                    s.remaining,
-                    Money(limit.unwrap() - charges),
-                    "{m}: remaining credit = limit - charges"
-                );
-                assert_eq!(
-                    charges, spent,
-                    "{m}: the account's charges are its numbers' spending"
-                );
+                assert_eq!(s.remaining, Money(limit.unwrap() - charges), "{m}: remaining credit = limit - charges");
+                assert_eq!(charges, spent, "{m}: the account's charges are its numbers' spending");
                 assert!(s.remaining.0 >= 0, "{m}");
             }
             BillingMethod::Advance => {
                 assert_eq!(p.credit_limit, None, "{m}");
                 assert!(s.individual_limit.is_none(), "{m}");
-                assert_eq!(
-                    s.remaining.0 < 0,
-                    s.state == NumberState::BlockedDebt,
-                    "{m}: only debtors are below zero"
-                );
+                assert_eq!(s.remaining.0 < 0, s.state == NumberState::BlockedDebt, "{m}: only debtors are below zero");
             }
         }
         match (s.individual_limit, s.available_funds) {
@@ -175,18 +144,12 @@ async fn profiles_hold_together() {
         }
         // Accounts: a common one is shared, a separate one is not.
         let sharing = per_account[s.account_no.as_str()].len();
-        assert_eq!(
-            p.account_type == AccountType::Common,
-            sharing > 1,
-            "{m} shares its account with {sharing}"
-        );
+        assert_eq!(p.account_type == AccountType::Common, sharing > 1, "{m} shares its account with {sharing}");
         assert!(
             per_account[s.account_no.as_str()]
                 .iter()
-                .all(
-                    |o| o.summary.billing == s.billing && o.summary.remaining == s.remaining
-                        || s.billing == BillingMethod::Advance
-                )
+                .all(|o| o.summary.billing == s.billing && o.summary.remaining == s.remaining
+                    || s.billing == BillingMethod::Advance)
         );
         // SIM and device.
         assert!(
@@ -202,17 +165,11 @@ async fn profiles_hold_together() {
             );
         }
         for (pin, len) in [(&p.pin1, 4), (&p.pin2, 4), (&p.puk1, 8), (&p.puk2, 8)] {
-            assert!(
-                pin.len() == len && pin.bytes().all(|b| b.is_ascii_digit()),
-                "{m}: {pin}"
-            );
+            assert!(pin.len() == len && pin.bytes().all(|b| b.is_ascii_digit()), "{m}: {pin}");
         }
         assert!(p.state_changed_ms <= T0 && p.sim_replaced_ms.is_none_or(|t| t <= T0));
         // Allowances.
-        let tariff = catalog::TARIFFS
-            .iter()
-            .find(|t| t.name.localized() == s.tariff)
-            .expect("a catalog tariff");
+        let tariff = catalog::TARIFFS.iter().find(|t| t.name.localized() == s.tariff).expect("a catalog tariff");
         let from_tariff: Vec<_> = p.allowances.iter().filter(|x| x.from_tariff).collect();
         assert_eq!(
             from_tariff.iter().map(|x| x.kind).collect::<Vec<_>>(),
@@ -222,85 +179,37 @@ async fn profiles_hold_together() {
         for x in &p.allowances {
             assert!(0 <= x.available && x.available <= x.total, "{m}: {x:?}");
             assert_eq!(x.unlimited, x.total == 0, "{m}: {x:?}");
-            assert!(
-                x.connected_ms <= T0 && T0 < x.until_ms,
-                "{m}: allowance in force now"
-            );
+            assert!(x.connected_ms <= T0 && T0 < x.until_ms, "{m}: allowance in force now");
             if x.from_tariff {
-                assert_eq!(
-                    (x.connected_ms, x.until_ms),
-                    (month_start, next_month),
-                    "{m}: the billing month"
-                );
+                assert_eq!((x.connected_ms, x.until_ms), (month_start, next_month), "{m}: the billing month");
             }
         }
         // Services: the whole catalog, grouped, each once.
         assert_eq!(p.services.len(), SERVICES.len());
-        let ranks: Vec<usize> = p
-            .services
-            .iter()
-            .map(|e| {
-                ServiceGroup::ALL
-                    .iter()
-                    .position(|g| *g == e.group)
-                    .unwrap()
-            })
-            .collect();
-        assert!(
-            ranks.windows(2).all(|w| w[0] <= w[1]),
-            "{m}: services grouped"
-        );
-        let active: Vec<_> = p
-            .services
-            .iter()
-            .filter(|e| e.status == ServiceStatus::Active)
-            .collect();
-        assert!(
-            (1..=4).contains(&active.len()),
-            "{m}: {} active",
-            active.len()
-        );
-        let families: Vec<_> = active
-            .iter()
-            .filter_map(|e| catalog::service(&e.code).unwrap().family)
-            .collect();
-        assert_eq!(
-            families.len(),
-            families.iter().collect::<HashSet<_>>().len(),
-            "{m}: one service per family"
-        );
+        let ranks: Vec<usize> =
+            p.services.iter().map(|e| ServiceGroup::ALL.iter().position(|g| *g == e.group).unwrap()).collect();
+        assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{m}: services grouped");
+        let active: Vec<_> = p.services.iter().filter(|e| e.status == ServiceStatus::Active).collect();
+        assert!((1..=4).contains(&active.len()), "{m}: {} active", active.len());
+        let families: Vec<_> = active.iter().filter_map(|e| catalog::service(&e.code).unwrap().family).collect();
+        assert_eq!(families.len(), families.iter().collect::<HashSet<_>>().len(), "{m}: one service per family");
         for e in &p.services {
             let entry = catalog::service(&e.code).unwrap();
             if e.code == "roaming_registration" {
                 assert_eq!(e.status, ServiceStatus::Unavailable);
             }
             if s.state != NumberState::Active {
-                assert_ne!(
-                    e.status,
-                    ServiceStatus::Available,
-                    "{m}: nothing can be switched on a blocked number"
-                );
+                assert_ne!(e.status, ServiceStatus::Available, "{m}: nothing can be switched on a blocked number");
             }
             if e.status == ServiceStatus::Available {
                 assert!(entry.offered_to(&tariff_code(&s.tariff), s.billing));
             }
             // A package's allowance comes with it.
-            let has_allowance = p
-                .allowances
-                .iter()
-                .any(|x| !x.from_tariff && x.name == entry.name.localized());
-            assert_eq!(
-                has_allowance,
-                e.status == ServiceStatus::Active && !entry.grants.is_empty(),
-                "{m}: {}",
-                e.code
-            );
+            let has_allowance = p.allowances.iter().any(|x| !x.from_tariff && x.name == entry.name.localized());
+            assert_eq!(has_allowance, e.status == ServiceStatus::Active && !entry.grants.is_empty(), "{m}: {}", e.code);
         }
         for c in &p.contract_phones {
-            assert!(
-                c.activated_ms < c.terminates_ms && [12, 24].contains(&c.term_months),
-                "{m}: {c:?}"
-            );
+            assert!(c.activated_ms < c.terminates_ms && [12, 24].contains(&c.term_months), "{m}: {c:?}");
             assert_eq!(c.active, c.terminates_ms > T0);
             assert!(c.monthly_payment.0 * i64::from(c.term_months) >= c.contract_price.0);
             assert!(!c.device_name.is_empty() && !c.device_type.kk.is_empty());
@@ -309,40 +218,21 @@ async fn profiles_hold_together() {
 
     // The mix of a corporate customer.
     let pct = |k: usize| k * 100 / n;
-    assert!(
-        (88..=96).contains(&pct(count(&|p| p.summary.state == NumberState::Active))),
-        "active share"
-    );
+    assert!((88..=96).contains(&pct(count(&|p| p.summary.state == NumberState::Active))), "active share");
     assert!(
         count(&|p| p.summary.state == NumberState::Blocked) > 0
             && count(&|p| p.summary.state == NumberState::BlockedDebt) > 0
     );
-    assert!(
-        (80..=90).contains(&pct(count(&|p| p.summary.billing == BillingMethod::Credit))),
-        "credit share"
-    );
-    assert!(
-        (15..=25).contains(&pct(count(&|p| p.account_type == AccountType::Common))),
-        "common-account share"
-    );
-    assert!(
-        (1..=10).contains(&pct(count(&|p| !p.contract_phones.is_empty()))),
-        "contract phones"
-    );
-    assert!(
-        count(&|p| p.contract_phones.len() == 2) > 0,
-        "someone has two devices"
-    );
+    assert!((80..=90).contains(&pct(count(&|p| p.summary.billing == BillingMethod::Credit))), "credit share");
+    assert!((15..=25).contains(&pct(count(&|p| p.account_type == AccountType::Common))), "common-account share");
+    assert!((1..=10).contains(&pct(count(&|p| !p.contract_phones.is_empty()))), "contract phones");
+    assert!(count(&|p| p.contract_phones.len() == 2) > 0, "someone has two devices");
     assert!(
         count(&|p| p.individual_limit_set()) > 0
             && count(&|p| p.past_debt.0 > 0) > 0
             && count(&|p| p.roaming_debt.0 > 0) > 0
     );
-    assert!(
-        count(&|p| p.esim) > 0
-            && count(&|p| p.ban_selfcare) > 0
-            && count(&|p| p.sim_replaced_ms.is_some()) > 0
-    );
+    assert!(count(&|p| p.esim) > 0 && count(&|p| p.ban_selfcare) > 0 && count(&|p| p.sim_replaced_ms.is_some()) > 0);
     let own = count(&|p| ["701", "702", "775", "778"].contains(&p.summary.msisdn.prefix()));
     assert!(pct(own) >= 95, "numbers are on the operator's own prefixes");
 }
@@ -358,10 +248,5 @@ impl Limited for NumberProfile {
 }
 
 fn tariff_code(name: &cabinet_core::Localized) -> String {
-    catalog::TARIFFS
-        .iter()
-        .find(|t| t.name.localized() == *name)
-        .unwrap()
-        .code
-        .to_string()
+    catalog::TARIFFS.iter().find(|t| t.name.localized() == *name).unwrap().code.to_string()
 }

@@ -42,12 +42,7 @@ pub struct NewAction<'a> {
 }
 
 /// Records an action, inside the caller's transaction.
-pub async fn record(
-    conn: &mut AnyConnection,
-    who: &Actor<'_>,
-    a: &NewAction<'_>,
-    now_ms: i64,
-) -> StoreResult<String> {
+pub async fn record(conn: &mut AnyConnection, who: &Actor<'_>, a: &NewAction<'_>, now_ms: i64) -> StoreResult<String> {
     let id = ids::new_id();
     let finished = (a.status != PROCESSING).then_some(now_ms);
     sqlx::query(
@@ -73,35 +68,27 @@ pub async fn record(
 }
 
 /// Records an action that finished at once (a refusal, a view), on its own.
-pub async fn record_now(
-    db: &Db,
-    who: &Actor<'_>,
-    a: &NewAction<'_>,
-    now_ms: i64,
-) -> StoreResult<String> {
+pub async fn record_now(db: &Db, who: &Actor<'_>, a: &NewAction<'_>, now_ms: i64) -> StoreResult<String> {
     let mut conn = db.pool().acquire().await?;
     record(&mut conn, who, a, now_ms).await
 }
 
 /// Ends the action that a job carried out.
-pub async fn finish_for_job(
-    db: &Db,
-    job_id: &str,
-    status: &str,
-    reason: Option<&str>,
-    now_ms: i64,
-) -> StoreResult<()> {
-    sqlx::query("UPDATE actions SET status = $1, reason = $2, finished_ms = $3 WHERE job_id = $4 AND status = 'processing'")
-        .bind(status)
-        .bind(reason)
-        .bind(now_ms)
-        .bind(job_id)
-        .execute(db.pool())
-        .await?;
+pub async fn finish_for_job(db: &Db, job_id: &str, status: &str, reason: Option<&str>, now_ms: i64) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE actions SET status = $1, reason = $2, finished_ms = $3 WHERE job_id = $4 AND status = 'processing'",
+    )
+    .bind(status)
+    .bind(reason)
+    .bind(now_ms)
+    .bind(job_id)
+    .execute(db.pool())
+    .await?;
     Ok(())
 }
 
-const COLUMNS: &str = "id, company_id, admin_name, admin_phone, kind, msisdn, details, status, reason, job_id, created_ms, finished_ms";
+const COLUMNS: &str =
+    "id, company_id, admin_name, admin_phone, kind, msisdn, details, status, reason, job_id, created_ms, finished_ms";
 
 /// The company's actions in `[from_ms, to_ms)`, newest first, a page at a time.
 pub async fn in_period(
@@ -138,11 +125,32 @@ pub async fn pending_on(db: &Db, company_id: &str, msisdn: &str) -> StoreResult<
 }
 
 pub async fn get(db: &Db, company_id: &str, id: &str) -> StoreResult<Option<Action>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM actions WHERE company_id = $1 AND id = $2")))
+        .bind(company_id)
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?)
+}
+
+/// The newest action on this number, whatever its status.
+pub async fn latest_on(db: &Db, company_id: &str, msisdn: &str) -> StoreResult<Option<Action>> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM actions WHERE company_id = $1 AND id = $2"
+        "SELECT {COLUMNS} FROM actions WHERE company_id = $1 AND msisdn = $2 ORDER BY created_ms DESC, id DESC LIMIT 1"
     )))
     .bind(company_id)
-    .bind(id)
+    .bind(msisdn)
     .fetch_optional(db.pool())
     .await?)
+}
+
+/// How many actions the company has in `[from_ms, to_ms)`.
+pub async fn count_in_period(db: &Db, company_id: &str, from_ms: i64, to_ms: i64) -> StoreResult<i64> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM actions WHERE company_id = $1 AND created_ms >= $2 AND created_ms < $3")
+            .bind(company_id)
+            .bind(from_ms)
+            .bind(to_ms)
+            .fetch_one(db.pool())
+            .await?;
+    Ok(n)
 }

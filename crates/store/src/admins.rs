@@ -26,10 +26,7 @@ pub struct GrantedCompany {
 impl GrantedCompany {
     /// What the company switcher shows: the alias if set, else the full name.
     pub fn label(&self) -> &str {
-        self.alias
-            .as_deref()
-            .filter(|a| !a.is_empty())
-            .unwrap_or(&self.name)
+        self.alias.as_deref().filter(|a| !a.is_empty()).unwrap_or(&self.name)
     }
 }
 
@@ -48,45 +45,37 @@ pub async fn create(db: &Db, new: NewAdmin<'_>, now_ms: i64) -> StoreResult<Admi
         email: new.email.map(str::to_string),
         password_hash: new.password_hash.map(str::to_string),
     };
-    sqlx::query("INSERT INTO admins (id, phone, name, email, password_hash, created_ms) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(&admin.id)
-        .bind(&admin.phone)
-        .bind(&admin.name)
-        .bind(&admin.email)
-        .bind(&admin.password_hash)
-        .bind(now_ms)
-        .execute(db.pool())
-        .await
-        .map_err(|e| StoreError::on_conflict(e, "administrator with this phone number"))?;
+    sqlx::query(
+        "INSERT INTO admins (id, phone, name, email, password_hash, created_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&admin.id)
+    .bind(&admin.phone)
+    .bind(&admin.name)
+    .bind(&admin.email)
+    .bind(&admin.password_hash)
+    .bind(now_ms)
+    .execute(db.pool())
+    .await
+    .map_err(|e| StoreError::on_conflict(e, "administrator with this phone number"))?;
     Ok(admin)
 }
 
 pub async fn by_phone(db: &Db, phone: &Msisdn) -> StoreResult<Option<Admin>> {
-    Ok(
-        sqlx::query_as("SELECT id, phone, name, email, password_hash FROM admins WHERE phone = $1")
-            .bind(phone.as_str())
-            .fetch_optional(db.pool())
-            .await?,
-    )
+    Ok(sqlx::query_as("SELECT id, phone, name, email, password_hash FROM admins WHERE phone = $1")
+        .bind(phone.as_str())
+        .fetch_optional(db.pool())
+        .await?)
 }
 
 pub async fn by_id(db: &Db, id: &str) -> StoreResult<Option<Admin>> {
-    Ok(
-        sqlx::query_as("SELECT id, phone, name, email, password_hash FROM admins WHERE id = $1")
-            .bind(id)
-            .fetch_optional(db.pool())
-            .await?,
-    )
+    Ok(sqlx::query_as("SELECT id, phone, name, email, password_hash FROM admins WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?)
 }
 
 /// Gives the administrator access to the company (again: the role is updated).
-pub async fn grant(
-    db: &Db,
-    admin: &Admin,
-    company: &Company,
-    role: &str,
-    now_ms: i64,
-) -> StoreResult<()> {
+pub async fn grant(db: &Db, admin: &Admin, company: &Company, role: &str, now_ms: i64) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO admin_companies (admin_id, company_id, role, granted_ms) VALUES ($1, $2, $3, $4)
          ON CONFLICT (admin_id, company_id) DO UPDATE SET role = excluded.role",
@@ -112,11 +101,7 @@ pub async fn companies_of(db: &Db, admin_id: &str) -> StoreResult<Vec<GrantedCom
 }
 
 /// The company if this administrator was granted it; None otherwise (another company's id).
-pub async fn granted_company(
-    db: &Db,
-    admin_id: &str,
-    company_id: &str,
-) -> StoreResult<Option<GrantedCompany>> {
+pub async fn granted_company(db: &Db, admin_id: &str, company_id: &str) -> StoreResult<Option<GrantedCompany>> {
     Ok(sqlx::query_as(
         "SELECT c.id, c.bin, c.name, g.alias, g.role FROM admin_companies g JOIN companies c ON c.id = g.company_id
          WHERE g.admin_id = $1 AND g.company_id = $2",

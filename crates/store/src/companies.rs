@@ -17,11 +17,7 @@ impl Company {
 }
 
 pub async fn create(db: &Db, bin: &Bin, name: &str, now_ms: i64) -> StoreResult<Company> {
-    let company = Company {
-        id: ids::new_id(),
-        bin: bin.as_str().to_string(),
-        name: name.to_string(),
-    };
+    let company = Company { id: ids::new_id(), bin: bin.as_str().to_string(), name: name.to_string() };
     sqlx::query("INSERT INTO companies (id, bin, name, created_ms) VALUES ($1, $2, $3, $4)")
         .bind(&company.id)
         .bind(&company.bin)
@@ -34,17 +30,13 @@ pub async fn create(db: &Db, bin: &Bin, name: &str, now_ms: i64) -> StoreResult<
 }
 
 pub async fn by_bin(db: &Db, bin: &Bin) -> StoreResult<Option<Company>> {
-    Ok(
-        sqlx::query_as("SELECT id, bin, name FROM companies WHERE bin = $1")
-            .bind(bin.as_str())
-            .fetch_optional(db.pool())
-            .await?,
-    )
+    Ok(sqlx::query_as("SELECT id, bin, name FROM companies WHERE bin = $1")
+        .bind(bin.as_str())
+        .fetch_optional(db.pool())
+        .await?)
 }
 
 pub async fn count(db: &Db) -> StoreResult<i64> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM companies")
-        .fetch_one(db.pool())
-        .await?;
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM companies").fetch_one(db.pool()).await?;
     Ok(n)
 }

@@ -33,11 +33,7 @@ impl Db {
         };
         let pool = match dialect {
             Dialect::Sqlite => {
-                let url = if url.contains('?') {
-                    url.to_string()
-                } else {
-                    format!("{url}?mode=rwc")
-                };
+                let url = if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") };
                 AnyPoolOptions::new()
                     .max_connections(4)
                     .min_connections(1)
@@ -61,11 +57,7 @@ impl Db {
                     .await?
             }
             Dialect::Postgres => {
-                AnyPoolOptions::new()
-                    .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(10))
-                    .connect(url)
-                    .await?
+                AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?
             }
         };
         Ok(Db { pool, dialect })

@@ -85,13 +85,7 @@ pub async fn complete(db: &Db, job_id: &str, worker: &str, now_ms: i64) -> Store
 }
 
 /// Ends a job that cannot succeed.
-pub async fn fail(
-    db: &Db,
-    job_id: &str,
-    worker: &str,
-    error: &str,
-    now_ms: i64,
-) -> StoreResult<bool> {
+pub async fn fail(db: &Db, job_id: &str, worker: &str, error: &str, now_ms: i64) -> StoreResult<bool> {
     finish(db, job_id, worker, FAILED, Some(error), now_ms).await
 }
 
@@ -143,16 +137,29 @@ pub async fn requeue(
 }
 
 pub async fn get(db: &Db, job_id: &str) -> StoreResult<Option<Job>> {
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1"
-    )))
-    .bind(job_id)
-    .fetch_optional(db.pool())
-    .await?)
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1")))
+        .bind(job_id)
+        .fetch_optional(db.pool())
+        .await?)
 }
 
 /// Exponential backoff for the n-th failed attempt: 1 s, 2 s, 4 s … capped at 5 minutes.
 pub fn backoff_ms(attempt: i64) -> i64 {
     let exp = attempt.clamp(1, 20) - 1;
     (1000i64 << exp).min(5 * 60 * 1000)
+}
+
+/// Job kinds and their payloads, shared by whoever enqueues and the worker that runs them.
+pub mod kinds {
+    use serde::{Deserialize, Serialize};
+
+    /// An operation on a number, sent to the operator with the job's id as idempotency key.
+    pub const OPERATION: &str = "operation";
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct OperationPayload {
+        pub bin: String,
+        pub msisdn: String,
+        pub operation: cabinet_core::operator::Operation,
+    }
 }

@@ -14,6 +14,7 @@ pub mod migrations;
 pub mod otp;
 pub mod outbox;
 pub mod password;
+pub mod requests;
 pub mod sessions;
 pub mod settings;
 #[cfg(feature = "testing")]

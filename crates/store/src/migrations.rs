@@ -50,13 +50,7 @@ impl Db {
                     Dialect::Sqlite => s.sqlite,
                     Dialect::Postgres => s.postgres,
                 };
-                Migration::new(
-                    s.version,
-                    s.description.into(),
-                    MigrationType::Simple,
-                    sql.into_sql_str(),
-                    false,
-                )
+                Migration::new(s.version, s.description.into(), MigrationType::Simple, sql.into_sql_str(), false)
             })
             .collect();
         let mut migrator = Migrator::with_migrations(migrations);
@@ -77,11 +71,7 @@ mod tests {
     fn cabinet_schema_is_the_same_text_on_both_engines() {
         // Cabinet's tables use only portable types, so both trees must stay identical.
         for step in super::CABINET.steps {
-            assert_eq!(
-                step.sqlite, step.postgres,
-                "migration {} differs between engines",
-                step.version
-            );
+            assert_eq!(step.sqlite, step.postgres, "migration {} differs between engines", step.version);
         }
     }
 }

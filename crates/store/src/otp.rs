@@ -16,11 +16,7 @@ pub struct OtpPolicy {
 
 impl Default for OtpPolicy {
     fn default() -> Self {
-        OtpPolicy {
-            ttl_ms: 5 * 60 * 1000,
-            max_attempts: 5,
-            resend_after_ms: 60 * 1000,
-        }
+        OtpPolicy { ttl_ms: 5 * 60 * 1000, max_attempts: 5, resend_after_ms: 60 * 1000 }
     }
 }
 
@@ -47,8 +43,7 @@ pub enum Verdict {
 }
 
 fn mac(secret: &str, challenge_id: &str, code: &str) -> String {
-    let mut m =
-        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    let mut m = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
     m.update(challenge_id.as_bytes());
     m.update(b":");
     m.update(code.as_bytes());
@@ -108,28 +103,20 @@ pub async fn get(db: &Db, id: &str) -> StoreResult<Option<Challenge>> {
 /// Checks a typed code. Each wrong try spends one attempt; the right code consumes the
 /// challenge, so it works once. Both happen in one guarded UPDATE, so that two requests at
 /// once cannot both succeed or both spend the same attempt.
-pub async fn verify(
-    db: &Db,
-    secret: &str,
-    id: &str,
-    code: &str,
-    now_ms: i64,
-) -> StoreResult<Verdict> {
+pub async fn verify(db: &Db, secret: &str, id: &str, code: &str, now_ms: i64) -> StoreResult<Verdict> {
     let mut tx = db.begin_write().await?;
-    let row: Option<(String, i64, i64, i16)> = sqlx::query_as(
-        "SELECT code_mac, expires_ms, attempts_left, consumed FROM otp_challenges WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let row: Option<(String, i64, i64, i16)> =
+        sqlx::query_as("SELECT code_mac, expires_ms, attempts_left, consumed FROM otp_challenges WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
     let Some((stored, expires_ms, attempts_left, consumed)) = row else {
         return Ok(Verdict::Dead);
     };
     if consumed != 0 || expires_ms <= now_ms || attempts_left <= 0 {
         return Ok(Verdict::Dead);
     }
-    let good =
-        code.len() == 6 && bool::from(mac(secret, id, code).as_bytes().ct_eq(stored.as_bytes()));
+    let good = code.len() == 6 && bool::from(mac(secret, id, code).as_bytes().ct_eq(stored.as_bytes()));
     let verdict = if good {
         sqlx::query("UPDATE otp_challenges SET consumed = 1 WHERE id = $1 AND consumed = 0")
             .bind(id)
@@ -141,13 +128,7 @@ pub async fn verify(
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        if attempts_left - 1 <= 0 {
-            Verdict::Dead
-        } else {
-            Verdict::Wrong {
-                attempts_left: attempts_left - 1,
-            }
-        }
+        if attempts_left - 1 <= 0 { Verdict::Dead } else { Verdict::Wrong { attempts_left: attempts_left - 1 } }
     };
     tx.commit().await?;
     Ok(verdict)
@@ -155,20 +136,15 @@ pub async fn verify(
 
 /// Ends a challenge (a new code was sent instead).
 pub async fn retire(db: &Db, id: &str) -> StoreResult<()> {
-    sqlx::query("UPDATE otp_challenges SET consumed = 1 WHERE id = $1")
-        .bind(id)
-        .execute(db.pool())
-        .await?;
+    sqlx::query("UPDATE otp_challenges SET consumed = 1 WHERE id = $1").bind(id).execute(db.pool()).await?;
     Ok(())
 }
 
 /// Removes challenges that ended before `before_ms` (housekeeping).
 pub async fn delete_expired(db: &Db, before_ms: i64) -> StoreResult<u64> {
-    Ok(
-        sqlx::query("DELETE FROM otp_challenges WHERE expires_ms <= $1")
-            .bind(before_ms)
-            .execute(db.pool())
-            .await?
-            .rows_affected(),
-    )
+    Ok(sqlx::query("DELETE FROM otp_challenges WHERE expires_ms <= $1")
+        .bind(before_ms)
+        .execute(db.pool())
+        .await?
+        .rows_affected())
 }

@@ -24,15 +24,17 @@ pub async fn enqueue(
     body: &str,
     now_ms: i64,
 ) -> StoreResult<()> {
-    sqlx::query("INSERT INTO outbox (id, channel, recipient, subject, body, created_ms) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(ids::new_id())
-        .bind(channel)
-        .bind(recipient)
-        .bind(subject)
-        .bind(body)
-        .bind(now_ms)
-        .execute(db.pool())
-        .await?;
+    sqlx::query(
+        "INSERT INTO outbox (id, channel, recipient, subject, body, created_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(ids::new_id())
+    .bind(channel)
+    .bind(recipient)
+    .bind(subject)
+    .bind(body)
+    .bind(now_ms)
+    .execute(db.pool())
+    .await?;
     Ok(())
 }
 

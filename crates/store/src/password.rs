@@ -13,9 +13,7 @@ fn argon2() -> Argon2<'static> {
 /// A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`).
 pub async fn hash(password: String) -> String {
     tokio::task::spawn_blocking(move || {
-        let hash: PasswordHash = argon2()
-            .hash_password(password.as_bytes())
-            .expect("hashing a password");
+        let hash: PasswordHash = argon2().hash_password(password.as_bytes()).expect("hashing a password");
         hash.to_string()
     })
     .await
@@ -25,9 +23,7 @@ pub async fn hash(password: String) -> String {
 /// True when `password` matches `phc`. A malformed hash never matches.
 pub async fn verify(password: String, phc: String) -> bool {
     tokio::task::spawn_blocking(move || match PasswordHash::new(&phc) {
-        Ok(parsed) => argon2()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
+        Ok(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
         Err(_) => false,
     })
     .await
@@ -36,7 +32,8 @@ pub async fn verify(password: String, phc: String) -> bool {
 
 /// A hash to verify against when the account does not exist, so that an unknown phone
 /// takes as long as a wrong password.
-pub const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2n8Uu5b2yU1H3ZKzYv7a9W0d1nJ3x8Lq5m3jRk0pQ1c";
+pub const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2n8Uu5b2yU1H3ZKzYv7a9W0d1nJ3x8Lq5m3jRk0pQ1c";
 
 #[cfg(test)]
 mod tests {

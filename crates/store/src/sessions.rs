@@ -88,10 +88,7 @@ pub async fn extend(db: &Db, id_hash: &str, expires_ms: i64) -> StoreResult<()> 
 }
 
 pub async fn delete(db: &Db, id_hash: &str) -> StoreResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-        .bind(id_hash)
-        .execute(db.pool())
-        .await?;
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(db.pool()).await?;
     Ok(())
 }
 

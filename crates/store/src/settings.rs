@@ -11,8 +11,6 @@ pub async fn server_secret(db: &Db) -> StoreResult<String> {
         .execute(db.pool())
         .await?;
     let (value,): (String,) =
-        sqlx::query_as("SELECT value FROM settings WHERE key = 'server_secret'")
-            .fetch_one(db.pool())
-            .await?;
+        sqlx::query_as("SELECT value FROM settings WHERE key = 'server_secret'").fetch_one(db.pool()).await?;
     Ok(value)
 }

@@ -21,9 +21,7 @@ impl std::ops::Deref for TestDb {
 
 /// The engine the test suite runs on, as named by the environment.
 pub fn engine_url() -> Option<String> {
-    std::env::var("CABINET_TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| u.starts_with("postgres"))
+    std::env::var("CABINET_TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres"))
 }
 
 /// A new empty database (no migrations run) and its URL.
@@ -33,31 +31,17 @@ pub async fn empty_db() -> TestDb {
             let dir = tempfile::tempdir().expect("temp dir");
             let url = format!("sqlite://{}", dir.path().join("test.db").display());
             let db = Db::connect(&url).await.expect("open SQLite");
-            TestDb {
-                db,
-                url,
-                _dir: Some(dir),
-                pg_drop: None,
-            }
+            TestDb { db, url, _dir: Some(dir), pg_drop: None }
         }
         Some(server) => {
             let name = format!("cabinet_t_{}", ids::random_hex(6));
             let admin = Db::connect(&server).await.expect("connect to PostgreSQL");
-            admin
-                .pool()
-                .execute(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .await
-                .expect("create test database");
+            admin.pool().execute(AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.expect("create test database");
             admin.close().await;
             let url = with_database(&server, &name);
             let db = Db::connect(&url).await.expect("connect to test database");
             assert_eq!(db.dialect(), Dialect::Postgres);
-            TestDb {
-                db,
-                url,
-                _dir: None,
-                pg_drop: Some((server, name)),
-            }
+            TestDb { db, url, _dir: None, pg_drop: Some((server, name)) }
         }
     }
 }
@@ -92,17 +76,12 @@ impl Drop for TestDb {
             // whatever runtime (or none) the test is in. FORCE ends the test's own
             // connections, whose pool belongs to the test's (now blocked) runtime.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("runtime");
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
                 rt.block_on(async move {
                     if let Ok(admin) = Db::connect(&server).await {
                         let _ = admin
                             .pool()
-                            .execute(AssertSqlSafe(format!(
-                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                            )))
+                            .execute(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
                             .await;
                         admin.close().await;
                     }
@@ -127,9 +106,6 @@ mod tests {
             with_database("postgres://127.0.0.1/test?sslmode=disable", "x"),
             "postgres://127.0.0.1/x?sslmode=disable"
         );
-        assert_eq!(
-            with_database("postgres://127.0.0.1", "x"),
-            "postgres://127.0.0.1/x"
-        );
+        assert_eq!(with_database("postgres://127.0.0.1", "x"), "postgres://127.0.0.1/x");
     }
 }

@@ -9,9 +9,7 @@ const T0: i64 = 1_760_000_000_000;
 
 async fn enqueue(db: &Db, kind: &str, run_at: i64) -> String {
     let mut tx = db.begin_write().await.unwrap();
-    let id = jobs::enqueue(&mut tx, kind, "{}", 5, run_at, T0)
-        .await
-        .unwrap();
+    let id = jobs::enqueue(&mut tx, kind, "{}", 5, run_at, T0).await.unwrap();
     tx.commit().await.unwrap();
     id
 }
@@ -20,58 +18,24 @@ async fn enqueue(db: &Db, kind: &str, run_at: i64) -> String {
 async fn a_job_is_claimed_once_and_ends_done() {
     let db = test_db().await;
     let id = enqueue(&db, "block", T0).await;
-    assert!(
-        jobs::claim(&db, "w1", T0 - 1, 1000)
-            .await
-            .unwrap()
-            .is_none(),
-        "not due yet"
-    );
+    assert!(jobs::claim(&db, "w1", T0 - 1, 1000).await.unwrap().is_none(), "not due yet");
     let job = jobs::claim(&db, "w1", T0, 1000).await.unwrap().unwrap();
-    assert_eq!(
-        (job.id.as_str(), job.attempts, job.state.as_str()),
-        (id.as_str(), 1, "running")
-    );
-    assert!(
-        jobs::claim(&db, "w2", T0, 1000).await.unwrap().is_none(),
-        "a running job is not claimed again"
-    );
+    assert_eq!((job.id.as_str(), job.attempts, job.state.as_str()), (id.as_str(), 1, "running"));
+    assert!(jobs::claim(&db, "w2", T0, 1000).await.unwrap().is_none(), "a running job is not claimed again");
     assert!(jobs::complete(&db, &id, "w1", T0 + 10).await.unwrap());
     assert_eq!(jobs::get(&db, &id).await.unwrap().unwrap().state, "done");
-    assert!(
-        jobs::claim(&db, "w2", T0 + 5000, 1000)
-            .await
-            .unwrap()
-            .is_none(),
-        "a done job stays done"
-    );
+    assert!(jobs::claim(&db, "w2", T0 + 5000, 1000).await.unwrap().is_none(), "a done job stays done");
 }
 
 #[tokio::test]
 async fn a_lease_that_runs_out_lets_another_worker_take_the_job() {
     let db = test_db().await;
     let id = enqueue(&db, "block", T0).await;
-    jobs::claim(&db, "dead-worker", T0, 1000)
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(
-        jobs::claim(&db, "w2", T0 + 999, 1000)
-            .await
-            .unwrap()
-            .is_none()
-    );
-    let again = jobs::claim(&db, "w2", T0 + 1000, 1000)
-        .await
-        .unwrap()
-        .unwrap();
+    jobs::claim(&db, "dead-worker", T0, 1000).await.unwrap().unwrap();
+    assert!(jobs::claim(&db, "w2", T0 + 999, 1000).await.unwrap().is_none());
+    let again = jobs::claim(&db, "w2", T0 + 1000, 1000).await.unwrap().unwrap();
     assert_eq!((again.id.as_str(), again.attempts), (id.as_str(), 2));
-    assert!(
-        !jobs::complete(&db, &id, "dead-worker", T0 + 1001)
-            .await
-            .unwrap(),
-        "the old holder is fenced off"
-    );
+    assert!(!jobs::complete(&db, &id, "dead-worker", T0 + 1001).await.unwrap(), "the old holder is fenced off");
     assert!(jobs::complete(&db, &id, "w2", T0 + 1001).await.unwrap());
 }
 
@@ -80,37 +44,14 @@ async fn requeued_jobs_wait_and_keep_or_spend_their_attempts() {
     let db = test_db().await;
     let id = enqueue(&db, "block", T0).await;
     jobs::claim(&db, "w", T0, 1000).await.unwrap().unwrap();
-    assert!(
-        jobs::requeue(&db, &id, "w", T0 + 500, None, false)
-            .await
-            .unwrap()
-    );
-    assert!(
-        jobs::claim(&db, "w", T0 + 499, 1000)
-            .await
-            .unwrap()
-            .is_none()
-    );
-    let j = jobs::claim(&db, "w", T0 + 500, 1000)
-        .await
-        .unwrap()
-        .unwrap();
+    assert!(jobs::requeue(&db, &id, "w", T0 + 500, None, false).await.unwrap());
+    assert!(jobs::claim(&db, "w", T0 + 499, 1000).await.unwrap().is_none());
+    let j = jobs::claim(&db, "w", T0 + 500, 1000).await.unwrap().unwrap();
     assert_eq!(j.attempts, 1, "waiting on the operator is not an attempt");
-    assert!(
-        jobs::requeue(&db, &id, "w", T0 + 600, Some("timeout"), true)
-            .await
-            .unwrap()
-    );
-    let j = jobs::claim(&db, "w", T0 + 600, 1000)
-        .await
-        .unwrap()
-        .unwrap();
+    assert!(jobs::requeue(&db, &id, "w", T0 + 600, Some("timeout"), true).await.unwrap());
+    let j = jobs::claim(&db, "w", T0 + 600, 1000).await.unwrap().unwrap();
     assert_eq!((j.attempts, j.last_error.as_deref()), (2, Some("timeout")));
-    assert!(
-        jobs::fail(&db, &id, "w", "gave up", T0 + 700)
-            .await
-            .unwrap()
-    );
+    assert!(jobs::fail(&db, &id, "w", "gave up", T0 + 700).await.unwrap());
     assert_eq!(jobs::get(&db, &id).await.unwrap().unwrap().state, "failed");
     assert_eq!(jobs::backoff_ms(1), 1000);
     assert_eq!(jobs::backoff_ms(3), 4000);
@@ -155,31 +96,17 @@ async fn two_processes_claiming_at_once_never_take_the_same_job() {
 #[tokio::test]
 async fn the_actions_history_is_per_company_newest_first() {
     let db = test_db().await;
-    let a = companies::create(&db, &Bin::parse("940740000015").unwrap(), "A", T0)
-        .await
-        .unwrap();
-    let b = companies::create(&db, &Bin::parse("050540001331").unwrap(), "B", T0)
-        .await
-        .unwrap();
+    let a = companies::create(&db, &Bin::parse("940740000015").unwrap(), "A", T0).await.unwrap();
+    let b = companies::create(&db, &Bin::parse("050540001331").unwrap(), "B", T0).await.unwrap();
     let phone = Msisdn::parse("77012112101").unwrap();
-    let admin = admins::create(
-        &db,
-        admins::NewAdmin {
-            phone: &phone,
-            name: "Алия",
-            email: None,
-            password_hash: None,
-        },
-        T0,
-    )
-    .await
-    .unwrap();
-    let who = |company_id| actions::Actor {
-        company_id,
-        admin_id: &admin.id,
-        admin_name: "Алия",
-        admin_phone: "77012112101",
-    };
+    let admin =
+        admins::create(&db, admins::NewAdmin { phone: &phone, name: "Алия", email: None, password_hash: None }, T0)
+            .await
+            .unwrap();
+    let who =
+        |company_id| actions::Actor {
+            company_id, admin_id: &admin.id, admin_name: "Алия", admin_phone: "77012112101"
+        };
     let new = |kind, status, job_id| actions::NewAction {
         kind,
         msisdn: Some("77010000001"),
@@ -188,80 +115,22 @@ async fn the_actions_history_is_per_company_newest_first() {
         reason: None,
         job_id,
     };
-    actions::record_now(&db, &who(&a.id), &new("block", actions::FAILURE, None), T0)
-        .await
-        .unwrap();
+    actions::record_now(&db, &who(&a.id), &new("block", actions::FAILURE, None), T0).await.unwrap();
     let mut tx = db.begin_write().await.unwrap();
-    let job = jobs::enqueue(&mut tx, "unblock", "{}", 5, T0, T0)
-        .await
-        .unwrap();
-    actions::record(
-        &mut tx,
-        &who(&a.id),
-        &new("unblock", actions::PROCESSING, Some(&job)),
-        T0 + 10,
-    )
-    .await
-    .unwrap();
+    let job = jobs::enqueue(&mut tx, "unblock", "{}", 5, T0, T0).await.unwrap();
+    actions::record(&mut tx, &who(&a.id), &new("unblock", actions::PROCESSING, Some(&job)), T0 + 10).await.unwrap();
     tx.commit().await.unwrap();
-    actions::record_now(
-        &db,
-        &who(&b.id),
-        &new("block", actions::SUCCESS, None),
-        T0 + 5,
-    )
-    .await
-    .unwrap();
+    actions::record_now(&db, &who(&b.id), &new("block", actions::SUCCESS, None), T0 + 5).await.unwrap();
 
-    let list = actions::in_period(&db, &a.id, T0, T0 + 100, 0, 10)
-        .await
-        .unwrap();
-    assert_eq!(
-        list.iter().map(|x| x.kind.as_str()).collect::<Vec<_>>(),
-        ["unblock", "block"],
-        "A's, newest first"
-    );
+    let list = actions::in_period(&db, &a.id, T0, T0 + 100, 0, 10).await.unwrap();
+    assert_eq!(list.iter().map(|x| x.kind.as_str()).collect::<Vec<_>>(), ["unblock", "block"], "A's, newest first");
     assert_eq!(list[1].finished_ms, Some(T0));
-    assert!(
-        actions::pending_on(&db, &a.id, "77010000001")
-            .await
-            .unwrap()
-            .is_some()
-    );
-    assert!(
-        actions::pending_on(&db, &b.id, "77010000001")
-            .await
-            .unwrap()
-            .is_none()
-    );
-    actions::finish_for_job(&db, &job, actions::SUCCESS, None, T0 + 20)
-        .await
-        .unwrap();
-    assert!(
-        actions::pending_on(&db, &a.id, "77010000001")
-            .await
-            .unwrap()
-            .is_none()
-    );
-    let done = actions::in_period(&db, &a.id, T0, T0 + 100, 0, 1)
-        .await
-        .unwrap();
-    assert_eq!(
-        (done[0].status.as_str(), done[0].finished_ms),
-        ("success", Some(T0 + 20))
-    );
-    assert!(
-        actions::in_period(&db, &a.id, T0 + 11, T0 + 100, 0, 10)
-            .await
-            .unwrap()
-            .is_empty(),
-        "the period bounds"
-    );
-    assert!(
-        actions::get(&db, &b.id, &done[0].id)
-            .await
-            .unwrap()
-            .is_none(),
-        "another company's id finds nothing"
-    );
+    assert!(actions::pending_on(&db, &a.id, "77010000001").await.unwrap().is_some());
+    assert!(actions::pending_on(&db, &b.id, "77010000001").await.unwrap().is_none());
+    actions::finish_for_job(&db, &job, actions::SUCCESS, None, T0 + 20).await.unwrap();
+    assert!(actions::pending_on(&db, &a.id, "77010000001").await.unwrap().is_none());
+    let done = actions::in_period(&db, &a.id, T0, T0 + 100, 0, 1).await.unwrap();
+    assert_eq!((done[0].status.as_str(), done[0].finished_ms), ("success", Some(T0 + 20)));
+    assert!(actions::in_period(&db, &a.id, T0 + 11, T0 + 100, 0, 10).await.unwrap().is_empty(), "the period bounds");
+    assert!(actions::get(&db, &b.id, &done[0].id).await.unwrap().is_none(), "another company's id finds nothing");
 }

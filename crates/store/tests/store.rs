@@ -15,12 +15,7 @@ async fn admin(db: &cabinet_store::Db, phone: &str) -> admins::Admin {
     let phone = Msisdn::parse(phone).unwrap();
     admins::create(
         db,
-        admins::NewAdmin {
-            phone: &phone,
-            name: "Ussanova Aliya",
-            email: Some("a@example.kz"),
-            password_hash: None,
-        },
+        admins::NewAdmin { phone: &phone, name: "Ussanova Aliya", email: Some("a@example.kz"), password_hash: None },
         T0,
     )
     .await
@@ -37,78 +32,41 @@ async fn migrations_apply_twice_without_harm() {
 #[tokio::test]
 async fn a_bin_and_a_phone_are_unique() {
     let db = test_db().await;
-    companies::create(&db, &bin("940740000015"), "ТОО Кабинет", T0)
-        .await
-        .unwrap();
+    companies::create(&db, &bin("940740000015"), "ТОО Кабинет", T0).await.unwrap();
     let again = companies::create(&db, &bin("940740000015"), "Other", T0).await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
     admin(&db, "77012112101").await;
     let phone = Msisdn::parse("77012112101").unwrap();
-    let dup = admins::create(
-        &db,
-        admins::NewAdmin {
-            phone: &phone,
-            name: "x",
-            email: None,
-            password_hash: None,
-        },
-        T0,
-    )
-    .await;
+    let dup =
+        admins::create(&db, admins::NewAdmin { phone: &phone, name: "x", email: None, password_hash: None }, T0).await;
     assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
 }
 
 #[tokio::test]
 async fn an_administrator_sees_only_granted_companies() {
     let db = test_db().await;
-    let a = companies::create(&db, &bin("940740000015"), "ТОО Кабинет", T0)
-        .await
-        .unwrap();
-    let b = companies::create(&db, &bin("000000000000"), "АО Другая", T0)
-        .await
-        .unwrap();
+    let a = companies::create(&db, &bin("940740000015"), "ТОО Кабинет", T0).await.unwrap();
+    let b = companies::create(&db, &bin("000000000000"), "АО Другая", T0).await.unwrap();
     let alice = admin(&db, "77012112101").await;
     let bob = admin(&db, "77012112102").await;
     admins::grant(&db, &alice, &a, "full", T0).await.unwrap();
     admins::grant(&db, &bob, &b, "full", T0).await.unwrap();
     let mine = admins::companies_of(&db, &alice.id).await.unwrap();
-    assert_eq!(
-        mine.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
-        ["ТОО Кабинет"]
-    );
-    assert!(
-        admins::granted_company(&db, &alice.id, &b.id)
-            .await
-            .unwrap()
-            .is_none()
-    );
-    assert_eq!(
-        admins::granted_company(&db, &alice.id, &a.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .bin,
-        "940740000015"
-    );
+    assert_eq!(mine.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["ТОО Кабинет"]);
+    assert!(admins::granted_company(&db, &alice.id, &b.id).await.unwrap().is_none());
+    assert_eq!(admins::granted_company(&db, &alice.id, &a.id).await.unwrap().unwrap().bin, "940740000015");
 }
 
 #[tokio::test]
 async fn sessions_expire_and_are_looked_up_by_hash() {
     let db = test_db().await;
     let alice = admin(&db, "77012112101").await;
-    let id = sessions::create(&db, &alice.id, sessions::STAGE_ACTIVE, None, None, T0, 1000)
-        .await
-        .unwrap();
+    let id = sessions::create(&db, &alice.id, sessions::STAGE_ACTIVE, None, None, T0, 1000).await.unwrap();
     let s = sessions::get(&db, &id, T0 + 999).await.unwrap().unwrap();
     assert_eq!(s.admin_id, alice.id);
     assert_ne!(s.id_hash, id, "the raw id is never stored");
     assert!(sessions::get(&db, &id, T0 + 1000).await.unwrap().is_none());
-    assert!(
-        sessions::get(&db, "not-a-session", T0)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(sessions::get(&db, "not-a-session", T0).await.unwrap().is_none());
     sessions::delete(&db, &s.id_hash).await.unwrap();
     assert!(sessions::get(&db, &id, T0).await.unwrap().is_none());
 }
@@ -117,71 +75,32 @@ async fn sessions_expire_and_are_looked_up_by_hash() {
 async fn a_one_time_code_works_once_expires_and_locks_after_five_wrong_tries() {
     let db = test_db().await;
     let secret = settings::server_secret(&db).await.unwrap();
-    assert_eq!(
-        settings::server_secret(&db).await.unwrap(),
-        secret,
-        "the secret is made once"
-    );
+    assert_eq!(settings::server_secret(&db).await.unwrap(), secret, "the secret is made once");
     let alice = admin(&db, "77012112101").await;
     let policy = otp::OtpPolicy::default();
 
-    let c = otp::issue(&db, &secret, &alice.id, "sms", "123456", policy, T0)
-        .await
-        .unwrap();
-    assert_eq!(
-        otp::verify(&db, &secret, &c.id, "654321", T0)
-            .await
-            .unwrap(),
-        otp::Verdict::Wrong { attempts_left: 4 }
-    );
-    assert_eq!(
-        otp::verify(&db, &secret, &c.id, "123456", T0)
-            .await
-            .unwrap(),
-        otp::Verdict::Accepted
-    );
-    assert_eq!(
-        otp::verify(&db, &secret, &c.id, "123456", T0)
-            .await
-            .unwrap(),
-        otp::Verdict::Dead,
-        "single use"
-    );
+    let c = otp::issue(&db, &secret, &alice.id, "sms", "123456", policy, T0).await.unwrap();
+    assert_eq!(otp::verify(&db, &secret, &c.id, "654321", T0).await.unwrap(), otp::Verdict::Wrong { attempts_left: 4 });
+    assert_eq!(otp::verify(&db, &secret, &c.id, "123456", T0).await.unwrap(), otp::Verdict::Accepted);
+    assert_eq!(otp::verify(&db, &secret, &c.id, "123456", T0).await.unwrap(), otp::Verdict::Dead, "single use");
 
-    let c = otp::issue(&db, &secret, &alice.id, "sms", "123456", policy, T0)
-        .await
-        .unwrap();
+    let c = otp::issue(&db, &secret, &alice.id, "sms", "123456", policy, T0).await.unwrap();
     assert_eq!(
-        otp::verify(&db, &secret, &c.id, "123456", T0 + policy.ttl_ms)
-            .await
-            .unwrap(),
+        otp::verify(&db, &secret, &c.id, "123456", T0 + policy.ttl_ms).await.unwrap(),
         otp::Verdict::Dead,
         "expired"
     );
 
-    let c = otp::issue(&db, &secret, &alice.id, "sms", "123456", policy, T0)
-        .await
-        .unwrap();
+    let c = otp::issue(&db, &secret, &alice.id, "sms", "123456", policy, T0).await.unwrap();
     for left in (1..5).rev() {
         assert_eq!(
-            otp::verify(&db, &secret, &c.id, "000000", T0)
-                .await
-                .unwrap(),
-            otp::Verdict::Wrong {
-                attempts_left: left
-            }
+            otp::verify(&db, &secret, &c.id, "000000", T0).await.unwrap(),
+            otp::Verdict::Wrong { attempts_left: left }
         );
     }
+    assert_eq!(otp::verify(&db, &secret, &c.id, "000000", T0).await.unwrap(), otp::Verdict::Dead);
     assert_eq!(
-        otp::verify(&db, &secret, &c.id, "000000", T0)
-            .await
-            .unwrap(),
-        otp::Verdict::Dead
-    );
-    assert_eq!(
-        otp::verify(&db, &secret, &c.id, "123456", T0)
-            .await
-            .unwrap(),
+        otp::verify(&db, &secret, &c.id, "123456", T0).await.unwrap(),
         otp::Verdict::Dead,
         "locked after five wrong tries"
     );
@@ -190,57 +109,22 @@ async fn a_one_time_code_works_once_expires_and_locks_after_five_wrong_tries() {
 #[tokio::test]
 async fn rate_limit_counts_in_windows() {
     let db = test_db().await;
-    let limit = attempts::Limit {
-        max: 3,
-        window_ms: 1000,
-    };
+    let limit = attempts::Limit { max: 3, window_ms: 1000 };
     for _ in 0..3 {
-        assert!(
-            attempts::hit(&db, "phone:77012112101", limit, T0)
-                .await
-                .unwrap()
-        );
+        assert!(attempts::hit(&db, "phone:77012112101", limit, T0).await.unwrap());
     }
-    assert!(
-        !attempts::hit(&db, "phone:77012112101", limit, T0 + 10)
-            .await
-            .unwrap()
-    );
-    assert!(
-        attempts::hit(&db, "phone:77012112102", limit, T0 + 10)
-            .await
-            .unwrap(),
-        "keys count apart"
-    );
-    assert!(
-        attempts::hit(&db, "phone:77012112101", limit, T0 + 1000)
-            .await
-            .unwrap(),
-        "a new window"
-    );
+    assert!(!attempts::hit(&db, "phone:77012112101", limit, T0 + 10).await.unwrap());
+    assert!(attempts::hit(&db, "phone:77012112102", limit, T0 + 10).await.unwrap(), "keys count apart");
+    assert!(attempts::hit(&db, "phone:77012112101", limit, T0 + 1000).await.unwrap(), "a new window");
 }
 
 #[tokio::test]
 async fn outbox_lists_newest_first() {
     let db = test_db().await;
-    outbox::enqueue(&db, outbox::SMS, "77012112101", None, "first", T0)
-        .await
-        .unwrap();
-    outbox::enqueue(
-        &db,
-        outbox::EMAIL,
-        "a@example.kz",
-        Some("Код"),
-        "second",
-        T0 + 1,
-    )
-    .await
-    .unwrap();
+    outbox::enqueue(&db, outbox::SMS, "77012112101", None, "first", T0).await.unwrap();
+    outbox::enqueue(&db, outbox::EMAIL, "a@example.kz", Some("Код"), "second", T0 + 1).await.unwrap();
     let msgs = outbox::latest(&db, 10).await.unwrap();
-    assert_eq!(
-        msgs.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(),
-        ["second", "first"]
-    );
+    assert_eq!(msgs.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), ["second", "first"]);
     assert_eq!(msgs[0].subject.as_deref(), Some("Код"));
 }
 
@@ -249,47 +133,21 @@ async fn expired_security_state_can_be_swept() {
     let db = test_db().await;
     let secret = settings::server_secret(&db).await.unwrap();
     let alice = admin(&db, "77012112101").await;
-    let old = sessions::create(&db, &alice.id, sessions::STAGE_ACTIVE, None, None, T0, 10)
-        .await
-        .unwrap();
-    let live = sessions::create(
-        &db,
-        &alice.id,
-        sessions::STAGE_ACTIVE,
-        None,
-        None,
-        T0,
-        10_000,
-    )
-    .await
-    .unwrap();
+    let old = sessions::create(&db, &alice.id, sessions::STAGE_ACTIVE, None, None, T0, 10).await.unwrap();
+    let live = sessions::create(&db, &alice.id, sessions::STAGE_ACTIVE, None, None, T0, 10_000).await.unwrap();
     assert_eq!(sessions::delete_expired(&db, T0 + 10).await.unwrap(), 1);
     assert!(sessions::get(&db, &live, T0 + 10).await.unwrap().is_some());
-    assert!(
-        sessions::get(&db, &old, T0).await.unwrap().is_none(),
-        "the expired row is gone"
-    );
+    assert!(sessions::get(&db, &old, T0).await.unwrap().is_none(), "the expired row is gone");
 
     let policy = otp::OtpPolicy::default();
-    let c = otp::issue(&db, &secret, &alice.id, "sms", "123456", policy, T0)
-        .await
-        .unwrap();
+    let c = otp::issue(&db, &secret, &alice.id, "sms", "123456", policy, T0).await.unwrap();
     assert_eq!(otp::delete_expired(&db, T0).await.unwrap(), 0);
-    assert_eq!(
-        otp::delete_expired(&db, T0 + policy.ttl_ms).await.unwrap(),
-        1
-    );
+    assert_eq!(otp::delete_expired(&db, T0 + policy.ttl_ms).await.unwrap(), 1);
     assert!(otp::get(&db, &c.id).await.unwrap().is_none());
 
-    let limit = attempts::Limit {
-        max: 1,
-        window_ms: 1000,
-    };
+    let limit = attempts::Limit { max: 1, window_ms: 1000 };
     attempts::hit(&db, "k", limit, T0).await.unwrap();
     assert!(!attempts::hit(&db, "k", limit, T0).await.unwrap());
     assert_eq!(attempts::delete_stale(&db, T0).await.unwrap(), 1);
-    assert!(
-        attempts::hit(&db, "k", limit, T0).await.unwrap(),
-        "the counter starts over"
-    );
+    assert!(attempts::hit(&db, "k", limit, T0).await.unwrap(), "the counter starts over");
 }

@@ -27,14 +27,8 @@ pub async fn serve(Path(path): Path<String>) -> Response {
             let etag = format!("\"{}\"", crate::assets::hex8(&file.metadata.sha256_hash()));
             let mut res = (StatusCode::OK, file.data.into_owned()).into_response();
             let h = res.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(content_type(&path)),
-            );
-            h.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=3600"),
-            );
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&path)));
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
             if let Ok(v) = HeaderValue::from_str(&etag) {
                 h.insert(header::ETAG, v);
             }

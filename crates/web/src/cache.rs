@@ -16,19 +16,12 @@ pub struct TtlCache<K, V> {
 
 impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
     pub fn new(ttl: Duration, max_entries: usize) -> Self {
-        TtlCache {
-            ttl,
-            max_entries,
-            entries: Mutex::new(HashMap::new()),
-        }
+        TtlCache { ttl, max_entries, entries: Mutex::new(HashMap::new()) }
     }
 
     pub fn get(&self, key: &K) -> Option<V> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
-            .get(key)
-            .filter(|(at, _)| at.elapsed() < self.ttl)
-            .map(|(_, v)| v.clone())
+        entries.get(key).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, v)| v.clone())
     }
 
     pub fn put(&self, key: K, value: V) {
@@ -44,10 +37,7 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
     }
 
     pub fn forget(&self, key: &K) {
-        self.entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(key);
+        self.entries.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
     }
 }
 

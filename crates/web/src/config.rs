@@ -43,14 +43,8 @@ impl Default for WebConfig {
             default_locale: Locale::Ru,
             page_size: 20,
             session_ttl_ms: 8 * 3600 * 1000,
-            signin_limit_phone: Limit {
-                max: 10,
-                window_ms: 15 * 60 * 1000,
-            },
-            signin_limit_ip: Limit {
-                max: 50,
-                window_ms: 15 * 60 * 1000,
-            },
+            signin_limit_phone: Limit { max: 10, window_ms: 15 * 60 * 1000 },
+            signin_limit_ip: Limit { max: 50, window_ms: 15 * 60 * 1000 },
         }
     }
 }

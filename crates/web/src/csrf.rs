@@ -32,11 +32,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = WebError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let visitor = req
-            .extensions()
-            .get::<Visitor>()
-            .cloned()
-            .ok_or(WebError::Internal)?;
+        let visitor = req.extensions().get::<Visitor>().cloned().ok_or(WebError::Internal)?;
         if let (Some(origin), Some(host)) = (req.headers().get(ORIGIN), req.headers().get(HOST)) {
             let origin = origin.to_str().unwrap_or("");
             let host = host.to_str().unwrap_or("");
@@ -45,27 +41,16 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
                 return Err(WebError::Csrf(visitor.locale));
             }
         }
-        let header_token = req
-            .headers()
-            .get("x-csrf-token")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let bytes = axum::body::to_bytes(req.into_body(), 64 * 1024)
-            .await
-            .map_err(|_| WebError::BadRequest(visitor.locale))?;
-        let sent: TokenOnly = serde_urlencoded::from_bytes(&bytes)
-            .map_err(|_| WebError::BadRequest(visitor.locale))?;
-        let sent = if sent.csrf.is_empty() {
-            header_token.unwrap_or_default()
-        } else {
-            sent.csrf
-        };
+        let header_token = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let bytes =
+            axum::body::to_bytes(req.into_body(), 64 * 1024).await.map_err(|_| WebError::BadRequest(visitor.locale))?;
+        let sent: TokenOnly = serde_urlencoded::from_bytes(&bytes).map_err(|_| WebError::BadRequest(visitor.locale))?;
+        let sent = if sent.csrf.is_empty() { header_token.unwrap_or_default() } else { sent.csrf };
         if !bool::from(sent.as_bytes().ct_eq(visitor.csrf_token.as_bytes())) {
             return Err(WebError::Csrf(visitor.locale));
         }
         let _ = state;
-        let form: T = serde_urlencoded::from_bytes(&bytes)
-            .map_err(|_| WebError::BadRequest(visitor.locale))?;
+        let form: T = serde_urlencoded::from_bytes(&bytes).map_err(|_| WebError::BadRequest(visitor.locale))?;
         Ok(CsrfForm(form))
     }
 }

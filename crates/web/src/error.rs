@@ -38,11 +38,7 @@ impl IntoResponse for WebError {
             WebError::Csrf(l) => (StatusCode::FORBIDDEN, l, "error-csrf"),
             WebError::BadRequest(l) => (StatusCode::BAD_REQUEST, l, "error-bad-request"),
             WebError::Operator(l) => (StatusCode::SERVICE_UNAVAILABLE, l, "error-operator"),
-            WebError::Internal => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                Locale::default(),
-                "error-internal",
-            ),
+            WebError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, Locale::default(), "error-internal"),
         };
         page_error(status, Tr::new(locale), key)
     }

@@ -45,6 +45,18 @@ impl Tr {
         LOCALES.lookup(self.lang(), key)
     }
 
+    /// The message `key`, or None when no catalog has it.
+    pub fn try_t(&self, key: &str) -> Option<String> {
+        LOCALES.try_lookup(self.lang(), key)
+    }
+
+    /// The message `key` with one argument, or None when no catalog has it.
+    pub fn try_t1(&self, key: &str, name: &'static str, value: impl Into<FluentArg>) -> Option<String> {
+        let mut args = HashMap::new();
+        args.insert(Cow::Borrowed(name), value.into().0);
+        LOCALES.try_lookup_with_args(self.lang(), key, &args)
+    }
+
     /// The message `key` with one argument.
     pub fn t1(&self, key: &str, name: &'static str, value: impl Into<FluentArg>) -> String {
         let mut args = HashMap::new();
@@ -156,20 +168,13 @@ mod tests {
             b.sort();
             let missing: Vec<_> = b.iter().filter(|k| !a.contains(k)).collect();
             let extra: Vec<_> = a.iter().filter(|k| !b.contains(k)).collect();
-            assert!(
-                missing.is_empty() && extra.is_empty(),
-                "{locale:?}: missing {missing:?}, extra {extra:?}"
-            );
+            assert!(missing.is_empty() && extra.is_empty(), "{locale:?}: missing {missing:?}, extra {extra:?}");
         }
     }
 
     #[test]
     fn every_key_used_in_code_and_templates_exists() {
-        let en: Vec<String> = catalog_keys()
-            .into_iter()
-            .find(|(l, _)| *l == Locale::En)
-            .unwrap()
-            .1;
+        let en: Vec<String> = catalog_keys().into_iter().find(|(l, _)| *l == Locale::En).unwrap().1;
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/");
         let mut used = Vec::new();
         for folder in ["templates", "src", "src/pages"] {
@@ -183,9 +188,7 @@ mod tests {
                     for part in text.split(marker).skip(1) {
                         if let Some(end) = part.find('"') {
                             let key = &part[..end];
-                            if key
-                                .chars()
-                                .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())
+                            if key.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())
                                 && !key.is_empty()
                             {
                                 used.push((path.display().to_string(), key.to_string()));
@@ -198,18 +201,11 @@ mod tests {
         // Keys chosen in code (`match … => "state-active"`) are literals in the page and error
         // modules: every kebab-case literal there must be a key, but for a few header names.
         let not_keys = ["hx-request", "hx-boosted", "x-csrf-token"];
-        for file in [
-            "src/error.rs",
-            "src/pages/numbers.rs",
-            "src/pages/profile.rs",
-            "src/pages/signin.rs",
-        ] {
+        for file in ["src/error.rs", "src/pages/numbers.rs", "src/pages/profile.rs", "src/pages/signin.rs"] {
             let text = std::fs::read_to_string(format!("{dir}{file}")).unwrap();
             for (i, lit) in text.split('"').enumerate() {
-                let kebab = lit.contains('-')
-                    && lit
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                let kebab =
+                    lit.contains('-') && lit.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
                 if i % 2 == 1 && kebab && !lit.starts_with('-') && !not_keys.contains(&lit) {
                     used.push((file.to_string(), lit.to_string()));
                 }
@@ -217,10 +213,7 @@ mod tests {
         }
         assert!(used.len() > 30, "found only {} uses", used.len());
         let missing: Vec<_> = used.iter().filter(|(_, k)| !en.contains(k)).collect();
-        assert!(
-            missing.is_empty(),
-            "keys used but not in the catalogs: {missing:?}"
-        );
+        assert!(missing.is_empty(), "keys used but not in the catalogs: {missing:?}");
     }
 
     #[test]

@@ -41,9 +41,7 @@ pub fn urlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -59,11 +57,7 @@ struct ErrorPage {
 }
 
 pub fn page_error(status: StatusCode, t: Tr, key: &str) -> Response {
-    let page = ErrorPage {
-        message: t.t(key),
-        title: t.t("error-title"),
-        t,
-    };
+    let page = ErrorPage { message: t.t(key), title: t.t("error-title"), t };
     html(status, &page)
 }
 
@@ -83,11 +77,7 @@ pub struct Frame {
 
 impl Frame {
     /// The frame of a page for a visitor who is not signed in.
-    pub fn public(
-        state: &crate::AppState,
-        visitor: &crate::visitor::Visitor,
-        title_key: &str,
-    ) -> Frame {
+    pub fn public(state: &crate::AppState, visitor: &crate::visitor::Visitor, title_key: &str) -> Frame {
         let t = visitor.tr();
         Frame {
             title: t.t(title_key),

@@ -1,6 +1,6 @@
 //! Every route of the portal, in one place.
 
-use crate::pages::{company, dev, lang, numbers, profile, signin};
+use crate::pages::{company, dev, history, lang, number_head, numbers, operations, profile, signin};
 use crate::{AppState, assets, ops, visitor};
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -12,14 +12,14 @@ pub fn router(state: AppState) -> Router {
     let pages = Router::new()
         .route("/", get(|| async { Redirect::to("/numbers") }))
         .route("/signin", get(signin::show).post(signin::submit))
-        .route(
-            "/signin/code",
-            get(signin::show_code).post(signin::submit_code),
-        )
+        .route("/signin/code", get(signin::show_code).post(signin::submit_code))
         .route("/signin/code/resend", post(signin::resend_code))
         .route("/signout", post(signin::sign_out))
         .route("/numbers", get(numbers::list))
         .route("/numbers/{msisdn}", get(profile::show))
+        .route("/numbers/{msisdn}/head", get(number_head::show))
+        .route("/numbers/{msisdn}/{operation}", get(operations::confirm).post(operations::request))
+        .route("/reports/actions", get(history::show))
         .route("/company", post(company::switch))
         .route("/lang/{code}", get(lang::switch))
         .route("/dev/outbox", get(dev::outbox_page))

@@ -8,6 +8,7 @@ use cabinet_store::admins::GrantedCompany;
 use metrics_exporter_prometheus::PrometheusHandle;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Notify;
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -23,6 +24,8 @@ pub struct Inner {
     pub companies: TtlCache<String, Vec<GrantedCompany>>,
     /// How many numbers each customer has (Number management's count).
     pub number_counts: TtlCache<String, u64>,
+    /// Wakes this process's job worker when a job is enqueued.
+    pub jobs_wake: Arc<Notify>,
 }
 
 impl AppState {
@@ -31,19 +34,12 @@ impl AppState {
         operator: Arc<dyn OperatorPort>,
         config: WebConfig,
         metrics: Option<PrometheusHandle>,
+        jobs_wake: Arc<Notify>,
     ) -> Result<AppState, cabinet_store::StoreError> {
         let secret = cabinet_store::settings::server_secret(&db).await?;
         let companies = TtlCache::new(Duration::from_secs(10), 10_000);
         let number_counts = TtlCache::new(Duration::from_secs(10), 10_000);
-        Ok(AppState(Arc::new(Inner {
-            db,
-            operator,
-            config,
-            secret,
-            metrics,
-            companies,
-            number_counts,
-        })))
+        Ok(AppState(Arc::new(Inner { db, operator, config, secret, metrics, companies, number_counts, jobs_wake })))
     }
 }
 
@@ -56,10 +52,7 @@ impl std::ops::Deref for AppState {
 
 impl Inner {
     /// The administrator's companies, for the switcher.
-    pub async fn companies_of(
-        &self,
-        admin_id: &str,
-    ) -> Result<Vec<GrantedCompany>, cabinet_store::StoreError> {
+    pub async fn companies_of(&self, admin_id: &str) -> Result<Vec<GrantedCompany>, cabinet_store::StoreError> {
         if let Some(c) = self.companies.get(&admin_id.to_string()) {
             return Ok(c);
         }
@@ -69,10 +62,7 @@ impl Inner {
     }
 
     /// The customer's number count, as the operator reported it a few seconds ago at most.
-    pub async fn number_count(
-        &self,
-        bin: &cabinet_core::Bin,
-    ) -> cabinet_core::operator::OperatorResult<u64> {
+    pub async fn number_count(&self, bin: &cabinet_core::Bin) -> cabinet_core::operator::OperatorResult<u64> {
         if let Some(n) = self.number_counts.get(&bin.to_string()) {
             return Ok(n);
         }

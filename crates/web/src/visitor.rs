@@ -38,11 +38,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Visitor {
     type Rejection = StatusCode;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Visitor>()
-            .cloned()
-            .ok_or(StatusCode::INTERNAL_SERVER_ERROR)
+        parts.extensions.get::<Visitor>().cloned().ok_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 
@@ -75,25 +71,12 @@ fn valid_token(v: &str) -> bool {
 
 /// Middleware: loads the session, picks the language, and makes sure an anonymous visitor
 /// has a cookie to bind the CSRF token to.
-pub async fn visitor_layer(
-    State(state): State<AppState>,
-    mut req: Request,
-    next: Next,
-) -> Response {
+pub async fn visitor_layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let headers = req.headers();
-    let locale = cookie(headers, LANG_COOKIE)
-        .and_then(Locale::from_code)
-        .unwrap_or(state.config.default_locale);
-    let client_ip = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
-        .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
-    let path = req
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "/".into());
+    let locale = cookie(headers, LANG_COOKIE).and_then(Locale::from_code).unwrap_or(state.config.default_locale);
+    let client_ip =
+        req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()).unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    let path = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
 
     let mut session_id = None;
     let mut session = None;
@@ -117,10 +100,7 @@ pub async fn visitor_layer(
         }
     }
     let mut new_anon = None;
-    let csrf_key = match (
-        &session_id,
-        cookie(headers, ANON_COOKIE).filter(|v| valid_token(v)),
-    ) {
+    let csrf_key = match (&session_id, cookie(headers, ANON_COOKIE).filter(|v| valid_token(v))) {
         (Some(id), _) => id.clone(),
         (None, Some(anon)) => anon.to_string(),
         (None, None) => {
@@ -130,19 +110,10 @@ pub async fn visitor_layer(
         }
     };
     let csrf_token = csrf::token(&state.secret, &csrf_key);
-    req.extensions_mut().insert(Visitor {
-        locale,
-        session,
-        csrf_token,
-        client_ip,
-        path,
-    });
+    req.extensions_mut().insert(Visitor { locale, session, csrf_token, client_ip, path });
     let mut res = next.run(req).await;
     if let Some(anon) = new_anon {
-        res.headers_mut().append(
-            SET_COOKIE,
-            set_cookie(ANON_COOKIE, &anon, None, state.config.secure_cookies),
-        );
+        res.headers_mut().append(SET_COOKIE, set_cookie(ANON_COOKIE, &anon, None, state.config.secure_cookies));
     }
     res
 }
@@ -156,10 +127,7 @@ mod tests {
         let plain = set_cookie("a", "b", None, false);
         assert_eq!(plain, "a=b; Path=/; HttpOnly; SameSite=Lax");
         let tls = set_cookie("a", "b", Some(0), true);
-        assert_eq!(
-            tls,
-            "a=b; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure"
-        );
+        assert_eq!(tls, "a=b; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure");
     }
 
     #[test]

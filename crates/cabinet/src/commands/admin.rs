@@ -48,10 +48,7 @@ fn plausible_email(e: &str) -> bool {
 
 pub async fn admin_create(db: &Db, a: AdminArgs<'_>) -> Result<admins::Admin> {
     let Ok(phone) = Msisdn::parse(a.phone) else {
-        bail!(
-            "the phone number must be a Kazakhstan mobile number, 11 digits starting with 7: {:?}",
-            a.phone
-        );
+        bail!("the phone number must be a Kazakhstan mobile number, 11 digits starting with 7: {:?}", a.phone);
     };
     let name = a.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
@@ -64,20 +61,13 @@ pub async fn admin_create(db: &Db, a: AdminArgs<'_>) -> Result<admins::Admin> {
     }
     let own = a.operator_prefixes.iter().any(|p| p == phone.prefix());
     if !own && a.email.is_none() {
-        bail!(
-            "{phone} is not the operator's own number, so its one-time codes go by e-mail: give --email"
-        );
+        bail!("{phone} is not the operator's own number, so its one-time codes go by e-mail: give --email");
     }
     if a.password.chars().count() < 8 {
         bail!("the password must be at least 8 characters");
     }
     let hash = password::hash(a.password.to_string()).await;
-    let new = admins::NewAdmin {
-        phone: &phone,
-        name,
-        email: a.email,
-        password_hash: Some(&hash),
-    };
+    let new = admins::NewAdmin { phone: &phone, name, email: a.email, password_hash: Some(&hash) };
     match admins::create(db, new, now_ms()).await {
         Ok(admin) => Ok(admin),
         Err(StoreError::Conflict(_)) => bail!("an administrator with phone {phone} already exists"),
@@ -87,9 +77,7 @@ pub async fn admin_create(db: &Db, a: AdminArgs<'_>) -> Result<admins::Admin> {
 
 pub async fn admin_grant(db: &Db, phone: &str, bin: &str, role: &str) -> Result<()> {
     let Ok(phone) = Msisdn::parse(phone) else {
-        bail!(
-            "the phone number must be a Kazakhstan mobile number, 11 digits starting with 7: {phone:?}"
-        );
+        bail!("the phone number must be a Kazakhstan mobile number, 11 digits starting with 7: {phone:?}");
     };
     let Ok(bin) = Bin::parse(bin) else {
         bail!("BIN/IIN must be 12 digits with a valid control digit: {bin:?}");

@@ -11,14 +11,7 @@ pub async fn print_outbox(db: &Db, limit: i64, zone: &OperatorZone) -> Result<()
     }
     for m in messages {
         let subject = m.subject.map(|s| format!(" [{s}]")).unwrap_or_default();
-        println!(
-            "{}  {:5}  {}{}  {}",
-            zone.date_time_seconds(m.created_ms),
-            m.channel,
-            m.recipient,
-            subject,
-            m.body
-        );
+        println!("{}  {:5}  {}{}  {}", zone.date_time_seconds(m.created_ms), m.channel, m.recipient, subject, m.body);
     }
     Ok(())
 }

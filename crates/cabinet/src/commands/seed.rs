@@ -20,17 +20,8 @@ pub async fn seed(
     if companies::by_bin(db, bin).await?.is_none() {
         companies::create(db, bin, name, now).await?;
     }
-    let spec = SeedSpec {
-        bin: bin.clone(),
-        name: name.to_string(),
-        numbers,
-        seed,
-        now_ms: now,
-        zone: zone.clone(),
-    };
-    seed_customer(db, &spec)
-        .await
-        .context("seeding the simulator")
+    let spec = SeedSpec { bin: bin.clone(), name: name.to_string(), numbers, seed, now_ms: now, zone: zone.clone() };
+    seed_customer(db, &spec).await.context("seeding the simulator")
 }
 
 /// A valid BIN made from the seed, so that `--seed S` alone names a company.

@@ -13,21 +13,12 @@ fn cabinet(url: &str, dir: &std::path::Path, args: &[&str]) -> Output {
 }
 
 fn ok(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "failed: {}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.status.success(), "failed: {}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 fn refused(o: &Output, says: &str) {
-    assert!(
-        !o.status.success(),
-        "should have failed: {}",
-        String::from_utf8_lossy(&o.stdout)
-    );
+    assert!(!o.status.success(), "should have failed: {}", String::from_utf8_lossy(&o.stdout));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains(says), "expected {says:?} in {err}");
 }
@@ -38,76 +29,17 @@ async fn operator_staff_create_companies_and_administrators_from_the_command_lin
     let dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| cabinet(&db.url, dir.path(), args);
 
-    refused(
-        &run(&["company", "create", "--bin", "940740000012", "--name", "X"]),
-        "control digit",
-    );
-    refused(
-        &run(&["company", "create", "--bin", "940740000015", "--name", "  "]),
-        "name",
-    );
-    assert!(
-        ok(&run(&[
-            "company",
-            "create",
-            "--bin",
-            "940740000015",
-            "--name",
-            "ТОО Кабинет"
-        ]))
-        .contains("created")
-    );
-    refused(
-        &run(&[
-            "company",
-            "create",
-            "--bin",
-            "940740000015",
-            "--name",
-            "Again",
-        ]),
-        "already exists",
-    );
+    refused(&run(&["company", "create", "--bin", "940740000012", "--name", "X"]), "control digit");
+    refused(&run(&["company", "create", "--bin", "940740000015", "--name", "  "]), "name");
+    assert!(ok(&run(&["company", "create", "--bin", "940740000015", "--name", "ТОО Кабинет"])).contains("created"));
+    refused(&run(&["company", "create", "--bin", "940740000015", "--name", "Again"]), "already exists");
 
+    refused(&run(&["admin", "create", "--phone", "12345", "--name", "A", "--password", "long-enough"]), "11 digits");
     refused(
-        &run(&[
-            "admin",
-            "create",
-            "--phone",
-            "12345",
-            "--name",
-            "A",
-            "--password",
-            "long-enough",
-        ]),
-        "11 digits",
-    );
-    refused(
-        &run(&[
-            "admin",
-            "create",
-            "--phone",
-            "77071234567",
-            "--name",
-            "A",
-            "--password",
-            "long-enough",
-        ]),
+        &run(&["admin", "create", "--phone", "77071234567", "--name", "A", "--password", "long-enough"]),
         "--email",
     );
-    refused(
-        &run(&[
-            "admin",
-            "create",
-            "--phone",
-            "77012112101",
-            "--name",
-            "A",
-            "--password",
-            "short",
-        ]),
-        "at least 8",
-    );
+    refused(&run(&["admin", "create", "--phone", "77012112101", "--name", "A", "--password", "short"]), "at least 8");
     refused(
         &run(&[
             "admin",
@@ -123,114 +55,32 @@ async fn operator_staff_create_companies_and_administrators_from_the_command_lin
         ]),
         "e-mail",
     );
-    ok(&run(&[
-        "admin",
-        "create",
-        "--phone",
-        "+7 701 211 21 01",
-        "--name",
-        "Алия",
-        "--password",
-        "long-enough",
-    ]));
+    ok(&run(&["admin", "create", "--phone", "+7 701 211 21 01", "--name", "Алия", "--password", "long-enough"]));
 
-    refused(
-        &run(&[
-            "admin",
-            "grant",
-            "--phone",
-            "77012112101",
-            "--bin",
-            "050540001331",
-        ]),
-        "no company",
-    );
-    refused(
-        &run(&[
-            "admin",
-            "grant",
-            "--phone",
-            "77019999999",
-            "--bin",
-            "940740000015",
-        ]),
-        "no administrator",
-    );
-    refused(
-        &run(&[
-            "admin",
-            "grant",
-            "--phone",
-            "77012112101",
-            "--bin",
-            "940740000015",
-            "--role",
-            "god",
-        ]),
-        "role",
-    );
-    ok(&run(&[
-        "admin",
-        "grant",
-        "--phone",
-        "77012112101",
-        "--bin",
-        "940740000015",
-    ]));
+    refused(&run(&["admin", "grant", "--phone", "77012112101", "--bin", "050540001331"]), "no company");
+    refused(&run(&["admin", "grant", "--phone", "77019999999", "--bin", "940740000015"]), "no administrator");
+    refused(&run(&["admin", "grant", "--phone", "77012112101", "--bin", "940740000015", "--role", "god"]), "role");
+    ok(&run(&["admin", "grant", "--phone", "77012112101", "--bin", "940740000015"]));
 
-    let admin =
-        cabinet_store::admins::by_phone(&db, &cabinet_core::Msisdn::parse("77012112101").unwrap())
-            .await
-            .unwrap()
-            .unwrap();
-    let companies = cabinet_store::admins::companies_of(&db, &admin.id)
+    let admin = cabinet_store::admins::by_phone(&db, &cabinet_core::Msisdn::parse("77012112101").unwrap())
         .await
+        .unwrap()
         .unwrap();
+    let companies = cabinet_store::admins::companies_of(&db, &admin.id).await.unwrap();
     assert_eq!(companies.len(), 1, "exactly the one good grant");
-    assert_eq!(
-        cabinet_store::companies::count(&db).await.unwrap(),
-        1,
-        "refused commands created nothing"
-    );
+    assert_eq!(cabinet_store::companies::count(&db).await.unwrap(), 1, "refused commands created nothing");
 }
 
 #[tokio::test]
 async fn seed_makes_a_deterministic_company() {
     let db = empty_db().await;
     let dir = tempfile::tempdir().unwrap();
-    refused(
-        &cabinet(&db.url, dir.path(), &["seed", "--numbers", "0"]),
-        "--numbers",
-    );
-    refused(
-        &cabinet(
-            &db.url,
-            dir.path(),
-            &["seed", "--numbers", "5", "--bin", "123"],
-        ),
-        "BIN",
-    );
-    let out = ok(&cabinet(
-        &db.url,
-        dir.path(),
-        &[
-            "seed",
-            "--numbers",
-            "50",
-            "--seed",
-            "3",
-            "--bin",
-            "940740000015",
-        ],
-    ));
+    refused(&cabinet(&db.url, dir.path(), &["seed", "--numbers", "0"]), "--numbers");
+    refused(&cabinet(&db.url, dir.path(), &["seed", "--numbers", "5", "--bin", "123"]), "BIN");
+    let out = ok(&cabinet(&db.url, dir.path(), &["seed", "--numbers", "50", "--seed", "3", "--bin", "940740000015"]));
     assert!(out.contains("Seeded 50 numbers"), "{out}");
     let bin = cabinet_core::Bin::parse("940740000015").unwrap();
-    assert!(
-        cabinet_store::companies::by_bin(&db, &bin)
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(cabinet_store::companies::by_bin(&db, &bin).await.unwrap().is_some());
     let out = ok(&cabinet(&db.url, dir.path(), &["outbox"]));
     assert!(out.contains("empty"));
 }
@@ -239,11 +89,7 @@ async fn seed_makes_a_deterministic_company() {
 fn settings_come_from_file_then_environment_then_flags() {
     let dir = tempfile::tempdir().unwrap();
     let url = |name: &str| format!("sqlite://{}", dir.path().join(name).display());
-    std::fs::write(
-        dir.path().join("cabinet.toml"),
-        format!("database_url = \"{}\"\n", url("file.db")),
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("cabinet.toml"), format!("database_url = \"{}\"\n", url("file.db"))).unwrap();
     let migrate = |env: Option<&str>, flag: Option<&str>| {
         let mut c = Command::new(env!("CARGO_BIN_EXE_cabinet"));
         c.current_dir(dir.path()).env_remove("CABINET_DATABASE_URL");
@@ -258,15 +104,9 @@ fn settings_come_from_file_then_environment_then_flags() {
     migrate(None, None);
     assert!(dir.path().join("file.db").exists(), "the file's setting");
     migrate(Some(&url("env.db")), None);
-    assert!(
-        dir.path().join("env.db").exists(),
-        "the environment wins over the file"
-    );
+    assert!(dir.path().join("env.db").exists(), "the environment wins over the file");
     migrate(Some(&url("env2.db")), Some(&url("flag.db")));
-    assert!(
-        dir.path().join("flag.db").exists(),
-        "the flag wins over the environment"
-    );
+    assert!(dir.path().join("flag.db").exists(), "the flag wins over the environment");
     assert!(!dir.path().join("env2.db").exists());
 }
 
@@ -275,33 +115,16 @@ fn bad_settings_are_refused_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str], env: &[(&str, &str)]| {
         let mut c = Command::new(env!("CARGO_BIN_EXE_cabinet"));
-        c.current_dir(dir.path())
-            .env_remove("CABINET_DATABASE_URL")
-            .args(args);
+        c.current_dir(dir.path()).env_remove("CABINET_DATABASE_URL").args(args);
         for (k, v) in env {
             c.env(k, v);
         }
         c.output().unwrap()
     };
-    refused(
-        &run(&["--database-url", "mysql://x/y", "migrate"], &[]),
-        "unsupported database URL",
-    );
-    refused(
-        &run(&["migrate"], &[("CABINET_DEFAULT_LANGUAGE", "de")]),
-        "default_language",
-    );
-    refused(
-        &run(&["migrate"], &[("CABINET_OPERATOR_PREFIXES", "701,7x2")]),
-        "operator_prefixes",
-    );
-    refused(
-        &run(&["migrate"], &[("CABINET_TIME_ZONE", "Mars/Olympus")]),
-        "time zone",
-    );
-    refused(
-        &run(&["--config", "nope.toml", "migrate"], &[]),
-        "does not exist",
-    );
+    refused(&run(&["--database-url", "mysql://x/y", "migrate"], &[]), "unsupported database URL");
+    refused(&run(&["migrate"], &[("CABINET_DEFAULT_LANGUAGE", "de")]), "default_language");
+    refused(&run(&["migrate"], &[("CABINET_OPERATOR_PREFIXES", "701,7x2")]), "operator_prefixes");
+    refused(&run(&["migrate"], &[("CABINET_TIME_ZONE", "Mars/Olympus")]), "time zone");
+    refused(&run(&["--config", "nope.toml", "migrate"], &[]), "does not exist");
     assert!(!dir.path().join("data").exists(), "nothing was created");
 }

@@ -30,14 +30,14 @@ pub struct TestApp {
 pub struct Options {
     pub dev: bool,
     pub resend_seconds: i64,
+    /// The simulated network's delay (0: operations finish as soon as the worker runs).
+    pub sim_delay_ms: i64,
+    pub sim_failure_rate: f64,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options {
-            dev: true,
-            resend_seconds: 60,
-        }
+        Options { dev: true, resend_seconds: 60, sim_delay_ms: 0, sim_failure_rate: 0.0 }
     }
 }
 
@@ -47,56 +47,22 @@ pub async fn spawn() -> TestApp {
 
 pub async fn spawn_with(opts: Options) -> TestApp {
     let db = test_db().await;
-    cabinet_sim::Simulator::new(db.db.clone())
-        .migrate()
-        .await
-        .unwrap();
+    cabinet_sim::Simulator::new(db.db.clone()).migrate().await.unwrap();
     let zone = OperatorZone::named("Asia/Almaty").unwrap();
-    commands::seed(
-        &db,
-        &Bin::parse(BIN_A).unwrap(),
-        "ТОО «Альфа»",
-        60,
-        11,
-        &zone,
-    )
-    .await
-    .unwrap();
-    commands::seed(&db, &Bin::parse(BIN_B).unwrap(), "АО «Бета»", 30, 12, &zone)
-        .await
-        .unwrap();
-    let a = companies::by_bin(&db, &Bin::parse(BIN_A).unwrap())
-        .await
-        .unwrap()
-        .unwrap();
-    let b = companies::by_bin(&db, &Bin::parse(BIN_B).unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    commands::seed(&db, &Bin::parse(BIN_A).unwrap(), "ТОО «Альфа»", 60, 11, &zone).await.unwrap();
+    commands::seed(&db, &Bin::parse(BIN_B).unwrap(), "АО «Бета»", 30, 12, &zone).await.unwrap();
+    let a = companies::by_bin(&db, &Bin::parse(BIN_A).unwrap()).await.unwrap().unwrap();
+    let b = companies::by_bin(&db, &Bin::parse(BIN_B).unwrap()).await.unwrap().unwrap();
     let hash = cabinet_store::password::hash(PASSWORD.into()).await;
     for (phone, name, email, grants) in [
-        (
-            ALICE,
-            "Усанова Алия",
-            Some("alice@example.kz"),
-            vec![&a, &b],
-        ),
+        (ALICE, "Усанова Алия", Some("alice@example.kz"), vec![&a, &b]),
         (BOB, "Bob Brown", None, vec![&b]),
         (CAROL, "Carol Clark", Some(CAROL_EMAIL), vec![&a]),
     ] {
         let phone = Msisdn::parse(phone).unwrap();
-        let admin = admins::create(
-            &db,
-            admins::NewAdmin {
-                phone: &phone,
-                name,
-                email,
-                password_hash: Some(&hash),
-            },
-            0,
-        )
-        .await
-        .unwrap();
+        let admin = admins::create(&db, admins::NewAdmin { phone: &phone, name, email, password_hash: Some(&hash) }, 0)
+            .await
+            .unwrap();
         for c in grants {
             admins::grant(&db, &admin, c, "full", 0).await.unwrap();
         }
@@ -106,12 +72,12 @@ pub async fn spawn_with(opts: Options) -> TestApp {
         dev: Some(opts.dev),
         demo: false,
         otp_resend_seconds: opts.resend_seconds,
+        sim_delay_ms: opts.sim_delay_ms,
+        sim_failure_rate: opts.sim_failure_rate,
         default_language: "en".into(),
         ..Settings::default()
     };
-    let portal = cabinet::app::Portal::bind(&settings, db.db.clone())
-        .await
-        .unwrap();
+    let portal = cabinet::app::Portal::bind(&settings, db.db.clone()).await.unwrap();
     let addr = portal.spawn();
     TestApp { addr, db }
 }
@@ -140,44 +106,25 @@ impl Page {
     }
 
     pub fn set_cookies(&self) -> Vec<String> {
-        self.headers
-            .get_all("set-cookie")
-            .iter()
-            .map(|v| v.to_str().unwrap().to_string())
-            .collect()
+        self.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect()
     }
 
     pub fn assert_redirect(&self, to: &str) {
-        assert!(
-            self.status.is_redirection(),
-            "expected a redirect to {to}, got {} {}",
-            self.status,
-            self.body
-        );
+        assert!(self.status.is_redirection(), "expected a redirect to {to}, got {} {}", self.status, self.body);
         assert_eq!(self.location(), Some(to));
     }
 }
 
 impl TestApp {
     pub fn browser(&self) -> Browser {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        Browser {
-            client,
-            base: format!("http://{}", self.addr),
-        }
+        let client =
+            reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Browser { client, base: format!("http://{}", self.addr) }
     }
 
     /// The newest outbox message to `recipient`.
     pub async fn last_message_to(&self, recipient: &str) -> Option<outbox::Message> {
-        outbox::latest(&self.db, 100)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|m| m.recipient == recipient)
+        outbox::latest(&self.db, 100).await.unwrap().into_iter().find(|m| m.recipient == recipient)
     }
 
     pub async fn outbox_len(&self) -> usize {
@@ -190,13 +137,7 @@ impl TestApp {
         let code_page = b.submit_password(phone, PASSWORD).await;
         code_page.assert_redirect("/signin/code");
         let recipient = if phone == CAROL { CAROL_EMAIL } else { phone };
-        let code = code_in(
-            &self
-                .last_message_to(recipient)
-                .await
-                .expect("a code was sent")
-                .body,
-        );
+        let code = code_in(&self.last_message_to(recipient).await.expect("a code was sent").body);
         let done = b.submit_code(&code).await;
         done.assert_redirect("/numbers");
         b
@@ -205,40 +146,18 @@ impl TestApp {
 
 /// The six-digit code in a message.
 pub fn code_in(text: &str) -> String {
-    text.split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .expect("a six-digit code")
-        .to_string()
+    text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).expect("a six-digit code").to_string()
 }
 
 impl Browser {
     pub async fn get(&self, path: &str) -> Page {
-        let res = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
-        Page {
-            status: res.status(),
-            headers: res.headers().clone(),
-            body: res.text().await.unwrap(),
-        }
+        let res = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
+        Page { status: res.status(), headers: res.headers().clone(), body: res.text().await.unwrap() }
     }
 
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
-        let res = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .form(form)
-            .send()
-            .await
-            .unwrap();
-        Page {
-            status: res.status(),
-            headers: res.headers().clone(),
-            body: res.text().await.unwrap(),
-        }
+        let res = self.client.post(format!("{}{path}", self.base)).form(form).send().await.unwrap();
+        Page { status: res.status(), headers: res.headers().clone(), body: res.text().await.unwrap() }
     }
 
     /// Posts a form with the CSRF token of the page at `form_page`.
@@ -250,34 +169,23 @@ impl Browser {
     }
 
     pub async fn submit_password(&self, phone: &str, password: &str) -> Page {
-        self.post_from(
-            "/signin",
-            "/signin",
-            &[("phone", phone), ("password", password)],
-        )
-        .await
+        self.post_from("/signin", "/signin", &[("phone", phone), ("password", password)]).await
     }
 
     pub async fn submit_code(&self, code: &str) -> Page {
-        self.post_from("/signin/code", "/signin/code", &[("code", code)])
-            .await
+        self.post_from("/signin/code", "/signin/code", &[("code", code)]).await
     }
 
     pub async fn cookie_value(&self, page: &Page, name: &str) -> Option<String> {
-        page.set_cookies().iter().find_map(|c| {
-            c.strip_prefix(&format!("{name}="))
-                .map(|v| v.split(';').next().unwrap().to_string())
-        })
+        page.set_cookies()
+            .iter()
+            .find_map(|c| c.strip_prefix(&format!("{name}=")).map(|v| v.split(';').next().unwrap().to_string()))
     }
 }
 
 /// The profile links of a numbers page, in order.
 pub fn numbers_on(page: &Page) -> Vec<String> {
-    page.body
-        .split("class=\"number-link\" href=\"/numbers/")
-        .skip(1)
-        .map(|s| s[..11].to_string())
-        .collect()
+    page.body.split("class=\"number-link\" href=\"/numbers/").skip(1).map(|s| s[..11].to_string()).collect()
 }
 
 /// The href of the link with rel=`rel` ("next"/"prev"), unescaped.
@@ -285,9 +193,5 @@ pub fn pager_link(page: &Page, rel: &str) -> Option<String> {
     let marker = format!("rel=\"{rel}\" href=\"");
     let start = page.body.find(&marker)? + marker.len();
     let end = page.body[start..].find('"')? + start;
-    Some(
-        page.body[start..end]
-            .replace("&amp;", "&")
-            .replace("&#38;", "&"),
-    )
+    Some(page.body[start..end].replace("&amp;", "&").replace("&#38;", "&"))
 }

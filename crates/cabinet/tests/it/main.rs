@@ -4,6 +4,7 @@
 mod cli;
 mod helpers;
 mod numbers;
+mod operations;
 mod ops;
 mod scoping;
 mod signin;

@@ -8,10 +8,7 @@ use reqwest::StatusCode;
 
 async fn all_numbers(app: &TestApp, bin: &str) -> Vec<String> {
     let sim = Simulator::new(app.db.db.clone());
-    let q = NumberQuery {
-        limit: 1000,
-        ..NumberQuery::default()
-    };
+    let q = NumberQuery { limit: 1000, ..NumberQuery::default() };
     sim.list_numbers(&Bin::parse(bin).unwrap(), &q)
         .await
         .unwrap()
@@ -27,10 +24,7 @@ async fn the_list_pages_through_every_number_once() {
     let b = app.signed_in(CAROL).await;
     let mut seen = Vec::new();
     let mut page = b.get("/numbers").await;
-    assert!(
-        page.body.contains("60 numbers"),
-        "the company's count is shown"
-    );
+    assert!(page.body.contains("60 numbers"), "the company's count is shown");
     loop {
         seen.extend(numbers_on(&page));
         match pager_link(&page, "next") {
@@ -38,15 +32,9 @@ async fn the_list_pages_through_every_number_once() {
             None => break,
         }
     }
-    assert_eq!(
-        seen,
-        all_numbers(&app, BIN_A).await,
-        "every number once, in order"
-    );
+    assert_eq!(seen, all_numbers(&app, BIN_A).await, "every number once, in order");
     // And back again.
-    let back = b
-        .get(&pager_link(&page, "prev").expect("a previous page"))
-        .await;
+    let back = b.get(&pager_link(&page, "prev").expect("a previous page")).await;
     assert_eq!(numbers_on(&back), seen[20..40].to_vec());
 }
 
@@ -56,14 +44,8 @@ async fn search_finds_a_number_typed_in_any_format_and_by_account() {
     let b = app.signed_in(CAROL).await;
     let numbers = all_numbers(&app, BIN_A).await;
     let target = Msisdn::parse(&numbers[7]).unwrap();
-    for typed in [
-        target.pretty(),
-        format!("8{}", &target.as_str()[1..]),
-        target.to_string(),
-    ] {
-        let page = b
-            .get(&format!("/numbers?q={}", typed.replace(' ', "+")))
-            .await;
+    for typed in [target.pretty(), format!("8{}", &target.as_str()[1..]), target.to_string()] {
+        let page = b.get(&format!("/numbers?q={}", typed.replace(' ', "+"))).await;
         assert_eq!(numbers_on(&page), vec![target.to_string()], "typed {typed}");
         assert!(page.body.contains("1 number found"));
     }
@@ -73,24 +55,11 @@ async fn search_finds_a_number_typed_in_any_format_and_by_account() {
     assert!(found.contains(&target.to_string()));
     let sim = Simulator::new(app.db.db.clone());
     for n in &found {
-        let p = sim
-            .number_profile(&Bin::parse(BIN_A).unwrap(), &Msisdn::parse(n).unwrap())
-            .await
-            .unwrap()
-            .unwrap();
-        assert!(
-            n.contains(digits) || p.summary.account_no.contains(digits),
-            "{n} does not contain {digits}"
-        );
+        let p = sim.number_profile(&Bin::parse(BIN_A).unwrap(), &Msisdn::parse(n).unwrap()).await.unwrap().unwrap();
+        assert!(n.contains(digits) || p.summary.account_no.contains(digits), "{n} does not contain {digits}");
     }
-    let profile = sim
-        .number_profile(&Bin::parse(BIN_A).unwrap(), &target)
-        .await
-        .unwrap()
-        .unwrap();
-    let by_account = b
-        .get(&format!("/numbers?q={}", profile.summary.account_no))
-        .await;
+    let profile = sim.number_profile(&Bin::parse(BIN_A).unwrap(), &target).await.unwrap().unwrap();
+    let by_account = b.get(&format!("/numbers?q={}", profile.summary.account_no)).await;
     assert!(numbers_on(&by_account).contains(&target.to_string()));
 }
 
@@ -100,10 +69,7 @@ async fn a_search_that_is_not_digits_gets_a_clear_message() {
     let b = app.signed_in(CAROL).await;
     let page = b.get("/numbers?q=abc").await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        page.body
-            .contains("Search by digits of a number or an account number only.")
-    );
+    assert!(page.body.contains("Search by digits of a number or an account number only."));
     let none = b.get("/numbers?q=00000000000").await;
     assert!(none.body.contains("No numbers found."));
 }
@@ -112,13 +78,7 @@ async fn a_search_that_is_not_digits_gets_a_clear_message() {
 async fn search_as_you_type_returns_the_table_alone() {
     let app = spawn().await;
     let b = app.signed_in(CAROL).await;
-    let res = b
-        .client
-        .get(format!("{}/numbers?q=70", b.base))
-        .header("HX-Request", "true")
-        .send()
-        .await
-        .unwrap();
+    let res = b.client.get(format!("{}/numbers?q=70", b.base)).header("HX-Request", "true").send().await.unwrap();
     let body = res.text().await.unwrap();
     assert!(body.contains("number-link"));
     assert!(!body.contains("<html"), "only the fragment");
@@ -138,26 +98,12 @@ async fn the_profile_shows_what_the_operator_knows() {
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains(&msisdn.pretty()));
         assert!(page.body.contains(&p.iccid), "ICCID");
-        assert!(
-            page.body.contains(&p.pin2) && page.body.contains(&p.puk1),
-            "PIN/PUK"
-        );
+        assert!(page.body.contains(&p.pin2) && page.body.contains(&p.puk1), "PIN/PUK");
         assert!(page.body.contains(&p.summary.account_no));
-        assert!(
-            page.body.contains(&p.summary.tariff.en),
-            "tariff name in English"
-        );
-        assert!(
-            page.body
-                .contains(&p.summary.remaining.format(cabinet_core::Locale::En)),
-            "remaining money"
-        );
+        assert!(page.body.contains(&p.summary.tariff.en), "tariff name in English");
+        assert!(page.body.contains(&p.summary.remaining.format(cabinet_core::Locale::En)), "remaining money");
         for s in &p.services {
-            assert!(
-                page.body.contains(&format!("data-code=\"{}\"", s.code)),
-                "service {}",
-                s.code
-            );
+            assert!(page.body.contains(&format!("data-code=\"{}\"", s.code)), "service {}", s.code);
         }
         for section in [
             "General information",
@@ -182,23 +128,14 @@ async fn pages_switch_language_and_money_follows() {
     let b = app.signed_in(CAROL).await;
     let n = all_numbers(&app, BIN_A).await.remove(0);
     let sim = Simulator::new(app.db.db.clone());
-    let p = sim
-        .number_profile(&Bin::parse(BIN_A).unwrap(), &Msisdn::parse(&n).unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let p = sim.number_profile(&Bin::parse(BIN_A).unwrap(), &Msisdn::parse(&n).unwrap()).await.unwrap().unwrap();
 
     let en = b.get(&format!("/numbers/{n}")).await;
     assert!(en.body.contains("General information"));
-    b.get(&format!("/lang/ru?next=/numbers/{n}"))
-        .await
-        .assert_redirect(&format!("/numbers/{n}"));
+    b.get(&format!("/lang/ru?next=/numbers/{n}")).await.assert_redirect(&format!("/numbers/{n}"));
     let ru = b.get(&format!("/numbers/{n}")).await;
     assert!(ru.body.contains("Общая информация"));
-    assert!(
-        ru.body
-            .contains(&p.summary.remaining.format(cabinet_core::Locale::Ru))
-    );
+    assert!(ru.body.contains(&p.summary.remaining.format(cabinet_core::Locale::Ru)));
     assert!(ru.body.contains("lang=\"ru\""));
     b.get("/lang/kk?next=/numbers").await;
     let kk = b.get("/numbers").await;
@@ -216,39 +153,19 @@ async fn an_administrator_of_two_companies_switches_between_them() {
     let b = app.signed_in(ALICE).await;
     let id_of = |bin: &'static str| {
         let db = app.db.db.clone();
-        async move {
-            cabinet_store::companies::by_bin(&db, &Bin::parse(bin).unwrap())
-                .await
-                .unwrap()
-                .unwrap()
-                .id
-        }
+        async move { cabinet_store::companies::by_bin(&db, &Bin::parse(bin).unwrap()).await.unwrap().unwrap().id }
     };
     let (a_id, b_id) = (id_of(BIN_A).await, id_of(BIN_B).await);
     let a_numbers = all_numbers(&app, BIN_A).await;
     let b_numbers = all_numbers(&app, BIN_B).await;
     let first = b.get("/numbers").await;
-    assert!(
-        first.body.contains("ТОО «Альфа»") && first.body.contains("АО «Бета»"),
-        "both companies in the switcher"
-    );
-    for (id, expected, count) in [
-        (&b_id, &b_numbers, "30 numbers"),
-        (&a_id, &a_numbers, "60 numbers"),
-    ] {
+    assert!(first.body.contains("ТОО «Альфа»") && first.body.contains("АО «Бета»"), "both companies in the switcher");
+    for (id, expected, count) in [(&b_id, &b_numbers, "30 numbers"), (&a_id, &a_numbers, "60 numbers")] {
         let csrf = b.get("/numbers").await.csrf();
-        b.post(
-            "/company",
-            &[("csrf", csrf.as_str()), ("company_id", id.as_str())],
-        )
-        .await
-        .assert_redirect("/numbers");
+        b.post("/company", &[("csrf", csrf.as_str()), ("company_id", id.as_str())]).await.assert_redirect("/numbers");
         let page = b.get("/numbers").await;
         assert!(page.body.contains(count), "{count}");
         assert_eq!(numbers_on(&page), expected[..20].to_vec());
-        assert!(
-            page.body.contains(&format!("value=\"{id}\" selected")),
-            "the switcher shows the current company"
-        );
+        assert!(page.body.contains(&format!("value=\"{id}\" selected")), "the switcher shows the current company");
     }
 }

@@ -12,11 +12,7 @@ async fn health_readiness_and_metrics() {
     b.get("/signin").await;
     let metrics = b.get("/metrics").await;
     assert_eq!(metrics.status, StatusCode::OK);
-    assert!(
-        metrics.body.contains("http_requests_total"),
-        "{}",
-        metrics.body
-    );
+    assert!(metrics.body.contains("http_requests_total"), "{}", metrics.body);
     assert!(metrics.body.contains("route=\"/signin\""));
     assert!(metrics.body.contains("http_request_duration_seconds"));
 }
@@ -26,17 +22,9 @@ async fn every_page_carries_security_headers_and_embedded_assets_load() {
     let app = spawn().await;
     let b = app.browser();
     let page = b.get("/signin").await;
-    let csp = page
-        .headers
-        .get("content-security-policy")
-        .unwrap()
-        .to_str()
-        .unwrap();
+    let csp = page.headers.get("content-security-policy").unwrap().to_str().unwrap();
     assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"));
-    assert_eq!(
-        page.headers.get("x-content-type-options").unwrap(),
-        "nosniff"
-    );
+    assert_eq!(page.headers.get("x-content-type-options").unwrap(), "nosniff");
     for asset in ["/assets/app.css", "/assets/htmx.min.js", "/assets/app.js"] {
         let a = b.get(asset).await;
         assert_eq!(a.status, StatusCode::OK, "{asset}");
@@ -56,18 +44,10 @@ async fn the_dev_outbox_is_served_only_in_dev_mode() {
     let code = code_in(&app.last_message_to(ALICE).await.unwrap().body);
     assert!(outbox.body.contains(&code));
 
-    let prod = spawn_with(Options {
-        dev: false,
-        ..Options::default()
-    })
-    .await;
+    let prod = spawn_with(Options { dev: false, ..Options::default() }).await;
     let b = prod.browser();
     b.submit_password(ALICE, PASSWORD).await;
     let page = b.get("/dev/outbox").await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
-    assert!(
-        !page
-            .body
-            .contains(&code_in(&prod.last_message_to(ALICE).await.unwrap().body))
-    );
+    assert!(!page.body.contains(&code_in(&prod.last_message_to(ALICE).await.unwrap().body)));
 }

@@ -11,10 +11,7 @@ use reqwest::StatusCode;
 async fn company_b_gets_nothing_of_company_a() {
     let app = spawn().await;
     let sim = Simulator::new(app.db.db.clone());
-    let q = NumberQuery {
-        limit: 1000,
-        ..NumberQuery::default()
-    };
+    let q = NumberQuery { limit: 1000, ..NumberQuery::default() };
     let a_numbers: Vec<String> = sim
         .list_numbers(&Bin::parse(BIN_A).unwrap(), &q)
         .await
@@ -23,10 +20,7 @@ async fn company_b_gets_nothing_of_company_a() {
         .into_iter()
         .map(|n| n.msisdn.to_string())
         .collect();
-    let a = cabinet_store::companies::by_bin(&app.db, &Bin::parse(BIN_A).unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let a = cabinet_store::companies::by_bin(&app.db, &Bin::parse(BIN_A).unwrap()).await.unwrap().unwrap();
     let bob = app.signed_in(BOB).await;
 
     // The list never shows A's numbers, on any page or search.
@@ -50,12 +44,7 @@ async fn company_b_gets_nothing_of_company_a() {
     }
     // Switching to A's company id is refused and changes nothing.
     let csrf = bob.get("/numbers").await.csrf();
-    let switch = bob
-        .post(
-            "/company",
-            &[("csrf", csrf.as_str()), ("company_id", a.id.as_str())],
-        )
-        .await;
+    let switch = bob.post("/company", &[("csrf", csrf.as_str()), ("company_id", a.id.as_str())]).await;
     assert_eq!(switch.status, StatusCode::NOT_FOUND);
     let after = bob.get("/numbers").await;
     assert!(after.body.contains("30 numbers"), "still in company B");

@@ -11,32 +11,17 @@ async fn an_operator_number_signs_in_with_a_code_by_sms() {
     first.assert_redirect("/signin");
     let page = b.submit_password("+7 701 211 21 01", PASSWORD).await;
     page.assert_redirect("/signin/code");
-    let pending_cookie = b
-        .cookie_value(&page, "cabinet_session")
-        .await
-        .expect("a pending session");
+    let pending_cookie = b.cookie_value(&page, "cabinet_session").await.expect("a pending session");
 
-    let sms = app
-        .last_message_to(ALICE)
-        .await
-        .expect("an SMS with the code");
+    let sms = app.last_message_to(ALICE).await.expect("an SMS with the code");
     assert_eq!(sms.channel, "sms");
     let code_page = b.get("/signin/code").await;
-    assert!(
-        code_page.body.contains("+7 701 *** ** 01"),
-        "the masked destination is shown"
-    );
+    assert!(code_page.body.contains("+7 701 *** ** 01"), "the masked destination is shown");
 
     let done = b.submit_code(&code_in(&sms.body)).await;
     done.assert_redirect("/numbers");
-    let active_cookie = b
-        .cookie_value(&done, "cabinet_session")
-        .await
-        .expect("a new session cookie");
-    assert_ne!(
-        active_cookie, pending_cookie,
-        "the session id is rotated at sign-in"
-    );
+    let active_cookie = b.cookie_value(&done, "cabinet_session").await.expect("a new session cookie");
+    assert_ne!(active_cookie, pending_cookie, "the session id is rotated at sign-in");
     for c in done.set_cookies() {
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax"), "{c}");
     }
@@ -50,22 +35,12 @@ async fn an_operator_number_signs_in_with_a_code_by_sms() {
 async fn another_operators_number_gets_the_code_by_email() {
     let app = spawn().await;
     let b = app.browser();
-    b.submit_password(CAROL, PASSWORD)
-        .await
-        .assert_redirect("/signin/code");
-    let mail = app
-        .last_message_to(CAROL_EMAIL)
-        .await
-        .expect("an e-mail with the code");
+    b.submit_password(CAROL, PASSWORD).await.assert_redirect("/signin/code");
+    let mail = app.last_message_to(CAROL_EMAIL).await.expect("an e-mail with the code");
     assert_eq!(mail.channel, "email");
-    assert!(
-        app.last_message_to(CAROL).await.is_none(),
-        "no SMS to another operator's number"
-    );
+    assert!(app.last_message_to(CAROL).await.is_none(), "no SMS to another operator's number");
     assert!(b.get("/signin/code").await.body.contains("c***@example.kz"));
-    b.submit_code(&code_in(&mail.body))
-        .await
-        .assert_redirect("/numbers");
+    b.submit_code(&code_in(&mail.body)).await.assert_redirect("/numbers");
 }
 
 #[tokio::test]
@@ -87,11 +62,7 @@ async fn a_malformed_phone_is_refused_with_a_clear_message() {
     let app = spawn().await;
     let page = app.browser().submit_password("12345", PASSWORD).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        page.body.contains("11 digits starting with 7"),
-        "{}",
-        page.body
-    );
+    assert!(page.body.contains("11 digits starting with 7"), "{}", page.body);
     assert_eq!(app.outbox_len().await, 0);
 }
 
@@ -109,10 +80,7 @@ async fn five_wrong_codes_end_the_code() {
     }
     let late = b.submit_code(&code).await;
     assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        late.body
-            .contains("expired or was entered wrongly too many times")
-    );
+    assert!(late.body.contains("expired or was entered wrongly too many times"));
     b.get("/numbers").await.assert_redirect("/signin");
 }
 
@@ -131,38 +99,22 @@ async fn send_code_again_waits_for_the_countdown_then_replaces_the_code() {
     let app = spawn().await;
     let b = app.browser();
     b.submit_password(ALICE, PASSWORD).await;
-    let early = b
-        .post_from("/signin/code", "/signin/code/resend", &[])
-        .await;
+    let early = b.post_from("/signin/code", "/signin/code/resend", &[]).await;
     assert_eq!(early.status, StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(
-        app.outbox_len().await,
-        1,
-        "no second code before the countdown ends"
-    );
+    assert_eq!(app.outbox_len().await, 1, "no second code before the countdown ends");
 
-    let app = spawn_with(Options {
-        resend_seconds: 0,
-        ..Options::default()
-    })
-    .await;
+    let app = spawn_with(Options { resend_seconds: 0, ..Options::default() }).await;
     let b = app.browser();
     b.submit_password(ALICE, PASSWORD).await;
     let old = code_in(&app.last_message_to(ALICE).await.unwrap().body);
-    let again = b
-        .post_from("/signin/code", "/signin/code/resend", &[])
-        .await;
+    let again = b.post_from("/signin/code", "/signin/code/resend", &[]).await;
     assert_eq!(again.status, StatusCode::OK);
     assert!(again.body.contains("A new code has been sent."));
     assert_eq!(app.outbox_len().await, 2);
     let new = code_in(&app.last_message_to(ALICE).await.unwrap().body);
     if old != new {
         let stale = b.submit_code(&old).await;
-        assert_eq!(
-            stale.status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "the replaced code no longer works"
-        );
+        assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY, "the replaced code no longer works");
     }
     b.submit_code(&new).await.assert_redirect("/numbers");
 }
@@ -172,40 +124,21 @@ async fn forms_without_the_csrf_token_or_from_another_site_are_refused() {
     let app = spawn().await;
     let b = app.browser();
     b.get("/signin").await;
-    let no_token = b
-        .post("/signin", &[("phone", ALICE), ("password", PASSWORD)])
-        .await;
+    let no_token = b.post("/signin", &[("phone", ALICE), ("password", PASSWORD)]).await;
     assert_eq!(no_token.status, StatusCode::FORBIDDEN);
-    let bad_token = b
-        .post(
-            "/signin",
-            &[
-                ("csrf", &"0".repeat(64)),
-                ("phone", ALICE),
-                ("password", PASSWORD),
-            ],
-        )
-        .await;
+    let bad_token = b.post("/signin", &[("csrf", &"0".repeat(64)), ("phone", ALICE), ("password", PASSWORD)]).await;
     assert_eq!(bad_token.status, StatusCode::FORBIDDEN);
     let csrf = b.get("/signin").await.csrf();
     let res = b
         .client
         .post(format!("{}/signin", b.base))
         .header("Origin", "https://evil.example")
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("phone", ALICE),
-            ("password", PASSWORD),
-        ])
+        .form(&[("csrf", csrf.as_str()), ("phone", ALICE), ("password", PASSWORD)])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert_eq!(
-        app.outbox_len().await,
-        0,
-        "nothing was sent for refused forms"
-    );
+    assert_eq!(app.outbox_len().await, 0, "nothing was sent for refused forms");
 
     // Signed in, every state-changing form still needs the token.
     let signed = app.signed_in(ALICE).await;
@@ -213,11 +146,7 @@ async fn forms_without_the_csrf_token_or_from_another_site_are_refused() {
         let page = signed.post(path, &[("company_id", "x")]).await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{path} without a token");
     }
-    assert_eq!(
-        signed.get("/numbers").await.status,
-        StatusCode::OK,
-        "still signed in"
-    );
+    assert_eq!(signed.get("/numbers").await.status, StatusCode::OK, "still signed in");
 }
 
 #[tokio::test]
@@ -230,16 +159,9 @@ async fn sign_in_attempts_are_rate_limited_per_phone() {
     let limited = b.submit_password(BOB, PASSWORD).await;
     assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(limited.body.contains("Too many sign-in attempts"));
-    assert_eq!(
-        app.outbox_len().await,
-        0,
-        "even the right password sends no code while limited"
-    );
+    assert_eq!(app.outbox_len().await, 0, "even the right password sends no code while limited");
     // Another phone is not affected.
-    app.browser()
-        .submit_password(ALICE, PASSWORD)
-        .await
-        .assert_redirect("/signin/code");
+    app.browser().submit_password(ALICE, PASSWORD).await.assert_redirect("/signin/code");
 }
 
 #[tokio::test]

@@ -28,11 +28,7 @@ pub(super) static ROAMING_AND_MORE: &[Service] = &[
     Service {
         code: "roaming_registration",
         group: ServiceGroup::Roaming,
-        name: t(
-            "Регистрация в роуминговой сети",
-            "Registration on roaming network",
-            "Роуминг желісінде тіркелу",
-        ),
+        name: t("Регистрация в роуминговой сети", "Registration on roaming network", "Роуминг желісінде тіркелу"),
         terms: t(
             "Подключается только через контакт-центр для корпоративных клиентов.",
             "Set up only through the corporate customer contact centre.",
@@ -54,11 +50,7 @@ pub(super) static ROAMING_AND_MORE: &[Service] = &[
             "Шетелге сапарларға арналған пакет: тәуліктік төлем тек роумингте байланысты пайдаланған күндері алынады.",
         ),
         price: tenge(1_990),
-        volume: Some(t(
-            "30 минут и 500 МБ в сутки",
-            "30 minutes and 500 MB a day",
-            "Тәулігіне 30 минут және 500 МБ",
-        )),
+        volume: Some(t("30 минут и 500 МБ в сутки", "30 minutes and 500 MB a day", "Тәулігіне 30 минут және 500 МБ")),
         family: Some("roaming_pack"),
         availability: NO_M2M,
         grants: &[],
@@ -85,11 +77,7 @@ pub(super) static ROAMING_AND_MORE: &[Service] = &[
     Service {
         code: "atlas_pro_50mb",
         group: ServiceGroup::Roaming,
-        name: t(
-            "Дополнительные 50 МБ в роуминге",
-            "Extra 50 MB in roaming",
-            "Роумингте қосымша 50 МБ",
-        ),
+        name: t("Дополнительные 50 МБ в роуминге", "Extra 50 MB in roaming", "Роумингте қосымша 50 МБ"),
         terms: t(
             "50 МБ на высокой скорости до конца суток к пакету «Атлас Про». Количество пакетов не ограничено.",
             "50 MB at high speed until the end of the day, on top of Atlas Pro. Any number of packs.",
@@ -169,11 +157,7 @@ pub(super) static ROAMING_AND_MORE: &[Service] = &[
     Service {
         code: "content_ban",
         group: ServiceGroup::Additional,
-        name: t(
-            "Запрет платного контента",
-            "Paid content ban",
-            "Ақылы контентке тыйым",
-        ),
+        name: t("Запрет платного контента", "Paid content ban", "Ақылы контентке тыйым"),
         terms: t(
             "Запрещает подписки и платные SMS на короткие номера.",
             "Bars subscriptions and premium SMS to short numbers.",
@@ -234,11 +218,7 @@ pub(super) static ROAMING_AND_MORE: &[Service] = &[
     Service {
         code: "business_phone_plus",
         group: ServiceGroup::Promotions,
-        name: t(
-            "Business Phone Plus",
-            "Business Phone Plus",
-            "Business Phone Plus",
-        ),
+        name: t("Business Phone Plus", "Business Phone Plus", "Business Phone Plus"),
         terms: t(
             "Смартфон в рассрочку на 12 или 24 месяца с ежемесячным платежом на лицевой счёт.",
             "A smartphone in instalments over 12 or 24 months, paid monthly through the account.",

@@ -7,11 +7,7 @@ use cabinet_core::operator::AllowanceKind;
 pub static TARIFFS: &[Tariff] = &[
     Tariff {
         code: "bc_specialist",
-        name: t(
-            "Бизнес Класс Специалист",
-            "Business Class Specialist",
-            "Бизнес Класс Маман",
-        ),
+        name: t("Бизнес Класс Специалист", "Business Class Specialist", "Бизнес Класс Маман"),
         monthly_fee: tenge(4_990),
         grants: &[
             unlimited(OnNetCalls),
@@ -23,26 +19,13 @@ pub static TARIFFS: &[Tariff] = &[
     },
     Tariff {
         code: "bc_junior",
-        name: t(
-            "Бизнес Класс Junior",
-            "Business Class Junior",
-            "Бизнес Класс Junior",
-        ),
+        name: t("Бизнес Класс Junior", "Business Class Junior", "Бизнес Класс Junior"),
         monthly_fee: tenge(2_990),
-        grants: &[
-            unlimited(OnNetCalls),
-            units(OffNetMinutes, 100 * MIN),
-            units(Sms, 300),
-            units(Data, 10 * GB),
-        ],
+        grants: &[unlimited(OnNetCalls), units(OffNetMinutes, 100 * MIN), units(Sms, 300), units(Data, 10 * GB)],
     },
     Tariff {
         code: "bc_expert",
-        name: t(
-            "Бизнес Класс Эксперт",
-            "Business Class Expert",
-            "Бизнес Класс Сарапшы",
-        ),
+        name: t("Бизнес Класс Эксперт", "Business Class Expert", "Бизнес Класс Сарапшы"),
         monthly_fee: tenge(7_990),
         grants: &[
             unlimited(OnNetCalls),
@@ -55,11 +38,7 @@ pub static TARIFFS: &[Tariff] = &[
     },
     Tariff {
         code: "bc_leader",
-        name: t(
-            "Бизнес Класс Лидер",
-            "Business Class Leader",
-            "Бизнес Класс Көшбасшы",
-        ),
+        name: t("Бизнес Класс Лидер", "Business Class Leader", "Бизнес Класс Көшбасшы"),
         monthly_fee: tenge(12_990),
         grants: &[
             unlimited(OnNetCalls),
@@ -72,18 +51,9 @@ pub static TARIFFS: &[Tariff] = &[
     },
     Tariff {
         code: "carte_blanche_1000",
-        name: t(
-            "Карт Бланш+ 1000",
-            "Carte Blanche+ 1000",
-            "Карт Бланш+ 1000",
-        ),
+        name: t("Карт Бланш+ 1000", "Carte Blanche+ 1000", "Карт Бланш+ 1000"),
         monthly_fee: tenge(1_000),
-        grants: &[
-            unlimited(OnNetCalls),
-            units(OffNetMinutes, 50 * MIN),
-            units(Sms, 150),
-            units(Data, 3 * GB),
-        ],
+        grants: &[unlimited(OnNetCalls), units(OffNetMinutes, 50 * MIN), units(Sms, 150), units(Data, 3 * GB)],
     },
     Tariff {
         code: "corp_11",
@@ -91,12 +61,7 @@ pub static TARIFFS: &[Tariff] = &[
         monthly_fee: tenge(1_100),
         grants: &[unlimited(OnNetCalls), units(Data, 5 * GB)],
     },
-    Tariff {
-        code: "kcell",
-        name: t("Kcell", "Kcell", "Kcell"),
-        monthly_fee: 0,
-        grants: &[],
-    },
+    Tariff { code: "kcell", name: t("Kcell", "Kcell", "Kcell"), monthly_fee: 0, grants: &[] },
     Tariff {
         code: "m2m",
         name: t("M2M", "M2M", "M2M"),

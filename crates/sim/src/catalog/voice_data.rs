@@ -120,11 +120,7 @@ pub(super) static VOICE_AND_DATA: &[Service] = &[
     Service {
         code: "sms_100",
         group: ServiceGroup::CallsSms,
-        name: t(
-            "100 SMS на все сотовые номера РК",
-            "100 SMS to all KZ mobiles",
-            "ҚР барлық ұялы нөмірлеріне 100 SMS",
-        ),
+        name: t("100 SMS на все сотовые номера РК", "100 SMS to all KZ mobiles", "ҚР барлық ұялы нөмірлеріне 100 SMS"),
         terms: SMS_TERMS,
         price: tenge(190),
         volume: Some(t("100 SMS", "100 SMS", "100 SMS")),
@@ -135,11 +131,7 @@ pub(super) static VOICE_AND_DATA: &[Service] = &[
     Service {
         code: "sms_500",
         group: ServiceGroup::CallsSms,
-        name: t(
-            "500 SMS на все сотовые номера РК",
-            "500 SMS to all KZ mobiles",
-            "ҚР барлық ұялы нөмірлеріне 500 SMS",
-        ),
+        name: t("500 SMS на все сотовые номера РК", "500 SMS to all KZ mobiles", "ҚР барлық ұялы нөмірлеріне 500 SMS"),
         terms: SMS_TERMS,
         price: tenge(690),
         volume: Some(t("500 SMS", "500 SMS", "500 SMS")),
@@ -150,11 +142,7 @@ pub(super) static VOICE_AND_DATA: &[Service] = &[
     Service {
         code: "intl_calls",
         group: ServiceGroup::CallsSms,
-        name: t(
-            "Международные звонки",
-            "International calls",
-            "Халықаралық қоңыраулар",
-        ),
+        name: t("Международные звонки", "International calls", "Халықаралық қоңыраулар"),
         terms: t(
             "Открывает исходящие звонки за рубеж. Звонки оплачиваются по тарифам международной связи.",
             "Opens outgoing calls abroad. Calls are charged at international rates.",
@@ -191,11 +179,7 @@ pub(super) static VOICE_AND_DATA: &[Service] = &[
         ..data_pack(
             "data_1gb",
             tenge(490),
-            t(
-                "Интернет-пакет 1 ГБ",
-                "Data pack 1 GB",
-                "1 ГБ интернет-пакеті",
-            ),
+            t("Интернет-пакет 1 ГБ", "Data pack 1 GB", "1 ГБ интернет-пакеті"),
             t("1 ГБ", "1 GB", "1 ГБ"),
         )
     },
@@ -204,11 +188,7 @@ pub(super) static VOICE_AND_DATA: &[Service] = &[
         ..data_pack(
             "data_5gb",
             tenge(1_490),
-            t(
-                "Интернет-пакет 5 ГБ",
-                "Data pack 5 GB",
-                "5 ГБ интернет-пакеті",
-            ),
+            t("Интернет-пакет 5 ГБ", "Data pack 5 GB", "5 ГБ интернет-пакеті"),
             t("5 ГБ", "5 GB", "5 ГБ"),
         )
     },
@@ -217,11 +197,7 @@ pub(super) static VOICE_AND_DATA: &[Service] = &[
         ..data_pack(
             "data_10gb",
             tenge(2_490),
-            t(
-                "Интернет-пакет 10 ГБ",
-                "Data pack 10 GB",
-                "10 ГБ интернет-пакеті",
-            ),
+            t("Интернет-пакет 10 ГБ", "Data pack 10 GB", "10 ГБ интернет-пакеті"),
             t("10 ГБ", "10 GB", "10 ГБ"),
         )
     },
@@ -230,22 +206,14 @@ pub(super) static VOICE_AND_DATA: &[Service] = &[
         ..data_pack(
             "data_30gb",
             tenge(3_990),
-            t(
-                "Интернет-пакет 30 ГБ",
-                "Data pack 30 GB",
-                "30 ГБ интернет-пакеті",
-            ),
+            t("Интернет-пакет 30 ГБ", "Data pack 30 GB", "30 ГБ интернет-пакеті"),
             t("30 ГБ", "30 GB", "30 ГБ"),
         )
     },
     Service {
         code: "night_unlimited",
         group: ServiceGroup::Data,
-        name: t(
-            "Безлимитный ночной интернет",
-            "Unlimited night data",
-            "Шексіз түнгі интернет",
-        ),
+        name: t("Безлимитный ночной интернет", "Unlimited night data", "Шексіз түнгі интернет"),
         terms: t(
             "Интернет без ограничения трафика с 01:00 до 07:00. Абонентская плата списывается ежемесячно.",
             "Data with no traffic limit from 01:00 to 07:00. The fee is charged monthly.",
@@ -264,11 +232,7 @@ pub(super) static VOICE_AND_DATA: &[Service] = &[
     Service {
         code: "messengers_unlimited",
         group: ServiceGroup::Data,
-        name: t(
-            "Безлимит на мессенджеры",
-            "Unlimited messengers",
-            "Мессенджерлерге шексіз",
-        ),
+        name: t("Безлимит на мессенджеры", "Unlimited messengers", "Мессенджерлерге шексіз"),
         terms: t(
             "WhatsApp и Telegram без расхода интернет-трафика. Звонки через мессенджеры не входят.",
             "WhatsApp and Telegram without using your data allowance. Calls through messengers are not included.",

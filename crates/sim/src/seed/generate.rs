@@ -20,14 +20,7 @@ const DAY: i64 = 24 * HOUR;
 
 /// Number ranges and how often each is drawn: the operator's own four prefixes, and a few
 /// numbers ported in from another operator's ranges.
-const PREFIXES: &[(&str, u32)] = &[
-    ("701", 34),
-    ("702", 20),
-    ("775", 20),
-    ("778", 24),
-    ("707", 1),
-    ("747", 1),
-];
+const PREFIXES: &[(&str, u32)] = &[("701", 34), ("702", 20), ("775", 20), ("778", 24), ("707", 1), ("747", 1)];
 
 /// Tariffs by weight, for credit and for advance numbers.
 const CREDIT_TARIFFS: &[(&str, u32)] = &[
@@ -40,18 +33,13 @@ const CREDIT_TARIFFS: &[(&str, u32)] = &[
     ("kcell", 5),
     ("m2m", 8),
 ];
-const ADVANCE_TARIFFS: &[(&str, u32)] = &[
-    ("kcell", 35),
-    ("corp_11", 25),
-    ("bc_junior", 15),
-    ("carte_blanche_1000", 15),
-    ("m2m", 10),
-];
+const ADVANCE_TARIFFS: &[(&str, u32)] =
+    &[("kcell", 35), ("corp_11", 25), ("bc_junior", 15), ("carte_blanche_1000", 15), ("m2m", 10)];
 
 /// Type allocation codes of common handsets (the first 8 digits of an IMEI).
 const TACS: &[&str] = &[
-    "35202309", "35367807", "35391110", "35899611", "86769405", "35445311", "35328215", "86208506",
-    "35674108", "35925406",
+    "35202309", "35367807", "35391110", "35899611", "86769405", "35445311", "35328215", "86208506", "35674108",
+    "35925406",
 ];
 
 /// Credit limits of a separate account, in tenge.
@@ -76,9 +64,8 @@ impl<'a> Generator<'a> {
         taken_accounts: HashSet<String>,
     ) -> Generator<'a> {
         let (month_start_ms, next_month_ms) = billing_month(spec);
-        let month_elapsed = ((spec.now_ms - month_start_ms) as f64
-            / (next_month_ms - month_start_ms).max(1) as f64)
-            .clamp(0.0, 1.0);
+        let month_elapsed =
+            ((spec.now_ms - month_start_ms) as f64 / (next_month_ms - month_start_ms).max(1) as f64).clamp(0.0, 1.0);
         Generator {
             rng: ChaCha8Rng::seed_from_u64(spec.seed),
             spec,
@@ -127,9 +114,7 @@ impl<'a> Generator<'a> {
     }
 
     fn digits(&mut self, n: usize) -> String {
-        (0..n)
-            .map(|_| char::from(b'0' + self.rng.random_range(0..10u8)))
-            .collect()
+        (0..n).map(|_| char::from(b'0' + self.rng.random_range(0..10u8))).collect()
     }
 
     /// An amount in tiyn between two amounts in tenge.
@@ -187,11 +172,7 @@ impl<'a> Generator<'a> {
     fn account_no(&mut self) -> String {
         loop {
             // Newer accounts have 10 digits starting with 4, older ones 8 starting with 2.
-            let no = if self.chance(0.7) {
-                format!("4{}", self.digits(9))
-            } else {
-                format!("2{}", self.digits(7))
-            };
+            let no = if self.chance(0.7) { format!("4{}", self.digits(9)) } else { format!("2{}", self.digits(7)) };
             if self.taken_accounts.insert(no.clone()) {
                 return no;
             }
@@ -200,21 +181,9 @@ impl<'a> Generator<'a> {
 
     fn account(&mut self, numbers: Vec<String>, batch: &mut Batch) {
         let account_no = self.account_no();
-        let billing = if self.chance(0.85) {
-            BillingMethod::Credit
-        } else {
-            BillingMethod::Advance
-        };
-        let account_type = if numbers.len() > 1 {
-            "common"
-        } else {
-            "separate"
-        };
-        let mut past_debt = if self.chance(0.06) {
-            self.tenge(500, 30_000)
-        } else {
-            0
-        };
+        let billing = if self.chance(0.85) { BillingMethod::Credit } else { BillingMethod::Advance };
+        let account_type = if numbers.len() > 1 { "common" } else { "separate" };
+        let mut past_debt = if self.chance(0.06) { self.tenge(500, 30_000) } else { 0 };
         let mut charges = 0;
         for msisdn in numbers {
             let sub = self.subscriber(msisdn, &account_no, billing, batch);
@@ -222,10 +191,7 @@ impl<'a> Generator<'a> {
                 charges += sub.period_spent;
             }
             // A number blocked for debt has a debt behind it.
-            if sub.state == NumberState::BlockedDebt
-                && billing == BillingMethod::Credit
-                && past_debt == 0
-            {
+            if sub.state == NumberState::BlockedDebt && billing == BillingMethod::Credit && past_debt == 0 {
                 past_debt = self.tenge(1_000, 40_000);
             }
             batch.subscribers.push(sub);
@@ -241,11 +207,7 @@ impl<'a> Generator<'a> {
             account_type,
             billing,
             credit_limit,
-            period_charges: if billing == BillingMethod::Credit {
-                charges
-            } else {
-                0
-            },
+            period_charges: if billing == BillingMethod::Credit { charges } else { 0 },
             past_debt,
         });
     }
@@ -257,11 +219,7 @@ impl<'a> Generator<'a> {
         billing: BillingMethod,
         batch: &mut Batch,
     ) -> SubscriberRow {
-        let tariff_code = self.pick(if billing == BillingMethod::Credit {
-            CREDIT_TARIFFS
-        } else {
-            ADVANCE_TARIFFS
-        });
+        let tariff_code = self.pick(if billing == BillingMethod::Credit { CREDIT_TARIFFS } else { ADVANCE_TARIFFS });
         let tariff = catalog::tariff(tariff_code).unwrap_or(&TARIFFS[0]);
         let r: f64 = self.rng.random();
         let state = if r < 0.92 {
@@ -280,42 +238,25 @@ impl<'a> Generator<'a> {
         let individual_limit = (billing == BillingMethod::Credit && self.chance(0.3))
             .then(|| INDIVIDUAL_LIMITS[self.rng.random_range(0..INDIVIDUAL_LIMITS.len())] * 100);
         let typical = tariff.monthly_fee + self.tenge(0, 5_000);
-        let mut period_spent =
-            (typical as f64 * self.month_elapsed * self.rng.random_range(0.4..1.3)) as i64;
+        let mut period_spent = (typical as f64 * self.month_elapsed * self.rng.random_range(0.4..1.3)) as i64;
         if let Some(limit) = individual_limit {
             // Some numbers have spent their whole limit; the rest stay under it.
-            period_spent = if self.chance(0.05) {
-                limit
-            } else {
-                period_spent.min(limit * 95 / 100)
-            };
+            period_spent = if self.chance(0.05) { limit } else { period_spent.min(limit * 95 / 100) };
         }
         let balance = match (billing, state) {
             (BillingMethod::Credit, _) => 0,
             (BillingMethod::Advance, NumberState::BlockedDebt) => -self.tenge(1, 2_000),
             (BillingMethod::Advance, _) => self.tenge(0, 25_000),
         };
-        let roaming_debt = if self.chance(0.03) {
-            self.tenge(100, 8_000)
-        } else {
-            0
-        };
+        let roaming_debt = if self.chance(0.03) { self.tenge(100, 8_000) } else { 0 };
         let registration_form = if self.chance(0.88) {
-            format!(
-                "{}-{:03}",
-                self.spec.bin.as_str(),
-                self.rng.random_range(1..1000)
-            )
+            format!("{}-{:03}", self.spec.bin.as_str(), self.rng.random_range(1..1000))
         } else {
             String::new()
         };
         let iccid_body = format!("8999702{}", self.digits(12));
         let iccid = format!("{iccid_body}{}", luhn_check_digit(&iccid_body));
-        let pin1 = if self.chance(0.7) {
-            "0000".to_string()
-        } else {
-            self.digits(4)
-        };
+        let pin1 = if self.chance(0.7) { "0000".to_string() } else { self.digits(4) };
         let sub = SubscriberRow {
             account_no: account_no.to_string(),
             tariff_code: tariff.code,
@@ -338,16 +279,10 @@ impl<'a> Generator<'a> {
             pin2: self.digits(4),
             puk1: self.digits(8),
             puk2: self.digits(8),
-            sim_replaced_ms: self
-                .chance(0.3)
-                .then(|| self.ago(DAY, 4 * 365 * DAY).max(created_ms)),
-            last_imei: self.chance(0.85).then(|| {
-                format!(
-                    "{}{}",
-                    TACS[self.rng.random_range(0..TACS.len())],
-                    self.digits(6)
-                )
-            }),
+            sim_replaced_ms: self.chance(0.3).then(|| self.ago(DAY, 4 * 365 * DAY).max(created_ms)),
+            last_imei: self
+                .chance(0.85)
+                .then(|| format!("{}{}", TACS[self.rng.random_range(0..TACS.len())], self.digits(6))),
             created_ms,
             msisdn,
         };
@@ -365,8 +300,6 @@ fn billing_month(spec: &SeedSpec) -> (i64, i64) {
         return (spec.now_ms, spec.now_ms + 30 * DAY);
     };
     let first = today.first_of_month();
-    let next = first
-        .checked_add(jiff::Span::new().months(1))
-        .unwrap_or(first);
+    let next = first.checked_add(jiff::Span::new().months(1)).unwrap_or(first);
     (zone.start_of_day_ms(first), zone.start_of_day_ms(next))
 }

@@ -52,17 +52,10 @@ pub async fn simulator() -> (TestDb, Simulator) {
 }
 
 pub async fn seed(sim: &Simulator, bin: &Bin, numbers: u32, seed: u64) -> SeedReport {
-    seed_customer(sim.db(), &spec(bin, numbers, seed))
-        .await
-        .expect("seed")
+    seed_customer(sim.db(), &spec(bin, numbers, seed)).await.expect("seed")
 }
 
-pub fn query(
-    digits: Option<&str>,
-    after: Option<&str>,
-    before: Option<&str>,
-    limit: u32,
-) -> NumberQuery {
+pub fn query(digits: Option<&str>, after: Option<&str>, before: Option<&str>, limit: u32) -> NumberQuery {
     NumberQuery {
         digits: digits.map(str::to_string),
         after: after.map(str::to_string),
@@ -74,31 +67,15 @@ pub fn query(
 
 /// Every number the list gives for `digits`, page by page forward, checking the page flags
 /// on the way.
-pub async fn all_forward(
-    sim: &Simulator,
-    bin: &Bin,
-    digits: Option<&str>,
-    limit: u32,
-) -> Vec<NumberSummary> {
+pub async fn all_forward(sim: &Simulator, bin: &Bin, digits: Option<&str>, limit: u32) -> Vec<NumberSummary> {
     let mut out: Vec<NumberSummary> = Vec::new();
     let mut after: Option<String> = None;
     loop {
-        let page = sim
-            .list_numbers(bin, &query(digits, after.as_deref(), None, limit))
-            .await
-            .unwrap();
+        let page = sim.list_numbers(bin, &query(digits, after.as_deref(), None, limit)).await.unwrap();
         assert!(page.items.len() <= limit as usize);
-        assert_eq!(
-            page.has_prev,
-            after.is_some() && !out.is_empty(),
-            "has_prev after {after:?} for {digits:?}"
-        );
+        assert_eq!(page.has_prev, after.is_some() && !out.is_empty(), "has_prev after {after:?} for {digits:?}");
         if page.has_next {
-            assert_eq!(
-                page.items.len(),
-                limit as usize,
-                "a page with more after it is full"
-            );
+            assert_eq!(page.items.len(), limit as usize, "a page with more after it is full");
         }
         out.extend(page.items.iter().cloned());
         match (page.has_next, page.items.last()) {
@@ -107,34 +84,19 @@ pub async fn all_forward(
         }
     }
     for pair in out.windows(2) {
-        assert!(
-            pair[0].msisdn < pair[1].msisdn,
-            "pages are in number order without repeats"
-        );
+        assert!(pair[0].msisdn < pair[1].msisdn, "pages are in number order without repeats");
     }
     out
 }
 
 /// Every number for `digits`, page by page backward from the end.
-pub async fn all_backward(
-    sim: &Simulator,
-    bin: &Bin,
-    digits: Option<&str>,
-    limit: u32,
-) -> Vec<NumberSummary> {
+pub async fn all_backward(sim: &Simulator, bin: &Bin, digits: Option<&str>, limit: u32) -> Vec<NumberSummary> {
     let mut out: Vec<NumberSummary> = Vec::new();
     // Any string above every number starts from the end.
     let mut before = "9".to_string();
     loop {
-        let page = sim
-            .list_numbers(bin, &query(digits, None, Some(&before), limit))
-            .await
-            .unwrap();
-        assert_eq!(
-            page.has_next,
-            !out.is_empty(),
-            "has_next going back from {before} for {digits:?}"
-        );
+        let page = sim.list_numbers(bin, &query(digits, None, Some(&before), limit)).await.unwrap();
+        assert_eq!(page.has_next, !out.is_empty(), "has_next going back from {before} for {digits:?}");
         if page.has_prev {
             assert_eq!(page.items.len(), limit as usize);
         }
@@ -150,10 +112,7 @@ pub async fn all_backward(
 }
 
 pub fn msisdns(items: &[NumberSummary]) -> Vec<String> {
-    items
-        .iter()
-        .map(|s| s.msisdn.as_str().to_string())
-        .collect()
+    items.iter().map(|s| s.msisdn.as_str().to_string()).collect()
 }
 
 pub fn msisdn(s: &str) -> Msisdn {

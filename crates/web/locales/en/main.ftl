@@ -169,3 +169,50 @@ outbox-channel = Channel
 outbox-to = To
 outbox-text = Text
 outbox-empty = The outbox is empty.
+
+## Operations on a number
+op-block = Block
+op-unblock = Unblock
+op-cancel = Cancel
+op-block-title = Block number
+op-block-question = Are you sure you want to block this number?
+op-block-confirm = Yes, I am sure
+op-unblock-title = Unblock number
+op-unblock-question = Are you sure you want to unblock this number?
+op-unblock-confirm = Yes, I am sure
+op-processing = Your request has been accepted and is being processed. The page will update by itself.
+op-success = Status has been successfully changed.
+op-failure = The request failed: { $reason }
+op-debt-note = The number is blocked for unpaid charges on the account, so it cannot be unblocked here. Once the debt is paid, the operator unblocks it.
+reason-in-progress = another change to this number is still being processed
+reason-already-blocked = the number is already blocked
+reason-not-blocked = the number is not blocked
+reason-blocked-for-debt = a number blocked for debt cannot be unblocked by the administrator
+reason-network-failure = the network could not carry out the request; wait 2–3 minutes and try again
+reason-unknown-number = the number does not belong to this company
+reason-operator-unavailable = the operator's system did not answer
+reason-bad-request = the request could not be read
+
+## Documents and reports: actions history
+nav-reports = Documents and reports
+history-title = Actions history
+history-lead = The history of actions of your company's administrators in Cabinet.
+period-label = Select beginning and end of period
+period-to = End of period
+request = Request
+period-invalid = Enter the period as dd-mm-yyyy → dd-mm-yyyy.
+period-reversed = The beginning of the period is after its end.
+period-too-long = The period may cover at most 3 years.
+history-count = { $count ->
+    [one] { $count } action
+   *[other] { $count } actions
+}
+history-action = Action
+history-status = Status
+history-when = Date and time
+history-admin = Administrator
+status-success = Success
+status-failure = Failure
+status-processing = Processing
+action-block = Block number { $number }
+action-unblock = Unblock number { $number }

@@ -169,3 +169,50 @@ outbox-channel = Арна
 outbox-to = Кімге
 outbox-text = Мәтін
 outbox-empty = Шығыс хабарлар жоқ.
+
+## Нөмірмен операциялар
+op-block = Бұғаттау
+op-unblock = Бұғаттан шығару
+op-cancel = Болдырмау
+op-block-title = Нөмірді бұғаттау
+op-block-question = Бұл нөмірді бұғаттағыңыз келетініне сенімдісіз бе?
+op-block-confirm = Иә, сенімдімін
+op-unblock-title = Нөмірді бұғаттан шығару
+op-unblock-question = Бұл нөмірді бұғаттан шығарғыңыз келетініне сенімдісіз бе?
+op-unblock-confirm = Иә, сенімдімін
+op-processing = Сұрауыңыз қабылданды және өңделуде. Бет өздігінен жаңартылады.
+op-success = Мәртебе сәтті өзгертілді.
+op-failure = Сұрау орындалмады: { $reason }
+op-debt-note = Нөмір жеке шот бойынша төленбеген есептеулер үшін бұғатталған, сондықтан оны осы жерден бұғаттан шығару мүмкін емес. Берешек төленгеннен кейін оператор нөмірді бұғаттан шығарады.
+reason-in-progress = бұл нөмірдің басқа өзгерісі әлі өңделуде
+reason-already-blocked = нөмір бұғатталған
+reason-not-blocked = нөмір бұғатталмаған
+reason-blocked-for-debt = берешек үшін бұғатталған нөмірді әкімші бұғаттан шығара алмайды
+reason-network-failure = желі сұрауды орындай алмады; 2–3 минут күтіп, қайталап көріңіз
+reason-unknown-number = нөмір бұл компанияға тиесілі емес
+reason-operator-unavailable = оператор жүйесі жауап бермеді
+reason-bad-request = сұрауды оқу мүмкін болмады
+
+## Құжаттар мен есептер: әрекеттер тарихы
+nav-reports = Құжаттар мен есептер
+history-title = Әрекеттер тарихы
+history-lead = Компанияңыз әкімшілерінің Кабинеттегі әрекеттер тарихын қарау.
+period-label = Кезеңнің басы мен соңын таңдаңыз
+period-to = Кезеңнің соңы
+request = Сұрау
+period-invalid = Кезеңді кк-аа-жжжж → кк-аа-жжжж түрінде көрсетіңіз.
+period-reversed = Кезеңнің басы оның соңынан кейін тұр.
+period-too-long = Кезең 3 жылдан аспауы керек.
+history-count = { $count ->
+    [one] { $count } әрекет
+   *[other] { $count } әрекет
+}
+history-action = Әрекет
+history-status = Мәртебе
+history-when = Күні мен уақыты
+history-admin = Әкімші
+status-success = Сәтті
+status-failure = Қате
+status-processing = Өңделуде
+action-block = { $number } нөмірін бұғаттау
+action-unblock = { $number } нөмірін бұғаттан шығару

@@ -172,3 +172,51 @@ outbox-channel = Канал
 outbox-to = Кому
 outbox-text = Текст
 outbox-empty = Исходящих нет.
+
+## Операции с номером
+op-block = Блокировка
+op-unblock = Разблокировка
+op-cancel = Отмена
+op-block-title = Блокировка номера
+op-block-question = Вы уверены, что хотите заблокировать этот номер?
+op-block-confirm = Да, я уверен
+op-unblock-title = Разблокировка номера
+op-unblock-question = Вы уверены, что хотите разблокировать этот номер?
+op-unblock-confirm = Да, я уверен
+op-processing = Ваш запрос принят и обрабатывается. Страница обновится сама.
+op-success = Статус успешно изменен.
+op-failure = Запрос не выполнен: { $reason }
+op-debt-note = Номер заблокирован за неоплаченные начисления по лицевому счету, поэтому разблокировать его здесь нельзя. После оплаты задолженности оператор разблокирует номер.
+reason-in-progress = другое изменение этого номера еще обрабатывается
+reason-already-blocked = номер уже заблокирован
+reason-not-blocked = номер не заблокирован
+reason-blocked-for-debt = номер, заблокированный за задолженность, администратор разблокировать не может
+reason-network-failure = сеть не смогла выполнить запрос; подождите 2–3 минуты и попробуйте снова
+reason-unknown-number = номер не принадлежит этой компании
+reason-operator-unavailable = система оператора не ответила
+reason-bad-request = не удалось прочитать запрос
+
+## Документы и отчеты: история действий
+nav-reports = Документы и отчеты
+history-title = История действий
+history-lead = Просмотр истории действий администраторов вашей компании в Кабинете.
+period-label = Выберите начало и конец периода
+period-to = Конец периода
+request = Запросить
+period-invalid = Укажите период в виде дд-мм-гггг → дд-мм-гггг.
+period-reversed = Начало периода позже его конца.
+period-too-long = Период может охватывать не более 3 лет.
+history-count = { $count ->
+    [one] { $count } действие
+    [few] { $count } действия
+   *[other] { $count } действий
+}
+history-action = Действие
+history-status = Статус
+history-when = Дата и время
+history-admin = Администратор
+status-success = Успешно
+status-failure = Ошибка
+status-processing = В обработке
+action-block = Блокировка номера { $number }
+action-unblock = Разблокировка номера { $number }

@@ -18,10 +18,7 @@ struct OutboxPage {
     messages: Vec<(String, outbox::Message)>,
 }
 
-pub async fn outbox_page(
-    State(state): State<AppState>,
-    visitor: Visitor,
-) -> Result<Response, WebError> {
+pub async fn outbox_page(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
     if !state.config.dev_mode {
         return Err(WebError::NotFound(visitor.locale));
     }

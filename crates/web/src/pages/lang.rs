@@ -31,15 +31,8 @@ pub async fn switch(
 ) -> Result<Response, WebError> {
     let locale = Locale::from_code(&code).ok_or(WebError::NotFound(visitor.locale))?;
     let mut headers = HeaderMap::new();
-    headers.insert(
-        SET_COOKIE,
-        set_cookie(
-            LANG_COOKIE,
-            locale.code(),
-            Some(365 * 24 * 3600),
-            state.config.secure_cookies,
-        ),
-    );
+    headers
+        .insert(SET_COOKIE, set_cookie(LANG_COOKIE, locale.code(), Some(365 * 24 * 3600), state.config.secure_cookies));
     Ok((headers, Redirect::to(&local_path(q.next))).into_response())
 }
 

@@ -2,7 +2,10 @@
 
 pub mod company;
 pub mod dev;
+pub mod history;
 pub mod lang;
+pub mod number_head;
 pub mod numbers;
+pub mod operations;
 pub mod profile;
 pub mod signin;

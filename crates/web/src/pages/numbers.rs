@@ -39,6 +39,8 @@ struct NumbersList {
     count: String,
     prev_href: Option<String>,
     next_href: Option<String>,
+    /// The ⋮ menu offers operations only to who may do them.
+    can_manage: bool,
 }
 
 impl NumbersList {
@@ -48,6 +50,14 @@ impl NumbersList {
 
     fn state_class(&self, n: &NumberSummary) -> &'static str {
         n.state.code()
+    }
+
+    fn can_block(&self, n: &NumberSummary) -> bool {
+        self.can_manage && n.state == NumberState::Active
+    }
+
+    fn can_unblock(&self, n: &NumberSummary) -> bool {
+        self.can_manage && n.state == NumberState::Blocked
     }
 
     fn billing_key(&self, n: &NumberSummary) -> &'static str {
@@ -115,12 +125,7 @@ pub async fn list(
     let page;
     let count;
     if error.is_some() {
-        page = NumberPage {
-            items: Vec::new(),
-            has_prev: false,
-            has_next: false,
-            matched: None,
-        };
+        page = NumberPage { items: Vec::new(), has_prev: false, has_next: false, matched: None };
         count = String::new();
     } else {
         let query = NumberQuery {
@@ -131,55 +136,20 @@ pub async fn list(
             count_cap: Some(1000),
         };
         let unavailable = |_| WebError::Operator(t.locale);
-        page = state
-            .operator
-            .list_numbers(&scope.bin, &query)
-            .await
-            .map_err(unavailable)?;
+        page = state.operator.list_numbers(&scope.bin, &query).await.map_err(unavailable)?;
         count = match (&digits, &page.matched) {
             (Some(_), Some(m)) => t.match_count(m),
-            _ => t.t1(
-                "numbers-total",
-                "count",
-                state.number_count(&scope.bin).await.map_err(unavailable)? as i64,
-            ),
+            _ => t.t1("numbers-total", "count", state.number_count(&scope.bin).await.map_err(unavailable)? as i64),
         };
     }
-    let qpart = if p.q.trim().is_empty() {
-        String::new()
-    } else {
-        format!("q={}&", urlencode(p.q.trim()))
-    };
-    let prev_href = page
-        .has_prev
-        .then(|| {
-            page.items
-                .first()
-                .map(|n| format!("/numbers?{qpart}before={}", n.msisdn))
-        })
-        .flatten();
-    let next_href = page
-        .has_next
-        .then(|| {
-            page.items
-                .last()
-                .map(|n| format!("/numbers?{qpart}after={}", n.msisdn))
-        })
-        .flatten();
-    let list = NumbersList {
-        t,
-        q: p.q.trim().to_string(),
-        error,
-        page,
-        count,
-        prev_href,
-        next_href,
-    };
-    let status = if list.error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let qpart = if p.q.trim().is_empty() { String::new() } else { format!("q={}&", urlencode(p.q.trim())) };
+    let prev_href =
+        page.has_prev.then(|| page.items.first().map(|n| format!("/numbers?{qpart}before={}", n.msisdn))).flatten();
+    let next_href =
+        page.has_next.then(|| page.items.last().map(|n| format!("/numbers?{qpart}after={}", n.msisdn))).flatten();
+    let can_manage = signed.require(Permission::ManageNumbers).is_ok();
+    let list = NumbersList { t, q: p.q.trim().to_string(), error, page, count, prev_href, next_href, can_manage };
+    let status = if list.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     // htmx asks for the table alone when the search box changes.
     if headers.contains_key("hx-request") && !headers.contains_key("hx-boosted") {
         return Ok(html(status, &list));
@@ -194,10 +164,7 @@ mod tests {
 
     #[test]
     fn search_accepts_numbers_in_any_format() {
-        assert_eq!(
-            search_digits("+7 701 054 20 06"),
-            Ok(Some("77010542006".into()))
-        );
+        assert_eq!(search_digits("+7 701 054 20 06"), Ok(Some("77010542006".into())));
         assert_eq!(search_digits("87010542006"), Ok(Some("77010542006".into())));
         assert_eq!(search_digits("0542"), Ok(Some("0542".into())));
         assert_eq!(search_digits("+7 701 054"), Ok(Some("7701054".into())));

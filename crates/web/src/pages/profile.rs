@@ -1,9 +1,9 @@
 //! The number profile: state, money, general information, SIM and device, contract
 //! phones, allowances and services — everything the operator knows about one number.
 
-use crate::auth::{Permission, Signed};
+use crate::auth::{CompanyScope, Permission, Signed};
 use crate::error::WebError;
-use crate::pages::numbers::state_key;
+use crate::pages::number_head::{self, NumberHead};
 use crate::render::{Frame, html};
 use crate::{AppState, Tr};
 use askama::Template;
@@ -12,8 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use cabinet_core::Msisdn;
 use cabinet_core::operator::{
-    AccountType, Allowance, AllowanceKind, BillingMethod, NumberProfile, ServiceEntry,
-    ServiceGroup, ServiceStatus,
+    AccountType, Allowance, AllowanceKind, BillingMethod, NumberProfile, ServiceEntry, ServiceGroup, ServiceStatus,
 };
 use cabinet_core::time::OperatorZone;
 
@@ -23,8 +22,7 @@ struct ProfilePage {
     frame: Frame,
     t: Tr,
     p: NumberProfile,
-    pretty: String,
-    state_changed: String,
+    head: NumberHead,
     sim_replaced: String,
     groups: Vec<ServiceGroupView>,
     tariff_allowances: Vec<AllowanceView>,
@@ -58,14 +56,6 @@ struct PhoneView {
 }
 
 impl ProfilePage {
-    fn state_key(&self) -> &'static str {
-        state_key(self.p.summary.state)
-    }
-
-    fn state_class(&self) -> &'static str {
-        self.p.summary.state.code()
-    }
-
     fn billing(&self) -> String {
         self.t.t(match self.p.summary.billing {
             BillingMethod::Credit => "billing-credit",
@@ -135,19 +125,11 @@ fn allowance_amount(t: &Tr, a: &Allowance) -> String {
             _ => t.t1("unit-min", "n", hundredths(t, v * 100 / 60)),
         }
     };
-    t.t2(
-        "allowance-of",
-        ("available", fmt(a.available)),
-        ("total", fmt(a.total)),
-    )
+    t.t2("allowance-of", ("available", fmt(a.available)), ("total", fmt(a.total)))
 }
 
 fn hundredths(t: &Tr, v: i64) -> String {
-    let sep = if t.locale == cabinet_core::Locale::En {
-        '.'
-    } else {
-        ','
-    };
+    let sep = if t.locale == cabinet_core::Locale::En { '.' } else { ',' };
     format!("{}{sep}{:02}", v / 100, v % 100)
 }
 
@@ -155,11 +137,7 @@ fn allowance_view(t: &Tr, zone: &OperatorZone, a: &Allowance) -> AllowanceView {
     AllowanceView {
         name: t.text(&a.name).to_string(),
         unlimited: a.unlimited,
-        amount: if a.unlimited {
-            t.t("allowance-unlimited")
-        } else {
-            allowance_amount(t, a)
-        },
+        amount: if a.unlimited { t.t("allowance-unlimited") } else { allowance_amount(t, a) },
         connected: zone.date(a.connected_ms),
         until: zone.date(a.until_ms),
     }
@@ -171,8 +149,19 @@ pub async fn show(
     Path(number): Path<String>,
 ) -> Result<Response, WebError> {
     let scope = signed.require(Permission::ViewNumbers)?;
+    let msisdn = Msisdn::parse(&number).map_err(|_| WebError::NotFound(signed.locale()))?;
+    render(&state, &signed, &scope, msisdn, StatusCode::OK).await
+}
+
+/// The profile page of one of the company's numbers (404 for any other number).
+pub async fn render(
+    state: &AppState,
+    signed: &Signed,
+    scope: &CompanyScope,
+    msisdn: Msisdn,
+    status: StatusCode,
+) -> Result<Response, WebError> {
     let t = signed.visitor.tr();
-    let msisdn = Msisdn::parse(&number).map_err(|_| WebError::NotFound(t.locale))?;
     let profile = state
         .operator
         .number_profile(&scope.bin, &msisdn)
@@ -180,41 +169,25 @@ pub async fn show(
         .map_err(|_| WebError::Operator(t.locale))?
         .ok_or(WebError::NotFound(t.locale))?;
     let zone = &state.config.zone;
+    let head = number_head::view(state, signed, scope, &profile).await?;
     let groups = ServiceGroup::ALL
         .into_iter()
         .map(|g| ServiceGroupView {
             title: t.t(group_key(g)),
-            services: profile
-                .services
-                .iter()
-                .filter(|s| s.group == g)
-                .cloned()
-                .collect(),
+            services: profile.services.iter().filter(|s| s.group == g).cloned().collect(),
         })
         .filter(|g| !g.services.is_empty())
         .collect();
-    let tariff_allowances = profile
-        .allowances
-        .iter()
-        .filter(|a| a.from_tariff)
-        .map(|a| allowance_view(&t, zone, a))
-        .collect();
-    let extra_allowances = profile
-        .allowances
-        .iter()
-        .filter(|a| !a.from_tariff)
-        .map(|a| allowance_view(&t, zone, a))
-        .collect();
+    let tariff_allowances =
+        profile.allowances.iter().filter(|a| a.from_tariff).map(|a| allowance_view(&t, zone, a)).collect();
+    let extra_allowances =
+        profile.allowances.iter().filter(|a| !a.from_tariff).map(|a| allowance_view(&t, zone, a)).collect();
     let phones = profile
         .contract_phones
         .iter()
         .map(|c| PhoneView {
             device_name: c.device_name.clone(),
-            status: t.t(if c.active {
-                "phone-activated"
-            } else {
-                "phone-terminated"
-            }),
+            status: t.t(if c.active { "phone-activated" } else { "phone-terminated" }),
             activated: zone.date(c.activated_ms),
             terminates: zone.date(c.terminates_ms),
             term: t.t1("phone-term-months", "months", i64::from(c.term_months)),
@@ -224,21 +197,17 @@ pub async fn show(
             device_type: t.text(&c.device_type).to_string(),
         })
         .collect();
-    let frame = Frame::signed(&state, &signed, msisdn.pretty()).await?;
+    let frame = Frame::signed(state, signed, msisdn.pretty()).await?;
     let page = ProfilePage {
         frame,
         t,
-        pretty: msisdn.pretty(),
-        state_changed: zone.date_time(profile.state_changed_ms),
-        sim_replaced: profile
-            .sim_replaced_ms
-            .map(|ms| zone.date_time(ms))
-            .unwrap_or_else(|| "—".into()),
+        head,
+        sim_replaced: profile.sim_replaced_ms.map(|ms| zone.date_time(ms)).unwrap_or_else(|| "—".into()),
         groups,
         tariff_allowances,
         extra_allowances,
         phones,
         p: profile,
     };
-    Ok(html(StatusCode::OK, &page))
+    Ok(html(status, &page))
 }

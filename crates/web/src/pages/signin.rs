@@ -39,22 +39,11 @@ struct CodePage {
 }
 
 pub async fn show(State(state): State<AppState>, visitor: Visitor) -> Response {
-    if visitor
-        .session
-        .as_ref()
-        .is_some_and(|s| s.stage == sessions::STAGE_ACTIVE)
-    {
+    if visitor.session.as_ref().is_some_and(|s| s.stage == sessions::STAGE_ACTIVE) {
         return Redirect::to("/numbers").into_response();
     }
     let frame = Frame::public(&state, &visitor, "signin-title");
-    html(
-        StatusCode::OK,
-        &SignInPage {
-            frame,
-            phone: String::new(),
-            error: None,
-        },
-    )
+    html(StatusCode::OK, &SignInPage { frame, phone: String::new(), error: None })
 }
 
 #[derive(Deserialize)]
@@ -65,23 +54,10 @@ pub struct SignInForm {
     password: String,
 }
 
-fn signin_error(
-    state: &AppState,
-    visitor: &Visitor,
-    phone: &str,
-    key: &str,
-    status: StatusCode,
-) -> Response {
+fn signin_error(state: &AppState, visitor: &Visitor, phone: &str, key: &str, status: StatusCode) -> Response {
     let frame = Frame::public(state, visitor, "signin-title");
     let error = Some(frame.t.t(key));
-    html(
-        status,
-        &SignInPage {
-            frame,
-            phone: phone.to_string(),
-            error,
-        },
-    )
+    html(status, &SignInPage { frame, phone: phone.to_string(), error })
 }
 
 pub async fn submit(
@@ -91,78 +67,32 @@ pub async fn submit(
 ) -> Result<Response, WebError> {
     let now = now_ms();
     let Ok(phone) = Msisdn::parse(&form.phone) else {
-        return Ok(signin_error(
-            &state,
-            &visitor,
-            &form.phone,
-            "error-msisdn",
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ));
+        return Ok(signin_error(&state, &visitor, &form.phone, "error-msisdn", StatusCode::UNPROCESSABLE_ENTITY));
     };
-    let ip_ok = attempts::hit(
-        &state.db,
-        &format!("signin-ip:{}", visitor.client_ip),
-        state.config.signin_limit_ip,
-        now,
-    )
-    .await?;
-    let phone_ok = attempts::hit(
-        &state.db,
-        &format!("signin-phone:{phone}"),
-        state.config.signin_limit_phone,
-        now,
-    )
-    .await?;
+    let ip_ok =
+        attempts::hit(&state.db, &format!("signin-ip:{}", visitor.client_ip), state.config.signin_limit_ip, now)
+            .await?;
+    let phone_ok =
+        attempts::hit(&state.db, &format!("signin-phone:{phone}"), state.config.signin_limit_phone, now).await?;
     if !ip_ok || !phone_ok {
-        return Ok(signin_error(
-            &state,
-            &visitor,
-            &form.phone,
-            "signin-too-many",
-            StatusCode::TOO_MANY_REQUESTS,
-        ));
+        return Ok(signin_error(&state, &visitor, &form.phone, "signin-too-many", StatusCode::TOO_MANY_REQUESTS));
     }
     let admin = admins::by_phone(&state.db, &phone).await?;
     // An unknown phone costs the same hash as a wrong password and gets the same message.
-    let hash = admin
-        .as_ref()
-        .and_then(|a| a.password_hash.clone())
-        .unwrap_or_else(|| password::DUMMY_HASH.to_string());
+    let hash = admin.as_ref().and_then(|a| a.password_hash.clone()).unwrap_or_else(|| password::DUMMY_HASH.to_string());
     let good = password::verify(form.password, hash).await;
     let Some(admin) = admin.filter(|a| good && a.password_hash.is_some()) else {
-        return Ok(signin_error(
-            &state,
-            &visitor,
-            &form.phone,
-            "signin-wrong",
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ));
+        return Ok(signin_error(&state, &visitor, &form.phone, "signin-wrong", StatusCode::UNPROCESSABLE_ENTITY));
     };
     let challenge = send_code(&state, &visitor.tr(), &admin, now).await?;
     let Some(challenge) = challenge else {
-        return Ok(signin_error(
-            &state,
-            &visitor,
-            &form.phone,
-            "signin-no-email",
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ));
+        return Ok(signin_error(&state, &visitor, &form.phone, "signin-no-email", StatusCode::UNPROCESSABLE_ENTITY));
     };
-    let id = sessions::create(
-        &state.db,
-        &admin.id,
-        sessions::STAGE_OTP,
-        None,
-        Some(&challenge.id),
-        now,
-        PENDING_TTL_MS,
-    )
-    .await?;
+    let id =
+        sessions::create(&state.db, &admin.id, sessions::STAGE_OTP, None, Some(&challenge.id), now, PENDING_TTL_MS)
+            .await?;
     let mut headers = HeaderMap::new();
-    headers.insert(
-        SET_COOKIE,
-        set_cookie(SESSION_COOKIE, &id, None, state.config.secure_cookies),
-    );
+    headers.insert(SET_COOKIE, set_cookie(SESSION_COOKIE, &id, None, state.config.secure_cookies));
     Ok((headers, Redirect::to("/signin/code")).into_response())
 }
 
@@ -185,26 +115,9 @@ async fn send_code(
             None => return Ok(None),
         }
     };
-    let challenge = otp::issue(
-        &state.db,
-        &state.secret,
-        &admin.id,
-        channel,
-        &code,
-        state.config.otp,
-        now,
-    )
-    .await?;
+    let challenge = otp::issue(&state.db, &state.secret, &admin.id, channel, &code, state.config.otp, now).await?;
     let subject = (channel == outbox::EMAIL).then(|| t.t("otp-subject"));
-    outbox::enqueue(
-        &state.db,
-        channel,
-        &recipient,
-        subject.as_deref(),
-        &text,
-        now,
-    )
-    .await?;
+    outbox::enqueue(&state.db, channel, &recipient, subject.as_deref(), &text, now).await?;
     Ok(Some(challenge))
 }
 
@@ -218,20 +131,12 @@ fn masked(channel: &str, admin_phone: &str, email: Option<&str>) -> String {
         }
     } else {
         let d = admin_phone;
-        if d.len() == 11 {
-            format!("+7 {} *** ** {}", &d[1..4], &d[9..11])
-        } else {
-            "***".into()
-        }
+        if d.len() == 11 { format!("+7 {} *** ** {}", &d[1..4], &d[9..11]) } else { "***".into() }
     }
 }
 
 async fn pending(state: &AppState, visitor: &Visitor) -> Result<Option<otp::Challenge>, WebError> {
-    let Some(session) = visitor
-        .session
-        .as_ref()
-        .filter(|s| s.stage == sessions::STAGE_OTP)
-    else {
+    let Some(session) = visitor.session.as_ref().filter(|s| s.stage == sessions::STAGE_OTP) else {
         return Ok(None);
     };
     let Some(cid) = &session.challenge_id else {
@@ -250,28 +155,12 @@ fn code_page(
 ) -> Response {
     let session = visitor.session.as_ref().expect("pending session");
     let frame = Frame::public(state, visitor, "otp-title");
-    let destination = masked(
-        &c.channel,
-        &session.admin_phone,
-        session.admin_email.as_deref(),
-    );
+    let destination = masked(&c.channel, &session.admin_phone, session.admin_email.as_deref());
     let resend_in_s = ((c.resend_after_ms - now_ms()) / 1000).max(0);
-    html(
-        status,
-        &CodePage {
-            frame,
-            destination,
-            resend_in_s,
-            error,
-            notice,
-        },
-    )
+    html(status, &CodePage { frame, destination, resend_in_s, error, notice })
 }
 
-pub async fn show_code(
-    State(state): State<AppState>,
-    visitor: Visitor,
-) -> Result<Response, WebError> {
+pub async fn show_code(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
     match pending(&state, &visitor).await? {
         Some(c) => Ok(code_page(&state, &visitor, &c, None, None, StatusCode::OK)),
         None => Ok(Redirect::to("/signin").into_response()),
@@ -323,31 +212,16 @@ pub async fn submit_code(
             )
             .await?;
             let mut headers = HeaderMap::new();
-            headers.insert(
-                SET_COOKIE,
-                set_cookie(SESSION_COOKIE, &id, None, state.config.secure_cookies),
-            );
+            headers.insert(SET_COOKIE, set_cookie(SESSION_COOKIE, &id, None, state.config.secure_cookies));
             Ok((headers, Redirect::to("/numbers")).into_response())
         }
         otp::Verdict::Wrong { attempts_left } => {
             let msg = t.t1("otp-wrong", "left", attempts_left);
-            Ok(code_page(
-                &state,
-                &visitor,
-                &challenge,
-                Some(msg),
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
+            Ok(code_page(&state, &visitor, &challenge, Some(msg), None, StatusCode::UNPROCESSABLE_ENTITY))
         }
-        otp::Verdict::Dead => Ok(code_page(
-            &state,
-            &visitor,
-            &challenge,
-            Some(t.t("otp-dead")),
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )),
+        otp::Verdict::Dead => {
+            Ok(code_page(&state, &visitor, &challenge, Some(t.t("otp-dead")), None, StatusCode::UNPROCESSABLE_ENTITY))
+        }
     }
 }
 
@@ -362,19 +236,8 @@ pub async fn resend_code(
     let t = visitor.tr();
     let now = now_ms();
     if now < challenge.resend_after_ms {
-        let msg = t.t1(
-            "otp-resend-wait",
-            "seconds",
-            (challenge.resend_after_ms - now + 999) / 1000,
-        );
-        return Ok(code_page(
-            &state,
-            &visitor,
-            &challenge,
-            Some(msg),
-            None,
-            StatusCode::TOO_MANY_REQUESTS,
-        ));
+        let msg = t.t1("otp-resend-wait", "seconds", (challenge.resend_after_ms - now + 999) / 1000);
+        return Ok(code_page(&state, &visitor, &challenge, Some(msg), None, StatusCode::TOO_MANY_REQUESTS));
     }
     let session = visitor.session.as_ref().expect("pending session");
     let Some(admin) = admins::by_id(&state.db, &session.admin_id).await? else {
@@ -385,14 +248,7 @@ pub async fn resend_code(
         return Err(WebError::Internal);
     };
     sessions::set_challenge(&state.db, &session.id_hash, &fresh.id).await?;
-    Ok(code_page(
-        &state,
-        &visitor,
-        &fresh,
-        None,
-        Some(t.t("otp-resent")),
-        StatusCode::OK,
-    ))
+    Ok(code_page(&state, &visitor, &fresh, None, Some(t.t("otp-resent")), StatusCode::OK))
 }
 
 #[derive(Deserialize)]
@@ -405,9 +261,6 @@ pub async fn sign_out(
 ) -> Result<Response, WebError> {
     sessions::delete(&state.db, &signed.session.id_hash).await?;
     let mut headers = HeaderMap::new();
-    headers.insert(
-        SET_COOKIE,
-        set_cookie(SESSION_COOKIE, "", Some(0), state.config.secure_cookies),
-    );
+    headers.insert(SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0), state.config.secure_cookies));
     Ok((headers, Redirect::to("/signin")).into_response())
 }

@@ -15,34 +15,14 @@ const PACKAGE_DAYS: i64 = 30;
 const DEVICES: &[(&str, &str, i64)] = &[
     ("ТЕЛЕФОН IPHONE 11 BLACK 128 GB", "phone", 249_990),
     ("ТЕЛЕФОН IPHONE 13 MIDNIGHT 128 GB", "phone", 349_990),
-    (
-        "ТЕЛЕФОН IPHONE 15 PRO 256 GB NATURAL TITANIUM",
-        "phone",
-        649_990,
-    ),
+    ("ТЕЛЕФОН IPHONE 15 PRO 256 GB NATURAL TITANIUM", "phone", 649_990),
     ("ТЕЛЕФОН IPHONE 16 BLACK 128 GB", "phone", 499_990),
-    (
-        "ТЕЛЕФОН SAMSUNG GALAXY S24 ULTRA 512 GB TITANIUM GRAY",
-        "phone",
-        699_990,
-    ),
-    (
-        "ТЕЛЕФОН SAMSUNG GALAXY A55 5G 128 GB NAVY",
-        "phone",
-        219_990,
-    ),
+    ("ТЕЛЕФОН SAMSUNG GALAXY S24 ULTRA 512 GB TITANIUM GRAY", "phone", 699_990),
+    ("ТЕЛЕФОН SAMSUNG GALAXY A55 5G 128 GB NAVY", "phone", 219_990),
     ("ТЕЛЕФОН SAMSUNG GALAXY A15 128 GB BLACK", "phone", 89_990),
     ("ТЕЛЕФОН XIAOMI REDMI NOTE 13 PRO 256 GB", "phone", 159_990),
-    (
-        "ПЛАНШЕТ APPLE IPAD 10.9 WI-FI + CELLULAR 64 GB",
-        "tablet",
-        329_990,
-    ),
-    (
-        "ПЛАНШЕТ SAMSUNG GALAXY TAB S9 FE 5G 128 GB",
-        "tablet",
-        279_990,
-    ),
+    ("ПЛАНШЕТ APPLE IPAD 10.9 WI-FI + CELLULAR 64 GB", "tablet", 329_990),
+    ("ПЛАНШЕТ SAMSUNG GALAXY TAB S9 FE 5G 128 GB", "tablet", 279_990),
     ("СМАРТ-ЧАСЫ APPLE WATCH SE 44 MM CELLULAR", "watch", 189_990),
     ("РОУТЕР ZTE MF296R 4G", "router", 34_990),
 ];
@@ -54,12 +34,7 @@ impl Generator<'_> {
         (total as f64 * f) as i64
     }
 
-    pub(super) fn tariff_allowances(
-        &mut self,
-        sub: &SubscriberRow,
-        tariff: &Tariff,
-        batch: &mut Batch,
-    ) {
+    pub(super) fn tariff_allowances(&mut self, sub: &SubscriberRow, tariff: &Tariff, batch: &mut Batch) {
         for g in tariff.grants {
             let (unlimited, total) = match g.amount {
                 None => (true, 0),
@@ -81,16 +56,8 @@ impl Generator<'_> {
 
     /// One to four services the number's tariff and billing allow, at most one per family;
     /// packages were connected within their 30 days, and their allowances come with them.
-    pub(super) fn services(
-        &mut self,
-        sub: &SubscriberRow,
-        billing: BillingMethod,
-        batch: &mut Batch,
-    ) {
-        let offered: Vec<_> = SERVICES
-            .iter()
-            .filter(|s| s.offered_to(sub.tariff_code, billing))
-            .collect();
+    pub(super) fn services(&mut self, sub: &SubscriberRow, billing: BillingMethod, batch: &mut Batch) {
+        let offered: Vec<_> = SERVICES.iter().filter(|s| s.offered_to(sub.tariff_code, billing)).collect();
         let want = self.rng.random_range(1..=4usize);
         let mut chosen: Vec<&catalog::Service> = Vec::new();
         for _ in 0..12 {
@@ -98,9 +65,7 @@ impl Generator<'_> {
                 break;
             }
             let s = offered[self.rng.random_range(0..offered.len())];
-            let clash = chosen
-                .iter()
-                .any(|c| c.code == s.code || (s.family.is_some() && c.family == s.family));
+            let clash = chosen.iter().any(|c| c.code == s.code || (s.family.is_some() && c.family == s.family));
             if !clash {
                 chosen.push(s);
             }
@@ -127,11 +92,7 @@ impl Generator<'_> {
                     until_ms: activated_ms + PACKAGE_DAYS * DAY,
                 });
             }
-            batch.services.push(ServiceRow {
-                msisdn: sub.msisdn.clone(),
-                code: s.code,
-                activated_ms,
-            });
+            batch.services.push(ServiceRow { msisdn: sub.msisdn.clone(), code: s.code, activated_ms });
         }
     }
 
@@ -142,8 +103,7 @@ impl Generator<'_> {
         }
         let count = if self.chance(0.12) { 2 } else { 1 };
         for seq in 1..=count {
-            let (device_name, device_type, price) =
-                DEVICES[self.rng.random_range(0..DEVICES.len())];
+            let (device_name, device_type, price) = DEVICES[self.rng.random_range(0..DEVICES.len())];
             let term_months: i64 = if self.chance(0.5) { 12 } else { 24 };
             let activated_ms = self.ago(10 * DAY, 30 * 30 * DAY).max(sub.created_ms);
             let terminates_ms = add_months(self.spec, activated_ms, term_months);
@@ -158,14 +118,9 @@ impl Generator<'_> {
                 terminates_ms,
                 term_months,
                 // Rounded up to whole tenge, as instalment schedules are.
-                monthly_payment: (contract_price + term_months * 100 - 1) / (term_months * 100)
-                    * 100,
+                monthly_payment: (contract_price + term_months * 100 - 1) / (term_months * 100) * 100,
                 contract_price,
-                promotion: if self.chance(0.85) {
-                    "Business Phone Plus"
-                } else {
-                    "Business Phone"
-                },
+                promotion: if self.chance(0.85) { "Business Phone Plus" } else { "Business Phone" },
             });
         }
     }
@@ -175,10 +130,6 @@ impl Generator<'_> {
 fn add_months(spec: &SeedSpec, ms: i64, months: i64) -> i64 {
     jiff::Timestamp::from_millisecond(ms)
         .ok()
-        .and_then(|ts| {
-            ts.to_zoned(spec.zone.tz().clone())
-                .checked_add(jiff::Span::new().months(months))
-                .ok()
-        })
+        .and_then(|ts| ts.to_zoned(spec.zone.tz().clone()).checked_add(jiff::Span::new().months(months)).ok())
         .map_or(ms + months * 30 * DAY, |z| z.timestamp().as_millisecond())
 }

@@ -1,0 +1,156 @@
+//! Block and unblock from the profile and the list's menu: confirmation, Processing, the
+//! outcome, the actions history, and the server's refusals.
+
+use crate::helpers::*;
+use cabinet_core::operator::{NumberQuery, NumberState, NumberSummary, OperatorPort};
+use cabinet_core::{Bin, Msisdn};
+use cabinet_sim::Simulator;
+use reqwest::StatusCode;
+use std::time::Duration;
+
+async fn numbers_in(app: &TestApp, bin: &str, state: NumberState) -> Vec<NumberSummary> {
+    let sim = Simulator::new(app.db.db.clone());
+    let q = NumberQuery { limit: 1000, ..NumberQuery::default() };
+    let all = sim.list_numbers(&Bin::parse(bin).unwrap(), &q).await.unwrap().items;
+    all.into_iter().filter(|n| n.state == state).collect()
+}
+
+async fn state_of(app: &TestApp, bin: &str, n: &str) -> NumberState {
+    let sim = Simulator::new(app.db.db.clone());
+    sim.number_profile(&Bin::parse(bin).unwrap(), &Msisdn::parse(n).unwrap()).await.unwrap().unwrap().summary.state
+}
+
+/// Waits (up to 10 s) until the number reaches `state`.
+async fn wait_for(app: &TestApp, bin: &str, n: &str, state: NumberState) {
+    for _ in 0..200 {
+        if state_of(app, bin, n).await == state {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{n} never became {state:?}");
+}
+
+#[tokio::test]
+async fn block_and_unblock_from_the_profile_are_confirmed_carried_out_and_recorded() {
+    let app = spawn().await;
+    let b = app.signed_in(CAROL).await;
+    let n = numbers_in(&app, BIN_A, NumberState::Active).await.remove(0).msisdn.to_string();
+
+    let profile = b.get(&format!("/numbers/{n}")).await;
+    assert!(profile.body.contains(&format!("href=\"/numbers/{n}/block\"")), "a Block button on an active number");
+    assert!(!profile.body.contains(&format!("href=\"/numbers/{n}/unblock\"")));
+    let confirm = b.get(&format!("/numbers/{n}/block")).await;
+    assert!(confirm.body.contains("Are you sure you want to block this number?"));
+    let done = b.post(&format!("/numbers/{n}/block"), &[("csrf", confirm.csrf().as_str())]).await;
+    done.assert_redirect(&format!("/numbers/{n}"));
+    wait_for(&app, BIN_A, &n, NumberState::Blocked).await;
+
+    let after = b.get(&format!("/numbers/{n}")).await;
+    assert!(after.body.contains("Status has been successfully changed."), "{}", after.body);
+    assert!(after.body.contains(&format!("href=\"/numbers/{n}/unblock\"")), "now an Unblock button");
+
+    let confirm = b.get(&format!("/numbers/{n}/unblock")).await;
+    b.post(&format!("/numbers/{n}/unblock"), &[("csrf", confirm.csrf().as_str())])
+        .await
+        .assert_redirect(&format!("/numbers/{n}"));
+    wait_for(&app, BIN_A, &n, NumberState::Active).await;
+
+    let history = b.get("/reports/actions").await;
+    assert!(history.body.contains(&format!("Block number {n}")), "{}", history.body);
+    assert!(history.body.contains(&format!("Unblock number {n}")));
+    assert!(history.body.contains("Carol Clark 77071234567"), "who did it");
+    assert_eq!(history.body.matches(">Success<").count(), 2);
+    let unblock_at = history.body.find(&format!("Unblock number {n}")).unwrap();
+    assert!(unblock_at < history.body.find(&format!(">Block number {n}")).unwrap(), "newest first");
+}
+
+#[tokio::test]
+async fn a_slow_network_shows_processing_until_it_answers() {
+    let app = spawn_with(Options { sim_delay_ms: 800, ..Options::default() }).await;
+    let b = app.signed_in(CAROL).await;
+    let n = numbers_in(&app, BIN_A, NumberState::Active).await.remove(0).msisdn.to_string();
+    let csrf = b.get(&format!("/numbers/{n}/block")).await.csrf();
+    b.post(&format!("/numbers/{n}/block"), &[("csrf", csrf.as_str())]).await;
+    let page = b.get(&format!("/numbers/{n}")).await;
+    assert!(page.body.contains("id=\"number-state\">Processing<"), "{}", page.body);
+    assert!(page.body.contains(&format!("hx-get=\"/numbers/{n}/head\"")), "the head polls itself");
+    let again = b.post(&format!("/numbers/{n}/block"), &[("csrf", csrf.as_str())]).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "a second change while processing is refused");
+    assert!(again.body.contains("still being processed"));
+    wait_for(&app, BIN_A, &n, NumberState::Blocked).await;
+    let head = b.get(&format!("/numbers/{n}/head")).await;
+    assert!(head.body.contains(">Blocked<") && !head.body.contains("hx-trigger"), "{}", head.body);
+}
+
+#[tokio::test]
+async fn a_number_blocked_for_debt_cannot_be_unblocked_and_the_refusal_is_recorded() {
+    let app = spawn().await;
+    let b = app.signed_in(CAROL).await;
+    let Some(debt) = numbers_in(&app, BIN_A, NumberState::BlockedDebt).await.into_iter().next() else {
+        panic!("the seed has no number blocked for debt");
+    };
+    let n = debt.msisdn.to_string();
+    let page = b.get(&format!("/numbers/{n}")).await;
+    assert!(!page.body.contains(&format!("/numbers/{n}/unblock")), "no Unblock button");
+    assert!(page.body.contains("blocked for unpaid charges"));
+    let csrf = page.csrf();
+    let refused = b.post(&format!("/numbers/{n}/unblock"), &[("csrf", csrf.as_str())]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("cannot be unblocked by the administrator"), "{}", refused.body);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(state_of(&app, BIN_A, &n).await, NumberState::BlockedDebt, "nothing changed");
+    let history = b.get("/reports/actions").await;
+    assert!(history.body.contains(&format!("Unblock number {n}")), "{}", history.body);
+    assert!(history.body.contains(">Failure<"));
+    let (jobs,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM jobs").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(jobs, 0, "nothing was sent to the operator");
+}
+
+#[tokio::test]
+async fn another_companys_number_cannot_be_touched() {
+    let app = spawn().await;
+    let bob = app.signed_in(BOB).await;
+    let theirs = numbers_in(&app, BIN_A, NumberState::Active).await.remove(0).msisdn.to_string();
+    let csrf = bob.get("/numbers").await.csrf();
+    assert_eq!(bob.get(&format!("/numbers/{theirs}/block")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        bob.post(&format!("/numbers/{theirs}/block"), &[("csrf", csrf.as_str())]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(bob.get(&format!("/numbers/{theirs}/head")).await.status, StatusCode::NOT_FOUND);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(state_of(&app, BIN_A, &theirs).await, NumberState::Active);
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM actions").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(n, 0, "no trace in anybody's history");
+    // Nor without the form token, nor an unknown operation.
+    let carol = app.signed_in(CAROL).await;
+    assert_eq!(carol.post(&format!("/numbers/{theirs}/block"), &[]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(carol.get(&format!("/numbers/{theirs}/explode")).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_list_menu_offers_the_operations_that_fit_each_number() {
+    let app = spawn().await;
+    let b = app.signed_in(CAROL).await;
+    let page = b.get("/numbers").await;
+    for n in numbers_on(&page) {
+        let state = state_of(&app, BIN_A, &n).await;
+        assert_eq!(page.body.contains(&format!("href=\"/numbers/{n}/block\"")), state == NumberState::Active, "{n}");
+        assert_eq!(page.body.contains(&format!("href=\"/numbers/{n}/unblock\"")), state == NumberState::Blocked, "{n}");
+    }
+}
+
+#[tokio::test]
+async fn the_history_checks_its_period() {
+    let app = spawn().await;
+    let b = app.signed_in(CAROL).await;
+    let bad = b.get("/reports/actions?from=31-02-2025&to=01-03-2025").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("dd-mm-yyyy"));
+    let reversed = b.get("/reports/actions?from=10-03-2025&to=01-03-2025").await;
+    assert!(reversed.body.contains("after its end"));
+    let old = b.get("/reports/actions?from=01-01-2020&to=31-12-2020").await;
+    assert_eq!(old.status, StatusCode::OK);
+    assert!(old.body.contains("0 actions"));
+}
