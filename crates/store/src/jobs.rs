@@ -12,6 +12,7 @@ pub const RUNNING: &str = "running";
 pub const DONE: &str = "done";
 pub const FAILED: &str = "failed";
 
+/// A finished job keeps `locked_by`: the worker that carried it out.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Job {
     pub id: String,
@@ -98,7 +99,7 @@ async fn finish(
     now_ms: i64,
 ) -> StoreResult<bool> {
     let done = sqlx::query(
-        "UPDATE jobs SET state = $1, last_error = COALESCE($2, last_error), finished_ms = $3, locked_by = NULL, locked_until_ms = NULL
+        "UPDATE jobs SET state = $1, last_error = COALESCE($2, last_error), finished_ms = $3, locked_until_ms = NULL
          WHERE id = $4 AND locked_by = $5 AND state = 'running'",
     )
     .bind(state)

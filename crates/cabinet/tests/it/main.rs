@@ -3,6 +3,7 @@
 
 mod cli;
 mod helpers;
+mod jobs;
 mod numbers;
 mod operations;
 mod ops;
