@@ -236,6 +236,8 @@ pub struct ServiceEntry {
     pub price: Money,
     /// Volume of a package (`10 GB`, `50 minutes`), where the service has one.
     pub volume: Option<Localized>,
+    /// Services of one family exclude each other (two data packs, say).
+    pub family: Option<String>,
     pub status: ServiceStatus,
 }
 
@@ -282,13 +284,69 @@ pub struct NumberProfile {
     pub services: Vec<ServiceEntry>,
 }
 
-/// A change to a number that the administrator asks of the network. Later issues add
-/// services, bans, SIM replacement, forwarding and device registration.
+/// A ban the administrator can set on a number (shown in General information).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ban {
+    /// Managing the number's services by SMS / USSD.
+    UssdControl,
+    /// Usage details in the employee's self-care.
+    SelfcareDetails,
+    /// The employee's self-care altogether.
+    SelfcareAccess,
+    /// Paid subscriptions (content services).
+    SubscriptionBlock,
+    /// Hidden caller ID.
+    HiddenCallerId,
+}
+
+impl Ban {
+    pub const ALL: [Ban; 5] =
+        [Ban::UssdControl, Ban::SelfcareDetails, Ban::SelfcareAccess, Ban::SubscriptionBlock, Ban::HiddenCallerId];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Ban::UssdControl => "ussd_control",
+            Ban::SelfcareDetails => "selfcare_details",
+            Ban::SelfcareAccess => "selfcare_access",
+            Ban::SubscriptionBlock => "subscription_block",
+            Ban::HiddenCallerId => "hidden_caller_id",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Ban> {
+        Ban::ALL.into_iter().find(|b| b.code() == code)
+    }
+
+    /// Whether the ban is set in this profile.
+    pub fn is_set(self, p: &NumberProfile) -> bool {
+        match self {
+            Ban::UssdControl => p.ban_ussd,
+            Ban::SelfcareDetails => p.ban_selfcare_details,
+            Ban::SelfcareAccess => p.ban_selfcare,
+            Ban::SubscriptionBlock => p.subscription_block,
+            Ban::HiddenCallerId => p.hidden_caller_id,
+        }
+    }
+}
+
+/// A change to a number that the administrator asks of the network. Later issues add SIM
+/// replacement, forwarding and device registration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Operation {
     Block,
     Unblock,
+    /// Connect (`on`) or disconnect a service of the catalog.
+    SetService {
+        code: String,
+        on: bool,
+    },
+    /// Set (`on`) or remove a ban.
+    SetBan {
+        ban: Ban,
+        on: bool,
+    },
 }
 
 impl Operation {
@@ -297,6 +355,10 @@ impl Operation {
         match self {
             Operation::Block => "block",
             Operation::Unblock => "unblock",
+            Operation::SetService { on: true, .. } => "service_on",
+            Operation::SetService { on: false, .. } => "service_off",
+            Operation::SetBan { on: true, .. } => "ban_on",
+            Operation::SetBan { on: false, .. } => "ban_off",
         }
     }
 }

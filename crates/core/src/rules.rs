@@ -2,7 +2,7 @@
 //! web layer (to refuse at once, with the manual's message) and the simulator (which, like
 //! a real network, refuses on its own) apply them.
 
-use crate::operator::{NumberState, Operation};
+use crate::operator::{NumberProfile, NumberState, Operation, ServiceEntry, ServiceStatus};
 
 /// Why an operation cannot be done on the number as it stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -16,7 +16,40 @@ pub enum Refusal {
     /// FAQ: a number blocked for debt cannot be unblocked by the administrator.
     #[error("the number is blocked for debt")]
     BlockedForDebt,
+    /// Services change only on Active numbers.
+    #[error("the number is not active")]
+    NotActive,
+    #[error("the service cannot be connected to this number")]
+    ServiceUnavailable,
+    #[error("the service is already connected")]
+    AlreadyOn,
+    #[error("the service is not connected")]
+    AlreadyOff,
+    /// Another service of the same family is connected (two data packs, say).
+    #[error("a service of the same kind is connected")]
+    FamilyConflict,
+    #[error("no such service")]
+    UnknownService,
+    #[error("the ban is already set")]
+    BanAlreadySet,
+    #[error("the ban is not set")]
+    BanNotSet,
 }
+
+const ALL: [Refusal; 12] = [
+    Refusal::InProgress,
+    Refusal::AlreadyBlocked,
+    Refusal::NotBlocked,
+    Refusal::BlockedForDebt,
+    Refusal::NotActive,
+    Refusal::ServiceUnavailable,
+    Refusal::AlreadyOn,
+    Refusal::AlreadyOff,
+    Refusal::FamilyConflict,
+    Refusal::UnknownService,
+    Refusal::BanAlreadySet,
+    Refusal::BanNotSet,
+];
 
 impl Refusal {
     pub fn code(self) -> &'static str {
@@ -25,25 +58,84 @@ impl Refusal {
             Refusal::AlreadyBlocked => "already_blocked",
             Refusal::NotBlocked => "not_blocked",
             Refusal::BlockedForDebt => "blocked_for_debt",
+            Refusal::NotActive => "not_active",
+            Refusal::ServiceUnavailable => "service_unavailable",
+            Refusal::AlreadyOn => "already_on",
+            Refusal::AlreadyOff => "already_off",
+            Refusal::FamilyConflict => "family_conflict",
+            Refusal::UnknownService => "unknown_service",
+            Refusal::BanAlreadySet => "ban_already_set",
+            Refusal::BanNotSet => "ban_not_set",
         }
     }
 
     pub fn from_code(code: &str) -> Option<Refusal> {
-        [Refusal::InProgress, Refusal::AlreadyBlocked, Refusal::NotBlocked, Refusal::BlockedForDebt]
-            .into_iter()
-            .find(|r| r.code() == code)
+        ALL.into_iter().find(|r| r.code() == code)
     }
 }
 
-/// Whether `op` may be asked for a number in `state`.
+/// Whether `op` may be asked for a number in `state` (what the op itself needs of the
+/// number's services and bans is checked by `check_service` and `check_ban`).
 pub fn check(op: &Operation, state: NumberState) -> Result<(), Refusal> {
     match (op, state) {
         (_, NumberState::Processing) => Err(Refusal::InProgress),
+        (Operation::SetService { .. }, NumberState::Active) => Ok(()),
+        (Operation::SetService { .. }, _) => Err(Refusal::NotActive),
+        (Operation::SetBan { .. }, _) => Ok(()),
         (Operation::Block, NumberState::Active) => Ok(()),
         (Operation::Block, NumberState::Blocked | NumberState::BlockedDebt) => Err(Refusal::AlreadyBlocked),
         (Operation::Unblock, NumberState::Blocked) => Ok(()),
         (Operation::Unblock, NumberState::BlockedDebt) => Err(Refusal::BlockedForDebt),
         (Operation::Unblock, NumberState::Active) => Err(Refusal::NotBlocked),
+    }
+}
+
+/// Everything the operation needs of the number as the operator describes it: its state
+/// (`state` may be Processing when a request is still open) and its services and bans.
+pub fn check_on(op: &Operation, p: &NumberProfile, state: NumberState) -> Result<(), Refusal> {
+    check(op, state)?;
+    match op {
+        Operation::SetService { code, on } => check_service(&p.services, code, *on).map_err(|(r, _)| r),
+        Operation::SetBan { ban, on } => check_ban(ban.is_set(p), *on),
+        Operation::Block | Operation::Unblock => Ok(()),
+    }
+}
+
+/// Whether the service `code` may be switched `on` (or off) given the number's services as
+/// the operator lists them. On a conflict, the service in the way is returned too.
+pub fn check_service<'a>(
+    services: &'a [ServiceEntry],
+    code: &str,
+    on: bool,
+) -> Result<(), (Refusal, Option<&'a ServiceEntry>)> {
+    let Some(s) = services.iter().find(|s| s.code == code) else {
+        return Err((Refusal::UnknownService, None));
+    };
+    match (on, s.status) {
+        (true, ServiceStatus::Active) => Err((Refusal::AlreadyOn, None)),
+        (true, ServiceStatus::Unavailable) => Err((Refusal::ServiceUnavailable, None)),
+        (true, ServiceStatus::Available) => {
+            let rival = s.family.as_ref().and_then(|f| {
+                services
+                    .iter()
+                    .find(|o| o.code != s.code && o.status == ServiceStatus::Active && o.family.as_ref() == Some(f))
+            });
+            match rival {
+                Some(r) => Err((Refusal::FamilyConflict, Some(r))),
+                None => Ok(()),
+            }
+        }
+        (false, ServiceStatus::Active) => Ok(()),
+        (false, _) => Err((Refusal::AlreadyOff, None)),
+    }
+}
+
+/// Whether a ban may be set (`on`) or removed, given whether it is set now.
+pub fn check_ban(is_set: bool, on: bool) -> Result<(), Refusal> {
+    match (is_set, on) {
+        (true, true) => Err(Refusal::BanAlreadySet),
+        (false, false) => Err(Refusal::BanNotSet),
+        _ => Ok(()),
     }
 }
 
@@ -67,8 +159,54 @@ mod tests {
 
     #[test]
     fn refusal_codes_round_trip() {
-        for r in [Refusal::InProgress, Refusal::AlreadyBlocked, Refusal::NotBlocked, Refusal::BlockedForDebt] {
+        for r in ALL {
             assert_eq!(Refusal::from_code(r.code()), Some(r));
         }
+    }
+
+    fn svc(code: &str, family: Option<&str>, status: ServiceStatus) -> ServiceEntry {
+        ServiceEntry {
+            code: code.into(),
+            group: crate::operator::ServiceGroup::Data,
+            name: crate::Localized::new(code, code, code),
+            terms: crate::Localized::default(),
+            price: crate::Money(0),
+            volume: None,
+            family: family.map(str::to_string),
+            status,
+        }
+    }
+
+    #[test]
+    fn services_change_only_on_active_numbers_and_respect_families() {
+        let on = Operation::SetService { code: "x".into(), on: true };
+        assert_eq!(check(&on, Active), Ok(()));
+        assert_eq!(check(&on, Blocked), Err(Refusal::NotActive));
+        assert_eq!(check(&on, BlockedDebt), Err(Refusal::NotActive));
+        let list = [
+            svc("pack5", Some("data"), ServiceStatus::Active),
+            svc("pack10", Some("data"), ServiceStatus::Available),
+            svc("travel", None, ServiceStatus::Available),
+            svc("roamreg", None, ServiceStatus::Unavailable),
+        ];
+        assert_eq!(check_service(&list, "travel", true), Ok(()));
+        let (r, rival) = check_service(&list, "pack10", true).unwrap_err();
+        assert_eq!((r, rival.map(|s| s.code.as_str())), (Refusal::FamilyConflict, Some("pack5")));
+        assert_eq!(check_service(&list, "pack5", true).unwrap_err().0, Refusal::AlreadyOn);
+        assert_eq!(check_service(&list, "roamreg", true).unwrap_err().0, Refusal::ServiceUnavailable);
+        assert_eq!(check_service(&list, "pack5", false), Ok(()));
+        assert_eq!(check_service(&list, "travel", false).unwrap_err().0, Refusal::AlreadyOff);
+        assert_eq!(check_service(&list, "nope", true).unwrap_err().0, Refusal::UnknownService);
+    }
+
+    #[test]
+    fn bans_toggle_and_work_on_blocked_numbers_too() {
+        let ban = Operation::SetBan { ban: crate::operator::Ban::UssdControl, on: true };
+        assert_eq!(check(&ban, Blocked), Ok(()));
+        assert_eq!(check(&ban, Processing), Err(Refusal::InProgress));
+        assert_eq!(check_ban(false, true), Ok(()));
+        assert_eq!(check_ban(true, true), Err(Refusal::BanAlreadySet));
+        assert_eq!(check_ban(true, false), Ok(()));
+        assert_eq!(check_ban(false, false), Err(Refusal::BanNotSet));
     }
 }

@@ -4,7 +4,7 @@
 //! by one guarded transition (pending → done), so a repeated request never changes twice.
 
 use crate::{SimError, Simulator};
-use cabinet_core::operator::{NumberState, Operation, OperationState};
+use cabinet_core::operator::{Ban, NumberProfile, NumberState, Operation, OperationState};
 use cabinet_core::rules;
 use cabinet_core::time::now_ms;
 use cabinet_core::{Bin, Msisdn};
@@ -44,11 +44,11 @@ fn outcome(r: &Request) -> OperationState {
     }
 }
 
-/// The state a successful operation leaves the number in.
+/// The state a successful block or unblock leaves the number in.
 fn target_state(op: &Operation) -> NumberState {
     match op {
         Operation::Block => NumberState::Blocked,
-        Operation::Unblock => NumberState::Active,
+        _ => NumberState::Active,
     }
 }
 
@@ -60,6 +60,22 @@ fn fails(key: &str, rate: f64) -> bool {
     // FNV-1a: a stable hash, unlike std's, across runs and platforms.
     let h = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
     (h % 10_000) as f64 / 10_000.0 < rate
+}
+
+/// Why the network refuses `op` on the number as it stands, if it does.
+fn refusal(op: &Operation, p: &NumberProfile) -> Option<String> {
+    rules::check_on(op, p, p.summary.state).err().map(|r| r.code().to_string())
+}
+
+/// The column that keeps a ban (a fixed name, never user input).
+fn ban_column(ban: Ban) -> &'static str {
+    match ban {
+        Ban::UssdControl => "ban_ussd",
+        Ban::SelfcareDetails => "ban_selfcare_details",
+        Ban::SelfcareAccess => "ban_selfcare",
+        Ban::SubscriptionBlock => "subscription_block",
+        Ban::HiddenCallerId => "hidden_caller_id",
+    }
 }
 
 impl Simulator {
@@ -75,12 +91,12 @@ impl Simulator {
             return self.settle(key, r, now).await;
         }
         let db = self.db();
+        let profile = crate::profile::load(db, customer, msisdn).await?;
         let mut tx = db.begin_write().await?;
-        let state: Option<(String,)> =
-            sqlx::query_as("SELECT state FROM sim_subscribers WHERE bin = $1 AND msisdn = $2")
-                .bind(customer.as_str())
+        let (pending,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM sim_requests WHERE msisdn = $1 AND state = 'pending'")
                 .bind(msisdn.as_str())
-                .fetch_optional(&mut *tx)
+                .fetch_one(&mut *tx)
                 .await?;
         let op_json = serde_json::to_string(op).map_err(|e| SimError::BadData(e.to_string()))?;
         let insert = |state: &'static str, reason: Option<String>, prior: Option<String>, due: i64| {
@@ -99,21 +115,20 @@ impl Simulator {
             .bind(now)
             .bind((state != "pending").then_some(now))
         };
-        let refusal = match &state {
+        let refused = match &profile {
             None => Some(UNKNOWN_NUMBER.to_string()),
-            Some((s,)) => {
-                let current = NumberState::from_code(s).ok_or_else(|| SimError::BadData(format!("state {s}")))?;
-                rules::check(op, current).err().map(|r| r.code().to_string())
-            }
+            Some(_) if pending > 0 => Some(rules::Refusal::InProgress.code().to_string()),
+            Some(p) => refusal(op, p),
         };
-        if let Some(reason) = refusal {
+        if let Some(reason) = refused {
             insert("failed", Some(reason.clone()), None, now).execute(&mut *tx).await?;
             tx.commit().await?;
             return Ok(OperationState::Failed { reason });
         }
-        let prior = state.map(|(s,)| s);
+        let prior = profile.map(|p| p.summary.state.code().to_string());
         let inserted = insert("pending", None, prior, now + self.behaviour.delay_ms).execute(&mut *tx).await?;
-        if inserted.rows_affected() == 1 {
+        // Only a change of state shows as Processing on the number itself.
+        if inserted.rows_affected() == 1 && matches!(op, Operation::Block | Operation::Unblock) {
             sqlx::query("UPDATE sim_subscribers SET state = 'processing' WHERE bin = $1 AND msisdn = $2")
                 .bind(customer.as_str())
                 .bind(msisdn.as_str())
@@ -155,22 +170,55 @@ impl Simulator {
                     .fetch_one(&mut *tx)
                     .await?;
             let op: Operation = serde_json::from_str(&op).map_err(|e| SimError::BadData(e.to_string()))?;
-            let (new_state, changed) = if failed {
-                (prior.unwrap_or_else(|| "active".into()), false)
-            } else {
-                (target_state(&op).code().to_string(), true)
-            };
-            sqlx::query(
-                "UPDATE sim_subscribers SET state = $1, state_changed_ms = CASE WHEN $2 = 1 THEN $3 ELSE state_changed_ms END
-                 WHERE bin = $4 AND msisdn = $5",
-            )
-            .bind(new_state)
-            .bind(i64::from(changed))
-            .bind(now)
-            .bind(bin)
-            .bind(msisdn)
-            .execute(&mut *tx)
-            .await?;
+            match (&op, failed) {
+                (Operation::Block | Operation::Unblock, _) => {
+                    let (new_state, changed) = if failed {
+                        (prior.unwrap_or_else(|| "active".into()), false)
+                    } else {
+                        (target_state(&op).code().to_string(), true)
+                    };
+                    sqlx::query(
+                        "UPDATE sim_subscribers SET state = $1, state_changed_ms = CASE WHEN $2 = 1 THEN $3 ELSE state_changed_ms END
+                         WHERE bin = $4 AND msisdn = $5",
+                    )
+                    .bind(new_state)
+                    .bind(i64::from(changed))
+                    .bind(now)
+                    .bind(bin)
+                    .bind(msisdn)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                (_, true) => {}
+                (Operation::SetService { code, on: true }, false) => {
+                    sqlx::query(
+                        "INSERT INTO sim_subscriber_services (msisdn, service_code, activated_ms) VALUES ($1, $2, $3)
+                         ON CONFLICT (msisdn, service_code) DO NOTHING",
+                    )
+                    .bind(msisdn)
+                    .bind(code.clone())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                (Operation::SetService { code, on: false }, false) => {
+                    sqlx::query("DELETE FROM sim_subscriber_services WHERE msisdn = $1 AND service_code = $2")
+                        .bind(msisdn)
+                        .bind(code.clone())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                (Operation::SetBan { ban, on }, false) => {
+                    let sql =
+                        format!("UPDATE sim_subscribers SET {} = $1 WHERE bin = $2 AND msisdn = $3", ban_column(*ban));
+                    sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(i16::from(*on))
+                        .bind(bin)
+                        .bind(msisdn)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
         }
         tx.commit().await?;
         let r = self.request(key).await?.ok_or_else(|| SimError::BadData("request vanished".into()))?;

@@ -78,6 +78,7 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
             terms: s.terms.localized(),
             price: Money(s.price),
             volume: s.volume.map(|v| v.localized()),
+            family: s.family.map(str::to_string),
             status: s.status_on(connected.contains(s.code), &tariff_code, summary.billing, summary.state),
         })
         .collect();

@@ -88,3 +88,89 @@ async fn a_failed_request_leaves_the_number_as_it_was() {
     assert_eq!(r, OperationState::Failed { reason: NETWORK_FAILURE.into() });
     assert_eq!(state_of(&sim, &n).await, before);
 }
+
+#[tokio::test]
+async fn services_are_switched_on_and_off_within_the_rules() {
+    use cabinet_core::operator::ServiceStatus;
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 200, 10).await;
+    let sim = at_once(sim, 0.0);
+    let n = with_state(&sim, NumberState::Active).await;
+    let profile = sim.number_profile(&bin_a(), &n.msisdn).await.unwrap().unwrap();
+    // A service with no family that the number may take.
+    let free = profile.services.iter().find(|s| s.status == ServiceStatus::Available && s.family.is_none()).unwrap();
+    let on = Operation::SetService { code: free.code.clone(), on: true };
+    assert_eq!(sim.submit(&bin_a(), &n.msisdn, &on, "s1").await.unwrap(), OperationState::Done);
+    let status = |p: &cabinet_core::operator::NumberProfile, code: &str| {
+        p.services.iter().find(|s| s.code == code).unwrap().status
+    };
+    let after = sim.number_profile(&bin_a(), &n.msisdn).await.unwrap().unwrap();
+    assert_eq!(status(&after, &free.code), ServiceStatus::Active);
+    let again = sim.submit(&bin_a(), &n.msisdn, &on, "s2").await.unwrap();
+    assert_eq!(again, OperationState::Failed { reason: "already_on".into() });
+
+    // Two packages of one family: with one on, the other is refused.
+    let family_members = |p: &cabinet_core::operator::NumberProfile| {
+        let mut by_family: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for s in p.services.iter().filter(|s| s.status != ServiceStatus::Unavailable) {
+            if let Some(f) = &s.family {
+                by_family.entry(f.clone()).or_default().push(s.code.clone());
+            }
+        }
+        by_family.into_values().find(|v| v.len() >= 2).expect("a family of two the number may take")
+    };
+    let members = family_members(&after);
+    for (i, code) in members.iter().enumerate() {
+        if status(&after, code) == ServiceStatus::Active {
+            let off = Operation::SetService { code: code.clone(), on: false };
+            assert_eq!(
+                sim.submit(&bin_a(), &n.msisdn, &off, &format!("f-off{i}")).await.unwrap(),
+                OperationState::Done
+            );
+        }
+    }
+    let first = Operation::SetService { code: members[0].clone(), on: true };
+    assert_eq!(sim.submit(&bin_a(), &n.msisdn, &first, "f-on").await.unwrap(), OperationState::Done);
+    let second = Operation::SetService { code: members[1].clone(), on: true };
+    let r = sim.submit(&bin_a(), &n.msisdn, &second, "f-rival").await.unwrap();
+    assert_eq!(r, OperationState::Failed { reason: "family_conflict".into() });
+    let off = Operation::SetService { code: free.code.clone(), on: false };
+    assert_eq!(sim.submit(&bin_a(), &n.msisdn, &off, "s4").await.unwrap(), OperationState::Done);
+    assert_eq!(
+        status(&sim.number_profile(&bin_a(), &n.msisdn).await.unwrap().unwrap(), &free.code),
+        ServiceStatus::Available
+    );
+
+    // Never on a blocked number.
+    let blocked = with_state(&sim, NumberState::Blocked).await;
+    let r = sim.submit(&bin_a(), &blocked.msisdn, &on, "s5").await.unwrap();
+    assert_eq!(r, OperationState::Failed { reason: "not_active".into() });
+    let unknown = Operation::SetService { code: "no-such-service".into(), on: true };
+    assert_eq!(
+        sim.submit(&bin_a(), &n.msisdn, &unknown, "s6").await.unwrap(),
+        OperationState::Failed { reason: "unknown_service".into() }
+    );
+}
+
+#[tokio::test]
+async fn bans_are_set_and_removed() {
+    use cabinet_core::operator::Ban;
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 100, 11).await;
+    let sim = at_once(sim, 0.0);
+    let n = with_state(&sim, NumberState::Active).await;
+    for (i, ban) in Ban::ALL.into_iter().enumerate() {
+        let was = ban.is_set(&sim.number_profile(&bin_a(), &n.msisdn).await.unwrap().unwrap());
+        let flip = Operation::SetBan { ban, on: !was };
+        assert_eq!(
+            sim.submit(&bin_a(), &n.msisdn, &flip, &format!("b{i}")).await.unwrap(),
+            OperationState::Done,
+            "{ban:?}"
+        );
+        let now = sim.number_profile(&bin_a(), &n.msisdn).await.unwrap().unwrap();
+        assert_eq!(ban.is_set(&now), !was, "{ban:?}");
+        let same = sim.submit(&bin_a(), &n.msisdn, &flip, &format!("again{i}")).await.unwrap();
+        let expected = if was { "ban_not_set" } else { "ban_already_set" };
+        assert_eq!(same, OperationState::Failed { reason: expected.into() });
+    }
+}

@@ -9,21 +9,22 @@ use crate::{Db, StoreResult};
 /// How often an operation is tried against an unreachable operator before it fails.
 pub const OPERATION_ATTEMPTS: i64 = 8;
 
-/// Records the action and enqueues its job; returns (action id, job id).
+/// Records the action (with `details`: JSON for the history to show it) and enqueues its
+/// job; returns (action id, job id).
 pub async fn request_operation(
     db: &Db,
     who: &Actor<'_>,
     payload: &OperationPayload,
+    details: &str,
     now_ms: i64,
 ) -> StoreResult<(String, String)> {
     let json = serde_json::to_string(payload).expect("payloads serialize");
-    let details = serde_json::to_string(&payload.operation).expect("operations serialize");
     let mut tx = db.begin_write().await?;
     let job_id = jobs::enqueue(&mut tx, jobs::kinds::OPERATION, &json, OPERATION_ATTEMPTS, now_ms, now_ms).await?;
     let action = NewAction {
         kind: payload.operation.kind(),
         msisdn: Some(&payload.msisdn),
-        details: &details,
+        details,
         status: actions::PROCESSING,
         reason: None,
         job_id: Some(&job_id),

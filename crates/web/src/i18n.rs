@@ -57,6 +57,19 @@ impl Tr {
         LOCALES.try_lookup_with_args(self.lang(), key, &args)
     }
 
+    /// The message `key` with two arguments, or None when no catalog has it.
+    pub fn try_t2(
+        &self,
+        key: &str,
+        a: (&'static str, impl Into<FluentArg>),
+        b: (&'static str, impl Into<FluentArg>),
+    ) -> Option<String> {
+        let mut args = HashMap::new();
+        args.insert(Cow::Borrowed(a.0), a.1.into().0);
+        args.insert(Cow::Borrowed(b.0), b.1.into().0);
+        LOCALES.try_lookup_with_args(self.lang(), key, &args)
+    }
+
     /// The message `key` with one argument.
     pub fn t1(&self, key: &str, name: &'static str, value: impl Into<FluentArg>) -> String {
         let mut args = HashMap::new();

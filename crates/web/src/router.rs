@@ -18,7 +18,12 @@ pub fn router(state: AppState) -> Router {
         .route("/numbers", get(numbers::list))
         .route("/numbers/{msisdn}", get(profile::show))
         .route("/numbers/{msisdn}/head", get(number_head::show))
-        .route("/numbers/{msisdn}/{operation}", get(operations::confirm).post(operations::request))
+        .route("/numbers/{msisdn}/{operation}", get(operations::confirm_state).post(operations::request_state))
+        .route(
+            "/numbers/{msisdn}/services/{code}/{switch}",
+            get(operations::confirm_service).post(operations::request_service),
+        )
+        .route("/numbers/{msisdn}/bans/{ban}/{switch}", get(operations::confirm_ban).post(operations::request_ban))
         .route("/reports/actions", get(history::show))
         .route("/company", post(company::switch))
         .route("/lang/{code}", get(lang::switch))

@@ -195,3 +195,8 @@ pub fn pager_link(page: &Page, rel: &str) -> Option<String> {
     let end = page.body[start..].find('"')? + start;
     Some(page.body[start..end].replace("&amp;", "&").replace("&#38;", "&"))
 }
+
+/// Text as askama escapes it into HTML.
+pub fn escaped(text: &str) -> String {
+    text.replace('&', "&#38;").replace('<', "&#60;").replace('>', "&#62;").replace('"', "&#34;").replace('\'', "&#39;")
+}

@@ -66,7 +66,7 @@ async fn request_block(db: &TestDb, company_id: &str, admin_id: &str, msisdn: &M
         msisdn: msisdn.to_string(),
         operation: cabinet_core::operator::Operation::Block,
     };
-    requests::request_operation(db, &who, &payload, now_ms()).await.unwrap().1
+    requests::request_operation(db, &who, &payload, "{}", now_ms()).await.unwrap().1
 }
 
 async fn scalar(db: &TestDb, sql: &'static str, key: &str) -> i64 {

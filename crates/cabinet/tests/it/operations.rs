@@ -154,3 +154,80 @@ async fn the_history_checks_its_period() {
     assert_eq!(old.status, StatusCode::OK);
     assert!(old.body.contains("0 actions"));
 }
+
+#[tokio::test]
+async fn services_are_switched_from_the_profile_with_confirmation() {
+    use cabinet_core::operator::ServiceStatus;
+    let app = spawn().await;
+    let b = app.signed_in(CAROL).await;
+    let sim = Simulator::new(app.db.db.clone());
+    let bin = Bin::parse(BIN_A).unwrap();
+    let n = numbers_in(&app, BIN_A, NumberState::Active).await.remove(0).msisdn;
+    let p = sim.number_profile(&bin, &n).await.unwrap().unwrap();
+    let svc = p.services.iter().find(|s| s.status == ServiceStatus::Available && s.family.is_none()).unwrap().clone();
+    let on_path = format!("/numbers/{n}/services/{}/on", svc.code);
+
+    let page = b.get(&format!("/numbers/{n}")).await;
+    assert!(
+        page.body.contains(&format!("href=\"{on_path}\"")),
+        "an available service's switch leads to its confirmation"
+    );
+    let confirm = b.get(&on_path).await;
+    let question = format!("Are you sure you want to connect the package \"{}\"?", svc.name.en);
+    assert!(confirm.body.contains(&escaped(&question)), "{}", confirm.body);
+    b.post(&on_path, &[("csrf", confirm.csrf().as_str())]).await.assert_redirect(&format!("/numbers/{n}"));
+    for _ in 0..200 {
+        let p = sim.number_profile(&bin, &n).await.unwrap().unwrap();
+        if p.services.iter().any(|s| s.code == svc.code && s.status == ServiceStatus::Active) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let p = sim.number_profile(&bin, &n).await.unwrap().unwrap();
+    assert_eq!(p.services.iter().find(|s| s.code == svc.code).unwrap().status, ServiceStatus::Active);
+    let page = b.get(&format!("/numbers/{n}")).await;
+    assert!(page.body.contains(&format!("/numbers/{n}/services/{}/off", svc.code)), "now it can be disabled");
+    let history = b.get("/reports/actions").await;
+    let action = format!("Service activation \"{}\" on number {n}", svc.name.en);
+    assert!(history.body.contains(&escaped(&action)), "{}", history.body);
+
+    // Connecting it again is refused by the server, with the reason, and recorded.
+    let again = b.post(&on_path, &[("csrf", confirm.csrf().as_str())]).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("already connected"));
+    // A blocked number's services cannot be changed.
+    let blocked = numbers_in(&app, BIN_A, NumberState::Blocked).await.remove(0).msisdn;
+    let refused =
+        b.post(&format!("/numbers/{blocked}/services/{}/on", svc.code), &[("csrf", confirm.csrf().as_str())]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("only on an active number"));
+    let bad = b.get(&format!("/numbers/{n}/services/{}/sideways", svc.code)).await;
+    assert_eq!(bad.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn bans_are_set_and_removed_from_general_information() {
+    use cabinet_core::operator::Ban;
+    let app = spawn().await;
+    let b = app.signed_in(CAROL).await;
+    let sim = Simulator::new(app.db.db.clone());
+    let bin = Bin::parse(BIN_A).unwrap();
+    let n = numbers_in(&app, BIN_A, NumberState::Active).await.remove(1).msisdn;
+    let was = Ban::UssdControl.is_set(&sim.number_profile(&bin, &n).await.unwrap().unwrap());
+    let path = format!("/numbers/{n}/bans/ussd_control/{}", if was { "off" } else { "on" });
+    let page = b.get(&format!("/numbers/{n}")).await;
+    assert!(page.body.contains(&format!("href=\"{path}\"")));
+    let confirm = b.get(&path).await;
+    assert!(confirm.body.contains("Ban on SMS / USSD control"));
+    b.post(&path, &[("csrf", confirm.csrf().as_str())]).await.assert_redirect(&format!("/numbers/{n}"));
+    for _ in 0..200 {
+        if Ban::UssdControl.is_set(&sim.number_profile(&bin, &n).await.unwrap().unwrap()) != was {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(Ban::UssdControl.is_set(&sim.number_profile(&bin, &n).await.unwrap().unwrap()), !was);
+    let history = b.get("/reports/actions").await;
+    assert!(history.body.contains("Ban on SMS / USSD control"), "{}", history.body);
+    assert_eq!(b.get(&format!("/numbers/{n}/bans/everything/on")).await.status, StatusCode::NOT_FOUND);
+}

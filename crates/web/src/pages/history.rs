@@ -4,12 +4,14 @@
 use crate::auth::{Permission, Signed};
 use crate::error::WebError;
 use crate::pages::number_head::reason_text;
+use crate::pages::operations::{Details, ban_key};
 use crate::render::{Frame, html, urlencode};
 use crate::{AppState, Tr};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use cabinet_core::operator::Operation;
 use cabinet_core::time::{now_ms, parse_day};
 use cabinet_store::actions::{self, Action};
 use jiff::ToSpan;
@@ -52,7 +54,19 @@ struct HistoryPage {
 pub fn action_text(t: &Tr, a: &Action) -> String {
     let number = a.msisdn.clone().unwrap_or_default();
     let key = format!("action-{}", a.kind.replace('_', "-"));
-    t.try_t1(&key, "number", number.as_str()).unwrap_or_else(|| format!("{} {number}", a.kind))
+    let details: Option<Details> = serde_json::from_str(&a.details).ok();
+    let name = match details.as_ref().map(|d| (&d.operation, &d.name)) {
+        Some((_, Some(name))) => t.text(name).to_string(),
+        Some((Operation::SetBan { ban, .. }, None)) => t.t(ban_key(*ban)),
+        Some((Operation::SetService { code, .. }, None)) => code.clone(),
+        _ => String::new(),
+    };
+    let text = if name.is_empty() {
+        t.try_t1(&key, "number", number.as_str())
+    } else {
+        t.try_t2(&key, ("name", name), ("number", number.as_str()))
+    };
+    text.unwrap_or_else(|| format!("{} {number}", a.kind))
 }
 
 fn row(t: &Tr, zone: &cabinet_core::time::OperatorZone, a: &Action) -> Row {

@@ -1,37 +1,95 @@
 //! Operations on a number, from its profile or the list's ⋮ menu: a confirmation, then the
 //! request (an action in Processing and the job that carries it out), refused at once with
 //! the manual's message when the rules forbid it.
+//!
+//! Routes: `/numbers/{msisdn}/block|unblock`, `/numbers/{msisdn}/services/{code}/on|off`,
+//! `/numbers/{msisdn}/bans/{ban}/on|off`; GET asks "Are you sure…", POST does it.
 
-use crate::AppState;
-use crate::auth::{Permission, Signed};
+use crate::auth::{CompanyScope, Permission, Signed};
 use crate::csrf::CsrfForm;
 use crate::error::WebError;
 use crate::pages::profile;
 use crate::render::{Frame, html};
+use crate::{AppState, Tr};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use cabinet_core::operator::{NumberState, Operation};
+use cabinet_core::operator::{Ban, NumberProfile, NumberState, Operation};
 use cabinet_core::time::now_ms;
-use cabinet_core::{Msisdn, rules};
+use cabinet_core::{Localized, Msisdn, rules};
 use cabinet_store::jobs::kinds::OperationPayload;
 use cabinet_store::{actions, requests};
+use serde::{Deserialize, Serialize};
 
-/// The operations reachable by URL (`/numbers/{msisdn}/{operation}`).
-pub fn parse_operation(name: &str) -> Option<Operation> {
-    match name {
-        "block" => Some(Operation::Block),
-        "unblock" => Some(Operation::Unblock),
+/// What the history keeps about an operation: the operation and, for services, the name
+/// the administrator saw.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Details {
+    pub operation: Operation,
+    #[serde(default)]
+    pub name: Option<Localized>,
+}
+
+fn switch(word: &str) -> Option<bool> {
+    match word {
+        "on" => Some(true),
+        "off" => Some(false),
         _ => None,
     }
 }
 
-/// The confirmation question and button for an operation.
-fn wording(op: &Operation) -> (&'static str, &'static str, &'static str) {
+/// The page's path for an operation on a number.
+pub fn path_of(msisdn: &str, op: &Operation) -> String {
+    let word = |on: bool| if on { "on" } else { "off" };
     match op {
-        Operation::Block => ("op-block-title", "op-block-question", "op-block-confirm"),
-        Operation::Unblock => ("op-unblock-title", "op-unblock-question", "op-unblock-confirm"),
+        Operation::Block => format!("/numbers/{msisdn}/block"),
+        Operation::Unblock => format!("/numbers/{msisdn}/unblock"),
+        Operation::SetService { code, on } => format!("/numbers/{msisdn}/services/{code}/{}", word(*on)),
+        Operation::SetBan { ban, on } => format!("/numbers/{msisdn}/bans/{}/{}", ban.code(), word(*on)),
+    }
+}
+
+/// The catalog key of a ban's name.
+pub fn ban_key(ban: Ban) -> &'static str {
+    match ban {
+        Ban::UssdControl => "general-ban-ussd",
+        Ban::SelfcareDetails => "general-ban-details",
+        Ban::SelfcareAccess => "general-ban-selfcare",
+        Ban::SubscriptionBlock => "general-subscription-block",
+        Ban::HiddenCallerId => "general-hidden-id",
+    }
+}
+
+/// The service's name as the profile lists it.
+fn service_name(p: &NumberProfile, code: &str) -> Option<Localized> {
+    p.services.iter().find(|s| s.code == code).map(|s| s.name.clone())
+}
+
+/// Title, question and button of the confirmation.
+fn wording(t: &Tr, op: &Operation, p: &NumberProfile) -> (String, String, String) {
+    let yes = t.t("op-confirm-yes");
+    match op {
+        Operation::Block => (t.t("op-block-title"), t.t("op-block-question"), yes),
+        Operation::Unblock => (t.t("op-unblock-title"), t.t("op-unblock-question"), yes),
+        Operation::SetService { code, on } => {
+            let name = service_name(p, code).map(|n| t.text(&n).to_string()).unwrap_or_else(|| code.clone());
+            let (title, q) = if *on {
+                ("op-service-on-title", "op-service-on-question")
+            } else {
+                ("op-service-off-title", "op-service-off-question")
+            };
+            (t.t(title), t.t1(q, "name", name), t.t("op-continue"))
+        }
+        Operation::SetBan { ban, on } => {
+            let name = t.t(ban_key(*ban));
+            let (title, q) = if *on {
+                ("op-ban-on-title", "op-ban-on-question")
+            } else {
+                ("op-ban-off-title", "op-ban-off-question")
+            };
+            (t.t(title), t.t1(q, "name", name), yes)
+        }
     }
 }
 
@@ -41,66 +99,60 @@ struct ConfirmPage {
     frame: Frame,
     pretty: String,
     msisdn: String,
-    operation: String,
+    action: String,
     question: String,
     confirm: String,
 }
 
-pub async fn confirm(
-    State(state): State<AppState>,
-    signed: Signed,
-    Path((number, operation)): Path<(String, String)>,
-) -> Result<Response, WebError> {
+/// The company's number and its profile, for a manager; 404 for anything else.
+async fn target(
+    state: &AppState,
+    signed: &Signed,
+    number: &str,
+) -> Result<(CompanyScope, Msisdn, NumberProfile), WebError> {
     let scope = signed.require(Permission::ManageNumbers)?;
-    let t = signed.visitor.tr();
-    let msisdn = Msisdn::parse(&number).map_err(|_| WebError::NotFound(t.locale))?;
-    let op = parse_operation(&operation).ok_or(WebError::NotFound(t.locale))?;
-    // Only the company's own numbers: another's is not found.
-    state
+    let l = signed.locale();
+    let msisdn = Msisdn::parse(number).map_err(|_| WebError::NotFound(l))?;
+    let profile = state
         .operator
         .number_profile(&scope.bin, &msisdn)
         .await
-        .map_err(|_| WebError::Operator(t.locale))?
-        .ok_or(WebError::NotFound(t.locale))?;
-    let (title, question, button) = wording(&op);
-    let frame = Frame::signed(&state, &signed, t.t(title)).await?;
+        .map_err(|_| WebError::Operator(l))?
+        .ok_or(WebError::NotFound(l))?;
+    Ok((scope, msisdn, profile))
+}
+
+async fn confirm(state: AppState, signed: Signed, number: String, op: Option<Operation>) -> Result<Response, WebError> {
+    let op = op.ok_or(WebError::NotFound(signed.locale()))?;
+    let (_, msisdn, profile) = target(&state, &signed, &number).await?;
+    let t = signed.visitor.tr();
+    let (title, question, confirm) = wording(&t, &op, &profile);
+    let frame = Frame::signed(&state, &signed, title).await?;
     let page = ConfirmPage {
         pretty: msisdn.pretty(),
+        action: path_of(msisdn.as_str(), &op),
         msisdn: msisdn.to_string(),
-        operation,
-        question: t.t(question),
-        confirm: t.t(button),
+        question,
+        confirm,
         frame,
     };
     Ok(html(StatusCode::OK, &page))
 }
 
-#[derive(serde::Deserialize)]
-pub struct Empty {}
-
-pub async fn request(
-    State(state): State<AppState>,
-    signed: Signed,
-    Path((number, operation)): Path<(String, String)>,
-    CsrfForm(_): CsrfForm<Empty>,
-) -> Result<Response, WebError> {
-    let scope = signed.require(Permission::ManageNumbers)?;
-    let t = signed.visitor.tr();
-    let msisdn = Msisdn::parse(&number).map_err(|_| WebError::NotFound(t.locale))?;
-    let op = parse_operation(&operation).ok_or(WebError::NotFound(t.locale))?;
-    let profile = state
-        .operator
-        .number_profile(&scope.bin, &msisdn)
-        .await
-        .map_err(|_| WebError::Operator(t.locale))?
-        .ok_or(WebError::NotFound(t.locale))?;
+async fn request(state: AppState, signed: Signed, number: String, op: Option<Operation>) -> Result<Response, WebError> {
+    let op = op.ok_or(WebError::NotFound(signed.locale()))?;
+    let (scope, msisdn, profile) = target(&state, &signed, &number).await?;
     let pending = actions::pending_on(&state.db, &scope.company_id, msisdn.as_str()).await?;
     let current = if pending.is_some() { NumberState::Processing } else { profile.summary.state };
+    let name = match &op {
+        Operation::SetService { code, .. } => service_name(&profile, code),
+        _ => None,
+    };
+    let details = serde_json::to_string(&Details { operation: op.clone(), name }).expect("details serialize");
     let who = signed.actor(&scope);
     let now = now_ms();
-    if let Err(refusal) = rules::check(&op, current) {
+    if let Err(refusal) = rules::check_on(&op, &profile, current) {
         // Refused here, as the network would: recorded as a failure, nothing sent.
-        let details = serde_json::to_string(&op).expect("operations serialize");
         let refused = actions::NewAction {
             kind: op.kind(),
             msisdn: Some(msisdn.as_str()),
@@ -113,7 +165,80 @@ pub async fn request(
         return profile::render(&state, &signed, &scope, msisdn, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let payload = OperationPayload { bin: scope.bin.to_string(), msisdn: msisdn.to_string(), operation: op };
-    requests::request_operation(&state.db, &who, &payload, now).await?;
+    requests::request_operation(&state.db, &who, &payload, &details, now).await?;
     state.jobs_wake.notify_one();
     Ok(Redirect::to(&format!("/numbers/{msisdn}")).into_response())
+}
+
+fn state_op(name: &str) -> Option<Operation> {
+    match name {
+        "block" => Some(Operation::Block),
+        "unblock" => Some(Operation::Unblock),
+        _ => None,
+    }
+}
+
+fn service_op(code: String, word: &str) -> Option<Operation> {
+    let valid = !code.is_empty()
+        && code.len() <= 64
+        && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    Some(Operation::SetService { code, on: switch(word)? }).filter(|_| valid)
+}
+
+fn ban_op(ban: &str, word: &str) -> Option<Operation> {
+    Some(Operation::SetBan { ban: Ban::from_code(ban)?, on: switch(word)? })
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+pub async fn confirm_state(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path((n, op)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    confirm(s, signed, n, state_op(&op)).await
+}
+
+pub async fn request_state(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path((n, op)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, WebError> {
+    request(s, signed, n, state_op(&op)).await
+}
+
+pub async fn confirm_service(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path((n, code, word)): Path<(String, String, String)>,
+) -> Result<Response, WebError> {
+    confirm(s, signed, n, service_op(code, &word)).await
+}
+
+pub async fn request_service(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path((n, code, word)): Path<(String, String, String)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, WebError> {
+    request(s, signed, n, service_op(code, &word)).await
+}
+
+pub async fn confirm_ban(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path((n, ban, word)): Path<(String, String, String)>,
+) -> Result<Response, WebError> {
+    confirm(s, signed, n, ban_op(&ban, &word)).await
+}
+
+pub async fn request_ban(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path((n, ban, word)): Path<(String, String, String)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, WebError> {
+    request(s, signed, n, ban_op(&ban, &word)).await
 }

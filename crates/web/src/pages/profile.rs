@@ -4,6 +4,7 @@
 use crate::auth::{CompanyScope, Permission, Signed};
 use crate::error::WebError;
 use crate::pages::number_head::{self, NumberHead};
+use crate::pages::operations;
 use crate::render::{Frame, html};
 use crate::{AppState, Tr};
 use askama::Template;
@@ -12,7 +13,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use cabinet_core::Msisdn;
 use cabinet_core::operator::{
-    AccountType, Allowance, AllowanceKind, BillingMethod, NumberProfile, ServiceEntry, ServiceGroup, ServiceStatus,
+    AccountType, Allowance, AllowanceKind, Ban, BillingMethod, NumberProfile, Operation, ServiceEntry, ServiceGroup,
+    ServiceStatus,
 };
 use cabinet_core::time::OperatorZone;
 
@@ -23,11 +25,21 @@ struct ProfilePage {
     t: Tr,
     p: NumberProfile,
     head: NumberHead,
+    can_manage: bool,
+    bans: Vec<BanView>,
     sim_replaced: String,
     groups: Vec<ServiceGroupView>,
     tariff_allowances: Vec<AllowanceView>,
     extra_allowances: Vec<AllowanceView>,
     phones: Vec<PhoneView>,
+}
+
+struct BanView {
+    code: &'static str,
+    label: String,
+    value: String,
+    href: Option<String>,
+    link_text: String,
 }
 
 struct ServiceGroupView {
@@ -77,10 +89,6 @@ impl ProfilePage {
         })
     }
 
-    fn on_off(&self, v: &bool) -> String {
-        self.t.t(if *v { "flag-on" } else { "flag-off" })
-    }
-
     fn yes_no(&self, v: &bool) -> String {
         self.t.t(if *v { "flag-yes" } else { "flag-no" })
     }
@@ -103,6 +111,17 @@ impl ProfilePage {
 
     fn is_active(&self, s: &ServiceEntry) -> bool {
         s.status == ServiceStatus::Active
+    }
+
+    /// Where the service's switch leads (its confirmation), for who may change services.
+    fn service_href(&self, s: &ServiceEntry) -> Option<String> {
+        let on = match s.status {
+            ServiceStatus::Active => false,
+            ServiceStatus::Available => true,
+            ServiceStatus::Unavailable => return None,
+        };
+        let op = Operation::SetService { code: s.code.clone(), on };
+        self.can_manage.then(|| operations::path_of(self.p.summary.msisdn.as_str(), &op))
     }
 }
 
@@ -197,8 +216,25 @@ pub async fn render(
             device_type: t.text(&c.device_type).to_string(),
         })
         .collect();
+    let can_manage = signed.require(Permission::ManageNumbers).is_ok();
+    let bans = Ban::ALL
+        .into_iter()
+        .map(|ban| {
+            let set = ban.is_set(&profile);
+            let op = Operation::SetBan { ban, on: !set };
+            BanView {
+                code: ban.code(),
+                label: t.t(operations::ban_key(ban)),
+                value: t.t(if set { "flag-on" } else { "flag-off" }),
+                href: can_manage.then(|| operations::path_of(msisdn.as_str(), &op)),
+                link_text: t.t(if set { "ban-remove" } else { "ban-set" }),
+            }
+        })
+        .collect();
     let frame = Frame::signed(state, signed, msisdn.pretty()).await?;
     let page = ProfilePage {
+        can_manage,
+        bans,
         frame,
         t,
         head,
