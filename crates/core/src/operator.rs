@@ -330,8 +330,8 @@ impl Ban {
     }
 }
 
-/// A change to a number that the administrator asks of the network. Later issues add SIM
-/// replacement, forwarding and device registration.
+/// A change to a number that the administrator asks of the network. Later issues add
+/// forwarding, eSIM, secret codes and device registration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Operation {
@@ -347,6 +347,10 @@ pub enum Operation {
         ban: Ban,
         on: bool,
     },
+    /// Move the number to a new SIM card (its ICCID, from the card's back).
+    ReplaceSim {
+        iccid: String,
+    },
 }
 
 impl Operation {
@@ -359,6 +363,7 @@ impl Operation {
             Operation::SetService { on: false, .. } => "service_off",
             Operation::SetBan { on: true, .. } => "ban_on",
             Operation::SetBan { on: false, .. } => "ban_off",
+            Operation::ReplaceSim { .. } => "sim_replacement",
         }
     }
 }

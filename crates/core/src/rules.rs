@@ -34,9 +34,15 @@ pub enum Refusal {
     BanAlreadySet,
     #[error("the ban is not set")]
     BanNotSet,
+    /// The new SIM is the one the number already has.
+    #[error("the number already uses this SIM card")]
+    SameSim,
+    /// The network knows the SIM card on another number.
+    #[error("the SIM card is in use on another number")]
+    IccidInUse,
 }
 
-const ALL: [Refusal; 12] = [
+const ALL: [Refusal; 14] = [
     Refusal::InProgress,
     Refusal::AlreadyBlocked,
     Refusal::NotBlocked,
@@ -49,6 +55,8 @@ const ALL: [Refusal; 12] = [
     Refusal::UnknownService,
     Refusal::BanAlreadySet,
     Refusal::BanNotSet,
+    Refusal::SameSim,
+    Refusal::IccidInUse,
 ];
 
 impl Refusal {
@@ -66,6 +74,8 @@ impl Refusal {
             Refusal::UnknownService => "unknown_service",
             Refusal::BanAlreadySet => "ban_already_set",
             Refusal::BanNotSet => "ban_not_set",
+            Refusal::SameSim => "same_sim",
+            Refusal::IccidInUse => "iccid_in_use",
         }
     }
 
@@ -82,6 +92,9 @@ pub fn check(op: &Operation, state: NumberState) -> Result<(), Refusal> {
         (Operation::SetService { .. }, NumberState::Active) => Ok(()),
         (Operation::SetService { .. }, _) => Err(Refusal::NotActive),
         (Operation::SetBan { .. }, _) => Ok(()),
+        // FAQ: SIM change is only available for numbers in the Active status.
+        (Operation::ReplaceSim { .. }, NumberState::Active) => Ok(()),
+        (Operation::ReplaceSim { .. }, _) => Err(Refusal::NotActive),
         (Operation::Block, NumberState::Active) => Ok(()),
         (Operation::Block, NumberState::Blocked | NumberState::BlockedDebt) => Err(Refusal::AlreadyBlocked),
         (Operation::Unblock, NumberState::Blocked) => Ok(()),
@@ -97,7 +110,8 @@ pub fn check_on(op: &Operation, p: &NumberProfile, state: NumberState) -> Result
     match op {
         Operation::SetService { code, on } => check_service(&p.services, code, *on).map_err(|(r, _)| r),
         Operation::SetBan { ban, on } => check_ban(ban.is_set(p), *on),
-        Operation::Block | Operation::Unblock => Ok(()),
+        Operation::ReplaceSim { iccid } if *iccid == p.iccid => Err(Refusal::SameSim),
+        Operation::Block | Operation::Unblock | Operation::ReplaceSim { .. } => Ok(()),
     }
 }
 
@@ -197,6 +211,15 @@ mod tests {
         assert_eq!(check_service(&list, "pack5", false), Ok(()));
         assert_eq!(check_service(&list, "travel", false).unwrap_err().0, Refusal::AlreadyOff);
         assert_eq!(check_service(&list, "nope", true).unwrap_err().0, Refusal::UnknownService);
+    }
+
+    #[test]
+    fn sim_replacement_only_on_active_numbers() {
+        let op = Operation::ReplaceSim { iccid: "8999702200121068527".into() };
+        assert_eq!(check(&op, Active), Ok(()));
+        for s in [Blocked, BlockedDebt] {
+            assert_eq!(check(&op, s), Err(Refusal::NotActive));
+        }
     }
 
     #[test]

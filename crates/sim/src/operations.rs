@@ -52,14 +52,27 @@ fn target_state(op: &Operation) -> NumberState {
     }
 }
 
+/// PIN1, PIN2, PUK1, PUK2 of a new card, drawn from the request's key.
+fn codes_for(key: &str) -> [String; 4] {
+    let mut h = fnv(key);
+    let mut next = |digits: u32| {
+        h = h.wrapping_mul(0x100_0000_01b3) ^ 0x9e37_79b9_7f4a_7c15;
+        format!("{:0width$}", h % 10u64.pow(digits), width = digits as usize)
+    };
+    ["0000".to_string(), next(4), next(8), next(8)]
+}
+
+fn fnv(key: &str) -> u64 {
+    key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+}
+
 /// Whether this request fails, decided by its key so that a retry sees the same fate.
 fn fails(key: &str, rate: f64) -> bool {
     if rate <= 0.0 {
         return false;
     }
     // FNV-1a: a stable hash, unlike std's, across runs and platforms.
-    let h = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-    (h % 10_000) as f64 / 10_000.0 < rate
+    (fnv(key) % 10_000) as f64 / 10_000.0 < rate
 }
 
 /// Why the network refuses `op` on the number as it stands, if it does.
@@ -115,9 +128,22 @@ impl Simulator {
             .bind(now)
             .bind((state != "pending").then_some(now))
         };
+        let iccid_taken = match op {
+            Operation::ReplaceSim { iccid } => {
+                let (n,): (i64,) =
+                    sqlx::query_as("SELECT COUNT(*) FROM sim_subscribers WHERE iccid = $1 AND msisdn <> $2")
+                        .bind(iccid.as_str())
+                        .bind(msisdn.as_str())
+                        .fetch_one(&mut *tx)
+                        .await?;
+                n > 0
+            }
+            _ => false,
+        };
         let refused = match &profile {
             None => Some(UNKNOWN_NUMBER.to_string()),
             Some(_) if pending > 0 => Some(rules::Refusal::InProgress.code().to_string()),
+            Some(_) if iccid_taken => Some(rules::Refusal::IccidInUse.code().to_string()),
             Some(p) => refusal(op, p),
         };
         if let Some(reason) = refused {
@@ -207,6 +233,24 @@ impl Simulator {
                         .bind(code.clone())
                         .execute(&mut *tx)
                         .await?;
+                }
+                (Operation::ReplaceSim { iccid }, false) => {
+                    // A new card brings its own PIN and PUK codes.
+                    let codes = codes_for(key);
+                    sqlx::query(
+                        "UPDATE sim_subscribers SET iccid = $1, pin1 = $2, pin2 = $3, puk1 = $4, puk2 = $5, sim_replaced_ms = $6, esim = 0
+                         WHERE bin = $7 AND msisdn = $8",
+                    )
+                    .bind(iccid.clone())
+                    .bind(codes[0].clone())
+                    .bind(codes[1].clone())
+                    .bind(codes[2].clone())
+                    .bind(codes[3].clone())
+                    .bind(now)
+                    .bind(bin)
+                    .bind(msisdn)
+                    .execute(&mut *tx)
+                    .await?;
                 }
                 (Operation::SetBan { ban, on }, false) => {
                     let sql =

@@ -18,6 +18,8 @@ pub fn router(state: AppState) -> Router {
         .route("/numbers", get(numbers::list))
         .route("/numbers/{msisdn}", get(profile::show))
         .route("/numbers/{msisdn}/head", get(number_head::show))
+        .route("/numbers/{msisdn}/sim", get(operations::sim_show).post(operations::sim_request))
+        .route("/numbers/{msisdn}/sim/confirm", post(operations::sim_confirm))
         .route("/numbers/{msisdn}/{operation}", get(operations::confirm_state).post(operations::request_state))
         .route(
             "/numbers/{msisdn}/services/{code}/{switch}",

@@ -200,7 +200,7 @@ async fn services_are_switched_from_the_profile_with_confirmation() {
     let refused =
         b.post(&format!("/numbers/{blocked}/services/{}/on", svc.code), &[("csrf", confirm.csrf().as_str())]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("only on an active number"));
+    assert!(refused.body.contains("only for numbers in the Active status"));
     let bad = b.get(&format!("/numbers/{n}/services/{}/sideways", svc.code)).await;
     assert_eq!(bad.status, StatusCode::NOT_FOUND);
 }
@@ -230,4 +230,82 @@ async fn bans_are_set_and_removed_from_general_information() {
     let history = b.get("/reports/actions").await;
     assert!(history.body.contains("Ban on SMS / USSD control"), "{}", history.body);
     assert_eq!(b.get(&format!("/numbers/{n}/bans/everything/on")).await.status, StatusCode::NOT_FOUND);
+}
+
+fn fresh_iccid(tail: &str) -> String {
+    let body = format!("8999702{tail:0>12}");
+    format!("{body}{}", cabinet_core::ids::luhn_check_digit(&body))
+}
+
+#[tokio::test]
+async fn a_sim_card_is_replaced_after_its_number_is_checked_and_confirmed() {
+    let app = spawn().await;
+    let b = app.signed_in(CAROL).await;
+    let sim = Simulator::new(app.db.db.clone());
+    let bin = Bin::parse(BIN_A).unwrap();
+    let n = numbers_in(&app, BIN_A, NumberState::Active).await.remove(2).msisdn;
+    let before = sim.number_profile(&bin, &n).await.unwrap().unwrap();
+
+    let form = b.get(&format!("/numbers/{n}/sim")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf = form.csrf();
+    let bad = b
+        .post(&format!("/numbers/{n}/sim/confirm"), &[("csrf", csrf.as_str()), ("iccid", "8999702200121068521")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "a wrong check digit");
+    assert!(bad.body.contains("19–20 digits starting with 89"));
+    let bad = b.post(&format!("/numbers/{n}/sim"), &[("csrf", csrf.as_str()), ("iccid", "12345")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "checked again on the final step");
+
+    let iccid = fresh_iccid("777000111");
+    let confirm =
+        b.post(&format!("/numbers/{n}/sim/confirm"), &[("csrf", csrf.as_str()), ("iccid", iccid.as_str())]).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(confirm.body.contains(&format!("to the SIM card {iccid}?")));
+    b.post(&format!("/numbers/{n}/sim"), &[("csrf", csrf.as_str()), ("iccid", iccid.as_str())])
+        .await
+        .assert_redirect(&format!("/numbers/{n}"));
+    for _ in 0..200 {
+        if sim.number_profile(&bin, &n).await.unwrap().unwrap().iccid == iccid {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let after = sim.number_profile(&bin, &n).await.unwrap().unwrap();
+    assert_eq!(after.iccid, iccid);
+    assert!(
+        after.sim_replaced_ms.is_some() && after.sim_replaced_ms != before.sim_replaced_ms,
+        "a new replacement date"
+    );
+    assert_ne!(
+        (after.puk1.clone(), after.puk2.clone()),
+        (before.puk1.clone(), before.puk2.clone()),
+        "the new card's codes"
+    );
+    let page = b.get(&format!("/numbers/{n}")).await;
+    assert!(page.body.contains(&iccid));
+    assert!(b.get("/reports/actions").await.body.contains(&format!("SIM replacement on number {n}")));
+
+    // Another number's card is refused by the network; the action says why.
+    let other = numbers_in(&app, BIN_A, NumberState::Active).await.remove(3).msisdn;
+    let taken = sim.number_profile(&bin, &other).await.unwrap().unwrap().iccid;
+    b.post(&format!("/numbers/{n}/sim"), &[("csrf", csrf.as_str()), ("iccid", taken.as_str())])
+        .await
+        .assert_redirect(&format!("/numbers/{n}"));
+    for _ in 0..200 {
+        if b.get("/reports/actions").await.body.contains("in use on another number") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(b.get("/reports/actions").await.body.contains("this SIM card is in use on another number"));
+    assert_eq!(sim.number_profile(&bin, &n).await.unwrap().unwrap().iccid, iccid, "unchanged");
+
+    // Only Active numbers.
+    let blocked = numbers_in(&app, BIN_A, NumberState::Blocked).await.remove(0).msisdn;
+    let refused = b
+        .post(&format!("/numbers/{blocked}/sim"), &[("csrf", csrf.as_str()), ("iccid", fresh_iccid("5").as_str())])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("only for numbers in the Active status"));
 }

@@ -13,3 +13,6 @@ CREATE TABLE sim_requests (
     finished_ms BIGINT
 );
 CREATE INDEX sim_requests_number ON sim_requests (msisdn, state);
+
+-- A SIM card is on one number at a time: replacement checks the ICCID is free.
+CREATE INDEX sim_subscribers_iccid ON sim_subscribers (iccid);

@@ -47,6 +47,7 @@ pub fn path_of(msisdn: &str, op: &Operation) -> String {
         Operation::Unblock => format!("/numbers/{msisdn}/unblock"),
         Operation::SetService { code, on } => format!("/numbers/{msisdn}/services/{code}/{}", word(*on)),
         Operation::SetBan { ban, on } => format!("/numbers/{msisdn}/bans/{}/{}", ban.code(), word(*on)),
+        Operation::ReplaceSim { .. } => format!("/numbers/{msisdn}/sim"),
     }
 }
 
@@ -90,6 +91,7 @@ fn wording(t: &Tr, op: &Operation, p: &NumberProfile) -> (String, String, String
             };
             (t.t(title), t.t1(q, "name", name), yes)
         }
+        Operation::ReplaceSim { iccid } => (t.t("op-sim-title"), t.t1("op-sim-question", "iccid", iccid.as_str()), yes),
     }
 }
 
@@ -102,6 +104,8 @@ struct ConfirmPage {
     action: String,
     question: String,
     confirm: String,
+    /// Fields the confirmation carries on (the new ICCID).
+    hidden: Vec<(&'static str, String)>,
 }
 
 /// The company's number and its profile, for a manager; 404 for anything else.
@@ -128,6 +132,10 @@ async fn confirm(state: AppState, signed: Signed, number: String, op: Option<Ope
     let t = signed.visitor.tr();
     let (title, question, confirm) = wording(&t, &op, &profile);
     let frame = Frame::signed(&state, &signed, title).await?;
+    let hidden = match &op {
+        Operation::ReplaceSim { iccid } => vec![("iccid", iccid.clone())],
+        _ => Vec::new(),
+    };
     let page = ConfirmPage {
         pretty: msisdn.pretty(),
         action: path_of(msisdn.as_str(), &op),
@@ -135,6 +143,7 @@ async fn confirm(state: AppState, signed: Signed, number: String, op: Option<Ope
         question,
         confirm,
         frame,
+        hidden,
     };
     Ok(html(StatusCode::OK, &page))
 }
@@ -241,4 +250,83 @@ pub async fn request_ban(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, WebError> {
     request(s, signed, n, ban_op(&ban, &word)).await
+}
+
+#[derive(Template)]
+#[template(path = "sim.html")]
+struct SimPage {
+    frame: Frame,
+    pretty: String,
+    msisdn: String,
+    iccid: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct SimForm {
+    #[serde(default)]
+    iccid: String,
+}
+
+/// The SIM replacement form, again with the typed ICCID and what is wrong with it.
+async fn sim_form(
+    state: &AppState,
+    signed: &Signed,
+    number: &str,
+    iccid: &str,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let (_, msisdn, _) = target(state, signed, number).await?;
+    let t = signed.visitor.tr();
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let frame = Frame::signed(state, signed, t.t("op-sim-title")).await?;
+    let page = SimPage { frame, pretty: msisdn.pretty(), msisdn: msisdn.to_string(), iccid: iccid.to_string(), error };
+    Ok(html(status, &page))
+}
+
+/// The ICCID as typed, parsed; or the form again with the catalog's message.
+async fn parsed_iccid(
+    state: &AppState,
+    signed: &Signed,
+    number: &str,
+    typed: &str,
+) -> Result<Result<Operation, Response>, WebError> {
+    match cabinet_core::Iccid::parse(typed) {
+        Ok(iccid) => Ok(Ok(Operation::ReplaceSim { iccid: iccid.to_string() })),
+        Err(e) => {
+            let msg = signed.visitor.tr().t(e.message_key());
+            Ok(Err(sim_form(state, signed, number, typed, Some(msg)).await?))
+        }
+    }
+}
+
+/// GET /numbers/{msisdn}/sim: enter the new SIM card's number.
+pub async fn sim_show(State(s): State<AppState>, signed: Signed, Path(n): Path<String>) -> Result<Response, WebError> {
+    sim_form(&s, &signed, &n, "", None).await
+}
+
+/// POST /numbers/{msisdn}/sim/confirm: the typed ICCID checked, then "Are you sure…".
+pub async fn sim_confirm(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(n): Path<String>,
+    CsrfForm(form): CsrfForm<SimForm>,
+) -> Result<Response, WebError> {
+    match parsed_iccid(&s, &signed, &n, &form.iccid).await? {
+        Ok(op) => confirm(s, signed, n, Some(op)).await,
+        Err(page) => Ok(page),
+    }
+}
+
+/// POST /numbers/{msisdn}/sim: the replacement requested.
+pub async fn sim_request(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(n): Path<String>,
+    CsrfForm(form): CsrfForm<SimForm>,
+) -> Result<Response, WebError> {
+    match parsed_iccid(&s, &signed, &n, &form.iccid).await? {
+        Ok(op) => request(s, signed, n, Some(op)).await,
+        Err(page) => Ok(page),
+    }
 }
