@@ -15,6 +15,7 @@ pub mod otp;
 pub mod outbox;
 pub mod password;
 pub mod requests;
+pub mod secret_codes;
 pub mod sessions;
 pub mod settings;
 #[cfg(feature = "testing")]

@@ -36,6 +36,12 @@ pub const CABINET: MigrationSet = MigrationSet {
             sqlite: include_str!("../migrations/sqlite/0002_jobs_actions.sql"),
             postgres: include_str!("../migrations/postgres/0002_jobs_actions.sql"),
         },
+        Step {
+            version: 3,
+            description: "secret codes",
+            sqlite: include_str!("../migrations/sqlite/0003_secret_codes.sql"),
+            postgres: include_str!("../migrations/postgres/0003_secret_codes.sql"),
+        },
     ],
 };
 

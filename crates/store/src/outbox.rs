@@ -24,6 +24,19 @@ pub async fn enqueue(
     body: &str,
     now_ms: i64,
 ) -> StoreResult<()> {
+    let mut conn = db.pool().acquire().await?;
+    enqueue_in(&mut conn, channel, recipient, subject, body, now_ms).await
+}
+
+/// Adds a message inside the caller's transaction (with what caused it).
+pub async fn enqueue_in(
+    conn: &mut sqlx::AnyConnection,
+    channel: &str,
+    recipient: &str,
+    subject: Option<&str>,
+    body: &str,
+    now_ms: i64,
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO outbox (id, channel, recipient, subject, body, created_ms) VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -33,7 +46,7 @@ pub async fn enqueue(
     .bind(subject)
     .bind(body)
     .bind(now_ms)
-    .execute(db.pool())
+    .execute(conn)
     .await?;
     Ok(())
 }

@@ -134,3 +134,44 @@ async fn the_actions_history_is_per_company_newest_first() {
     assert!(actions::in_period(&db, &a.id, T0 + 11, T0 + 100, 0, 10).await.unwrap().is_empty(), "the period bounds");
     assert!(actions::get(&db, &b.id, &done[0].id).await.unwrap().is_none(), "another company's id finds nothing");
 }
+
+#[tokio::test]
+async fn secret_codes_are_issued_replaced_and_deleted_per_company() {
+    use cabinet_store::{outbox, secret_codes, settings};
+    let db = test_db().await;
+    let secret = settings::server_secret(&db).await.unwrap();
+    let a = companies::create(&db, &Bin::parse("940740000015").unwrap(), "A", T0).await.unwrap();
+    let b = companies::create(&db, &Bin::parse("050540001331").unwrap(), "B", T0).await.unwrap();
+    let phone = Msisdn::parse("77012112101").unwrap();
+    let admin =
+        admins::create(&db, admins::NewAdmin { phone: &phone, name: "Алия", email: None, password_hash: None }, T0)
+            .await
+            .unwrap();
+    let who =
+        actions::Actor { company_id: &a.id, admin_id: &admin.id, admin_name: "Алия", admin_phone: "77012112101" };
+    let n = "77010000001";
+    secret_codes::issue(&db, &secret, &who, n, "11112222", "code 11112222", T0).await.unwrap();
+    assert!(secret_codes::matches(&db, &secret, &a.id, n, "11112222").await.unwrap());
+    assert!(!secret_codes::matches(&db, &secret, &a.id, n, "11112223").await.unwrap());
+    assert!(!secret_codes::matches(&db, &secret, &b.id, n, "11112222").await.unwrap(), "another company's");
+    assert_eq!(secret_codes::issued_at(&db, &a.id, n).await.unwrap(), Some(T0));
+    assert_eq!(outbox::latest(&db, 10).await.unwrap()[0].recipient, n, "the SMS went with the code");
+
+    secret_codes::issue(&db, &secret, &who, n, "33334444", "code 33334444", T0 + 1).await.unwrap();
+    assert!(!secret_codes::matches(&db, &secret, &a.id, n, "11112222").await.unwrap(), "the old code stops working");
+    assert!(secret_codes::matches(&db, &secret, &a.id, n, "33334444").await.unwrap());
+    assert!(secret_codes::delete(&db, &who, n, T0 + 2).await.unwrap());
+    assert!(!secret_codes::delete(&db, &who, n, T0 + 3).await.unwrap(), "nothing left to delete");
+    assert!(!secret_codes::matches(&db, &secret, &a.id, n, "33334444").await.unwrap());
+    let history = actions::in_period(&db, &a.id, 0, i64::MAX, 0, 10).await.unwrap();
+    let kinds: Vec<_> = history.iter().map(|x| (x.kind.as_str(), x.status.as_str())).collect();
+    assert_eq!(
+        kinds,
+        [
+            ("secret_code_deleted", "failure"),
+            ("secret_code_deleted", "success"),
+            ("secret_code_sent", "success"),
+            ("secret_code_sent", "success")
+        ]
+    );
+}

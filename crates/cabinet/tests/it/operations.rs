@@ -309,3 +309,47 @@ async fn a_sim_card_is_replaced_after_its_number_is_checked_and_confirmed() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("only for numbers in the Active status"));
 }
+
+#[tokio::test]
+async fn a_secret_code_is_sent_to_the_number_by_sms_and_deleted() {
+    let app = spawn().await;
+    let b = app.signed_in(CAROL).await;
+    let n = numbers_in(&app, BIN_A, NumberState::Active).await.remove(4).msisdn.to_string();
+    let page = b.get(&format!("/numbers/{n}")).await;
+    assert!(page.body.contains("id=\"secret-code\">Not set"));
+    let confirm = b.get(&format!("/numbers/{n}/secret-code/send")).await;
+    assert!(confirm.body.contains("never change services"));
+    b.post(&format!("/numbers/{n}/secret-code/send"), &[("csrf", confirm.csrf().as_str())])
+        .await
+        .assert_redirect(&format!("/numbers/{n}"));
+    let sms = app.last_message_to(&n).await.expect("an SMS to the number");
+    assert_eq!(sms.channel, "sms");
+    let code =
+        sms.body.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 8).expect("an eight-digit code").to_string();
+    let company = cabinet_store::companies::by_bin(&app.db, &Bin::parse(BIN_A).unwrap()).await.unwrap().unwrap();
+    let secret = cabinet_store::settings::server_secret(&app.db).await.unwrap();
+    assert!(cabinet_store::secret_codes::matches(&app.db, &secret, &company.id, &n, &code).await.unwrap());
+    assert!(b.get(&format!("/numbers/{n}")).await.body.contains("id=\"secret-code\">Sent "));
+
+    let del = b.get(&format!("/numbers/{n}/secret-code/delete")).await;
+    b.post(&format!("/numbers/{n}/secret-code/delete"), &[("csrf", del.csrf().as_str())])
+        .await
+        .assert_redirect(&format!("/numbers/{n}"));
+    assert!(!cabinet_store::secret_codes::matches(&app.db, &secret, &company.id, &n, &code).await.unwrap());
+    let again = b.post(&format!("/numbers/{n}/secret-code/delete"), &[("csrf", del.csrf().as_str())]).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let history = b.get("/reports/actions").await;
+    assert!(history.body.contains(&format!("Sending a secret code to number {n}")));
+    assert!(history.body.contains(&format!("Deleting the secret code of number {n}")));
+
+    let blocked = numbers_in(&app, BIN_A, NumberState::Blocked).await.remove(0).msisdn.to_string();
+    let refused = b.post(&format!("/numbers/{blocked}/secret-code/send"), &[("csrf", del.csrf().as_str())]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(app.last_message_to(&blocked).await.is_none(), "no SMS to a blocked number");
+    let bob = app.signed_in(BOB).await;
+    let csrf = bob.get("/numbers").await.csrf();
+    assert_eq!(
+        bob.post(&format!("/numbers/{n}/secret-code/send"), &[("csrf", csrf.as_str())]).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

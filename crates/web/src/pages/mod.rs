@@ -8,4 +8,5 @@ pub mod number_head;
 pub mod numbers;
 pub mod operations;
 pub mod profile;
+pub mod secret_code;
 pub mod signin;

@@ -97,19 +97,19 @@ fn wording(t: &Tr, op: &Operation, p: &NumberProfile) -> (String, String, String
 
 #[derive(Template)]
 #[template(path = "confirm.html")]
-struct ConfirmPage {
-    frame: Frame,
-    pretty: String,
-    msisdn: String,
-    action: String,
-    question: String,
-    confirm: String,
+pub(crate) struct ConfirmPage {
+    pub frame: Frame,
+    pub pretty: String,
+    pub msisdn: String,
+    pub action: String,
+    pub question: String,
+    pub confirm: String,
     /// Fields the confirmation carries on (the new ICCID).
-    hidden: Vec<(&'static str, String)>,
+    pub hidden: Vec<(&'static str, String)>,
 }
 
 /// The company's number and its profile, for a manager; 404 for anything else.
-async fn target(
+pub(crate) async fn target(
     state: &AppState,
     signed: &Signed,
     number: &str,

@@ -27,6 +27,8 @@ struct ProfilePage {
     head: NumberHead,
     can_manage: bool,
     bans: Vec<BanView>,
+    /// When the number's secret code was sent, if it has one.
+    secret_code: Option<String>,
     sim_replaced: String,
     groups: Vec<ServiceGroupView>,
     tariff_allowances: Vec<AllowanceView>,
@@ -231,8 +233,12 @@ pub async fn render(
             }
         })
         .collect();
+    let secret_code = cabinet_store::secret_codes::issued_at(&state.db, &scope.company_id, msisdn.as_str())
+        .await?
+        .map(|ms| zone.date_time(ms));
     let frame = Frame::signed(state, signed, msisdn.pretty()).await?;
     let page = ProfilePage {
+        secret_code,
         can_manage,
         bans,
         frame,
