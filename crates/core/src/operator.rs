@@ -282,6 +282,10 @@ pub struct NumberProfile {
     pub contract_phones: Vec<ContractPhone>,
     pub allowances: Vec<Allowance>,
     pub services: Vec<ServiceEntry>,
+    /// Call forwarding rules in force.
+    pub forwardings: Vec<Forwarding>,
+    /// Services calls may be forwarded to.
+    pub forward_services: Vec<ForwardService>,
 }
 
 /// A ban the administrator can set on a number (shown in General information).
@@ -330,6 +334,57 @@ impl Ban {
     }
 }
 
+/// When calls are forwarded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ForwardKind {
+    Unconditional,
+    Busy,
+    NoAnswer,
+    Unreachable,
+}
+
+impl ForwardKind {
+    pub const ALL: [ForwardKind; 4] =
+        [ForwardKind::Unconditional, ForwardKind::Busy, ForwardKind::NoAnswer, ForwardKind::Unreachable];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ForwardKind::Unconditional => "unconditional",
+            ForwardKind::Busy => "busy",
+            ForwardKind::NoAnswer => "no_answer",
+            ForwardKind::Unreachable => "unreachable",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ForwardKind> {
+        ForwardKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+/// Where calls are forwarded: another number, or one of the operator's services
+/// (voicemail, "Missed call notification 2050").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "to", content = "value", rename_all = "snake_case")]
+pub enum ForwardTarget {
+    Number(String),
+    Service(String),
+}
+
+/// A forwarding rule on a number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Forwarding {
+    pub kind: ForwardKind,
+    pub target: ForwardTarget,
+}
+
+/// A service calls can be forwarded to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForwardService {
+    pub code: String,
+    pub name: Localized,
+}
+
 /// A change to a number that the administrator asks of the network. Later issues add
 /// forwarding, eSIM, secret codes and device registration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -351,6 +406,15 @@ pub enum Operation {
     ReplaceSim {
         iccid: String,
     },
+    /// Add a call forwarding rule.
+    AddForwarding {
+        kind: ForwardKind,
+        target: ForwardTarget,
+    },
+    /// Remove the rule of this kind.
+    RemoveForwarding {
+        kind: ForwardKind,
+    },
 }
 
 impl Operation {
@@ -364,6 +428,8 @@ impl Operation {
             Operation::SetBan { on: true, .. } => "ban_on",
             Operation::SetBan { on: false, .. } => "ban_off",
             Operation::ReplaceSim { .. } => "sim_replacement",
+            Operation::AddForwarding { .. } => "forwarding_on",
+            Operation::RemoveForwarding { .. } => "forwarding_off",
         }
     }
 }

@@ -2,7 +2,7 @@
 //! web layer (to refuse at once, with the manual's message) and the simulator (which, like
 //! a real network, refuses on its own) apply them.
 
-use crate::operator::{NumberProfile, NumberState, Operation, ServiceEntry, ServiceStatus};
+use crate::operator::{ForwardKind, ForwardTarget, NumberProfile, NumberState, Operation, ServiceEntry, ServiceStatus};
 
 /// Why an operation cannot be done on the number as it stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -40,9 +40,18 @@ pub enum Refusal {
     /// The network knows the SIM card on another number.
     #[error("the SIM card is in use on another number")]
     IccidInUse,
+    #[error("a forwarding rule of this kind is already set")]
+    ForwardingExists,
+    /// Unconditional forwarding and the conditional kinds exclude each other.
+    #[error("unconditional and conditional forwarding exclude each other")]
+    ForwardingConflict,
+    #[error("calls cannot be forwarded to the number itself")]
+    ForwardToSelf,
+    #[error("no forwarding rule of this kind is set")]
+    NoForwarding,
 }
 
-const ALL: [Refusal; 14] = [
+const ALL: [Refusal; 18] = [
     Refusal::InProgress,
     Refusal::AlreadyBlocked,
     Refusal::NotBlocked,
@@ -57,6 +66,10 @@ const ALL: [Refusal; 14] = [
     Refusal::BanNotSet,
     Refusal::SameSim,
     Refusal::IccidInUse,
+    Refusal::ForwardingExists,
+    Refusal::ForwardingConflict,
+    Refusal::ForwardToSelf,
+    Refusal::NoForwarding,
 ];
 
 impl Refusal {
@@ -76,6 +89,10 @@ impl Refusal {
             Refusal::BanNotSet => "ban_not_set",
             Refusal::SameSim => "same_sim",
             Refusal::IccidInUse => "iccid_in_use",
+            Refusal::ForwardingExists => "forwarding_exists",
+            Refusal::ForwardingConflict => "forwarding_conflict",
+            Refusal::ForwardToSelf => "forward_to_self",
+            Refusal::NoForwarding => "no_forwarding",
         }
     }
 
@@ -95,6 +112,9 @@ pub fn check(op: &Operation, state: NumberState) -> Result<(), Refusal> {
         // FAQ: SIM change is only available for numbers in the Active status.
         (Operation::ReplaceSim { .. }, NumberState::Active) => Ok(()),
         (Operation::ReplaceSim { .. }, _) => Err(Refusal::NotActive),
+        (Operation::AddForwarding { .. }, NumberState::Active) => Ok(()),
+        (Operation::AddForwarding { .. }, _) => Err(Refusal::NotActive),
+        (Operation::RemoveForwarding { .. }, _) => Ok(()),
         (Operation::Block, NumberState::Active) => Ok(()),
         (Operation::Block, NumberState::Blocked | NumberState::BlockedDebt) => Err(Refusal::AlreadyBlocked),
         (Operation::Unblock, NumberState::Blocked) => Ok(()),
@@ -111,8 +131,36 @@ pub fn check_on(op: &Operation, p: &NumberProfile, state: NumberState) -> Result
         Operation::SetService { code, on } => check_service(&p.services, code, *on).map_err(|(r, _)| r),
         Operation::SetBan { ban, on } => check_ban(ban.is_set(p), *on),
         Operation::ReplaceSim { iccid } if *iccid == p.iccid => Err(Refusal::SameSim),
-        Operation::Block | Operation::Unblock | Operation::ReplaceSim { .. } => Ok(()),
+        Operation::AddForwarding { kind, target } => check_forwarding(p, *kind, target),
+        Operation::RemoveForwarding { kind } if !p.forwardings.iter().any(|f| f.kind == *kind) => {
+            Err(Refusal::NoForwarding)
+        }
+        Operation::Block | Operation::Unblock | Operation::ReplaceSim { .. } | Operation::RemoveForwarding { .. } => {
+            Ok(())
+        }
     }
+}
+
+/// Whether a forwarding rule may be added: one rule per kind; unconditional forwarding
+/// takes every call, so it excludes the conditional kinds and they exclude it; never to the
+/// number itself; a service must be one the operator offers.
+pub fn check_forwarding(p: &NumberProfile, kind: ForwardKind, target: &ForwardTarget) -> Result<(), Refusal> {
+    match target {
+        ForwardTarget::Number(n) if *n == p.summary.msisdn.as_str() => return Err(Refusal::ForwardToSelf),
+        ForwardTarget::Service(code) if !p.forward_services.iter().any(|s| s.code == *code) => {
+            return Err(Refusal::UnknownService);
+        }
+        _ => {}
+    }
+    for f in &p.forwardings {
+        if f.kind == kind {
+            return Err(Refusal::ForwardingExists);
+        }
+        if (f.kind == ForwardKind::Unconditional) != (kind == ForwardKind::Unconditional) {
+            return Err(Refusal::ForwardingConflict);
+        }
+    }
+    Ok(())
 }
 
 /// Whether the service `code` may be switched `on` (or off) given the number's services as

@@ -256,3 +256,16 @@ mod tests {
         );
     }
 }
+
+/// The services calls can be forwarded to.
+pub static FORWARD_SERVICES: [(&str, Text); 2] = [
+    (
+        "missed_calls_2050",
+        t(
+            "Уведомления о пропущенных звонках 2050",
+            "Missed call notification 2050",
+            "2050 өткізіп алынған қоңыраулар туралы хабарлама",
+        ),
+    ),
+    ("voicemail", t("Голосовая почта", "Voicemail", "Дауыстық пошта")),
+];

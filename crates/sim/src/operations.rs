@@ -4,7 +4,7 @@
 //! by one guarded transition (pending → done), so a repeated request never changes twice.
 
 use crate::{SimError, Simulator};
-use cabinet_core::operator::{Ban, NumberProfile, NumberState, Operation, OperationState};
+use cabinet_core::operator::{Ban, ForwardTarget, NumberProfile, NumberState, Operation, OperationState};
 use cabinet_core::rules;
 use cabinet_core::time::now_ms;
 use cabinet_core::{Bin, Msisdn};
@@ -251,6 +251,30 @@ impl Simulator {
                     .bind(msisdn)
                     .execute(&mut *tx)
                     .await?;
+                }
+                (Operation::AddForwarding { kind, target }, false) => {
+                    let (target_type, value) = match target {
+                        ForwardTarget::Number(n) => ("number", n.clone()),
+                        ForwardTarget::Service(c) => ("service", c.clone()),
+                    };
+                    sqlx::query(
+                        "INSERT INTO sim_forwardings (msisdn, kind, target_type, target, created_ms) VALUES ($1, $2, $3, $4, $5)
+                         ON CONFLICT (msisdn, kind) DO NOTHING",
+                    )
+                    .bind(msisdn)
+                    .bind(kind.code())
+                    .bind(target_type)
+                    .bind(value)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                (Operation::RemoveForwarding { kind }, false) => {
+                    sqlx::query("DELETE FROM sim_forwardings WHERE msisdn = $1 AND kind = $2")
+                        .bind(msisdn)
+                        .bind(kind.code())
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 (Operation::SetBan { ban, on }, false) => {
                     let sql =

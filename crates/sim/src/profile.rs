@@ -5,7 +5,8 @@ use crate::SimError;
 use crate::catalog::{self, SERVICES};
 use crate::numbers::{SUMMARY_COLUMNS, SummaryRow};
 use cabinet_core::operator::{
-    AccountType, Allowance, AllowanceKind, BillingMethod, ContractPhone, NumberProfile, ServiceEntry, ServiceGroup,
+    AccountType, Allowance, AllowanceKind, BillingMethod, ContractPhone, ForwardKind, ForwardService, ForwardTarget,
+    Forwarding, NumberProfile, ServiceEntry, ServiceGroup,
 };
 use cabinet_core::{Bin, Money, Msisdn};
 use cabinet_store::Db;
@@ -147,6 +148,25 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
         BillingMethod::Credit => account_credit_limit.map(Money),
         BillingMethod::Advance => None,
     };
+    let forward_rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT kind, target_type, target FROM sim_forwardings WHERE msisdn = $1 ORDER BY kind")
+            .bind(msisdn.as_str())
+            .fetch_all(db.pool())
+            .await?;
+    let mut forwardings = Vec::with_capacity(forward_rows.len());
+    for (kind, target_type, target) in forward_rows {
+        let kind = ForwardKind::from_code(&kind).ok_or_else(|| SimError::BadData(format!("forwarding kind {kind}")))?;
+        let target = match target_type.as_str() {
+            "number" => ForwardTarget::Number(target),
+            _ => ForwardTarget::Service(target),
+        };
+        forwardings.push(Forwarding { kind, target });
+    }
+    forwardings.sort_by_key(|f| f.kind);
+    let forward_services = crate::catalog::FORWARD_SERVICES
+        .iter()
+        .map(|(code, name)| ForwardService { code: code.to_string(), name: name.localized() })
+        .collect();
     Ok(Some(NumberProfile {
         summary,
         state_changed_ms: row.state_changed_ms,
@@ -172,6 +192,8 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
         contract_phones,
         allowances,
         services,
+        forwardings,
+        forward_services,
     }))
 }
 

@@ -174,3 +174,56 @@ async fn bans_are_set_and_removed() {
         assert_eq!(same, OperationState::Failed { reason: expected.into() });
     }
 }
+
+#[tokio::test]
+async fn forwarding_rules_are_added_and_removed_without_conflicts() {
+    use cabinet_core::operator::{ForwardKind, ForwardTarget};
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 100, 12).await;
+    let sim = at_once(sim, 0.0);
+    let n = with_state(&sim, NumberState::Active).await;
+    let add = |kind, target| Operation::AddForwarding { kind, target };
+    let to_voicemail = ForwardTarget::Service("voicemail".into());
+    let to_colleague = ForwardTarget::Number("77019998877".into());
+    let ok = |r: OperationState| assert_eq!(r, OperationState::Done);
+    let refused = |r: OperationState, why: &str| assert_eq!(r, OperationState::Failed { reason: why.into() });
+
+    ok(sim.submit(&bin_a(), &n.msisdn, &add(ForwardKind::Busy, to_voicemail.clone()), "f1").await.unwrap());
+    ok(sim.submit(&bin_a(), &n.msisdn, &add(ForwardKind::NoAnswer, to_colleague.clone()), "f2").await.unwrap());
+    let p = sim.number_profile(&bin_a(), &n.msisdn).await.unwrap().unwrap();
+    assert_eq!(p.forwardings.len(), 2);
+    assert_eq!(p.forwardings[0].kind, ForwardKind::Busy);
+    refused(
+        sim.submit(&bin_a(), &n.msisdn, &add(ForwardKind::Busy, to_colleague.clone()), "f3").await.unwrap(),
+        "forwarding_exists",
+    );
+    refused(
+        sim.submit(&bin_a(), &n.msisdn, &add(ForwardKind::Unconditional, to_colleague.clone()), "f4").await.unwrap(),
+        "forwarding_conflict",
+    );
+    let to_self = ForwardTarget::Number(n.msisdn.to_string());
+    refused(
+        sim.submit(&bin_a(), &n.msisdn, &add(ForwardKind::Unreachable, to_self).clone(), "f5").await.unwrap(),
+        "forward_to_self",
+    );
+    let unknown = ForwardTarget::Service("fax".into());
+    refused(
+        sim.submit(&bin_a(), &n.msisdn, &add(ForwardKind::Unreachable, unknown), "f6").await.unwrap(),
+        "unknown_service",
+    );
+
+    ok(sim.submit(&bin_a(), &n.msisdn, &Operation::RemoveForwarding { kind: ForwardKind::Busy }, "f7").await.unwrap());
+    ok(sim
+        .submit(&bin_a(), &n.msisdn, &Operation::RemoveForwarding { kind: ForwardKind::NoAnswer }, "f8")
+        .await
+        .unwrap());
+    refused(
+        sim.submit(&bin_a(), &n.msisdn, &Operation::RemoveForwarding { kind: ForwardKind::Busy }, "f9").await.unwrap(),
+        "no_forwarding",
+    );
+    ok(sim.submit(&bin_a(), &n.msisdn, &add(ForwardKind::Unconditional, to_colleague), "f10").await.unwrap());
+    refused(
+        sim.submit(&bin_a(), &n.msisdn, &add(ForwardKind::Busy, to_voicemail), "f11").await.unwrap(),
+        "forwarding_conflict",
+    );
+}

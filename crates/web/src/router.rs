@@ -1,6 +1,8 @@
 //! Every route of the portal, in one place.
 
-use crate::pages::{company, dev, history, lang, number_head, numbers, operations, profile, secret_code, signin};
+use crate::pages::{
+    company, dev, forwarding, history, lang, number_head, numbers, operations, profile, secret_code, signin,
+};
 use crate::{AppState, assets, ops, visitor};
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -20,6 +22,8 @@ pub fn router(state: AppState) -> Router {
         .route("/numbers/{msisdn}/head", get(number_head::show))
         .route("/numbers/{msisdn}/sim", get(operations::sim_show).post(operations::sim_request))
         .route("/numbers/{msisdn}/sim/confirm", post(operations::sim_confirm))
+        .route("/numbers/{msisdn}/forwarding", get(forwarding::show).post(forwarding::add))
+        .route("/numbers/{msisdn}/forwarding/{kind}/remove", get(forwarding::confirm_remove).post(forwarding::remove))
         .route("/numbers/{msisdn}/secret-code/{action}", get(secret_code::confirm).post(secret_code::request))
         .route("/numbers/{msisdn}/{operation}", get(operations::confirm_state).post(operations::request_state))
         .route(

@@ -353,3 +353,77 @@ async fn a_secret_code_is_sent_to_the_number_by_sms_and_deleted() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn call_forwarding_rules_are_added_listed_and_removed() {
+    let app = spawn().await;
+    let b = app.signed_in(CAROL).await;
+    let sim = Simulator::new(app.db.db.clone());
+    let bin = Bin::parse(BIN_A).unwrap();
+    let n = numbers_in(&app, BIN_A, NumberState::Active).await.remove(5).msisdn.to_string();
+    let page = b.get(&format!("/numbers/{n}/forwarding")).await;
+    assert!(page.body.contains("No call forwarding is set."));
+    let csrf = page.csrf();
+    let post = |fields: Vec<(&'static str, String)>| {
+        let mut form: Vec<(&str, String)> = vec![("csrf", csrf.clone())];
+        form.extend(fields);
+        let b = &b;
+        let path = format!("/numbers/{n}/forwarding");
+        async move {
+            let res = b.client.post(format!("{}{path}", b.base)).form(&form).send().await.unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    // Bad input is refused with the reason and changes nothing.
+    let (status, body) =
+        post(vec![("kind", "busy".into()), ("direction", "number".into()), ("number", "12345".into())]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("11 digits starting with 7"));
+    let (status, _) =
+        post(vec![("kind", "".into()), ("direction", "service".into()), ("service", "voicemail".into())]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let (status, _) =
+        post(vec![("kind", "busy".into()), ("direction", "service".into()), ("service", "missed_calls_2050".into())])
+            .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    for _ in 0..200 {
+        if !sim.number_profile(&bin, &Msisdn::parse(&n).unwrap()).await.unwrap().unwrap().forwardings.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let page = b.get(&format!("/numbers/{n}/forwarding")).await;
+    assert!(page.body.contains("When busy"));
+    assert!(page.body.contains("Missed call notification 2050"));
+
+    // Unconditional forwarding conflicts with the busy rule: refused, with the reason.
+    let (status, body) = post(vec![
+        ("kind", "unconditional".into()),
+        ("direction", "number".into()),
+        ("number", "+7 701 999 88 77".into()),
+    ])
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("exclude each other"), "{body}");
+
+    let confirm = b.get(&format!("/numbers/{n}/forwarding/busy/remove")).await;
+    assert!(confirm.body.contains("remove the forwarding"));
+    b.post(&format!("/numbers/{n}/forwarding/busy/remove"), &[("csrf", csrf.as_str())])
+        .await
+        .assert_redirect(&format!("/numbers/{n}"));
+    for _ in 0..200 {
+        if sim.number_profile(&bin, &Msisdn::parse(&n).unwrap()).await.unwrap().unwrap().forwardings.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(b.get(&format!("/numbers/{n}/forwarding")).await.body.contains("No call forwarding is set."));
+    let history = b.get("/reports/actions").await;
+    assert!(
+        history.body.contains(&escaped(&format!("Call forwarding \"When busy\" on number {n}"))),
+        "{}",
+        history.body
+    );
+    assert!(history.body.contains(&escaped(&format!("Removing call forwarding \"When busy\" on number {n}"))));
+}

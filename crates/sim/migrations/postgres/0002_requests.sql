@@ -16,3 +16,13 @@ CREATE INDEX sim_requests_number ON sim_requests (msisdn, state);
 
 -- A SIM card is on one number at a time: replacement checks the ICCID is free.
 CREATE INDEX sim_subscribers_iccid ON sim_subscribers (iccid);
+
+-- Call forwarding rules in force: one per kind. target_type is 'number' or 'service'.
+CREATE TABLE sim_forwardings (
+    msisdn      TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    target_type TEXT NOT NULL,
+    target      TEXT NOT NULL,
+    created_ms  BIGINT NOT NULL,
+    PRIMARY KEY (msisdn, kind)
+);

@@ -4,7 +4,7 @@
 use crate::auth::{Permission, Signed};
 use crate::error::WebError;
 use crate::pages::number_head::reason_text;
-use crate::pages::operations::{Details, ban_key};
+use crate::pages::operations::{Details, ban_key, forward_kind_key};
 use crate::render::{Frame, html, urlencode};
 use crate::{AppState, Tr};
 use askama::Template;
@@ -58,6 +58,9 @@ pub fn action_text(t: &Tr, a: &Action) -> String {
     let name = match details.as_ref().map(|d| (&d.operation, &d.name)) {
         Some((_, Some(name))) => t.text(name).to_string(),
         Some((Operation::SetBan { ban, .. }, None)) => t.t(ban_key(*ban)),
+        Some((Operation::AddForwarding { kind, .. } | Operation::RemoveForwarding { kind }, None)) => {
+            t.t(forward_kind_key(*kind))
+        }
         Some((Operation::SetService { code, .. }, None)) => code.clone(),
         _ => String::new(),
     };

@@ -2,6 +2,7 @@
 
 pub mod company;
 pub mod dev;
+pub mod forwarding;
 pub mod history;
 pub mod lang;
 pub mod number_head;

@@ -15,7 +15,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use cabinet_core::operator::{Ban, NumberProfile, NumberState, Operation};
+use cabinet_core::operator::{Ban, ForwardKind, NumberProfile, NumberState, Operation};
 use cabinet_core::time::now_ms;
 use cabinet_core::{Localized, Msisdn, rules};
 use cabinet_store::jobs::kinds::OperationPayload;
@@ -48,6 +48,8 @@ pub fn path_of(msisdn: &str, op: &Operation) -> String {
         Operation::SetService { code, on } => format!("/numbers/{msisdn}/services/{code}/{}", word(*on)),
         Operation::SetBan { ban, on } => format!("/numbers/{msisdn}/bans/{}/{}", ban.code(), word(*on)),
         Operation::ReplaceSim { .. } => format!("/numbers/{msisdn}/sim"),
+        Operation::AddForwarding { .. } => format!("/numbers/{msisdn}/forwarding"),
+        Operation::RemoveForwarding { kind } => format!("/numbers/{msisdn}/forwarding/{}/remove", kind.code()),
     }
 }
 
@@ -59,6 +61,16 @@ pub fn ban_key(ban: Ban) -> &'static str {
         Ban::SelfcareAccess => "general-ban-selfcare",
         Ban::SubscriptionBlock => "general-subscription-block",
         Ban::HiddenCallerId => "general-hidden-id",
+    }
+}
+
+/// The catalog key of a forwarding kind's name.
+pub fn forward_kind_key(kind: ForwardKind) -> &'static str {
+    match kind {
+        ForwardKind::Unconditional => "fwd-kind-unconditional",
+        ForwardKind::Busy => "fwd-kind-busy",
+        ForwardKind::NoAnswer => "fwd-kind-no-answer",
+        ForwardKind::Unreachable => "fwd-kind-unreachable",
     }
 }
 
@@ -92,6 +104,9 @@ fn wording(t: &Tr, op: &Operation, p: &NumberProfile) -> (String, String, String
             (t.t(title), t.t1(q, "name", name), yes)
         }
         Operation::ReplaceSim { iccid } => (t.t("op-sim-title"), t.t1("op-sim-question", "iccid", iccid.as_str()), yes),
+        Operation::AddForwarding { kind, .. } | Operation::RemoveForwarding { kind } => {
+            (t.t("fwd-title"), t.t1("fwd-remove-question", "kind", t.t(forward_kind_key(*kind))), yes)
+        }
     }
 }
 
@@ -126,7 +141,12 @@ pub(crate) async fn target(
     Ok((scope, msisdn, profile))
 }
 
-async fn confirm(state: AppState, signed: Signed, number: String, op: Option<Operation>) -> Result<Response, WebError> {
+pub(crate) async fn confirm(
+    state: AppState,
+    signed: Signed,
+    number: String,
+    op: Option<Operation>,
+) -> Result<Response, WebError> {
     let op = op.ok_or(WebError::NotFound(signed.locale()))?;
     let (_, msisdn, profile) = target(&state, &signed, &number).await?;
     let t = signed.visitor.tr();
@@ -148,7 +168,12 @@ async fn confirm(state: AppState, signed: Signed, number: String, op: Option<Ope
     Ok(html(StatusCode::OK, &page))
 }
 
-async fn request(state: AppState, signed: Signed, number: String, op: Option<Operation>) -> Result<Response, WebError> {
+pub(crate) async fn request(
+    state: AppState,
+    signed: Signed,
+    number: String,
+    op: Option<Operation>,
+) -> Result<Response, WebError> {
     let op = op.ok_or(WebError::NotFound(signed.locale()))?;
     let (scope, msisdn, profile) = target(&state, &signed, &number).await?;
     let pending = actions::pending_on(&state.db, &scope.company_id, msisdn.as_str()).await?;
