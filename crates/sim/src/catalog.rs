@@ -194,6 +194,19 @@ pub fn device_type_name(code: &str) -> Localized {
     text.localized()
 }
 
+/// The services calls can be forwarded to.
+pub static FORWARD_SERVICES: [(&str, Text); 2] = [
+    (
+        "missed_calls_2050",
+        t(
+            "Уведомления о пропущенных звонках 2050",
+            "Missed call notification 2050",
+            "2050 өткізіп алынған қоңыраулар туралы хабарлама",
+        ),
+    ),
+    ("voicemail", t("Голосовая почта", "Voicemail", "Дауыстық пошта")),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,16 +269,3 @@ mod tests {
         );
     }
 }
-
-/// The services calls can be forwarded to.
-pub static FORWARD_SERVICES: [(&str, Text); 2] = [
-    (
-        "missed_calls_2050",
-        t(
-            "Уведомления о пропущенных звонках 2050",
-            "Missed call notification 2050",
-            "2050 өткізіп алынған қоңыраулар туралы хабарлама",
-        ),
-    ),
-    ("voicemail", t("Голосовая почта", "Voicemail", "Дауыстық пошта")),
-];
