@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/numbers/{msisdn}/bans/{ban}/{switch}", get(operations::confirm_ban).post(operations::request_ban))
         .route("/reports/actions", get(history::show))
+        .route("/reports/actions.xlsx", get(history::xlsx))
         .route("/company", post(company::switch))
         .route("/lang/{code}", get(lang::switch))
         .route("/dev/outbox", get(dev::outbox_page))

@@ -427,3 +427,43 @@ async fn call_forwarding_rules_are_added_listed_and_removed() {
     );
     assert!(history.body.contains(&escaped(&format!("Removing call forwarding \"When busy\" on number {n}"))));
 }
+
+#[tokio::test]
+async fn the_actions_history_downloads_as_a_spreadsheet() {
+    use calamine::{Reader, Xlsx};
+    let app = spawn().await;
+    let b = app.signed_in(CAROL).await;
+    let debt = numbers_in(&app, BIN_A, NumberState::BlockedDebt).await.remove(0).msisdn.to_string();
+    let csrf = b.get("/numbers").await.csrf();
+    b.post(&format!("/numbers/{debt}/unblock"), &[("csrf", csrf.as_str())]).await;
+    let page = b.get("/reports/actions").await;
+    let href = page
+        .body
+        .split("id=\"history-xlsx\" href=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&")
+        .replace("&#38;", "&");
+    let res = b.client.get(format!("{}{href}", b.base)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    let cell = |r: u32, c: u32| range.get_value((r, c)).map(|v| v.to_string()).unwrap_or_default();
+    assert!(cell(1, 0).starts_with("Data as of"));
+    assert_eq!(
+        (cell(3, 0), cell(3, 1), cell(3, 2), cell(3, 3)),
+        ("Action".into(), "Status".into(), "Date and time".into(), "Administrator".into())
+    );
+    assert_eq!(cell(4, 0), format!("Unblock number {debt}"));
+    assert!(cell(4, 1).starts_with("Failure (a number blocked for debt"), "{}", cell(4, 1));
+    assert_eq!(cell(4, 3), "Carol Clark 77071234567");
+    let bad = b.get("/reports/actions.xlsx?from=99-99-2025&to=01-01-2025").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}

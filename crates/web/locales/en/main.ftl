@@ -287,3 +287,5 @@ reason-forward-to-self = calls cannot be forwarded to the number itself
 reason-no-forwarding = no rule of this type is set
 action-forwarding-on = Call forwarding "{ $name }" on number { $number }
 action-forwarding-off = Removing call forwarding "{ $name }" on number { $number }
+download-xlsx = Download XLS
+report-as-of = Data as of { $when }

@@ -287,3 +287,5 @@ reason-forward-to-self = қоңырауларды осы нөмірдің өзі
 reason-no-forwarding = бұл түрдегі ереже орнатылмаған
 action-forwarding-on = { $number } нөмірінде «{ $name }» бағыттау
 action-forwarding-off = { $number } нөмірінде «{ $name }» бағыттауын жою
+download-xlsx = XLS жүктеу
+report-as-of = { $when } жағдай бойынша деректер

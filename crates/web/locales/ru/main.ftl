@@ -291,3 +291,5 @@ reason-forward-to-self = нельзя переадресовать звонки 
 reason-no-forwarding = правило этого типа не задано
 action-forwarding-on = Переадресация «{ $name }» на номере { $number }
 action-forwarding-off = Удаление переадресации «{ $name }» на номере { $number }
+download-xlsx = Скачать XLS
+report-as-of = Данные на { $when }

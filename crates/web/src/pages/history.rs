@@ -9,10 +9,12 @@ use crate::render::{Frame, html, urlencode};
 use crate::{AppState, Tr};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use cabinet_core::operator::Operation;
+use cabinet_core::time::OperatorZone;
 use cabinet_core::time::{now_ms, parse_day};
+use cabinet_reports::Table;
 use cabinet_store::actions::{self, Action};
 use jiff::ToSpan;
 use serde::Deserialize;
@@ -48,6 +50,7 @@ struct HistoryPage {
     total: i64,
     prev_href: Option<String>,
     next_href: Option<String>,
+    xlsx_href: String,
 }
 
 /// "Block number 77010542001": the action's words with its subject.
@@ -88,6 +91,44 @@ fn row(t: &Tr, zone: &cabinet_core::time::OperatorZone, a: &Action) -> Row {
     }
 }
 
+/// A period as typed (`dd-mm-yyyy`) and as instants `[from_ms, to_ms)`.
+struct Period {
+    from: String,
+    to: String,
+    from_ms: i64,
+    to_ms: i64,
+}
+
+/// A period that cannot be used: as typed, and the catalog key of what is wrong.
+struct BadPeriod {
+    from: String,
+    to: String,
+    key: &'static str,
+}
+
+/// The period the parameters name (default: the last month up to today).
+fn period(zone: &OperatorZone, p: &Params) -> Result<Period, BadPeriod> {
+    let today = zone.civil_date(now_ms()).unwrap_or_default();
+    let default_from = today.checked_sub(1.month()).unwrap_or(today);
+    let from_s = p
+        .from
+        .clone()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| default_from.strftime("%d-%m-%Y").to_string());
+    let to_s = p.to.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| today.strftime("%d-%m-%Y").to_string());
+    match (parse_day(&from_s), parse_day(&to_s)) {
+        (Ok(f), Ok(to)) if f > to => Err(BadPeriod { from: from_s, to: to_s, key: "period-reversed" }),
+        (Ok(f), Ok(to)) if (to - f).get_days() > MAX_DAYS => {
+            Err(BadPeriod { from: from_s, to: to_s, key: "period-too-long" })
+        }
+        (Ok(f), Ok(to)) => {
+            let (from_ms, to_ms) = (zone.start_of_day_ms(f), zone.start_of_day_ms(to.tomorrow().unwrap_or(to)));
+            Ok(Period { from: from_s, to: to_s, from_ms, to_ms })
+        }
+        _ => Err(BadPeriod { from: from_s, to: to_s, key: "period-invalid" }),
+    }
+}
+
 pub async fn show(
     State(state): State<AppState>,
     signed: Signed,
@@ -96,45 +137,85 @@ pub async fn show(
     let scope = signed.require(Permission::ViewHistory)?;
     let t = signed.visitor.tr();
     let zone = &state.config.zone;
-    let today = zone.civil_date(now_ms()).ok_or(WebError::Internal)?;
-    let default_from = today.checked_sub(1.month()).unwrap_or(today);
-    let from_s = p
-        .from
-        .clone()
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| default_from.strftime("%d-%m-%Y").to_string());
-    let to_s = p.to.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| today.strftime("%d-%m-%Y").to_string());
-    let period = match (parse_day(&from_s), parse_day(&to_s)) {
-        (Ok(f), Ok(to)) if f > to => Err("period-reversed"),
-        (Ok(f), Ok(to)) if (to - f).get_days() > MAX_DAYS => Err("period-too-long"),
-        (Ok(f), Ok(to)) => Ok((f, to)),
-        _ => Err("period-invalid"),
-    };
-    let mut page = HistoryPage {
-        frame: Frame::signed(&state, &signed, t.t("history-title")).await?,
-        from: from_s.clone(),
-        to: to_s.clone(),
-        error: None,
-        rows: Vec::new(),
-        total: 0,
-        prev_href: None,
-        next_href: None,
-    };
-    let (from, to) = match period {
+    let frame = Frame::signed(&state, &signed, t.t("history-title")).await?;
+    let Period { from: from_s, to: to_s, from_ms, to_ms } = match period(zone, &p) {
         Ok(p) => p,
-        Err(key) => {
-            page.error = Some(t.t(key));
+        Err(BadPeriod { from, to, key }) => {
+            let page = HistoryPage {
+                frame,
+                from,
+                to,
+                error: Some(t.t(key)),
+                rows: Vec::new(),
+                total: 0,
+                prev_href: None,
+                next_href: None,
+                xlsx_href: String::new(),
+            };
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
     };
-    let from_ms = zone.start_of_day_ms(from);
-    let to_ms = zone.start_of_day_ms(to.tomorrow().unwrap_or(to));
     let n = p.page.unwrap_or(1).max(1);
     let list = actions::in_period(&state.db, &scope.company_id, from_ms, to_ms, (n - 1) * PAGE_SIZE, PAGE_SIZE).await?;
-    page.total = actions::count_in_period(&state.db, &scope.company_id, from_ms, to_ms).await?;
-    page.rows = list.iter().map(|a| row(&t, zone, a)).collect();
-    let href = |k: i64| format!("/reports/actions?from={}&to={}&page={k}", urlencode(&from_s), urlencode(&to_s));
-    page.prev_href = (n > 1).then(|| href(n - 1));
-    page.next_href = (n * PAGE_SIZE < page.total).then(|| href(n + 1));
+    let total = actions::count_in_period(&state.db, &scope.company_id, from_ms, to_ms).await?;
+    let query = format!("from={}&to={}", urlencode(&from_s), urlencode(&to_s));
+    let page = HistoryPage {
+        frame,
+        rows: list.iter().map(|a| row(&t, zone, a)).collect(),
+        total,
+        prev_href: (n > 1).then(|| format!("/reports/actions?{query}&page={}", n - 1)),
+        next_href: (n * PAGE_SIZE < total).then(|| format!("/reports/actions?{query}&page={}", n + 1)),
+        xlsx_href: format!("/reports/actions.xlsx?{query}"),
+        from: from_s,
+        to: to_s,
+        error: None,
+    };
     Ok(html(StatusCode::OK, &page))
+}
+
+/// The most rows one export holds (a period of three years of a large company).
+const EXPORT_LIMIT: i64 = 500_000;
+
+/// GET /reports/actions.xlsx: the same period as a spreadsheet.
+pub async fn xlsx(
+    State(state): State<AppState>,
+    signed: Signed,
+    Query(p): Query<Params>,
+) -> Result<Response, WebError> {
+    let scope = signed.require(Permission::ViewHistory)?;
+    let t = signed.visitor.tr();
+    let zone = &state.config.zone;
+    let Ok(Period { from: from_s, to: to_s, from_ms, to_ms }) = period(zone, &p) else {
+        return Err(WebError::BadRequest(t.locale));
+    };
+    let list = actions::in_period(&state.db, &scope.company_id, from_ms, to_ms, 0, EXPORT_LIMIT).await?;
+    let rows = list
+        .iter()
+        .map(|a| {
+            let r = row(&t, zone, a);
+            let status = match &r.reason {
+                Some(reason) => format!("{} ({reason})", t.t(r.status_key)),
+                None => t.t(r.status_key),
+            };
+            vec![r.action, status, r.when, r.admin]
+        })
+        .collect();
+    let table = Table {
+        sheet: t.t("history-title"),
+        title: format!("{} {from_s} → {to_s}", t.t("history-title")),
+        as_of: t.t1("report-as-of", "when", zone.date_time(now_ms())),
+        header: ["history-action", "history-status", "history-when", "history-admin"].iter().map(|k| t.t(k)).collect(),
+        rows,
+        widths: vec![60.0, 30.0, 20.0, 36.0],
+    };
+    let bytes =
+        tokio::task::spawn_blocking(move || table.to_xlsx()).await.map_err(|_| WebError::Internal)?.map_err(|e| {
+            tracing::error!(error = %e, "history export failed");
+            WebError::Internal
+        })?;
+    let headers = [
+        (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+        (header::CONTENT_DISPOSITION, format!("attachment; filename=\"actions-{from_s}-{to_s}.xlsx\"")),
+    ];
+    Ok((headers, bytes).into_response())
 }

@@ -1,0 +1,6 @@
+//! Cabinet's documents, made from plain rows: no store, no web here, so that a report is a
+//! pure function of its data and each can be tested by reading the file back.
+
+mod table;
+
+pub use table::{Table, XlsxError};
