@@ -141,3 +141,53 @@ async fn sign_in_search_open_a_profile_and_switch_language() {
     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/screenshots/numbers.png"), png).unwrap();
     c.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn block_a_number_and_watch_the_profile_update_by_itself() {
+    let Some((_driver, port)) = start_driver().await else { return };
+    // A network that takes a second, so that Processing is seen.
+    let app = spawn_with(Options { sim_delay_ms: 1000, ..Options::default() }).await;
+    let base = format!("http://{}", app.addr);
+    let profile_dir = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                     format!("--user-data-dir={}", profile_dir.path().display())]
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let c = ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a browser session");
+    c.goto(&format!("{base}/signin")).await.unwrap();
+    wait_for(&c, "#phone").await.send_keys(CAROL).await.unwrap();
+    c.find(Locator::Css("#password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    c.find(Locator::Css("#signin-submit")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "#code").await;
+    let code = code_in(&app.last_message_to(CAROL_EMAIL).await.unwrap().body);
+    c.find(Locator::Css("#code")).await.unwrap().send_keys(&code).await.unwrap();
+    c.find(Locator::Css("#otp-submit")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "a.number-link").await;
+
+    // The first Active number, from the list's menu: Block → confirm.
+    let block_link = wait_for(&c, "a.menu-block").await;
+    let href = block_link.attr("href").await.unwrap().unwrap();
+    let number = href.trim_start_matches("/numbers/").trim_end_matches("/block").to_string();
+    c.goto(&format!("{base}{href}")).await.unwrap();
+    wait_text(&c, "#confirm-question", "Are you sure you want to block this number?").await;
+    c.find(Locator::Css("#confirm")).await.unwrap().click().await.unwrap();
+
+    // The profile shows Processing, then, without a reload, Blocked.
+    wait_text(&c, "#number-state", "Processing").await;
+    wait_text(&c, "#number-state", "Blocked").await;
+    wait_text(&c, "#op-notice", "Status has been successfully changed.").await;
+    assert!(c.current_url().await.unwrap().as_str().ends_with(&format!("/numbers/{number}")));
+    wait_for(&c, "#unblock").await;
+    c.close().await.unwrap();
+}
