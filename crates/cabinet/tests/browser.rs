@@ -51,6 +51,26 @@ async fn start_driver() -> Option<(Driver, u16)> {
     panic!("chromedriver did not start");
 }
 
+/// Headless Chromium with a fresh profile; the flags keep it off this closed network.
+async fn browser(port: u16, profile_dir: &std::path::Path) -> fantoccini::Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                     format!("--user-data-dir={}", profile_dir.display())]
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a browser session")
+}
+
 async fn wait_for(c: &fantoccini::Client, css: &str) -> fantoccini::elements::Element {
     c.wait()
         .at_most(Duration::from_secs(10))
@@ -79,22 +99,7 @@ async fn sign_in_search_open_a_profile_and_switch_language() {
     let app = spawn().await;
     let base = format!("http://{}", app.addr);
     let profile_dir = tempfile::tempdir().unwrap();
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,900",
-                     format!("--user-data-dir={}", profile_dir.path().display())]
-        }),
-    );
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let c = ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("a browser session");
+    let c = browser(port, profile_dir.path()).await;
 
     // Sign in: phone and password, then the code from the dev outbox.
     c.goto(&format!("{base}/signin")).await.unwrap();
@@ -149,22 +154,7 @@ async fn block_a_number_and_watch_the_profile_update_by_itself() {
     let app = spawn_with(Options { sim_delay_ms: 1000, ..Options::default() }).await;
     let base = format!("http://{}", app.addr);
     let profile_dir = tempfile::tempdir().unwrap();
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,900",
-                     format!("--user-data-dir={}", profile_dir.path().display())]
-        }),
-    );
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let c = ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("a browser session");
+    let c = browser(port, profile_dir.path()).await;
     c.goto(&format!("{base}/signin")).await.unwrap();
     wait_for(&c, "#phone").await.send_keys(CAROL).await.unwrap();
     c.find(Locator::Css("#password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
