@@ -90,11 +90,6 @@ pub async fn show(
     let scope = signed.require(Permission::ViewNumbers)?;
     let t = signed.visitor.tr();
     let msisdn = Msisdn::parse(&number).map_err(|_| WebError::NotFound(t.locale))?;
-    let profile = state
-        .operator
-        .number_profile(&scope.bin, &msisdn)
-        .await
-        .map_err(|_| WebError::Operator(t.locale))?
-        .ok_or(WebError::NotFound(t.locale))?;
+    let profile = crate::pages::profile::company_number(&state, &scope, t.locale, &msisdn).await?;
     Ok(html(StatusCode::OK, &view(&state, &signed, &scope, &profile).await?))
 }

@@ -132,12 +132,7 @@ pub(crate) async fn target(
     let scope = signed.require(Permission::ManageNumbers)?;
     let l = signed.locale();
     let msisdn = Msisdn::parse(number).map_err(|_| WebError::NotFound(l))?;
-    let profile = state
-        .operator
-        .number_profile(&scope.bin, &msisdn)
-        .await
-        .map_err(|_| WebError::Operator(l))?
-        .ok_or(WebError::NotFound(l))?;
+    let profile = profile::company_number(state, &scope, l, &msisdn).await?;
     Ok((scope, msisdn, profile))
 }
 

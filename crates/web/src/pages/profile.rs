@@ -174,6 +174,22 @@ pub async fn show(
     render(&state, &signed, &scope, msisdn, StatusCode::OK).await
 }
 
+/// One of the company's numbers as the operator describes it: another company's number, or
+/// one nobody has, is not found.
+pub async fn company_number(
+    state: &AppState,
+    scope: &CompanyScope,
+    locale: cabinet_core::Locale,
+    msisdn: &Msisdn,
+) -> Result<NumberProfile, WebError> {
+    state
+        .operator
+        .number_profile(&scope.bin, msisdn)
+        .await
+        .map_err(|_| WebError::Operator(locale))?
+        .ok_or(WebError::NotFound(locale))
+}
+
 /// The profile page of one of the company's numbers (404 for any other number).
 pub async fn render(
     state: &AppState,
@@ -183,12 +199,7 @@ pub async fn render(
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let t = signed.visitor.tr();
-    let profile = state
-        .operator
-        .number_profile(&scope.bin, &msisdn)
-        .await
-        .map_err(|_| WebError::Operator(t.locale))?
-        .ok_or(WebError::NotFound(t.locale))?;
+    let profile = company_number(state, scope, t.locale, &msisdn).await?;
     let zone = &state.config.zone;
     let head = number_head::view(state, signed, scope, &profile).await?;
     let groups = ServiceGroup::ALL
