@@ -286,6 +286,8 @@ pub struct NumberProfile {
     pub forwardings: Vec<Forwarding>,
     /// Services calls may be forwarded to.
     pub forward_services: Vec<ForwardService>,
+    /// The eSIM issued and not yet expired, if any.
+    pub esim_activation: Option<EsimActivation>,
 }
 
 /// A ban the administrator can set on a number (shown in General information).
@@ -385,6 +387,14 @@ pub struct ForwardService {
     pub name: Localized,
 }
 
+/// An eSIM issued for a number: the phone scans `lpa` (as a QR code) until `expires_ms`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EsimActivation {
+    /// `LPA:1$<SM-DP+ address>$<matching id>`, what the QR code carries.
+    pub lpa: String,
+    pub expires_ms: i64,
+}
+
 /// A change to a number that the administrator asks of the network. Later issues add
 /// forwarding, eSIM, secret codes and device registration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -415,6 +425,8 @@ pub enum Operation {
     RemoveForwarding {
         kind: ForwardKind,
     },
+    /// Move the number to the eSIM issued for it (after the phone installed it).
+    ChangeToEsim,
 }
 
 impl Operation {
@@ -430,6 +442,7 @@ impl Operation {
             Operation::ReplaceSim { .. } => "sim_replacement",
             Operation::AddForwarding { .. } => "forwarding_on",
             Operation::RemoveForwarding { .. } => "forwarding_off",
+            Operation::ChangeToEsim => "esim_replacement",
         }
     }
 }
@@ -467,6 +480,10 @@ pub trait OperatorPort: Send + Sync + 'static {
     /// Asks the network for a change to one of the customer's numbers. Idempotent on `key`:
     /// asking again with the same key changes nothing more and tells where that request
     /// stands, so a job may repeat the call after a crash and the change happens once.
+    /// Issues an eSIM for the number (free; valid one day): what the phone scans. A refusal
+    /// comes back as its reason code (`rules::Refusal`), as for operations.
+    async fn issue_esim(&self, customer: &Bin, msisdn: &Msisdn) -> OperatorResult<Result<EsimActivation, String>>;
+
     async fn submit(
         &self,
         customer: &Bin,

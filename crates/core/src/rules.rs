@@ -49,9 +49,24 @@ pub enum Refusal {
     ForwardToSelf,
     #[error("no forwarding rule of this kind is set")]
     NoForwarding,
+    /// eSIM: not while roaming (manual).
+    #[error("the number is in roaming")]
+    InRoaming,
+    #[error("no eSIM has been issued, or it expired")]
+    EsimNotIssued,
 }
 
-const ALL: [Refusal; 18] = [
+/// Whether an eSIM may be issued for the number: free, but not while roaming or blocked.
+pub fn check_esim_issue(p: &NumberProfile) -> Result<(), Refusal> {
+    match p.summary.state {
+        NumberState::Processing => Err(Refusal::InProgress),
+        NumberState::Active if p.in_roaming => Err(Refusal::InRoaming),
+        NumberState::Active => Ok(()),
+        _ => Err(Refusal::NotActive),
+    }
+}
+
+const ALL: [Refusal; 20] = [
     Refusal::InProgress,
     Refusal::AlreadyBlocked,
     Refusal::NotBlocked,
@@ -70,6 +85,8 @@ const ALL: [Refusal; 18] = [
     Refusal::ForwardingConflict,
     Refusal::ForwardToSelf,
     Refusal::NoForwarding,
+    Refusal::InRoaming,
+    Refusal::EsimNotIssued,
 ];
 
 impl Refusal {
@@ -93,6 +110,8 @@ impl Refusal {
             Refusal::ForwardingConflict => "forwarding_conflict",
             Refusal::ForwardToSelf => "forward_to_self",
             Refusal::NoForwarding => "no_forwarding",
+            Refusal::InRoaming => "in_roaming",
+            Refusal::EsimNotIssued => "esim_not_issued",
         }
     }
 
@@ -115,6 +134,8 @@ pub fn check(op: &Operation, state: NumberState) -> Result<(), Refusal> {
         (Operation::AddForwarding { .. }, NumberState::Active) => Ok(()),
         (Operation::AddForwarding { .. }, _) => Err(Refusal::NotActive),
         (Operation::RemoveForwarding { .. }, _) => Ok(()),
+        (Operation::ChangeToEsim, NumberState::Active) => Ok(()),
+        (Operation::ChangeToEsim, _) => Err(Refusal::NotActive),
         (Operation::Block, NumberState::Active) => Ok(()),
         (Operation::Block, NumberState::Blocked | NumberState::BlockedDebt) => Err(Refusal::AlreadyBlocked),
         (Operation::Unblock, NumberState::Blocked) => Ok(()),
@@ -135,9 +156,13 @@ pub fn check_on(op: &Operation, p: &NumberProfile, state: NumberState) -> Result
         Operation::RemoveForwarding { kind } if !p.forwardings.iter().any(|f| f.kind == *kind) => {
             Err(Refusal::NoForwarding)
         }
-        Operation::Block | Operation::Unblock | Operation::ReplaceSim { .. } | Operation::RemoveForwarding { .. } => {
-            Ok(())
-        }
+        Operation::ChangeToEsim if p.in_roaming => Err(Refusal::InRoaming),
+        Operation::ChangeToEsim if p.esim_activation.is_none() => Err(Refusal::EsimNotIssued),
+        Operation::Block
+        | Operation::Unblock
+        | Operation::ReplaceSim { .. }
+        | Operation::RemoveForwarding { .. }
+        | Operation::ChangeToEsim => Ok(()),
     }
 }
 

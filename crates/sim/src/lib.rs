@@ -17,8 +17,8 @@ pub use operations::{Behaviour, NETWORK_FAILURE, UNKNOWN_NUMBER};
 pub use seed::{SeedReport, SeedSpec, seed_customer};
 
 use cabinet_core::operator::{
-    MatchCount, NumberPage, NumberProfile, NumberQuery, Operation, OperationState, OperatorError, OperatorPort,
-    OperatorResult,
+    EsimActivation, MatchCount, NumberPage, NumberProfile, NumberQuery, Operation, OperationState, OperatorError,
+    OperatorPort, OperatorResult,
 };
 use cabinet_core::{Bin, Msisdn};
 use cabinet_store::migrations::{MigrationSet, Step};
@@ -136,6 +136,10 @@ impl OperatorPort for Simulator {
 
     async fn number_profile(&self, customer: &Bin, msisdn: &Msisdn) -> OperatorResult<Option<NumberProfile>> {
         Ok(profile::load(&self.db, customer, msisdn).await?)
+    }
+
+    async fn issue_esim(&self, customer: &Bin, msisdn: &Msisdn) -> OperatorResult<Result<EsimActivation, String>> {
+        Ok(self.issue_esim_for(customer, msisdn).await?)
     }
 
     async fn submit(

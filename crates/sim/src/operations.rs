@@ -4,7 +4,9 @@
 //! by one guarded transition (pending → done), so a repeated request never changes twice.
 
 use crate::{SimError, Simulator};
-use cabinet_core::operator::{Ban, ForwardTarget, NumberProfile, NumberState, Operation, OperationState};
+use cabinet_core::operator::{
+    Ban, EsimActivation, ForwardTarget, NumberProfile, NumberState, Operation, OperationState,
+};
 use cabinet_core::rules;
 use cabinet_core::time::now_ms;
 use cabinet_core::{Bin, Msisdn};
@@ -91,7 +93,62 @@ fn ban_column(ban: Ban) -> &'static str {
     }
 }
 
+/// The SM-DP+ server the simulated eSIMs name.
+const SMDP: &str = "smdp.sim.cabinet.local";
+/// An issued eSIM is valid for a day.
+const ESIM_VALID_MS: i64 = 24 * 3600 * 1000;
+
+/// The number's eSIM activation that has not expired at `now`.
+pub(crate) async fn esim_activation(
+    db: &cabinet_store::Db,
+    msisdn: &str,
+    now: i64,
+) -> Result<Option<EsimActivation>, SimError> {
+    let row: Option<(String, i64)> = sqlx::query_as(
+        "SELECT matching_id, expires_ms FROM sim_esim_activations WHERE msisdn = $1 AND expires_ms > $2",
+    )
+    .bind(msisdn)
+    .bind(now)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(|(id, expires_ms)| EsimActivation { lpa: format!("LPA:1${SMDP}${id}"), expires_ms }))
+}
+
 impl Simulator {
+    pub(crate) async fn issue_esim_for(
+        &self,
+        customer: &Bin,
+        msisdn: &Msisdn,
+    ) -> Result<Result<EsimActivation, String>, SimError> {
+        let Some(p) = crate::profile::load(self.db(), customer, msisdn).await? else {
+            return Ok(Err(UNKNOWN_NUMBER.to_string()));
+        };
+        let (pending,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM sim_requests WHERE msisdn = $1 AND state = 'pending'")
+                .bind(msisdn.as_str())
+                .fetch_one(self.db().pool())
+                .await?;
+        if pending > 0 {
+            return Ok(Err(rules::Refusal::InProgress.code().to_string()));
+        }
+        if let Err(r) = rules::check_esim_issue(&p) {
+            return Ok(Err(r.code().to_string()));
+        }
+        let now = now_ms();
+        let matching_id = cabinet_store::ids::random_hex(10).to_uppercase();
+        sqlx::query(
+            "INSERT INTO sim_esim_activations (msisdn, matching_id, expires_ms, created_ms) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (msisdn) DO UPDATE SET matching_id = excluded.matching_id, expires_ms = excluded.expires_ms, created_ms = excluded.created_ms",
+        )
+        .bind(msisdn.as_str())
+        .bind(&matching_id)
+        .bind(now + ESIM_VALID_MS)
+        .bind(now)
+        .execute(self.db().pool())
+        .await?;
+        Ok(Ok(EsimActivation { lpa: format!("LPA:1${SMDP}${matching_id}"), expires_ms: now + ESIM_VALID_MS }))
+    }
+
     pub(crate) async fn submit_request(
         &self,
         customer: &Bin,
@@ -273,6 +330,30 @@ impl Simulator {
                     sqlx::query("DELETE FROM sim_forwardings WHERE msisdn = $1 AND kind = $2")
                         .bind(msisdn)
                         .bind(kind.code())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                (Operation::ChangeToEsim, false) => {
+                    // The eSIM profile has an ICCID of its own; the plastic card stops working.
+                    let body = format!("8999702{:012}", fnv(key) % 1_000_000_000_000);
+                    let iccid = format!("{body}{}", cabinet_core::ids::luhn_check_digit(&body));
+                    let codes = codes_for(key);
+                    sqlx::query(
+                        "UPDATE sim_subscribers SET esim = 1, iccid = $1, pin1 = $2, pin2 = $3, puk1 = $4, puk2 = $5, sim_replaced_ms = $6
+                         WHERE bin = $7 AND msisdn = $8",
+                    )
+                    .bind(iccid)
+                    .bind(codes[0].clone())
+                    .bind(codes[1].clone())
+                    .bind(codes[2].clone())
+                    .bind(codes[3].clone())
+                    .bind(now)
+                    .bind(bin)
+                    .bind(msisdn.clone())
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query("DELETE FROM sim_esim_activations WHERE msisdn = $1")
+                        .bind(msisdn)
                         .execute(&mut *tx)
                         .await?;
                 }

@@ -167,6 +167,7 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
         .iter()
         .map(|(code, name)| ForwardService { code: code.to_string(), name: name.localized() })
         .collect();
+    let esim_activation = crate::operations::esim_activation(db, msisdn.as_str(), cabinet_core::time::now_ms()).await?;
     Ok(Some(NumberProfile {
         summary,
         state_changed_ms: row.state_changed_ms,
@@ -194,6 +195,7 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
         services,
         forwardings,
         forward_services,
+        esim_activation,
     }))
 }
 

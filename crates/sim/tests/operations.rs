@@ -227,3 +227,45 @@ async fn forwarding_rules_are_added_and_removed_without_conflicts() {
         "forwarding_conflict",
     );
 }
+
+#[tokio::test]
+async fn an_esim_is_issued_then_the_number_moves_to_it() {
+    let (db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 100, 13).await;
+    let sim = at_once(sim, 0.0);
+    let n = with_state(&sim, NumberState::Active).await;
+    let refused = sim.submit(&bin_a(), &n.msisdn, &Operation::ChangeToEsim, "e0").await.unwrap();
+    assert_eq!(refused, OperationState::Failed { reason: "esim_not_issued".into() });
+
+    let activation = sim.issue_esim(&bin_a(), &n.msisdn).await.unwrap().unwrap();
+    assert!(activation.lpa.starts_with("LPA:1$"), "{}", activation.lpa);
+    let p = sim.number_profile(&bin_a(), &n.msisdn).await.unwrap().unwrap();
+    assert_eq!(p.esim_activation.as_ref(), Some(&activation));
+    let before_iccid = p.iccid.clone();
+    assert_eq!(sim.submit(&bin_a(), &n.msisdn, &Operation::ChangeToEsim, "e1").await.unwrap(), OperationState::Done);
+    let p = sim.number_profile(&bin_a(), &n.msisdn).await.unwrap().unwrap();
+    assert!(p.esim, "General information: eSIM yes");
+    assert!(p.esim_activation.is_none(), "the activation is used up");
+    assert_ne!(p.iccid, before_iccid);
+    assert!(cabinet_core::Iccid::parse(&p.iccid).is_ok(), "a valid ICCID: {}", p.iccid);
+
+    let blocked = with_state(&sim, NumberState::Blocked).await;
+    assert_eq!(sim.issue_esim(&bin_a(), &blocked.msisdn).await.unwrap(), Err("not_active".into()));
+    let other = all_forward(&sim, &bin_a(), None, 200)
+        .await
+        .into_iter()
+        .filter(|x| x.state == NumberState::Active)
+        .nth(1)
+        .unwrap();
+    sqlx::query("UPDATE sim_subscribers SET in_roaming = 1 WHERE msisdn = $1")
+        .bind(other.msisdn.as_str())
+        .execute(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(sim.issue_esim(&bin_a(), &other.msisdn).await.unwrap(), Err("in_roaming".into()));
+    assert_eq!(
+        sim.issue_esim(&bin_b(), &n.msisdn).await.unwrap(),
+        Err(cabinet_sim::UNKNOWN_NUMBER.into()),
+        "another customer's number"
+    );
+}

@@ -467,3 +467,71 @@ async fn the_actions_history_downloads_as_a_spreadsheet() {
     let bad = b.get("/reports/actions.xlsx?from=99-99-2025&to=01-01-2025").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
+
+/// Reads the QR code in a PNG, as a phone's camera would.
+fn scan_qr(png_bytes: &[u8]) -> String {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| buf[y * w + x]);
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the image");
+    grids[0].decode().unwrap().1
+}
+
+#[tokio::test]
+async fn an_esim_is_issued_as_a_scannable_qr_code_and_the_number_moves_to_it() {
+    let app = spawn().await;
+    let b = app.signed_in(CAROL).await;
+    let sim = Simulator::new(app.db.db.clone());
+    let bin = Bin::parse(BIN_A).unwrap();
+    let n = numbers_in(&app, BIN_A, NumberState::Active).await.remove(6).msisdn;
+    let page = b.get(&format!("/numbers/{n}/esim?os=android")).await;
+    assert!(page.body.contains("SIM manager"), "Android's steps");
+    assert!(page.body.contains("valid for 1 day"));
+    let csrf = page.csrf();
+    b.post(&format!("/numbers/{n}/esim/issue"), &[("csrf", csrf.as_str()), ("os", "ios")])
+        .await
+        .assert_redirect(&format!("/numbers/{n}/esim?os=ios"));
+    let page = b.get(&format!("/numbers/{n}/esim?os=ios")).await;
+    assert!(page.body.contains("id=\"esim-qr\""));
+    let res = b.client.get(format!("{}/numbers/{n}/esim/qr.png", b.base)).send().await.unwrap();
+    assert_eq!(res.headers()["content-type"], "image/png");
+    let scanned = scan_qr(&res.bytes().await.unwrap());
+    let activation = sim.number_profile(&bin, &n).await.unwrap().unwrap().esim_activation.unwrap();
+    assert_eq!(scanned, activation.lpa, "the QR carries the activation code");
+    assert!(scanned.starts_with("LPA:1$"));
+
+    let untick = b.post(&format!("/numbers/{n}/esim/ready"), &[("csrf", csrf.as_str()), ("os", "ios")]).await;
+    assert_eq!(untick.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(untick.body.contains("Tick"));
+    let confirm =
+        b.post(&format!("/numbers/{n}/esim/ready"), &[("csrf", csrf.as_str()), ("os", "ios"), ("sure", "yes")]).await;
+    assert!(confirm.body.contains("Are you sure the settings have been done on your phone?"));
+    b.post(&format!("/numbers/{n}/esim/change"), &[("csrf", csrf.as_str())])
+        .await
+        .assert_redirect(&format!("/numbers/{n}"));
+    for _ in 0..200 {
+        if sim.number_profile(&bin, &n).await.unwrap().unwrap().esim {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let profile = b.get(&format!("/numbers/{n}")).await;
+    assert!(profile.body.contains("Done! You have successfully replaced the eSIM."), "{}", profile.body);
+    assert!(profile.body.contains("id=\"esim\">Yes"));
+    let history = b.get("/reports/actions").await;
+    assert!(
+        history.body.contains(&format!("eSIM issue for number {n}"))
+            && history.body.contains(&format!("eSIM replacement on number {n}"))
+    );
+
+    // Not for a blocked number, with the manual's reason; no QR then.
+    let blocked = numbers_in(&app, BIN_A, NumberState::Blocked).await.remove(0).msisdn;
+    let refused = b.post(&format!("/numbers/{blocked}/esim/issue"), &[("csrf", csrf.as_str())]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("only for numbers in the Active status"));
+    assert_eq!(b.get(&format!("/numbers/{blocked}/esim/qr.png")).await.status, StatusCode::NOT_FOUND);
+}

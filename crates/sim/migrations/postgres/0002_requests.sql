@@ -26,3 +26,11 @@ CREATE TABLE sim_forwardings (
     created_ms  BIGINT NOT NULL,
     PRIMARY KEY (msisdn, kind)
 );
+
+-- eSIMs issued and not yet installed: one per number, valid until expires_ms.
+CREATE TABLE sim_esim_activations (
+    msisdn      TEXT PRIMARY KEY,
+    matching_id TEXT NOT NULL,
+    expires_ms  BIGINT NOT NULL,
+    created_ms  BIGINT NOT NULL
+);

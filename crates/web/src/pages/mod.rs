@@ -2,6 +2,7 @@
 
 pub mod company;
 pub mod dev;
+pub mod esim;
 pub mod forwarding;
 pub mod history;
 pub mod lang;

@@ -60,7 +60,10 @@ pub async fn view(
     let notice = latest.filter(|a| now - a.finished_ms.unwrap_or(a.created_ms) < OUTCOME_SHOWN_MS).map(|a| {
         match a.status.as_str() {
             actions::PROCESSING => ("processing", t.t("op-processing")),
-            actions::SUCCESS => ("success", t.t("op-success")),
+            actions::SUCCESS => (
+                "success",
+                t.try_t(&format!("op-success-{}", a.kind.replace('_', "-"))).unwrap_or_else(|| t.t("op-success")),
+            ),
             _ => ("failure", t.t1("op-failure", "reason", reason_text(&t, a.reason.as_deref().unwrap_or("")))),
         }
     });

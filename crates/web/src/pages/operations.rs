@@ -50,6 +50,7 @@ pub fn path_of(msisdn: &str, op: &Operation) -> String {
         Operation::ReplaceSim { .. } => format!("/numbers/{msisdn}/sim"),
         Operation::AddForwarding { .. } => format!("/numbers/{msisdn}/forwarding"),
         Operation::RemoveForwarding { kind } => format!("/numbers/{msisdn}/forwarding/{}/remove", kind.code()),
+        Operation::ChangeToEsim => format!("/numbers/{msisdn}/esim/change"),
     }
 }
 
@@ -104,6 +105,7 @@ fn wording(t: &Tr, op: &Operation, p: &NumberProfile) -> (String, String, String
             (t.t(title), t.t1(q, "name", name), yes)
         }
         Operation::ReplaceSim { iccid } => (t.t("op-sim-title"), t.t1("op-sim-question", "iccid", iccid.as_str()), yes),
+        Operation::ChangeToEsim => (t.t("esim-title"), t.t("esim-confirm-question"), yes),
         Operation::AddForwarding { kind, .. } | Operation::RemoveForwarding { kind } => {
             (t.t("fwd-title"), t.t1("fwd-remove-question", "kind", t.t(forward_kind_key(*kind))), yes)
         }
