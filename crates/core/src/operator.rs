@@ -288,6 +288,8 @@ pub struct NumberProfile {
     pub forward_services: Vec<ForwardService>,
     /// The eSIM issued and not yet expired, if any.
     pub esim_activation: Option<EsimActivation>,
+    /// Devices (IMEI) registered with this number.
+    pub registered_imeis: Vec<String>,
 }
 
 /// A ban the administrator can set on a number (shown in General information).
@@ -427,6 +429,25 @@ pub enum Operation {
     },
     /// Move the number to the eSIM issued for it (after the phone installed it).
     ChangeToEsim,
+    /// Register a device (IMEI, 14 digits) with the company's BIN and this number.
+    RegisterImei {
+        imei: String,
+    },
+    /// Keep the device's existing registration and add this BIN and number to it.
+    RegisterDuplicateImei {
+        imei: String,
+    },
+    /// Move a device registered to another BIN/IIN and number (its previous owner, named by
+    /// the administrator) to the company's BIN and this number.
+    ReregisterImei {
+        imei: String,
+        prev_msisdn: String,
+        prev_owner: String,
+    },
+    /// Remove the device's registration with this number.
+    RemoveImei {
+        imei: String,
+    },
 }
 
 impl Operation {
@@ -443,6 +464,10 @@ impl Operation {
             Operation::AddForwarding { .. } => "forwarding_on",
             Operation::RemoveForwarding { .. } => "forwarding_off",
             Operation::ChangeToEsim => "esim_replacement",
+            Operation::RegisterImei { .. } => "imei_register",
+            Operation::RegisterDuplicateImei { .. } => "imei_duplicate",
+            Operation::ReregisterImei { .. } => "imei_reregister",
+            Operation::RemoveImei { .. } => "imei_remove",
         }
     }
 }

@@ -54,6 +54,19 @@ pub enum Refusal {
     InRoaming,
     #[error("no eSIM has been issued, or it expired")]
     EsimNotIssued,
+    #[error("the device is already registered with this number")]
+    ImeiAlreadyRegistered,
+    #[error("the device is not registered with this number")]
+    ImeiNotRegistered,
+    /// The network has the device registered to another number of this operator.
+    #[error("the device is registered to another number")]
+    ImeiRegisteredElsewhere,
+    /// The manual's failure: the IMEI is bound to another operator's number.
+    #[error("the device is registered to another operator's number")]
+    ImeiOtherOperator,
+    /// Re-registration named a previous owner the registry does not know.
+    #[error("the previous owner's number or IIN/BIN does not match the registration")]
+    PreviousOwnerMismatch,
 }
 
 /// Whether an eSIM may be issued for the number: free, but not while roaming or blocked.
@@ -66,7 +79,7 @@ pub fn check_esim_issue(p: &NumberProfile) -> Result<(), Refusal> {
     }
 }
 
-const ALL: [Refusal; 20] = [
+const ALL: [Refusal; 25] = [
     Refusal::InProgress,
     Refusal::AlreadyBlocked,
     Refusal::NotBlocked,
@@ -87,6 +100,11 @@ const ALL: [Refusal; 20] = [
     Refusal::NoForwarding,
     Refusal::InRoaming,
     Refusal::EsimNotIssued,
+    Refusal::ImeiAlreadyRegistered,
+    Refusal::ImeiNotRegistered,
+    Refusal::ImeiRegisteredElsewhere,
+    Refusal::ImeiOtherOperator,
+    Refusal::PreviousOwnerMismatch,
 ];
 
 impl Refusal {
@@ -112,6 +130,11 @@ impl Refusal {
             Refusal::NoForwarding => "no_forwarding",
             Refusal::InRoaming => "in_roaming",
             Refusal::EsimNotIssued => "esim_not_issued",
+            Refusal::ImeiAlreadyRegistered => "imei_already_registered",
+            Refusal::ImeiNotRegistered => "imei_not_registered",
+            Refusal::ImeiRegisteredElsewhere => "imei_registered_elsewhere",
+            Refusal::ImeiOtherOperator => "imei_other_operator",
+            Refusal::PreviousOwnerMismatch => "previous_owner_mismatch",
         }
     }
 
@@ -136,6 +159,13 @@ pub fn check(op: &Operation, state: NumberState) -> Result<(), Refusal> {
         (Operation::RemoveForwarding { .. }, _) => Ok(()),
         (Operation::ChangeToEsim, NumberState::Active) => Ok(()),
         (Operation::ChangeToEsim, _) => Err(Refusal::NotActive),
+        (
+            Operation::RegisterImei { .. }
+            | Operation::RegisterDuplicateImei { .. }
+            | Operation::ReregisterImei { .. }
+            | Operation::RemoveImei { .. },
+            _,
+        ) => Ok(()),
         (Operation::Block, NumberState::Active) => Ok(()),
         (Operation::Block, NumberState::Blocked | NumberState::BlockedDebt) => Err(Refusal::AlreadyBlocked),
         (Operation::Unblock, NumberState::Blocked) => Ok(()),
@@ -158,11 +188,23 @@ pub fn check_on(op: &Operation, p: &NumberProfile, state: NumberState) -> Result
         }
         Operation::ChangeToEsim if p.in_roaming => Err(Refusal::InRoaming),
         Operation::ChangeToEsim if p.esim_activation.is_none() => Err(Refusal::EsimNotIssued),
+        Operation::RegisterImei { imei }
+        | Operation::RegisterDuplicateImei { imei }
+        | Operation::ReregisterImei { imei, .. }
+            if p.registered_imeis.contains(imei) =>
+        {
+            Err(Refusal::ImeiAlreadyRegistered)
+        }
+        Operation::RemoveImei { imei } if !p.registered_imeis.contains(imei) => Err(Refusal::ImeiNotRegistered),
         Operation::Block
         | Operation::Unblock
         | Operation::ReplaceSim { .. }
         | Operation::RemoveForwarding { .. }
-        | Operation::ChangeToEsim => Ok(()),
+        | Operation::ChangeToEsim
+        | Operation::RegisterImei { .. }
+        | Operation::RegisterDuplicateImei { .. }
+        | Operation::ReregisterImei { .. }
+        | Operation::RemoveImei { .. } => Ok(()),
     }
 }
 

@@ -54,6 +54,73 @@ fn target_state(op: &Operation) -> NumberState {
     }
 }
 
+/// The operator's own prefixes, as the simulated network knows them.
+const OWN_PREFIXES: [&str; 4] = ["701", "702", "775", "778"];
+
+/// Where a device seen for the first time is already registered, by a stable hash of its
+/// IMEI: one in five belongs to someone else, most often on another operator's number.
+fn prior_registration(imei: &str) -> Option<(String, String)> {
+    let h = fnv(imei);
+    if h % 5 != 0 {
+        return None;
+    }
+    let prefix = if h % 3 == 0 { "701" } else { "707" };
+    let msisdn = format!("7{prefix}{:07}", (h / 7) % 10_000_000);
+    // An IIN with a valid control digit, so that a re-registration can name it.
+    let mut n = h / 11;
+    loop {
+        let body = format!("{:011}", 80_000_000_000 + n % 9_999_999_999);
+        let digits: Vec<u32> = body.bytes().map(|b| u32::from(b - b'0')).collect();
+        if let Some(c) = cabinet_core::ids::bin_control_digit(&digits) {
+            return Some((msisdn, format!("{body}{c}")));
+        }
+        n += 1;
+    }
+}
+
+/// Why the registry refuses to register (or re-register) `imei` with `msisdn`, if it does.
+/// A device met for the first time gets its prior registration (if any) written down.
+async fn registry_refusal(
+    tx: &mut sqlx::AnyConnection,
+    imei: &str,
+    msisdn: &str,
+    op: &Operation,
+    now: i64,
+) -> Result<Option<String>, SimError> {
+    let mut rows: Vec<(String, String)> = sqlx::query_as("SELECT msisdn, owner FROM sim_imei_registry WHERE imei = $1")
+        .bind(imei)
+        .fetch_all(&mut *tx)
+        .await?;
+    if rows.is_empty()
+        && let Some((their_msisdn, owner)) = prior_registration(imei)
+    {
+        sqlx::query(
+            "INSERT INTO sim_imei_registry (imei, msisdn, owner, duplicate, registered_ms) VALUES ($1, $2, $3, 0, $4)",
+        )
+        .bind(imei)
+        .bind(&their_msisdn)
+        .bind(&owner)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        rows.push((their_msisdn, owner));
+    }
+    let others: Vec<&(String, String)> = rows.iter().filter(|(m, _)| m != msisdn).collect();
+    let code = match op {
+        Operation::RegisterImei { .. } => match others.first() {
+            Some((m, _)) if !OWN_PREFIXES.contains(&&m[1..4]) => Some(rules::Refusal::ImeiOtherOperator),
+            Some(_) => Some(rules::Refusal::ImeiRegisteredElsewhere),
+            None => None,
+        },
+        Operation::ReregisterImei { prev_msisdn, prev_owner, .. } => {
+            let known = others.iter().any(|(m, o)| m == prev_msisdn && o == prev_owner);
+            (!known).then_some(rules::Refusal::PreviousOwnerMismatch)
+        }
+        _ => None,
+    };
+    Ok(code.map(|r| r.code().to_string()))
+}
+
 /// PIN1, PIN2, PUK1, PUK2 of a new card, drawn from the request's key.
 fn codes_for(key: &str) -> [String; 4] {
     let mut h = fnv(key);
@@ -197,11 +264,17 @@ impl Simulator {
             }
             _ => false,
         };
+        let registry = match op {
+            Operation::RegisterImei { imei } | Operation::ReregisterImei { imei, .. } => {
+                registry_refusal(&mut tx, imei, msisdn.as_str(), op, now).await?
+            }
+            _ => None,
+        };
         let refused = match &profile {
             None => Some(UNKNOWN_NUMBER.to_string()),
             Some(_) if pending > 0 => Some(rules::Refusal::InProgress.code().to_string()),
             Some(_) if iccid_taken => Some(rules::Refusal::IccidInUse.code().to_string()),
-            Some(p) => refusal(op, p),
+            Some(p) => refusal(op, p).or(registry),
         };
         if let Some(reason) = refused {
             insert("failed", Some(reason.clone()), None, now).execute(&mut *tx).await?;
@@ -353,6 +426,44 @@ impl Simulator {
                     .execute(&mut *tx)
                     .await?;
                     sqlx::query("DELETE FROM sim_esim_activations WHERE msisdn = $1")
+                        .bind(msisdn)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                (Operation::RegisterImei { imei } | Operation::RegisterDuplicateImei { imei }, false) => {
+                    let duplicate = matches!(op, Operation::RegisterDuplicateImei { .. });
+                    sqlx::query(
+                        "INSERT INTO sim_imei_registry (imei, msisdn, owner, duplicate, registered_ms) VALUES ($1, $2, $3, $4, $5)
+                         ON CONFLICT (imei, msisdn) DO NOTHING",
+                    )
+                    .bind(imei.clone())
+                    .bind(msisdn)
+                    .bind(bin)
+                    .bind(i16::from(duplicate))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                (Operation::ReregisterImei { imei, prev_msisdn, .. }, false) => {
+                    sqlx::query("DELETE FROM sim_imei_registry WHERE imei = $1 AND msisdn = $2")
+                        .bind(imei.clone())
+                        .bind(prev_msisdn.clone())
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query(
+                        "INSERT INTO sim_imei_registry (imei, msisdn, owner, duplicate, registered_ms) VALUES ($1, $2, $3, 0, $4)
+                         ON CONFLICT (imei, msisdn) DO NOTHING",
+                    )
+                    .bind(imei.clone())
+                    .bind(msisdn)
+                    .bind(bin)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                (Operation::RemoveImei { imei }, false) => {
+                    sqlx::query("DELETE FROM sim_imei_registry WHERE imei = $1 AND msisdn = $2")
+                        .bind(imei.clone())
                         .bind(msisdn)
                         .execute(&mut *tx)
                         .await?;

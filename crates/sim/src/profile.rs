@@ -168,6 +168,11 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
         .map(|(code, name)| ForwardService { code: code.to_string(), name: name.localized() })
         .collect();
     let esim_activation = crate::operations::esim_activation(db, msisdn.as_str(), cabinet_core::time::now_ms()).await?;
+    let registered_imeis: Vec<(String,)> =
+        sqlx::query_as("SELECT imei FROM sim_imei_registry WHERE msisdn = $1 ORDER BY registered_ms, imei")
+            .bind(msisdn.as_str())
+            .fetch_all(db.pool())
+            .await?;
     Ok(Some(NumberProfile {
         summary,
         state_changed_ms: row.state_changed_ms,
@@ -196,6 +201,7 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
         forwardings,
         forward_services,
         esim_activation,
+        registered_imeis: registered_imeis.into_iter().map(|(i,)| i).collect(),
     }))
 }
 

@@ -269,3 +269,67 @@ async fn an_esim_is_issued_then_the_number_moves_to_it() {
         "another customer's number"
     );
 }
+
+#[tokio::test]
+async fn devices_are_registered_duplicated_re_registered_and_removed() {
+    let (db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 60, 14).await;
+    let sim = at_once(sim, 0.0);
+    let n = with_state(&sim, NumberState::Active).await;
+    let submit = |op: Operation, key: String| {
+        let sim = sim.clone();
+        let m = n.msisdn.clone();
+        async move { sim.submit(&bin_a(), &m, &op, &key).await.unwrap() }
+    };
+    let (mut free, mut foreign) = (None, None);
+    for i in 0..60 {
+        let imei = format!("3536780765{i:04}");
+        match submit(Operation::RegisterImei { imei: imei.clone() }, format!("r{i}")).await {
+            OperationState::Done => free = free.or(Some(imei)),
+            OperationState::Failed { reason } if reason == "imei_other_operator" => foreign = foreign.or(Some(imei)),
+            _ => {}
+        }
+    }
+    let (free, foreign) = (free.expect("a device nobody had"), foreign.expect("a device on another operator's number"));
+    let registered = |sim: Simulator| {
+        let m = n.msisdn.clone();
+        async move { sim.number_profile(&bin_a(), &m).await.unwrap().unwrap().registered_imeis }
+    };
+    assert!(registered(sim.clone()).await.contains(&free));
+    assert_eq!(
+        submit(Operation::RegisterImei { imei: free.clone() }, "again".into()).await,
+        OperationState::Failed { reason: "imei_already_registered".into() }
+    );
+    assert_eq!(submit(Operation::RemoveImei { imei: free.clone() }, "rm".into()).await, OperationState::Done);
+    assert!(!registered(sim.clone()).await.contains(&free));
+    assert_eq!(
+        submit(Operation::RemoveImei { imei: free.clone() }, "rm2".into()).await,
+        OperationState::Failed { reason: "imei_not_registered".into() }
+    );
+
+    // The foreign device: a duplicate keeps the other registration.
+    let (their_msisdn, owner): (String, String) =
+        sqlx::query_as("SELECT msisdn, owner FROM sim_imei_registry WHERE imei = $1")
+            .bind(&foreign)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert!(!["701", "702", "775", "778"].contains(&&their_msisdn[1..4]), "another operator's number: {their_msisdn}");
+    let wrong = Operation::ReregisterImei {
+        imei: foreign.clone(),
+        prev_msisdn: their_msisdn.clone(),
+        prev_owner: "000000000000".into(),
+    };
+    assert_eq!(submit(wrong, "rr0".into()).await, OperationState::Failed { reason: "previous_owner_mismatch".into() });
+    let right =
+        Operation::ReregisterImei { imei: foreign.clone(), prev_msisdn: their_msisdn.clone(), prev_owner: owner };
+    assert_eq!(submit(right, "rr1".into()).await, OperationState::Done);
+    let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sim_imei_registry WHERE imei = $1 AND msisdn = $2")
+        .bind(&foreign)
+        .bind(&their_msisdn)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "the previous owner's registration is gone");
+    assert!(registered(sim.clone()).await.contains(&foreign));
+}

@@ -154,3 +154,16 @@ pub async fn count_in_period(db: &Db, company_id: &str, from_ms: i64, to_ms: i64
             .await?;
     Ok(n)
 }
+
+/// The number's device (IMEI) requests, newest first.
+pub async fn device_requests(db: &Db, company_id: &str, msisdn: &str, limit: i64) -> StoreResult<Vec<Action>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM actions WHERE company_id = $1 AND msisdn = $2 AND kind LIKE 'imei_%'
+         ORDER BY created_ms DESC, id DESC LIMIT $3"
+    )))
+    .bind(company_id)
+    .bind(msisdn)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?)
+}

@@ -1,7 +1,7 @@
 //! Every route of the portal, in one place.
 
 use crate::pages::{
-    company, dev, esim, forwarding, history, lang, number_head, numbers, operations, profile, secret_code, signin,
+    company, dev, esim, forwarding, history, imei, lang, number_head, numbers, operations, profile, secret_code, signin,
 };
 use crate::{AppState, assets, ops, visitor};
 use axum::Router;
@@ -22,6 +22,7 @@ pub fn router(state: AppState) -> Router {
         .route("/numbers/{msisdn}/head", get(number_head::show))
         .route("/numbers/{msisdn}/sim", get(operations::sim_show).post(operations::sim_request))
         .route("/numbers/{msisdn}/sim/confirm", post(operations::sim_confirm))
+        .route("/numbers/{msisdn}/imei", get(imei::show).post(imei::request))
         .route("/numbers/{msisdn}/esim", get(esim::show))
         .route("/numbers/{msisdn}/esim/issue", post(esim::issue))
         .route("/numbers/{msisdn}/esim/qr.png", get(esim::qr))

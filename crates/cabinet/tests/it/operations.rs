@@ -535,3 +535,88 @@ async fn an_esim_is_issued_as_a_scannable_qr_code_and_the_number_moves_to_it() {
     assert!(refused.body.contains("only for numbers in the Active status"));
     assert_eq!(b.get(&format!("/numbers/{blocked}/esim/qr.png")).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn devices_are_registered_from_the_imei_page_with_a_request_history() {
+    let app = spawn().await;
+    let b = app.signed_in(CAROL).await;
+    let sim = Simulator::new(app.db.db.clone());
+    let bin = Bin::parse(BIN_A).unwrap();
+    let n = numbers_in(&app, BIN_A, NumberState::Active).await.remove(7).msisdn;
+    let page = b.get(&format!("/numbers/{n}/imei")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let last = sim.number_profile(&bin, &n).await.unwrap().unwrap().last_imei;
+    if let Some(i) = &last {
+        assert!(page.body.contains(&format!("id=\"imei-last\">{i}<")));
+    }
+    let csrf = page.csrf();
+    let post = |fields: &[(&str, &str)]| {
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        let form: Vec<(String, String)> = form.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let b = &b;
+        let path = format!("/numbers/{n}/imei");
+        async move { b.client.post(format!("{}{path}", b.base)).form(&form).send().await.unwrap() }
+    };
+    let bad = post(&[("action", "register"), ("imei", "123")]).await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().await.unwrap().contains("14 digits"));
+    let no_terms = post(&[("action", "duplicate"), ("imei", "35367807650001")]).await;
+    assert_eq!(no_terms.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let imei = "35367807650001";
+    assert_eq!(
+        post(&[("action", "duplicate"), ("imei", imei), ("terms", "yes")]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let registered =
+        || async { sim.number_profile(&bin, &n).await.unwrap().unwrap().registered_imeis.contains(&imei.to_string()) };
+    for _ in 0..200 {
+        if registered().await {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(registered().await);
+    let page = b.get(&format!("/numbers/{n}/imei")).await;
+    assert!(page.body.contains("Duplicate registered successfully"), "{}", page.body);
+    let again = post(&[("action", "register"), ("imei", imei)]).await;
+    assert_eq!(
+        again.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "already registered with this number: refused at once"
+    );
+
+    assert_eq!(post(&[("action", "remove"), ("imei", imei)]).await.status(), StatusCode::SEE_OTHER);
+    for _ in 0..200 {
+        if !registered().await {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(!registered().await);
+    assert!(b.get(&format!("/numbers/{n}/imei")).await.body.contains("Registration removed"));
+
+    // A re-registration naming the wrong previous owner fails, and says why.
+    let rr = post(&[
+        ("action", "reregister"),
+        ("imei", "35367807650002"),
+        ("prev_msisdn", "77071112233"),
+        ("prev_owner", "940740000015"),
+        ("terms", "yes"),
+    ])
+    .await;
+    assert_eq!(rr.status(), StatusCode::SEE_OTHER);
+    for _ in 0..200 {
+        if b.get(&format!("/numbers/{n}/imei")).await.body.contains("does not match the registration") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(b.get(&format!("/numbers/{n}/imei")).await.body.contains("Failed: the previous owner"));
+    let history = b.get("/reports/actions").await.body;
+    assert!(history.contains(&format!("Duplicate device registration {n} (IMEI {imei})")), "{history}");
+
+    let bob = app.signed_in(BOB).await;
+    assert_eq!(bob.get(&format!("/numbers/{n}/imei")).await.status, StatusCode::NOT_FOUND);
+}

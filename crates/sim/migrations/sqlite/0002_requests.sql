@@ -34,3 +34,15 @@ CREATE TABLE sim_esim_activations (
     expires_ms  BIGINT NOT NULL,
     created_ms  BIGINT NOT NULL
 );
+
+-- The national device registry as the simulated network keeps it: an IMEI registered with
+-- a number and its owner's BIN/IIN; duplicates add another number to the same device.
+CREATE TABLE sim_imei_registry (
+    imei          TEXT NOT NULL,
+    msisdn        TEXT NOT NULL,
+    owner         TEXT NOT NULL,
+    duplicate     SMALLINT NOT NULL,
+    registered_ms BIGINT NOT NULL,
+    PRIMARY KEY (imei, msisdn)
+);
+CREATE INDEX sim_imei_registry_number ON sim_imei_registry (msisdn);

@@ -65,6 +65,13 @@ pub fn action_text(t: &Tr, a: &Action) -> String {
             t.t(forward_kind_key(*kind))
         }
         Some((Operation::SetService { code, .. }, None)) => code.clone(),
+        Some((
+            Operation::RegisterImei { imei }
+            | Operation::RegisterDuplicateImei { imei }
+            | Operation::ReregisterImei { imei, .. }
+            | Operation::RemoveImei { imei },
+            None,
+        )) => imei.clone(),
         _ => String::new(),
     };
     let text = if name.is_empty() {

@@ -5,6 +5,7 @@ pub mod dev;
 pub mod esim;
 pub mod forwarding;
 pub mod history;
+pub mod imei;
 pub mod lang;
 pub mod number_head;
 pub mod numbers;

@@ -51,6 +51,10 @@ pub fn path_of(msisdn: &str, op: &Operation) -> String {
         Operation::AddForwarding { .. } => format!("/numbers/{msisdn}/forwarding"),
         Operation::RemoveForwarding { kind } => format!("/numbers/{msisdn}/forwarding/{}/remove", kind.code()),
         Operation::ChangeToEsim => format!("/numbers/{msisdn}/esim/change"),
+        Operation::RegisterImei { .. }
+        | Operation::RegisterDuplicateImei { .. }
+        | Operation::ReregisterImei { .. }
+        | Operation::RemoveImei { .. } => format!("/numbers/{msisdn}/imei"),
     }
 }
 
@@ -106,6 +110,10 @@ fn wording(t: &Tr, op: &Operation, p: &NumberProfile) -> (String, String, String
         }
         Operation::ReplaceSim { iccid } => (t.t("op-sim-title"), t.t1("op-sim-question", "iccid", iccid.as_str()), yes),
         Operation::ChangeToEsim => (t.t("esim-title"), t.t("esim-confirm-question"), yes),
+        Operation::RegisterImei { imei }
+        | Operation::RegisterDuplicateImei { imei }
+        | Operation::ReregisterImei { imei, .. }
+        | Operation::RemoveImei { imei } => (t.t("imei-title"), imei.clone(), yes),
         Operation::AddForwarding { kind, .. } | Operation::RemoveForwarding { kind } => {
             (t.t("fwd-title"), t.t1("fwd-remove-question", "kind", t.t(forward_kind_key(*kind))), yes)
         }
