@@ -61,10 +61,10 @@ const OWN_PREFIXES: [&str; 4] = ["701", "702", "775", "778"];
 /// IMEI: one in five belongs to someone else, most often on another operator's number.
 fn prior_registration(imei: &str) -> Option<(String, String)> {
     let h = fnv(imei);
-    if h % 5 != 0 {
+    if !h.is_multiple_of(5) {
         return None;
     }
-    let prefix = if h % 3 == 0 { "701" } else { "707" };
+    let prefix = if h.is_multiple_of(3) { "701" } else { "707" };
     let msisdn = format!("7{prefix}{:07}", (h / 7) % 10_000_000);
     // An IIN with a valid control digit, so that a re-registration can name it.
     let mut n = h / 11;
