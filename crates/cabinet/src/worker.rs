@@ -7,7 +7,7 @@ use cabinet_core::operator::{OperationState, OperatorPort};
 use cabinet_core::time::now_ms;
 use cabinet_core::{Bin, Msisdn};
 use cabinet_store::jobs::{self, Job, kinds};
-use cabinet_store::{Db, StoreResult, actions};
+use cabinet_store::{Db, StoreResult, actions, outbox};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -72,9 +72,9 @@ impl Worker {
         let parsed = serde_json::from_str::<kinds::OperationPayload>(&job.payload).ok().and_then(|p| {
             let bin = Bin::parse(&p.bin).ok()?;
             let msisdn = Msisdn::parse(&p.msisdn).ok()?;
-            Some((bin, msisdn, p.operation))
+            Some((bin, msisdn, p.operation, p.result_sms))
         });
-        let Some((bin, msisdn, operation)) = parsed else {
+        let Some((bin, msisdn, operation, result_sms)) = parsed else {
             actions::finish_for_job(&self.db, &job.id, actions::FAILURE, Some("bad_request"), now_ms()).await?;
             jobs::fail(&self.db, &job.id, &self.id, "unreadable payload", now_ms()).await?;
             return Ok(());
@@ -89,10 +89,16 @@ impl Worker {
             }
             Ok(OperationState::Done) => {
                 actions::finish_for_job(&self.db, &job.id, actions::SUCCESS, None, now).await?;
+                if let Some(sms) = &result_sms {
+                    outbox::enqueue(&self.db, outbox::SMS, msisdn.as_str(), None, &sms.done, now).await?;
+                }
                 jobs::complete(&self.db, &job.id, &self.id, now).await?;
             }
             Ok(OperationState::Failed { reason }) => {
                 actions::finish_for_job(&self.db, &job.id, actions::FAILURE, Some(&reason), now).await?;
+                if let Some(sms) = &result_sms {
+                    outbox::enqueue(&self.db, outbox::SMS, msisdn.as_str(), None, &sms.failed, now).await?;
+                }
                 jobs::complete(&self.db, &job.id, &self.id, now).await?;
             }
             Err(e) if job.attempts >= job.max_attempts => {

@@ -162,5 +162,15 @@ pub mod kinds {
         pub bin: String,
         pub msisdn: String,
         pub operation: cabinet_core::operator::Operation,
+        /// SMS to the number with the result (device registration), written at request
+        /// time in the administrator's language.
+        #[serde(default)]
+        pub result_sms: Option<ResultSms>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct ResultSms {
+        pub done: String,
+        pub failed: String,
     }
 }

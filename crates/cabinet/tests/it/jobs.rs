@@ -65,6 +65,7 @@ async fn request_block(db: &TestDb, company_id: &str, admin_id: &str, msisdn: &M
         bin: BIN.into(),
         msisdn: msisdn.to_string(),
         operation: cabinet_core::operator::Operation::Block,
+        result_sms: None,
     };
     requests::request_operation(db, &who, &payload, "{}", now_ms()).await.unwrap().1
 }

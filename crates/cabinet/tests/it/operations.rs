@@ -138,6 +138,9 @@ async fn the_list_menu_offers_the_operations_that_fit_each_number() {
         let state = state_of(&app, BIN_A, &n).await;
         assert_eq!(page.body.contains(&format!("href=\"/numbers/{n}/block\"")), state == NumberState::Active, "{n}");
         assert_eq!(page.body.contains(&format!("href=\"/numbers/{n}/unblock\"")), state == NumberState::Blocked, "{n}");
+        assert_eq!(page.body.contains(&format!("href=\"/numbers/{n}/sim\"")), state == NumberState::Active, "{n}");
+        assert!(page.body.contains(&format!("href=\"/numbers/{n}/imei\"")), "{n}");
+        assert!(page.body.contains(&format!("href=\"/numbers/{n}/forwarding\"")), "{n}");
     }
 }
 
@@ -580,6 +583,8 @@ async fn devices_are_registered_from_the_imei_page_with_a_request_history() {
     assert!(registered().await);
     let page = b.get(&format!("/numbers/{n}/imei")).await;
     assert!(page.body.contains("Duplicate registered successfully"), "{}", page.body);
+    let sms = app.last_message_to(n.as_str()).await.expect("the result by SMS to the number");
+    assert!(sms.body.contains(imei) && sms.body.contains("has been carried out"), "{}", sms.body);
     let again = post(&[("action", "register"), ("imei", imei)]).await;
     assert_eq!(
         again.status(),
@@ -614,6 +619,8 @@ async fn devices_are_registered_from_the_imei_page_with_a_request_history() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(b.get(&format!("/numbers/{n}/imei")).await.body.contains("Failed: the previous owner"));
+    let sms = app.last_message_to(n.as_str()).await.unwrap();
+    assert!(sms.body.contains("35367807650002") && sms.body.contains("was not carried out"), "{}", sms.body);
     let history = b.get("/reports/actions").await.body;
     assert!(history.contains(&format!("Duplicate device registration {n} (IMEI {imei})")), "{history}");
 

@@ -347,3 +347,5 @@ action-imei-register = Device registration { $number } (IMEI { $name })
 action-imei-duplicate = Duplicate device registration { $number } (IMEI { $name })
 action-imei-reregister = Device re-registration { $number } (IMEI { $name })
 action-imei-remove = Device registration removal { $number } (IMEI { $name })
+imei-sms-done = Your request for the device with IMEI { $imei } has been carried out. Details are in the request history.
+imei-sms-failed = Your request for the device with IMEI { $imei } was not carried out. The reason is in the request history.

@@ -347,3 +347,5 @@ action-imei-register = { $number } құрылғысын тіркеу (IMEI { $na
 action-imei-duplicate = { $number } құрылғысының телнұсқасын тіркеу (IMEI { $name })
 action-imei-reregister = { $number } құрылғысын қайта тіркеу (IMEI { $name })
 action-imei-remove = { $number } құрылғысының тіркеуін алу (IMEI { $name })
+imei-sms-done = IMEI { $imei } құрылғысы бойынша сұрауыңыз орындалды. Толығырақ — сұраулар тарихында.
+imei-sms-failed = IMEI { $imei } құрылғысы бойынша сұрауыңыз орындалмады. Себебі — сұраулар тарихында.

@@ -351,3 +351,5 @@ action-imei-register = Регистрация устройства { $number } (
 action-imei-duplicate = Регистрация дубликата устройства { $number } (IMEI { $name })
 action-imei-reregister = Перерегистрация устройства { $number } (IMEI { $name })
 action-imei-remove = Снятие регистрации устройства { $number } (IMEI { $name })
+imei-sms-done = Ваш запрос по устройству с IMEI { $imei } выполнен. Подробности — в истории запросов.
+imei-sms-failed = Ваш запрос по устройству с IMEI { $imei } не выполнен. Причина — в истории запросов.

@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use cabinet_core::operator::{Ban, ForwardKind, NumberProfile, NumberState, Operation};
 use cabinet_core::time::now_ms;
 use cabinet_core::{Localized, Msisdn, rules};
-use cabinet_store::jobs::kinds::OperationPayload;
+use cabinet_store::jobs::kinds::{OperationPayload, ResultSms};
 use cabinet_store::{actions, requests};
 use serde::{Deserialize, Serialize};
 
@@ -203,7 +203,22 @@ pub(crate) async fn request(
         actions::record_now(&state.db, &who, &refused, now).await?;
         return profile::render(&state, &signed, &scope, msisdn, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    let payload = OperationPayload { bin: scope.bin.to_string(), msisdn: msisdn.to_string(), operation: op };
+    // Device registration results also go to the number by SMS, as the operator's do.
+    let result_sms = match &op {
+        Operation::RegisterImei { imei }
+        | Operation::RegisterDuplicateImei { imei }
+        | Operation::ReregisterImei { imei, .. }
+        | Operation::RemoveImei { imei } => {
+            let t = signed.visitor.tr();
+            Some(ResultSms {
+                done: t.t1("imei-sms-done", "imei", imei.as_str()),
+                failed: t.t1("imei-sms-failed", "imei", imei.as_str()),
+            })
+        }
+        _ => None,
+    };
+    let payload =
+        OperationPayload { bin: scope.bin.to_string(), msisdn: msisdn.to_string(), operation: op, result_sms };
     requests::request_operation(&state.db, &who, &payload, &details, now).await?;
     state.jobs_wake.notify_one();
     Ok(Redirect::to(&format!("/numbers/{msisdn}")).into_response())
