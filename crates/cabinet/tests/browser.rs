@@ -181,3 +181,81 @@ async fn block_a_number_and_watch_the_profile_update_by_itself() {
     wait_for(&c, "#unblock").await;
     c.close().await.unwrap();
 }
+
+/// Clicks `css`, then the confirmation's "Yes" if one is asked, and waits for the profile's
+/// head to report the outcome.
+async fn do_and_confirm(c: &fantoccini::Client, css: &str) {
+    c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+    if let Ok(yes) = c.wait().at_most(Duration::from_secs(5)).for_element(Locator::Css("#confirm")).await {
+        yes.click().await.unwrap();
+    }
+    for _ in 0..100 {
+        if let Ok(notice) = c.find(Locator::Css("#op-notice")).await {
+            let class = notice.attr("class").await.unwrap().unwrap_or_default();
+            if class.contains("success") {
+                return;
+            }
+            assert!(!class.contains("failure"), "{css}: {}", notice.text().await.unwrap_or_default());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css}: no outcome");
+}
+
+#[tokio::test]
+async fn services_bans_forwarding_and_secret_code_in_russian() {
+    let Some((_driver, port)) = start_driver().await else { return };
+    let app = spawn_with(Options { sim_delay_ms: 300, ..Options::default() }).await;
+    let base = format!("http://{}", app.addr);
+    let profile_dir = tempfile::tempdir().unwrap();
+    let c = browser(port, profile_dir.path()).await;
+    c.goto(&format!("{base}/lang/ru?next=/signin")).await.unwrap();
+    wait_for(&c, "#phone").await.send_keys(CAROL).await.unwrap();
+    c.find(Locator::Css("#password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    c.find(Locator::Css("#signin-submit")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "#code").await;
+    let code = code_in(&app.last_message_to(CAROL_EMAIL).await.unwrap().body);
+    c.find(Locator::Css("#code")).await.unwrap().send_keys(&code).await.unwrap();
+    c.find(Locator::Css("#otp-submit")).await.unwrap().click().await.unwrap();
+
+    // An active number's profile, from the list's menu.
+    let block = wait_for(&c, "a.menu-block").await.attr("href").await.unwrap().unwrap();
+    let number = block.trim_start_matches("/numbers/").trim_end_matches("/block").to_string();
+    c.goto(&format!("{base}/numbers/{number}")).await.unwrap();
+    wait_text(&c, "#general-h", "Общая информация").await;
+
+    // A service switched on from its toggle: "Вы уверены…", then the outcome.
+    let toggle = wait_for(&c, "li.service.available a.toggle").await;
+    let service = toggle.attr("href").await.unwrap().unwrap();
+    toggle.click().await.unwrap();
+    wait_text(&c, "#confirm-question", "Вы уверены, что хотите подключить пакет").await;
+    c.find(Locator::Css("#confirm")).await.unwrap().click().await.unwrap();
+    wait_text(&c, "#op-notice", "Статус успешно изменен").await;
+    let code_of = service.split('/').nth(4).unwrap().to_string();
+    wait_for(&c, &format!("li.service.active[data-code='{code_of}']")).await;
+
+    // A ban from General information.
+    do_and_confirm(&c, "#ban-hidden_caller_id a").await;
+    // Forwarding: the form, then back on the profile with the outcome.
+    c.goto(&format!("{base}/numbers/{number}/forwarding")).await.unwrap();
+    c.find(Locator::Css("#fwd-kind option[value='busy']")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("input[name='direction'][value='service']")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#fwd-service option[value='voicemail']")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#fwd-add")).await.unwrap().click().await.unwrap();
+    wait_text(&c, "#op-notice", "Статус успешно изменен").await;
+    c.goto(&format!("{base}/numbers/{number}/forwarding")).await.unwrap();
+    wait_text(&c, "ul.fwd-rules", "Если занято").await;
+    // Secret code.
+    c.goto(&format!("{base}/numbers/{number}/secret-code/send")).await.unwrap();
+    wait_for(&c, "#confirm").await.click().await.unwrap();
+    wait_text(&c, "#secret-code", "Отправлен").await;
+    assert!(app.last_message_to(&number).await.is_some(), "the code went to the number by SMS");
+
+    // All of it in the actions history.
+    c.goto(&format!("{base}/reports/actions")).await.unwrap();
+    wait_text(&c, "table.history", "Подключение услуги").await;
+    wait_text(&c, "table.history", "Скрытый номер").await;
+    wait_text(&c, "table.history", "Переадресация").await;
+    wait_text(&c, "table.history", "Отправка секретного кода").await;
+    c.close().await.unwrap();
+}

@@ -10,7 +10,7 @@ use crate::render::html;
 use crate::{AppState, Tr};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use cabinet_core::Msisdn;
 use cabinet_core::operator::{NumberProfile, NumberState};
@@ -88,11 +88,20 @@ pub async fn view(
 pub async fn show(
     State(state): State<AppState>,
     signed: Signed,
+    headers: HeaderMap,
     Path(number): Path<String>,
 ) -> Result<Response, WebError> {
     let scope = signed.require(Permission::ViewNumbers)?;
     let t = signed.visitor.tr();
     let msisdn = Msisdn::parse(&number).map_err(|_| WebError::NotFound(t.locale))?;
     let profile = crate::pages::profile::company_number(&state, &scope, t.locale, &msisdn).await?;
-    Ok(html(StatusCode::OK, &view(&state, &signed, &scope, &profile).await?))
+    let head = view(&state, &signed, &scope, &profile).await?;
+    let done = !head.processing;
+    let mut res = html(StatusCode::OK, &head);
+    // The page polled while the request was processed; now that it is done, the rest of the
+    // page (services, bans, SIM) has changed too: htmx reloads it whole.
+    if done && headers.contains_key("hx-request") {
+        res.headers_mut().insert("hx-refresh", HeaderValue::from_static("true"));
+    }
+    Ok(res)
 }
