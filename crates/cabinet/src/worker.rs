@@ -87,18 +87,20 @@ impl Worker {
             Ok(OperationState::Pending) => {
                 jobs::requeue(&self.db, &job.id, &self.id, now + self.poll_ms, None, false).await?;
             }
+            // The SMS goes before the action's outcome, so that whoever sees the outcome
+            // finds the SMS sent too.
             Ok(OperationState::Done) => {
-                actions::finish_for_job(&self.db, &job.id, actions::SUCCESS, None, now).await?;
                 if let Some(sms) = &result_sms {
                     outbox::enqueue(&self.db, outbox::SMS, msisdn.as_str(), None, &sms.done, now).await?;
                 }
+                actions::finish_for_job(&self.db, &job.id, actions::SUCCESS, None, now).await?;
                 jobs::complete(&self.db, &job.id, &self.id, now).await?;
             }
             Ok(OperationState::Failed { reason }) => {
-                actions::finish_for_job(&self.db, &job.id, actions::FAILURE, Some(&reason), now).await?;
                 if let Some(sms) = &result_sms {
                     outbox::enqueue(&self.db, outbox::SMS, msisdn.as_str(), None, &sms.failed, now).await?;
                 }
+                actions::finish_for_job(&self.db, &job.id, actions::FAILURE, Some(&reason), now).await?;
                 jobs::complete(&self.db, &job.id, &self.id, now).await?;
             }
             Err(e) if job.attempts >= job.max_attempts => {

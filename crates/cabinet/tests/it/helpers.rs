@@ -200,3 +200,19 @@ pub fn pager_link(page: &Page, rel: &str) -> Option<String> {
 pub fn escaped(text: &str) -> String {
     text.replace('&', "&#38;").replace('<', "&#60;").replace('>', "&#62;").replace('"', "&#34;").replace('\'', "&#39;")
 }
+
+/// Waits (up to 10 s) until no action of the test's companies is still processing: the
+/// worker has recorded every outcome.
+pub async fn settle(app: &TestApp) {
+    for _ in 0..200 {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM actions WHERE status = 'processing'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        if n == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("actions still processing");
+}

@@ -24,7 +24,7 @@ async fn state_of(app: &TestApp, bin: &str, n: &str) -> NumberState {
 async fn wait_for(app: &TestApp, bin: &str, n: &str, state: NumberState) {
     for _ in 0..200 {
         if state_of(app, bin, n).await == state {
-            return;
+            return settle(app).await;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -186,6 +186,7 @@ async fn services_are_switched_from_the_profile_with_confirmation() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    settle(&app).await;
     let p = sim.number_profile(&bin, &n).await.unwrap().unwrap();
     assert_eq!(p.services.iter().find(|s| s.code == svc.code).unwrap().status, ServiceStatus::Active);
     let page = b.get(&format!("/numbers/{n}")).await;
@@ -229,6 +230,7 @@ async fn bans_are_set_and_removed_from_general_information() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    settle(&app).await;
     assert_eq!(Ban::UssdControl.is_set(&sim.number_profile(&bin, &n).await.unwrap().unwrap()), !was);
     let history = b.get("/reports/actions").await;
     assert!(history.body.contains("Ban on SMS / USSD control"), "{}", history.body);
@@ -274,6 +276,7 @@ async fn a_sim_card_is_replaced_after_its_number_is_checked_and_confirmed() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    settle(&app).await;
     let after = sim.number_profile(&bin, &n).await.unwrap().unwrap();
     assert_eq!(after.iccid, iccid);
     assert!(
@@ -301,6 +304,7 @@ async fn a_sim_card_is_replaced_after_its_number_is_checked_and_confirmed() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    settle(&app).await;
     assert!(b.get("/reports/actions").await.body.contains("this SIM card is in use on another number"));
     assert_eq!(sim.number_profile(&bin, &n).await.unwrap().unwrap().iccid, iccid, "unchanged");
 
@@ -396,6 +400,7 @@ async fn call_forwarding_rules_are_added_listed_and_removed() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    settle(&app).await;
     let page = b.get(&format!("/numbers/{n}/forwarding")).await;
     assert!(page.body.contains("When busy"));
     assert!(page.body.contains("Missed call notification 2050"));
@@ -421,6 +426,7 @@ async fn call_forwarding_rules_are_added_listed_and_removed() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    settle(&app).await;
     assert!(b.get(&format!("/numbers/{n}/forwarding")).await.body.contains("No call forwarding is set."));
     let history = b.get("/reports/actions").await;
     assert!(
@@ -522,6 +528,7 @@ async fn an_esim_is_issued_as_a_scannable_qr_code_and_the_number_moves_to_it() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    settle(&app).await;
     let profile = b.get(&format!("/numbers/{n}")).await;
     assert!(profile.body.contains("Done! You have successfully replaced the eSIM."), "{}", profile.body);
     assert!(profile.body.contains("id=\"esim\">Yes"));
@@ -580,6 +587,7 @@ async fn devices_are_registered_from_the_imei_page_with_a_request_history() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    settle(&app).await;
     assert!(registered().await);
     let page = b.get(&format!("/numbers/{n}/imei")).await;
     assert!(page.body.contains("Duplicate registered successfully"), "{}", page.body);
@@ -599,6 +607,7 @@ async fn devices_are_registered_from_the_imei_page_with_a_request_history() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    settle(&app).await;
     assert!(!registered().await);
     assert!(b.get(&format!("/numbers/{n}/imei")).await.body.contains("Registration removed"));
 
@@ -618,6 +627,7 @@ async fn devices_are_registered_from_the_imei_page_with_a_request_history() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    settle(&app).await;
     assert!(b.get(&format!("/numbers/{n}/imei")).await.body.contains("Failed: the previous owner"));
     let sms = app.last_message_to(n.as_str()).await.unwrap();
     assert!(sms.body.contains("35367807650002") && sms.body.contains("was not carried out"), "{}", sms.body);
