@@ -128,3 +128,20 @@ fn bad_settings_are_refused_with_a_clear_message() {
     refused(&run(&["--config", "nope.toml", "migrate"], &[]), "does not exist");
     assert!(!dir.path().join("data").exists(), "nothing was created");
 }
+
+#[tokio::test]
+async fn the_demo_is_seeded_once_into_an_empty_store() {
+    let db = cabinet_store::testing::test_db().await;
+    cabinet_sim::Simulator::new(db.db.clone()).migrate().await.unwrap();
+    let zone = cabinet_core::time::OperatorZone::named("Asia/Almaty").unwrap();
+    let logins = cabinet::demo::seed_if_empty(&db, &zone).await.unwrap().expect("seeded");
+    assert_eq!(logins.iter().map(|l| l.phone.as_str()).collect::<Vec<_>>(), ["+7 701 211 21 01", "+7 707 123 45 67"]);
+    assert!(cabinet::demo::seed_if_empty(&db, &zone).await.unwrap().is_none(), "not twice");
+    assert_eq!(cabinet_store::companies::count(&db).await.unwrap(), 2);
+    let aliya = cabinet_store::admins::by_phone(&db, &cabinet_core::Msisdn::parse("77012112101").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(cabinet_store::admins::companies_of(&db, &aliya.id).await.unwrap().len(), 2);
+    assert!(cabinet_store::password::verify(cabinet::demo::DEMO_PASSWORD.into(), aliya.password_hash.unwrap()).await);
+}
