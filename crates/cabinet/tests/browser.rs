@@ -156,13 +156,7 @@ async fn block_a_number_and_watch_the_profile_update_by_itself() {
     let profile_dir = tempfile::tempdir().unwrap();
     let c = browser(port, profile_dir.path()).await;
     c.goto(&format!("{base}/signin")).await.unwrap();
-    wait_for(&c, "#phone").await.send_keys(CAROL).await.unwrap();
-    c.find(Locator::Css("#password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
-    c.find(Locator::Css("#signin-submit")).await.unwrap().click().await.unwrap();
-    wait_for(&c, "#code").await;
-    let code = code_in(&app.last_message_to(CAROL_EMAIL).await.unwrap().body);
-    c.find(Locator::Css("#code")).await.unwrap().send_keys(&code).await.unwrap();
-    c.find(Locator::Css("#otp-submit")).await.unwrap().click().await.unwrap();
+    sign_in_as_carol(&c, &app).await;
     wait_for(&c, "a.number-link").await;
 
     // The first Active number, from the list's menu: Block → confirm.
@@ -180,6 +174,17 @@ async fn block_a_number_and_watch_the_profile_update_by_itself() {
     assert!(c.current_url().await.unwrap().as_str().ends_with(&format!("/numbers/{number}")));
     wait_for(&c, "#unblock").await;
     c.close().await.unwrap();
+}
+
+/// On the sign-in page: Carol's phone and password, then the code from her e-mail.
+async fn sign_in_as_carol(c: &fantoccini::Client, app: &TestApp) {
+    wait_for(c, "#phone").await.send_keys(CAROL).await.unwrap();
+    c.find(Locator::Css("#password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    c.find(Locator::Css("#signin-submit")).await.unwrap().click().await.unwrap();
+    wait_for(c, "#code").await;
+    let code = code_in(&app.last_message_to(CAROL_EMAIL).await.unwrap().body);
+    c.find(Locator::Css("#code")).await.unwrap().send_keys(&code).await.unwrap();
+    c.find(Locator::Css("#otp-submit")).await.unwrap().click().await.unwrap();
 }
 
 /// Clicks `css`, then the confirmation's "Yes" if one is asked, and waits for the profile's
@@ -210,13 +215,7 @@ async fn services_bans_forwarding_and_secret_code_in_russian() {
     let profile_dir = tempfile::tempdir().unwrap();
     let c = browser(port, profile_dir.path()).await;
     c.goto(&format!("{base}/lang/ru?next=/signin")).await.unwrap();
-    wait_for(&c, "#phone").await.send_keys(CAROL).await.unwrap();
-    c.find(Locator::Css("#password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
-    c.find(Locator::Css("#signin-submit")).await.unwrap().click().await.unwrap();
-    wait_for(&c, "#code").await;
-    let code = code_in(&app.last_message_to(CAROL_EMAIL).await.unwrap().body);
-    c.find(Locator::Css("#code")).await.unwrap().send_keys(&code).await.unwrap();
-    c.find(Locator::Css("#otp-submit")).await.unwrap().click().await.unwrap();
+    sign_in_as_carol(&c, &app).await;
 
     // An active number's profile, from the list's menu.
     let block = wait_for(&c, "a.menu-block").await.attr("href").await.unwrap().unwrap();

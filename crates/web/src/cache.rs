@@ -35,10 +35,6 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         }
         entries.insert(key, (Instant::now(), value));
     }
-
-    pub fn forget(&self, key: &K) {
-        self.entries.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
-    }
 }
 
 #[cfg(test)]
@@ -57,7 +53,5 @@ mod tests {
         c.put(3, "c");
         assert_eq!(c.get(&3), Some("c"));
         assert!(c.entries.lock().unwrap().len() <= 2);
-        c.forget(&3);
-        assert_eq!(c.get(&3), None);
     }
 }

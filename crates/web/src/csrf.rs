@@ -18,6 +18,10 @@ pub fn token(secret: &str, cookie_value: &str) -> String {
     cabinet_store::ids::hex(&m.finalize().into_bytes())
 }
 
+/// A form with no fields of its own (only the token): sign-out, confirmations.
+#[derive(serde::Deserialize)]
+pub struct NoFields {}
+
 /// Forms that change something are parsed through this: it refuses a missing or wrong
 /// token, or a cross-site Origin, before the handler runs.
 pub struct CsrfForm<T>(pub T);
@@ -31,7 +35,7 @@ struct TokenOnly {
 impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = WebError;
 
-    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, _state: &AppState) -> Result<Self, Self::Rejection> {
         let visitor = req.extensions().get::<Visitor>().cloned().ok_or(WebError::Internal)?;
         if let (Some(origin), Some(host)) = (req.headers().get(ORIGIN), req.headers().get(HOST)) {
             let origin = origin.to_str().unwrap_or("");
@@ -49,7 +53,6 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
         if !bool::from(sent.as_bytes().ct_eq(visitor.csrf_token.as_bytes())) {
             return Err(WebError::Csrf(visitor.locale));
         }
-        let _ = state;
         let form: T = serde_urlencoded::from_bytes(&bytes).map_err(|_| WebError::BadRequest(visitor.locale))?;
         Ok(CsrfForm(form))
     }

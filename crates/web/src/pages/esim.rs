@@ -5,10 +5,10 @@
 
 use crate::AppState;
 use crate::auth::Signed;
-use crate::csrf::CsrfForm;
+use crate::csrf::{CsrfForm, NoFields};
 use crate::error::WebError;
 use crate::pages::number_head::reason_text;
-use crate::pages::operations::{self, Empty, target};
+use crate::pages::operations::{self, target};
 use crate::render::{Frame, html};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -160,7 +160,7 @@ pub async fn change(
     State(state): State<AppState>,
     signed: Signed,
     Path(n): Path<String>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
     operations::request(state, signed, n, Some(Operation::ChangeToEsim)).await
 }

@@ -3,9 +3,9 @@
 //! number or the service. The network checks conflicts again.
 
 use crate::auth::Signed;
-use crate::csrf::CsrfForm;
+use crate::csrf::{CsrfForm, NoFields};
 use crate::error::WebError;
-use crate::pages::operations::{self, Empty, forward_kind_key, target};
+use crate::pages::operations::{self, forward_kind_key, target};
 use crate::render::{Frame, html};
 use crate::{AppState, Tr};
 use askama::Template;
@@ -146,7 +146,7 @@ pub async fn remove(
     State(state): State<AppState>,
     signed: Signed,
     Path((n, kind)): Path<(String, String)>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
     operations::request(state, signed, n, remove_op(&kind)).await
 }

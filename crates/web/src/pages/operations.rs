@@ -6,7 +6,7 @@
 //! `/numbers/{msisdn}/bans/{ban}/on|off`; GET asks "Are you sure…", POST does it.
 
 use crate::auth::{CompanyScope, Permission, Signed};
-use crate::csrf::CsrfForm;
+use crate::csrf::{CsrfForm, NoFields};
 use crate::error::WebError;
 use crate::pages::profile;
 use crate::render::{Frame, html};
@@ -243,9 +243,6 @@ fn ban_op(ban: &str, word: &str) -> Option<Operation> {
     Some(Operation::SetBan { ban: Ban::from_code(ban)?, on: switch(word)? })
 }
 
-#[derive(Deserialize)]
-pub struct Empty {}
-
 pub async fn confirm_state(
     State(s): State<AppState>,
     signed: Signed,
@@ -258,7 +255,7 @@ pub async fn request_state(
     State(s): State<AppState>,
     signed: Signed,
     Path((n, op)): Path<(String, String)>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
     request(s, signed, n, state_op(&op)).await
 }
@@ -275,7 +272,7 @@ pub async fn request_service(
     State(s): State<AppState>,
     signed: Signed,
     Path((n, code, word)): Path<(String, String, String)>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
     request(s, signed, n, service_op(code, &word)).await
 }
@@ -292,7 +289,7 @@ pub async fn request_ban(
     State(s): State<AppState>,
     signed: Signed,
     Path((n, ban, word)): Path<(String, String, String)>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
     request(s, signed, n, ban_op(&ban, &word)).await
 }

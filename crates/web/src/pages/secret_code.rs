@@ -4,9 +4,9 @@
 
 use crate::AppState;
 use crate::auth::Signed;
-use crate::csrf::CsrfForm;
+use crate::csrf::{CsrfForm, NoFields};
 use crate::error::WebError;
-use crate::pages::operations::{ConfirmPage, Empty, target};
+use crate::pages::operations::{ConfirmPage, target};
 use crate::pages::profile;
 use crate::render::{Frame, html};
 use axum::extract::{Path, State};
@@ -58,7 +58,7 @@ pub async fn request(
     State(state): State<AppState>,
     signed: Signed,
     Path((n, action)): Path<(String, String)>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
     let send = which(&action).ok_or(WebError::NotFound(signed.locale()))?;
     let (scope, msisdn, profile) = target(&state, &signed, &n).await?;

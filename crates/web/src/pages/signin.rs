@@ -1,7 +1,7 @@
 //! Sign-in: phone number and password, then a six-digit one-time code sent by SMS (the
 //! operator's own numbers) or e-mail (other operators' and foreign numbers); sign-out.
 
-use crate::csrf::CsrfForm;
+use crate::csrf::{CsrfForm, NoFields};
 use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::render::{Frame, html};
@@ -251,13 +251,10 @@ pub async fn resend_code(
     Ok(code_page(&state, &visitor, &fresh, None, Some(t.t("otp-resent")), StatusCode::OK))
 }
 
-#[derive(Deserialize)]
-pub struct Empty {}
-
 pub async fn sign_out(
     State(state): State<AppState>,
     signed: Signed,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
     sessions::delete(&state.db, &signed.session.id_hash).await?;
     let mut headers = HeaderMap::new();
