@@ -12,8 +12,7 @@ use crate::SimError;
 use crate::catalog;
 use cabinet_core::operator::{BillingMethod, MatchCount, NumberPage, NumberQuery, NumberState, NumberSummary};
 use cabinet_core::{Bin, Money, Msisdn};
-use cabinet_store::{Db, Dialect};
-use sqlx::AssertSqlSafe;
+use cabinet_store::{Db, Dialect, Row, Select, StoreError};
 
 /// Customers up to this size are always searched by walking their index: it cannot cost
 /// more than this many index entries.
@@ -27,9 +26,11 @@ const DEFAULT_LIMIT: u32 = 20;
 
 pub(crate) const SUMMARY_COLUMNS: &str = "s.msisdn, s.account_no, s.tariff_code, a.billing, s.state, s.individual_limit, \
      s.period_spent, s.balance, a.credit_limit, a.period_charges";
+/// How many columns `SUMMARY_COLUMNS` names: the columns after them start here.
+pub(crate) const SUMMARY_WIDTH: usize = 10;
 
 /// The columns of one Number management row, as stored.
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug)]
 pub(crate) struct SummaryRow {
     msisdn: String,
     account_no: String,
@@ -44,6 +45,22 @@ pub(crate) struct SummaryRow {
 }
 
 impl SummaryRow {
+    /// The row from a select that starts with `SUMMARY_COLUMNS`.
+    pub(crate) fn from_select(r: &Row) -> Result<SummaryRow, StoreError> {
+        Ok(SummaryRow {
+            msisdn: r.text(0)?,
+            account_no: r.text(1)?,
+            tariff_code: r.text(2)?,
+            billing: r.text(3)?,
+            state: r.text(4)?,
+            individual_limit: r.opt_int(5)?,
+            period_spent: r.int(6)?,
+            balance: r.int(7)?,
+            credit_limit: r.opt_int(8)?,
+            period_charges: r.int(9)?,
+        })
+    }
+
     pub(crate) fn into_summary(self) -> Result<NumberSummary, SimError> {
         let bad = |what: &str, v: &str| SimError::BadData(format!("{what} {v:?} of {}", self.msisdn));
         let billing = BillingMethod::from_code(&self.billing).ok_or_else(|| bad("billing", &self.billing))?;
@@ -68,11 +85,12 @@ impl SummaryRow {
 }
 
 pub(crate) async fn number_count(db: &Db, customer: &Bin) -> Result<u64, SimError> {
-    let n: Option<(i64,)> = sqlx::query_as("SELECT number_count FROM sim_customers WHERE bin = $1")
-        .bind(customer.as_str())
-        .fetch_optional(db.pool())
+    let n = db
+        .select("SELECT number_count FROM sim_customers WHERE bin = $1")
+        .text(customer.as_str())
+        .optional(|r| r.int(0))
         .await?;
-    Ok(n.map_or(0, |(n,)| n.max(0) as u64))
+    Ok(n.map_or(0, |n| n.max(0) as u64))
 }
 
 /// How the rows of one query are found.
@@ -90,8 +108,6 @@ enum Filter {
     /// account numbers are shorter. One index lookup on either engine.
     Exact(String),
 }
-
-type Query = sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>;
 
 impl Filter {
     /// The FROM and WHERE of a query over `sim_subscribers s`: `$1` is the BIN, then the
@@ -128,13 +144,13 @@ impl Filter {
     }
 
     /// Binds the filter's parameters after the BIN.
-    fn bind(&self, q: Query, dialect: Dialect) -> Query {
+    fn bind<'a>(&'a self, q: Select<'a>, dialect: Dialect) -> Select<'a> {
         match (self, dialect) {
             (Filter::All, _) => q,
-            (Filter::Exact(d), _) => q.bind(d.clone()),
-            (Filter::Walk(d) | Filter::Trigram { digits: d, .. }, Dialect::Postgres) => q.bind(format!("%{d}%")),
-            (Filter::Walk(d), Dialect::Sqlite) => q.bind(d.clone()),
-            (Filter::Trigram { phrase, digits }, Dialect::Sqlite) => q.bind(phrase.clone()).bind(digits.clone()),
+            (Filter::Exact(d), _) => q.text(d.as_str()),
+            (Filter::Walk(d) | Filter::Trigram { digits: d, .. }, Dialect::Postgres) => q.text(format!("%{d}%")),
+            (Filter::Walk(d), Dialect::Sqlite) => q.text(d.as_str()),
+            (Filter::Trigram { phrase, digits }, Dialect::Sqlite) => q.text(phrase.as_str()).text(digits.as_str()),
         }
     }
 
@@ -192,17 +208,18 @@ async fn plan(db: &Db, customer: &Bin, digits: &str, customer_size: i64) -> Resu
         return plain(Filter::Walk(digits.to_string()));
     }
     let phrase = fts_phrase(digits);
-    let (matches, own): (i64, i64) = sqlx::query_as(
+    let (matches, own) = db
+        .select(
         "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN s.bin = $1 AND (instr(s.msisdn, $3) > 0 OR instr(s.account_no, $3) > 0) \
                 THEN 1 ELSE 0 END), 0) AS BIGINT)
          FROM (SELECT rowid FROM sim_subscribers_fts WHERE sim_subscribers_fts MATCH $2 LIMIT $4) f
          JOIN sim_subscribers s ON s.id = f.rowid",
     )
-    .bind(customer.as_str())
-    .bind(phrase.as_str())
-    .bind(digits)
-    .bind(SPARSE_MATCHES + 1)
-    .fetch_one(db.pool())
+    .text(customer.as_str())
+    .text(phrase.as_str())
+    .text(digits)
+    .int(SPARSE_MATCHES + 1)
+    .one(|r| Ok((r.int(0)?, r.int(1)?)))
     .await?;
     if matches > SPARSE_MATCHES {
         return plain(Filter::Walk(digits.to_string()));
@@ -212,11 +229,11 @@ async fn plan(db: &Db, customer: &Bin, digits: &str, customer_size: i64) -> Resu
 
 /// A query whose SQL is assembled from this module's constant fragments only; user input
 /// is always bound.
-fn query(db: &Db, sql: String) -> Query {
+fn query(db: &Db, sql: String) -> Select<'_> {
     // SQLite's plans are pinned (INDEXED BY, CROSS JOIN), so its prepared statements are
     // kept. PostgreSQL plans each search afresh with the actual pattern: a cached generic
     // plan would pick the trigram or the b-tree index blind.
-    sqlx::query(AssertSqlSafe(sql)).persistent(db.dialect() == Dialect::Sqlite)
+    db.select(sql).replan()
 }
 
 /// One page of the customer's numbers; `customer_size` (possibly stale) picks the plan.
@@ -256,17 +273,16 @@ pub(crate) async fn list(db: &Db, customer: &Bin, q: &NumberQuery, customer_size
         // PostgreSQL joins lazily under a LIMIT by itself.
         Dialect::Postgres => format!("SELECT {SUMMARY_COLUMNS} {}{tail}", filter.sql_from(dialect, true)),
     };
-    let mut qy = filter.bind(query(db, sql).bind(customer.as_str()), dialect);
+    let mut qy = filter.bind(query(db, sql).text(customer.as_str()), dialect);
     if let Some(c) = &cursor {
-        qy = qy.bind(c.clone());
+        qy = qy.text(c.as_str());
     }
-    let rows = qy.bind(limit as i64 + 1).fetch_all(db.pool()).await?;
+    let rows = qy.int(limit as i64 + 1).all(SummaryRow::from_select).await?;
+    let more = rows.len() > limit;
     let mut items = Vec::with_capacity(limit);
-    for row in rows.iter().take(limit) {
-        let r: SummaryRow = sqlx::FromRow::from_row(row)?;
+    for r in rows.into_iter().take(limit) {
         items.push(r.into_summary()?);
     }
-    let more = rows.len() > limit;
     if backward {
         items.reverse();
     }
@@ -309,29 +325,27 @@ async fn first_sparse_page(
          ORDER BY s.msisdn"
     );
     let rows = query(db, sql)
-        .bind(customer.as_str())
-        .bind(fts_phrase(digits))
-        .bind(digits.to_string())
-        .bind(SPARSE_MATCHES + 1)
-        .bind(limit as i64 + 1)
-        .fetch_all(db.pool())
+        .text(customer.as_str())
+        .text(fts_phrase(digits))
+        .text(digits)
+        .int(SPARSE_MATCHES + 1)
+        .int(limit as i64 + 1)
+        .all(|r| Ok((SummaryRow::from_select(r)?, r.int(SUMMARY_WIDTH)?, r.int(SUMMARY_WIDTH + 1)?)))
         .await?;
-    let Some(first) = rows.first() else {
+    let Some(&(_, own, global)) = rows.first() else {
         return Ok(None);
     };
-    let global: i64 = sqlx::Row::try_get(first, "global")?;
     if global > SPARSE_MATCHES {
         return Ok(None);
     }
-    let own: i64 = sqlx::Row::try_get(first, "own")?;
+    let has_next = rows.len() > limit;
     let mut items = Vec::with_capacity(limit);
-    for row in rows.iter().take(limit) {
-        let r: SummaryRow = sqlx::FromRow::from_row(row)?;
+    for (r, _, _) in rows.into_iter().take(limit) {
         items.push(r.into_summary()?);
     }
     let matched =
         count_cap.map(|cap| if own as u64 > cap { MatchCount::AtLeast(cap) } else { MatchCount::Exactly(own as u64) });
-    Ok(Some(NumberPage { items, has_prev: false, has_next: rows.len() > limit, matched }))
+    Ok(Some(NumberPage { items, has_prev: false, has_next, matched }))
 }
 
 /// Whether a matching number lies at or before `cursor` (`before_side`) or at or after it.
@@ -349,8 +363,8 @@ async fn exists_beyond(
         "SELECT s.msisdn {} AND s.msisdn {cmp} ${p} ORDER BY s.msisdn {order} LIMIT 1",
         filter.sql_from(db.dialect(), false)
     );
-    let qy = filter.bind(query(db, sql).bind(customer.as_str()), db.dialect());
-    Ok(qy.bind(cursor.to_string()).fetch_optional(db.pool()).await?.is_some())
+    let qy = filter.bind(query(db, sql).text(customer.as_str()), db.dialect());
+    Ok(qy.text(cursor).optional(|_| Ok(())).await?.is_some())
 }
 
 pub(crate) async fn count_matches(
@@ -375,12 +389,7 @@ async fn count_by_plan(db: &Db, customer: &Bin, plan: &Plan, cap: u64) -> Result
         (filter, None) => {
             let p = filter.next_param(db.dialect());
             let sql = format!("SELECT COUNT(*) FROM (SELECT 1 {} LIMIT ${p}) t", filter.sql_from(db.dialect(), false));
-            let row = filter
-                .bind(query(db, sql).bind(customer.as_str()), db.dialect())
-                .bind(cap + 1)
-                .fetch_one(db.pool())
-                .await?;
-            sqlx::Row::try_get::<i64, _>(&row, 0)?
+            filter.bind(query(db, sql).text(customer.as_str()), db.dialect()).int(cap + 1).one(|r| r.int(0)).await?
         }
     };
     Ok(if n > cap { MatchCount::AtLeast(cap as u64) } else { MatchCount::Exactly(n as u64) })

@@ -171,13 +171,12 @@ pub(crate) async fn esim_activation(
     msisdn: &str,
     now: i64,
 ) -> Result<Option<EsimActivation>, SimError> {
-    let row: Option<(String, i64)> = sqlx::query_as(
-        "SELECT matching_id, expires_ms FROM sim_esim_activations WHERE msisdn = $1 AND expires_ms > $2",
-    )
-    .bind(msisdn)
-    .bind(now)
-    .fetch_optional(db.pool())
-    .await?;
+    let row = db
+        .select("SELECT matching_id, expires_ms FROM sim_esim_activations WHERE msisdn = $1 AND expires_ms > $2")
+        .text(msisdn)
+        .int(now)
+        .optional(|r| Ok((r.text(0)?, r.int(1)?)))
+        .await?;
     Ok(row.map(|(id, expires_ms)| EsimActivation { lpa: format!("LPA:1${SMDP}${id}"), expires_ms }))
 }
 

@@ -3,31 +3,30 @@
 
 use crate::SimError;
 use crate::catalog::{self, SERVICES};
-use crate::numbers::{SUMMARY_COLUMNS, SummaryRow};
+use crate::numbers::{SUMMARY_COLUMNS, SUMMARY_WIDTH, SummaryRow};
 use cabinet_core::operator::{
     AccountType, Allowance, AllowanceKind, BillingMethod, ContractPhone, ForwardKind, ForwardService, ForwardTarget,
     Forwarding, NumberProfile, ServiceEntry, ServiceGroup,
 };
 use cabinet_core::{Bin, Money, Msisdn};
-use cabinet_store::Db;
+use cabinet_store::{Db, Row, StoreError};
 use std::collections::HashSet;
 
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug)]
 struct ProfileRow {
-    #[sqlx(flatten)]
     summary: SummaryRow,
     state_changed_ms: i64,
     account_type: String,
     past_debt: i64,
     roaming_debt: i64,
     registration_form: String,
-    esim: i16,
-    ban_ussd: i16,
-    ban_selfcare_details: i16,
-    ban_selfcare: i16,
-    subscription_block: i16,
-    hidden_caller_id: i16,
-    in_roaming: i16,
+    esim: bool,
+    ban_ussd: bool,
+    ban_selfcare_details: bool,
+    ban_selfcare: bool,
+    subscription_block: bool,
+    hidden_caller_id: bool,
+    in_roaming: bool,
     sim_replaced_ms: Option<i64>,
     pin1: String,
     pin2: String,
@@ -37,8 +36,33 @@ struct ProfileRow {
     last_imei: Option<String>,
 }
 
-type AllowanceRow = (String, String, i16, i64, i64, i64, i64);
-type PhoneRow = (String, String, i16, i64, i64, i64, i64, i64, String);
+impl ProfileRow {
+    fn from_select(r: &Row) -> Result<ProfileRow, StoreError> {
+        let c = SUMMARY_WIDTH;
+        Ok(ProfileRow {
+            summary: SummaryRow::from_select(r)?,
+            state_changed_ms: r.int(c)?,
+            account_type: r.text(c + 1)?,
+            past_debt: r.int(c + 2)?,
+            roaming_debt: r.int(c + 3)?,
+            registration_form: r.text(c + 4)?,
+            esim: r.flag(c + 5)?,
+            ban_ussd: r.flag(c + 6)?,
+            ban_selfcare_details: r.flag(c + 7)?,
+            ban_selfcare: r.flag(c + 8)?,
+            subscription_block: r.flag(c + 9)?,
+            hidden_caller_id: r.flag(c + 10)?,
+            in_roaming: r.flag(c + 11)?,
+            sim_replaced_ms: r.opt_int(c + 12)?,
+            pin1: r.text(c + 13)?,
+            pin2: r.text(c + 14)?,
+            puk1: r.text(c + 15)?,
+            puk2: r.text(c + 16)?,
+            iccid: r.text(c + 17)?,
+            last_imei: r.opt_text(c + 18)?,
+        })
+    }
+}
 
 /// The profile of `msisdn`, or None when it is not a number of `customer`.
 pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Option<NumberProfile>, SimError> {
@@ -49,11 +73,7 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
          FROM sim_subscribers s JOIN sim_accounts a ON a.account_no = s.account_no \
          WHERE s.msisdn = $1 AND s.bin = $2"
     );
-    let row: Option<ProfileRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(msisdn.as_str())
-        .bind(customer.as_str())
-        .fetch_optional(db.pool())
-        .await?;
+    let row = db.select(sql).text(msisdn.as_str()).text(customer.as_str()).optional(ProfileRow::from_select).await?;
     let Some(row) = row else {
         return Ok(None);
     };
@@ -61,14 +81,13 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
     let account_credit_limit = row.summary.credit_limit;
     let summary = row.summary.into_summary()?;
 
-    let connected: HashSet<String> =
-        sqlx::query_as::<_, (String,)>("SELECT service_code FROM sim_subscriber_services WHERE msisdn = $1")
-            .bind(msisdn.as_str())
-            .fetch_all(db.pool())
-            .await?
-            .into_iter()
-            .map(|(c,)| c)
-            .collect();
+    let connected: HashSet<String> = db
+        .select("SELECT service_code FROM sim_subscriber_services WHERE msisdn = $1")
+        .text(msisdn.as_str())
+        .all(|r| r.text(0))
+        .await?
+        .into_iter()
+        .collect();
     let services = ServiceGroup::ALL
         .iter()
         .flat_map(|g| SERVICES.iter().filter(move |s| s.group == *g))
@@ -84,12 +103,13 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
         })
         .collect();
 
-    let allowance_rows: Vec<AllowanceRow> = sqlx::query_as(
-        "SELECT source, kind, unlimited, available, total, connected_ms, until_ms FROM sim_allowances WHERE msisdn = $1",
-    )
-    .bind(msisdn.as_str())
-    .fetch_all(db.pool())
-    .await?;
+    let allowance_rows = db
+        .select(
+            "SELECT source, kind, unlimited, available, total, connected_ms, until_ms FROM sim_allowances WHERE msisdn = $1",
+        )
+        .text(msisdn.as_str())
+        .all(|r| Ok((r.text(0)?, r.text(1)?, r.flag(2)?, r.int(3)?, r.int(4)?, r.int(5)?, r.int(6)?)))
+        .await?;
     let mut allowances = Vec::with_capacity(allowance_rows.len());
     for (source, kind, unlimited, available, total, connected_ms, until_ms) in allowance_rows {
         let kind =
@@ -100,34 +120,28 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
             (false, Some(s)) => s.name.localized(),
             _ => catalog::allowance_name(kind).localized(),
         };
-        allowances.push(Allowance {
-            kind,
-            name,
-            from_tariff,
-            unlimited: unlimited != 0,
-            available,
-            total,
-            connected_ms,
-            until_ms,
-        });
+        allowances.push(Allowance { kind, name, from_tariff, unlimited, available, total, connected_ms, until_ms });
     }
     // The tariff's first, then packages by connection; each in the kinds' fixed order.
     allowances.sort_by_key(|a| (!a.from_tariff, a.connected_ms, kind_rank(a.kind)));
 
-    let phone_rows: Vec<PhoneRow> = sqlx::query_as(
-        "SELECT device_name, device_type, active, activated_ms, terminates_ms, term_months, monthly_payment, \
-         contract_price, promotion FROM sim_contract_phones WHERE msisdn = $1 ORDER BY seq",
-    )
-    .bind(msisdn.as_str())
-    .fetch_all(db.pool())
-    .await?;
+    let phone_rows = db
+        .select(
+            "SELECT device_name, device_type, active, activated_ms, terminates_ms, term_months, monthly_payment, \
+             contract_price, promotion FROM sim_contract_phones WHERE msisdn = $1 ORDER BY seq",
+        )
+        .text(msisdn.as_str())
+        .all(|r| {
+            Ok((r.text(0)?, r.text(1)?, r.flag(2)?, r.int(3)?, r.int(4)?, r.int(5)?, r.int(6)?, r.int(7)?, r.text(8)?))
+        })
+        .await?;
     let contract_phones = phone_rows
         .into_iter()
         .map(|(device_name, device_type, active, activated_ms, terminates_ms, term, monthly, price, promotion)| {
             ContractPhone {
                 device_name,
                 device_type: catalog::device_type_name(&device_type),
-                active: active != 0,
+                active,
                 activated_ms,
                 terminates_ms,
                 term_months: term.clamp(0, i64::from(u32::MAX)) as u32,
@@ -148,11 +162,11 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
         BillingMethod::Credit => account_credit_limit.map(Money),
         BillingMethod::Advance => None,
     };
-    let forward_rows: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT kind, target_type, target FROM sim_forwardings WHERE msisdn = $1 ORDER BY kind")
-            .bind(msisdn.as_str())
-            .fetch_all(db.pool())
-            .await?;
+    let forward_rows = db
+        .select("SELECT kind, target_type, target FROM sim_forwardings WHERE msisdn = $1 ORDER BY kind")
+        .text(msisdn.as_str())
+        .all(|r| Ok((r.text(0)?, r.text(1)?, r.text(2)?)))
+        .await?;
     let mut forwardings = Vec::with_capacity(forward_rows.len());
     for (kind, target_type, target) in forward_rows {
         let kind = ForwardKind::from_code(&kind).ok_or_else(|| SimError::BadData(format!("forwarding kind {kind}")))?;
@@ -168,11 +182,11 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
         .map(|(code, name)| ForwardService { code: code.to_string(), name: name.localized() })
         .collect();
     let esim_activation = crate::operations::esim_activation(db, msisdn.as_str(), cabinet_core::time::now_ms()).await?;
-    let registered_imeis: Vec<(String,)> =
-        sqlx::query_as("SELECT imei FROM sim_imei_registry WHERE msisdn = $1 ORDER BY registered_ms, imei")
-            .bind(msisdn.as_str())
-            .fetch_all(db.pool())
-            .await?;
+    let registered_imeis = db
+        .select("SELECT imei FROM sim_imei_registry WHERE msisdn = $1 ORDER BY registered_ms, imei")
+        .text(msisdn.as_str())
+        .all(|r| r.text(0))
+        .await?;
     Ok(Some(NumberProfile {
         summary,
         state_changed_ms: row.state_changed_ms,
@@ -181,13 +195,13 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
         past_debt: Money(row.past_debt),
         roaming_debt: Money(row.roaming_debt),
         registration_form: row.registration_form,
-        esim: row.esim != 0,
-        ban_ussd: row.ban_ussd != 0,
-        ban_selfcare_details: row.ban_selfcare_details != 0,
-        ban_selfcare: row.ban_selfcare != 0,
-        subscription_block: row.subscription_block != 0,
-        hidden_caller_id: row.hidden_caller_id != 0,
-        in_roaming: row.in_roaming != 0,
+        esim: row.esim,
+        ban_ussd: row.ban_ussd,
+        ban_selfcare_details: row.ban_selfcare_details,
+        ban_selfcare: row.ban_selfcare,
+        subscription_block: row.subscription_block,
+        hidden_caller_id: row.hidden_caller_id,
+        in_roaming: row.in_roaming,
         sim_replaced_ms: row.sim_replaced_ms,
         pin1: row.pin1,
         pin2: row.pin2,
@@ -201,7 +215,7 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
         forwardings,
         forward_services,
         esim_activation,
-        registered_imeis: registered_imeis.into_iter().map(|(i,)| i).collect(),
+        registered_imeis,
     }))
 }
 

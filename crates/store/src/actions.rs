@@ -90,6 +90,26 @@ pub async fn finish_for_job(db: &Db, job_id: &str, status: &str, reason: Option<
 const COLUMNS: &str =
     "id, company_id, admin_name, admin_phone, kind, msisdn, details, status, reason, job_id, created_ms, finished_ms";
 
+impl Action {
+    /// An action from a select of `COLUMNS`.
+    fn from_select(r: &crate::Row) -> StoreResult<Action> {
+        Ok(Action {
+            id: r.text(0)?,
+            company_id: r.text(1)?,
+            admin_name: r.text(2)?,
+            admin_phone: r.text(3)?,
+            kind: r.text(4)?,
+            msisdn: r.opt_text(5)?,
+            details: r.text(6)?,
+            status: r.text(7)?,
+            reason: r.opt_text(8)?,
+            job_id: r.opt_text(9)?,
+            created_ms: r.int(10)?,
+            finished_ms: r.opt_int(11)?,
+        })
+    }
+}
+
 /// The company's actions in `[from_ms, to_ms)`, newest first, a page at a time.
 pub async fn in_period(
     db: &Db,
@@ -134,13 +154,13 @@ pub async fn get(db: &Db, company_id: &str, id: &str) -> StoreResult<Option<Acti
 
 /// The newest action on this number, whatever its status.
 pub async fn latest_on(db: &Db, company_id: &str, msisdn: &str) -> StoreResult<Option<Action>> {
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    db.select(format!(
         "SELECT {COLUMNS} FROM actions WHERE company_id = $1 AND msisdn = $2 ORDER BY created_ms DESC, id DESC LIMIT 1"
-    )))
-    .bind(company_id)
-    .bind(msisdn)
-    .fetch_optional(db.pool())
-    .await?)
+    ))
+    .text(company_id)
+    .text(msisdn)
+    .optional(Action::from_select)
+    .await
 }
 
 /// How many actions the company has in `[from_ms, to_ms)`.

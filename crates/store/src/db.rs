@@ -2,8 +2,10 @@
 
 use crate::StoreResult;
 use crate::error::StoreError;
+use crate::select::Readers;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,10 +15,26 @@ pub enum Dialect {
 }
 
 /// The store: one pool, and which engine is behind it.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Db {
     pool: AnyPool,
     dialect: Dialect,
+    /// SQLite only: the connections `select` reads on (see select.rs).
+    readers: Option<Arc<Readers>>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("dialect", &self.dialect).finish_non_exhaustive()
+    }
+}
+
+/// The file behind a `sqlite:` URL, or None for an in-memory database (which a second
+/// connection could not see).
+fn sqlite_file(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or("");
+    (!path.is_empty() && path != ":memory:").then(|| path.to_string())
 }
 
 impl Db {
@@ -60,7 +78,11 @@ impl Db {
                 AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?
             }
         };
-        Ok(Db { pool, dialect })
+        let readers = match dialect {
+            Dialect::Sqlite => sqlite_file(url).map(|path| Arc::new(Readers::new(path))),
+            Dialect::Postgres => None,
+        };
+        Ok(Db { pool, dialect, readers })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -69,6 +91,10 @@ impl Db {
 
     pub fn dialect(&self) -> Dialect {
         self.dialect
+    }
+
+    pub(crate) fn readers(&self) -> Option<&Readers> {
+        self.readers.as_deref()
     }
 
     /// A write transaction. On SQLite it takes the write lock at once (BEGIN IMMEDIATE), so
@@ -89,5 +115,18 @@ impl Db {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_file;
+
+    #[test]
+    fn finds_the_file_of_a_sqlite_url() {
+        assert_eq!(sqlite_file("sqlite://data/cabinet.db?mode=rwc").as_deref(), Some("data/cabinet.db"));
+        assert_eq!(sqlite_file("sqlite:///tmp/x.db").as_deref(), Some("/tmp/x.db"));
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://h/db"), None);
     }
 }

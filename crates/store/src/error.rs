@@ -10,6 +10,9 @@ pub enum StoreError {
     BadUrl(String),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
+    /// A select on SQLite's fast path (select.rs).
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }

@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod password;
 pub mod requests;
 pub mod secret_codes;
+mod select;
 pub mod sessions;
 pub mod settings;
 #[cfg(feature = "testing")]
@@ -23,3 +24,4 @@ pub mod testing;
 
 pub use db::{Db, Dialect};
 pub use error::{StoreError, StoreResult};
+pub use select::{Row, Select};

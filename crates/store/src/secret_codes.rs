@@ -23,13 +23,11 @@ pub fn new_code() -> String {
 
 /// When the number's code was issued, if it has one.
 pub async fn issued_at(db: &Db, company_id: &str, msisdn: &str) -> StoreResult<Option<i64>> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("SELECT created_ms FROM secret_codes WHERE company_id = $1 AND msisdn = $2")
-            .bind(company_id)
-            .bind(msisdn)
-            .fetch_optional(db.pool())
-            .await?;
-    Ok(row.map(|r| r.0))
+    db.select("SELECT created_ms FROM secret_codes WHERE company_id = $1 AND msisdn = $2")
+        .text(company_id)
+        .text(msisdn)
+        .optional(|r| r.int(0))
+        .await
 }
 
 /// Issues `code` for the number: stores its HMAC, puts the SMS in the outbox and records

@@ -103,7 +103,7 @@ pub async fn delete_expired(db: &Db, now_ms: i64) -> StoreResult<u64> {
 
 /// A live session with who is behind it and the company they are working in: one query
 /// per request.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionContext {
     pub id_hash: String,
     pub stage: String,
@@ -122,18 +122,33 @@ pub struct SessionContext {
 }
 
 pub async fn context(db: &Db, id: &str, now_ms: i64) -> StoreResult<Option<SessionContext>> {
-    Ok(sqlx::query_as(
-        "SELECT s.id_hash, s.stage, s.challenge_id, s.expires_ms, a.id AS admin_id, a.name AS admin_name,
-                a.phone AS admin_phone, a.email AS admin_email, c.id AS company_id, c.bin AS company_bin,
-                c.name AS company_name, g.alias AS company_alias, g.role
+    db.select(
+        "SELECT s.id_hash, s.stage, s.challenge_id, s.expires_ms, a.id, a.name, a.phone, a.email, c.id, c.bin,
+                c.name, g.alias, g.role
          FROM sessions s
          JOIN admins a ON a.id = s.admin_id
          LEFT JOIN admin_companies g ON g.admin_id = s.admin_id AND g.company_id = s.company_id
          LEFT JOIN companies c ON c.id = g.company_id
          WHERE s.id_hash = $1 AND s.expires_ms > $2",
     )
-    .bind(hash_id(id))
-    .bind(now_ms)
-    .fetch_optional(db.pool())
-    .await?)
+    .text(hash_id(id))
+    .int(now_ms)
+    .optional(|r| {
+        Ok(SessionContext {
+            id_hash: r.text(0)?,
+            stage: r.text(1)?,
+            challenge_id: r.opt_text(2)?,
+            expires_ms: r.int(3)?,
+            admin_id: r.text(4)?,
+            admin_name: r.text(5)?,
+            admin_phone: r.text(6)?,
+            admin_email: r.opt_text(7)?,
+            company_id: r.opt_text(8)?,
+            company_bin: r.opt_text(9)?,
+            company_name: r.opt_text(10)?,
+            company_alias: r.opt_text(11)?,
+            role: r.opt_text(12)?,
+        })
+    })
+    .await
 }

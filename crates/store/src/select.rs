@@ -1,0 +1,261 @@
+//! Reads that pages make on every request (the session, the numbers list, the profile), in
+//! one portable form: `db.select(sql).text(..).int(..).all(|row| ..)`.
+//!
+//! On PostgreSQL a select is an ordinary sqlx query. On SQLite it runs on a connection of
+//! this module's own (rusqlite), on the calling thread: sqlx-sqlite hands every query to a
+//! worker thread per connection and back, and on the hot pages that hand-off cost more than
+//! the query itself (two thirds of the CPU of a list page, measured with perf). An indexed
+//! read takes tens of microseconds, so running it in place is cheaper than any hand-off;
+//! in WAL mode a reader never waits for the writer. Writes and transactions stay on sqlx.
+
+use crate::{Db, Dialect, StoreError, StoreResult};
+use sqlx::AssertSqlSafe;
+use std::borrow::Cow;
+use std::sync::Mutex;
+
+/// A bound parameter.
+#[derive(Debug, Clone)]
+enum Value<'a> {
+    Text(Cow<'a, str>),
+    Int(i64),
+    Null,
+}
+
+/// A query being built: SQL with `$1…$N` placeholders and its parameters in that order.
+#[must_use = "a select does nothing until one of all/optional/one is awaited"]
+pub struct Select<'a> {
+    db: &'a Db,
+    sql: Cow<'a, str>,
+    params: Vec<Value<'a>>,
+    replan: bool,
+}
+
+/// One row of a select's answer, read by column position.
+pub struct Row<'r>(RowKind<'r>);
+
+enum RowKind<'r> {
+    Sqlite(&'r rusqlite::Row<'r>),
+    Any(&'r sqlx::any::AnyRow),
+}
+
+impl Db {
+    /// A read of the store, on the fast path of its engine.
+    pub fn select<'a>(&'a self, sql: impl Into<Cow<'a, str>>) -> Select<'a> {
+        Select { db: self, sql: sql.into(), params: Vec::new(), replan: false }
+    }
+}
+
+impl<'a> Select<'a> {
+    pub fn text(mut self, v: impl Into<Cow<'a, str>>) -> Self {
+        self.params.push(Value::Text(v.into()));
+        self
+    }
+
+    pub fn opt_text(mut self, v: Option<&'a str>) -> Self {
+        self.params.push(v.map_or(Value::Null, |s| Value::Text(Cow::Borrowed(s))));
+        self
+    }
+
+    pub fn int(mut self, v: i64) -> Self {
+        self.params.push(Value::Int(v));
+        self
+    }
+
+    /// Plans the query afresh on each run on PostgreSQL, for queries whose best plan
+    /// depends on the values (a digit pattern). SQLite's plans are pinned in the SQL.
+    pub fn replan(mut self) -> Self {
+        self.replan = true;
+        self
+    }
+
+    /// Every row, each turned into a `T` by `map`.
+    pub async fn all<T>(self, mut map: impl FnMut(&Row) -> StoreResult<T>) -> StoreResult<Vec<T>> {
+        let mut out = Vec::new();
+        self.each(|row| {
+            out.push(map(row)?);
+            Ok(true)
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// The first row, if any.
+    pub async fn optional<T>(self, map: impl FnOnce(&Row) -> StoreResult<T>) -> StoreResult<Option<T>> {
+        let mut map = Some(map);
+        let mut out = None;
+        self.each(|row| {
+            if let Some(map) = map.take() {
+                out = Some(map(row)?);
+            }
+            Ok(false)
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// The first row; a query that returns none is an error (`COUNT(*)` and the like).
+    pub async fn one<T>(self, map: impl FnOnce(&Row) -> StoreResult<T>) -> StoreResult<T> {
+        self.optional(map).await?.ok_or(StoreError::Db(sqlx::Error::RowNotFound))
+    }
+
+    /// Feeds rows to `visit` until it returns false or the rows run out.
+    async fn each(self, mut visit: impl FnMut(&Row) -> StoreResult<bool>) -> StoreResult<()> {
+        match (self.db.dialect(), self.db.readers()) {
+            (Dialect::Sqlite, Some(readers)) => readers.run(&self.sql, &self.params, &mut visit),
+            _ => {
+                let mut q = sqlx::query(AssertSqlSafe(self.sql.into_owned()));
+                for p in self.params {
+                    q = match p {
+                        Value::Text(s) => q.bind(s.into_owned()),
+                        Value::Int(i) => q.bind(i),
+                        Value::Null => q.bind(Option::<String>::None),
+                    };
+                }
+                if self.replan {
+                    q = q.persistent(false);
+                }
+                for row in q.fetch_all(self.db.pool()).await? {
+                    if !visit(&Row(RowKind::Any(&row)))? {
+                        break;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Row<'_> {
+    pub fn text(&self, i: usize) -> StoreResult<String> {
+        Ok(match &self.0 {
+            RowKind::Sqlite(r) => r.get(i)?,
+            RowKind::Any(r) => sqlx::Row::try_get(*r, i)?,
+        })
+    }
+
+    pub fn opt_text(&self, i: usize) -> StoreResult<Option<String>> {
+        Ok(match &self.0 {
+            RowKind::Sqlite(r) => r.get(i)?,
+            RowKind::Any(r) => sqlx::Row::try_get(*r, i)?,
+        })
+    }
+
+    pub fn int(&self, i: usize) -> StoreResult<i64> {
+        Ok(match &self.0 {
+            RowKind::Sqlite(r) => r.get(i)?,
+            RowKind::Any(r) => sqlx::Row::try_get(*r, i)?,
+        })
+    }
+
+    pub fn opt_int(&self, i: usize) -> StoreResult<Option<i64>> {
+        Ok(match &self.0 {
+            RowKind::Sqlite(r) => r.get(i)?,
+            RowKind::Any(r) => sqlx::Row::try_get(*r, i)?,
+        })
+    }
+
+    /// A 0/1 column.
+    pub fn flag(&self, i: usize) -> StoreResult<bool> {
+        Ok(self.int(i)? != 0)
+    }
+}
+
+/// SQLite connections for selects, opened on demand and kept for reuse.
+pub(crate) struct Readers {
+    path: String,
+    idle: Mutex<Vec<rusqlite::Connection>>,
+}
+
+/// Idle connections kept; more are opened under load and closed after.
+const IDLE_READERS: usize = 8;
+/// Each connection keeps this many prepared statements (the hot pages use about 20).
+const STATEMENTS_KEPT: usize = 64;
+
+impl Readers {
+    pub(crate) fn new(path: String) -> Readers {
+        Readers { path, idle: Mutex::new(Vec::new()) }
+    }
+
+    fn open(&self) -> rusqlite::Result<rusqlite::Connection> {
+        use rusqlite::OpenFlags;
+        let conn = rusqlite::Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        // query_only: this connection never writes, whatever a caller passes it.
+        conn.execute_batch(
+            "PRAGMA query_only = ON; PRAGMA busy_timeout = 5000; \
+             PRAGMA mmap_size = 268435456; PRAGMA cache_size = -32768;",
+        )?;
+        conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
+        Ok(conn)
+    }
+
+    fn run(
+        &self,
+        sql: &str,
+        params: &[Value<'_>],
+        visit: &mut dyn FnMut(&Row) -> StoreResult<bool>,
+    ) -> StoreResult<()> {
+        let taken = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let conn = match taken {
+            Some(c) => c,
+            None => self.open()?,
+        };
+        let result = query(&conn, sql, params, visit);
+        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
+        result
+    }
+}
+
+fn query(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: &[Value<'_>],
+    visit: &mut dyn FnMut(&Row) -> StoreResult<bool>,
+) -> StoreResult<()> {
+    let mut stmt = conn.prepare_cached(&numbered_placeholders(sql))?;
+    for (i, p) in params.iter().enumerate() {
+        match p {
+            Value::Text(s) => stmt.raw_bind_parameter(i + 1, s.as_ref())?,
+            Value::Int(v) => stmt.raw_bind_parameter(i + 1, v)?,
+            Value::Null => stmt.raw_bind_parameter(i + 1, rusqlite::types::Null)?,
+        }
+    }
+    let mut rows = stmt.raw_query();
+    while let Some(r) = rows.next()? {
+        if !visit(&Row(RowKind::Sqlite(r)))? {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// `$1` → `?1`. SQLite reads `$1` as a named parameter numbered by first appearance, which
+/// is not its number when `$2` comes first; `?1` is numbered as written, as in PostgreSQL.
+fn numbered_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numbered_placeholders;
+
+    #[test]
+    fn placeholders_keep_their_numbers() {
+        assert_eq!(numbered_placeholders("a = $2 AND b = $1 OR c = $10"), "a = ?2 AND b = ?1 OR c = ?10");
+        assert_eq!(numbered_placeholders("x = '$' || $1"), "x = '$' || ?1");
+    }
+}

@@ -1,0 +1,51 @@
+//! `Db::select`, the read path of the hot pages: the same answers on SQLite (its own
+//! connections) and PostgreSQL (the pool), and what a write just committed is seen at once.
+
+use cabinet_core::Bin;
+use cabinet_store::testing::test_db;
+use cabinet_store::{Dialect, companies};
+
+const T0: i64 = 1_760_000_000_000;
+
+#[tokio::test]
+async fn a_select_sees_what_was_just_written() {
+    let db = test_db().await;
+    let bin = Bin::parse("940740000015").unwrap();
+    let name = || db.select("SELECT name FROM companies WHERE bin = $1").text("940740000015").optional(|r| r.text(0));
+    assert_eq!(name().await.unwrap(), None);
+    companies::create(&db, &bin, "Bench LLP", T0).await.unwrap();
+    assert_eq!(name().await.unwrap().as_deref(), Some("Bench LLP"));
+}
+
+#[tokio::test]
+async fn placeholders_are_bound_by_number_whatever_their_order() {
+    let db = test_db().await;
+    companies::create(&db, &Bin::parse("940740000015").unwrap(), "First", T0).await.unwrap();
+    companies::create(&db, &Bin::parse("971240001315").unwrap(), "Second", T0 + 1).await.unwrap();
+    // $2 comes first in the text: SQLite's own `$N` numbering would swap the two.
+    let names = db
+        .select("SELECT name, created_ms FROM companies WHERE created_ms >= $2 AND name <> $1 ORDER BY name")
+        .text("Second")
+        .int(T0)
+        .all(|r| Ok((r.text(0)?, r.int(1)?)))
+        .await
+        .unwrap();
+    assert_eq!(names, vec![("First".to_string(), T0)]);
+    let null = db.select("SELECT COUNT(*) FROM companies WHERE name = $1").opt_text(None).one(|r| r.int(0)).await;
+    assert_eq!(null.unwrap(), 0, "NULL equals nothing");
+    let missing = db.select("SELECT name FROM companies WHERE bin = $1").text("000000000000").one(|r| r.text(0)).await;
+    assert!(missing.is_err(), "one() of no rows is an error");
+}
+
+#[tokio::test]
+async fn select_connections_do_not_write_on_sqlite() {
+    let db = test_db().await;
+    if db.dialect() != Dialect::Sqlite {
+        return;
+    }
+    let bin = Bin::parse("940740000015").unwrap();
+    companies::create(&db, &bin, "Kept", T0).await.unwrap();
+    let r = db.select("DELETE FROM companies WHERE bin = $1").text(bin.as_str()).optional(|_| Ok(())).await;
+    assert!(r.is_err(), "a read connection refuses writes");
+    assert!(companies::by_bin(&db, &bin).await.unwrap().is_some());
+}
