@@ -208,27 +208,28 @@ async fn plan(db: &Db, customer: &Bin, digits: &str, customer_size: i64) -> Resu
         return plain(Filter::Walk(digits.to_string()));
     }
     let phrase = fts_phrase(digits);
-    let (matches, own) = db
-        .select(
+    let sql = format!(
         "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN s.bin = $1 AND (instr(s.msisdn, $3) > 0 OR instr(s.account_no, $3) > 0) \
                 THEN 1 ELSE 0 END), 0) AS BIGINT)
-         FROM (SELECT rowid FROM sim_subscribers_fts WHERE sim_subscribers_fts MATCH $2 LIMIT $4) f
+         FROM (SELECT rowid FROM sim_subscribers_fts WHERE sim_subscribers_fts MATCH $2 LIMIT {}) f
          JOIN sim_subscribers s ON s.id = f.rowid",
-    )
-    .text(customer.as_str())
-    .text(phrase.as_str())
-    .text(digits)
-    .int(SPARSE_MATCHES + 1)
-    .one(|r| Ok((r.int(0)?, r.int(1)?)))
-    .await?;
+        SPARSE_MATCHES + 1
+    );
+    let (matches, own) = query(db, sql)
+        .text(customer.as_str())
+        .text(phrase.as_str())
+        .text(digits)
+        .one(|r| Ok((r.int(0)?, r.int(1)?)))
+        .await?;
     if matches > SPARSE_MATCHES {
         return plain(Filter::Walk(digits.to_string()));
     }
     Ok(Plan { filter: Filter::Trigram { phrase, digits: digits.to_string() }, known_count: Some(own) })
 }
 
-/// A query whose SQL is assembled from this module's constant fragments only; user input
-/// is always bound.
+/// A query whose SQL is assembled from this module's constant fragments and numbers only;
+/// user input is always bound. LIMITs are written into the SQL rather than bound: SQLite
+/// plans for the LIMIT it sees, and a bound one makes it plan again at every run.
 fn query(db: &Db, sql: String) -> Select<'_> {
     // SQLite's plans are pinned (INDEXED BY, CROSS JOIN), so its prepared statements are
     // kept. PostgreSQL plans each search afresh with the actual pattern: a cached generic
@@ -259,8 +260,8 @@ pub(crate) async fn list(db: &Db, customer: &Bin, q: &NumberQuery, customer_size
     };
     let (cmp, order) = if backward { ("<", "DESC") } else { (">", "ASC") };
     let tail = match &cursor {
-        Some(_) => format!(" AND s.msisdn {cmp} ${p} ORDER BY s.msisdn {order} LIMIT ${}", p + 1),
-        None => format!(" ORDER BY s.msisdn {order} LIMIT ${p}"),
+        Some(_) => format!(" AND s.msisdn {cmp} ${p} ORDER BY s.msisdn {order} LIMIT {}", limit + 1),
+        None => format!(" ORDER BY s.msisdn {order} LIMIT {}", limit + 1),
     };
     let sql = match dialect {
         // The page's rows are picked first and joined to their accounts after: a trigram
@@ -277,7 +278,7 @@ pub(crate) async fn list(db: &Db, customer: &Bin, q: &NumberQuery, customer_size
     if let Some(c) = &cursor {
         qy = qy.text(c.as_str());
     }
-    let rows = qy.int(limit as i64 + 1).all(SummaryRow::from_select).await?;
+    let rows = qy.all(SummaryRow::from_select).await?;
     let more = rows.len() > limit;
     let mut items = Vec::with_capacity(limit);
     for r in rows.into_iter().take(limit) {
@@ -316,20 +317,20 @@ async fn first_sparse_page(
         return Ok(None);
     }
     let sql = format!(
-        "WITH m AS MATERIALIZED (SELECT rowid AS id FROM sim_subscribers_fts WHERE sim_subscribers_fts MATCH $2 LIMIT $4)
+        "WITH m AS MATERIALIZED (SELECT rowid AS id FROM sim_subscribers_fts WHERE sim_subscribers_fts MATCH $2 LIMIT {sparse})
          SELECT {SUMMARY_COLUMNS}, h.own AS own, (SELECT COUNT(*) FROM m) AS global
          FROM (SELECT s.id AS id, COUNT(*) OVER () AS own FROM m CROSS JOIN sim_subscribers s ON s.id = m.id
                WHERE s.bin = $1 AND (instr(s.msisdn, $3) > 0 OR instr(s.account_no, $3) > 0)
-               ORDER BY s.msisdn LIMIT $5) h
+               ORDER BY s.msisdn LIMIT {page}) h
          JOIN sim_subscribers s ON s.id = h.id JOIN sim_accounts a ON a.account_no = s.account_no
-         ORDER BY s.msisdn"
+         ORDER BY s.msisdn",
+        sparse = SPARSE_MATCHES + 1,
+        page = limit + 1,
     );
     let rows = query(db, sql)
         .text(customer.as_str())
         .text(fts_phrase(digits))
         .text(digits)
-        .int(SPARSE_MATCHES + 1)
-        .int(limit as i64 + 1)
         .all(|r| Ok((SummaryRow::from_select(r)?, r.int(SUMMARY_WIDTH)?, r.int(SUMMARY_WIDTH + 1)?)))
         .await?;
     let Some(&(_, own, global)) = rows.first() else {
@@ -387,9 +388,9 @@ async fn count_by_plan(db: &Db, customer: &Bin, plan: &Plan, cap: u64) -> Result
         (Filter::All, _) => number_count(db, customer).await? as i64,
         (_, Some(n)) => n,
         (filter, None) => {
-            let p = filter.next_param(db.dialect());
-            let sql = format!("SELECT COUNT(*) FROM (SELECT 1 {} LIMIT ${p}) t", filter.sql_from(db.dialect(), false));
-            filter.bind(query(db, sql).text(customer.as_str()), db.dialect()).int(cap + 1).one(|r| r.int(0)).await?
+            let sql =
+                format!("SELECT COUNT(*) FROM (SELECT 1 {} LIMIT {}) t", filter.sql_from(db.dialect(), false), cap + 1);
+            filter.bind(query(db, sql).text(customer.as_str()), db.dialect()).one(|r| r.int(0)).await?
         }
     };
     Ok(if n > cap { MatchCount::AtLeast(cap as u64) } else { MatchCount::Exactly(n as u64) })

@@ -7,6 +7,7 @@ use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid};
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 fluent_templates::static_loader! {
     static LOCALES = {
@@ -20,6 +21,18 @@ fluent_templates::static_loader! {
 static RU: LanguageIdentifier = langid!("ru");
 static EN: LanguageIdentifier = langid!("en");
 static KK: LanguageIdentifier = langid!("kk");
+
+/// Every message of each catalog formatted without arguments, by locale. A list page shows a dozen labels per row, and formatting each through Fluent
+/// cost more than the rest of the page.
+static PLAIN: LazyLock<Vec<(Locale, HashMap<String, String>)>> = LazyLock::new(|| {
+    catalog_keys()
+        .into_iter()
+        .map(|(locale, keys)| {
+            let lang = Tr::new(locale).lang();
+            (locale, keys.into_iter().filter_map(|k| LOCALES.try_lookup(lang, &k).map(|text| (k, text))).collect())
+        })
+        .collect()
+});
 
 /// The translator for one request.
 #[derive(Debug, Clone, Copy)]
@@ -42,7 +55,11 @@ impl Tr {
 
     /// The message `key`.
     pub fn t(&self, key: &str) -> String {
-        LOCALES.lookup(self.lang(), key)
+        let plain = PLAIN.iter().find(|(l, _)| *l == self.locale).and_then(|(_, texts)| texts.get(key));
+        match plain {
+            Some(text) => text.clone(),
+            None => LOCALES.lookup(self.lang(), key),
+        }
     }
 
     /// The message `key`, or None when no catalog has it.
