@@ -2,11 +2,12 @@
 //!
 //! Large customers have 100,000 numbers, and every page must cost what the first does, so:
 //! pages are cut by number (keyset) over the (bin, msisdn, account_no) index; the count is a
-//! column kept by whoever adds numbers; a digit search never scans every row when it can be
-//! helped. On SQLite a trigram FTS5 index finds rows holding 3+ digits; when a query matches
-//! so many rows that fetching them all would cost more than walking the index in order, the
-//! index walk is used instead (it stops as soon as the page is full). PostgreSQL gets the
-//! same `LIKE '%digits%'` query and picks between its pg_trgm indexes and the b-tree itself.
+//! column kept by whoever adds numbers; a digit search never scans every row. A search for
+//! 4 or more digits reads the customer's entries in `sim_number_grams` for one 4-digit run
+//! of the query (a few hundred at 100,000 numbers), in number order, and checks the rest of
+//! the digits on each; the same SQL serves both engines. Fewer digits are found in so many
+//! numbers that walking the customer's index in order fills a page within a few dozen
+//! entries.
 
 use crate::SimError;
 use crate::catalog;
@@ -14,12 +15,8 @@ use cabinet_core::operator::{BillingMethod, MatchCount, NumberPage, NumberQuery,
 use cabinet_core::{Bin, Money, Msisdn};
 use cabinet_store::{Db, Dialect, Row, Select, StoreError};
 
-/// Customers up to this size are always searched by walking their index: it cannot cost
-/// more than this many index entries.
-const SMALL_CUSTOMER: i64 = 2_000;
-/// Up to this many trigram matches (over all customers) a search reads them all and sorts;
-/// beyond it the matches are dense enough that walking the index in order is cheaper.
-const SPARSE_MATCHES: i64 = 800;
+/// The length of the digit runs `sim_number_grams` holds.
+pub(crate) const GRAM: usize = 4;
 /// The longest page a caller may ask for, and the page size when none is asked for.
 const MAX_LIMIT: u32 = 1_000;
 const DEFAULT_LIMIT: u32 = 20;
@@ -98,10 +95,10 @@ enum Filter {
     All,
     /// Walk the customer's index in number order, checking the digits on each entry.
     Walk(String),
-    /// Read the trigram index's matches for `phrase` (part of the digits), keep the
-    /// customer's rows holding all the `digits` (SQLite only).
-    Trigram {
-        phrase: String,
+    /// Read the customer's numbers holding the 4-digit run `gram` (part of `digits`) and
+    /// check each for all the `digits`; with exactly 4 digits the run is the check.
+    Gram {
+        gram: String,
         digits: String,
     },
     /// A whole number (11 digits starting with 7): only that number can hold them, since
@@ -110,55 +107,78 @@ enum Filter {
 }
 
 impl Filter {
-    /// The FROM and WHERE of a query over `sim_subscribers s`: `$1` is the BIN, then the
-    /// filter's own parameters (see `bind`). `accounts` joins `sim_accounts a`.
-    fn sql_from(&self, dialect: Dialect, accounts: bool) -> String {
-        let join = if accounts { " JOIN sim_accounts a ON a.account_no = s.account_no" } else { "" };
-        match (self, dialect) {
-            // INDEXED BY keeps SQLite on the covering index whatever its statistics say: the
-            // digit check then reads only index entries.
-            (Filter::All, Dialect::Sqlite) => {
-                format!("FROM sim_subscribers s INDEXED BY sim_subscribers_bin_msisdn{join} WHERE s.bin = $1")
+    fn new(digits: &str) -> Filter {
+        if digits.is_empty() {
+            Filter::All
+        } else if is_whole_number(digits) {
+            Filter::Exact(digits.to_string())
+        } else if digits.len() >= GRAM {
+            Filter::Gram { gram: search_gram(digits).to_string(), digits: digits.to_string() }
+        } else {
+            Filter::Walk(digits.to_string())
+        }
+    }
+
+    /// The FROM and WHERE of a query that yields the matching numbers as `key()`: `$1` is
+    /// the BIN, then the filter's own parameters (see `bind`).
+    fn sql_from(&self, dialect: Dialect) -> String {
+        // SQLite's LIKE with a bound pattern makes it plan again at every run; instr does not.
+        let holds = |p: usize| match dialect {
+            Dialect::Sqlite => format!("(instr(s.msisdn, ${p}) > 0 OR instr(s.account_no, ${p}) > 0)"),
+            Dialect::Postgres => format!("(s.msisdn LIKE ${p} OR s.account_no LIKE ${p})"),
+        };
+        // INDEXED BY keeps SQLite on the covering index whatever its statistics say: the
+        // digit check then reads only index entries.
+        let walk = match dialect {
+            Dialect::Sqlite => "FROM sim_subscribers s INDEXED BY sim_subscribers_bin_msisdn WHERE s.bin = $1",
+            Dialect::Postgres => "FROM sim_subscribers s WHERE s.bin = $1",
+        };
+        match self {
+            Filter::All => walk.to_string(),
+            Filter::Walk(_) => format!("{walk} AND {}", holds(2)),
+            Filter::Exact(_) => "FROM sim_subscribers s WHERE s.bin = $1 AND s.msisdn = $2".to_string(),
+            Filter::Gram { digits, .. } if digits.len() == GRAM => {
+                "FROM sim_number_grams g WHERE g.bin = $1 AND g.gram = $2".to_string()
             }
-            (Filter::All, Dialect::Postgres) => {
-                format!("FROM sim_subscribers s{join} WHERE s.bin = $1")
-            }
-            (Filter::Exact(_), _) => {
-                format!("FROM sim_subscribers s{join} WHERE s.bin = $1 AND s.msisdn = $2")
-            }
-            (Filter::Walk(_), Dialect::Sqlite) => format!(
-                "FROM sim_subscribers s INDEXED BY sim_subscribers_bin_msisdn{join} \
-                 WHERE s.bin = $1 AND (instr(s.msisdn, $2) > 0 OR instr(s.account_no, $2) > 0)"
+            // CROSS JOIN keeps SQLite reading the runs first (PostgreSQL has no CROSS JOIN … ON
+            // and needs no telling).
+            Filter::Gram { .. } => format!(
+                "FROM sim_number_grams g {} sim_subscribers s ON s.msisdn = g.msisdn \
+                 WHERE g.bin = $1 AND g.gram = $2 AND {}",
+                if dialect == Dialect::Sqlite { "CROSS JOIN" } else { "JOIN" },
+                holds(3)
             ),
-            (_, Dialect::Postgres) => {
-                format!("FROM sim_subscribers s{join} WHERE s.bin = $1 AND (s.msisdn LIKE $2 OR s.account_no LIKE $2)")
-            }
-            // CROSS JOIN makes SQLite read the trigram matches first and look each row up,
-            // instead of walking the customer's index and probing the matches.
-            (Filter::Trigram { .. }, Dialect::Sqlite) => format!(
-                "FROM sim_subscribers_fts CROSS JOIN sim_subscribers s ON s.id = sim_subscribers_fts.rowid{join} \
-                 WHERE sim_subscribers_fts MATCH $2 AND s.bin = $1 \
-                 AND (instr(s.msisdn, $3) > 0 OR instr(s.account_no, $3) > 0)"
-            ),
+        }
+    }
+
+    /// The column the matching numbers come in, in index order.
+    fn key(&self) -> &'static str {
+        match self {
+            Filter::Gram { .. } => "g.msisdn",
+            _ => "s.msisdn",
         }
     }
 
     /// Binds the filter's parameters after the BIN.
     fn bind<'a>(&'a self, q: Select<'a>, dialect: Dialect) -> Select<'a> {
-        match (self, dialect) {
-            (Filter::All, _) => q,
-            (Filter::Exact(d), _) => q.text(d.as_str()),
-            (Filter::Walk(d) | Filter::Trigram { digits: d, .. }, Dialect::Postgres) => q.text(format!("%{d}%")),
-            (Filter::Walk(d), Dialect::Sqlite) => q.text(d.as_str()),
-            (Filter::Trigram { phrase, digits }, Dialect::Sqlite) => q.text(phrase.as_str()).text(digits.as_str()),
+        let pattern = |d: &str| match dialect {
+            Dialect::Sqlite => d.to_string(),
+            Dialect::Postgres => format!("%{d}%"),
+        };
+        match self {
+            Filter::All => q,
+            Filter::Exact(d) => q.text(d.as_str()),
+            Filter::Walk(d) => q.text(pattern(d)),
+            Filter::Gram { gram, digits } if digits.len() == GRAM => q.text(gram.as_str()),
+            Filter::Gram { gram, digits } => q.text(gram.as_str()).text(pattern(digits)),
         }
     }
 
     /// The number of the first placeholder after the filter's.
-    fn next_param(&self, dialect: Dialect) -> usize {
-        match (self, dialect) {
-            (Filter::All, _) => 2,
-            (Filter::Trigram { .. }, Dialect::Sqlite) => 4,
+    fn next_param(&self) -> usize {
+        match self {
+            Filter::All => 2,
+            Filter::Gram { digits, .. } if digits.len() > GRAM => 4,
             _ => 3,
         }
     }
@@ -173,110 +193,62 @@ fn clean_digits(input: &str) -> String {
     input.chars().filter(char::is_ascii_digit).collect()
 }
 
-/// The FTS5 query for `digits`: a quoted string, so the digits are one substring. Of a long
-/// query only the last six digits are looked up (the rows are then checked for all of
-/// them): a number's head (`7701…`) is shared by a third of all numbers, and reading those
-/// trigrams' long lists is what makes a full-number search slow, while its tail is rare.
-fn fts_phrase(digits: &str) -> String {
-    format!("\"{}\"", &digits[digits.len().saturating_sub(6)..])
+/// The run of a query that is looked up: its last 4 digits. A number's head (`7701…`) is
+/// shared by a third of all numbers, its tail by one in thousands.
+fn search_gram(digits: &str) -> &str {
+    &digits[digits.len() - GRAM..]
 }
 
-/// How to find the customer's numbers holding some digits, and how many there are when
-/// choosing the plan already told.
-struct Plan {
-    filter: Filter,
-    known_count: Option<i64>,
-}
-
-/// Picks how to find the customer's numbers holding `digits`. On SQLite a large customer's
-/// search first reads the trigram matches (at most SPARSE_MATCHES + 1): few matches mean
-/// the trigram path, and the same read counts the customer's own matches exactly.
-async fn plan(db: &Db, customer: &Bin, digits: &str, customer_size: i64) -> Result<Plan, SimError> {
-    let plain = |filter| Ok(Plan { filter, known_count: None });
-    if digits.is_empty() {
-        return plain(Filter::All);
-    }
-    if is_whole_number(digits) {
-        return plain(Filter::Exact(digits.to_string()));
-    }
-    if db.dialect() == Dialect::Postgres {
-        return plain(Filter::Walk(digits.to_string()));
-    }
-    // Trigrams need 3 characters; one or two digits are found in most numbers anyway, so
-    // the walk fills a page after a few dozen entries.
-    if digits.len() < 3 || customer_size <= SMALL_CUSTOMER {
-        return plain(Filter::Walk(digits.to_string()));
-    }
-    let phrase = fts_phrase(digits);
-    let sql = format!(
-        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN s.bin = $1 AND (instr(s.msisdn, $3) > 0 OR instr(s.account_no, $3) > 0) \
-                THEN 1 ELSE 0 END), 0) AS BIGINT)
-         FROM (SELECT rowid FROM sim_subscribers_fts WHERE sim_subscribers_fts MATCH $2 LIMIT {}) f
-         JOIN sim_subscribers s ON s.id = f.rowid",
-        SPARSE_MATCHES + 1
-    );
-    let (matches, own) = query(db, sql)
-        .text(customer.as_str())
-        .text(phrase.as_str())
-        .text(digits)
-        .one(|r| Ok((r.int(0)?, r.int(1)?)))
-        .await?;
-    if matches > SPARSE_MATCHES {
-        return plain(Filter::Walk(digits.to_string()));
-    }
-    Ok(Plan { filter: Filter::Trigram { phrase, digits: digits.to_string() }, known_count: Some(own) })
+/// Every 4-digit run of a number and its account, once each: the rows of `sim_number_grams`
+/// for the number.
+pub(crate) fn grams_of(msisdn: &str, account_no: &str) -> Vec<String> {
+    let mut grams: Vec<String> = [msisdn, account_no]
+        .iter()
+        .flat_map(|s| s.as_bytes().windows(GRAM))
+        .filter(|w| w.iter().all(u8::is_ascii_digit))
+        .map(|w| String::from_utf8_lossy(w).into_owned())
+        .collect();
+    grams.sort_unstable();
+    grams.dedup();
+    grams
 }
 
 /// A query whose SQL is assembled from this module's constant fragments and numbers only;
 /// user input is always bound. LIMITs are written into the SQL rather than bound: SQLite
 /// plans for the LIMIT it sees, and a bound one makes it plan again at every run.
 fn query(db: &Db, sql: String) -> Select<'_> {
-    // SQLite's plans are pinned (INDEXED BY, CROSS JOIN), so its prepared statements are
-    // kept. PostgreSQL plans each search afresh with the actual pattern: a cached generic
-    // plan would pick the trigram or the b-tree index blind.
-    db.select(sql).replan()
+    db.select(sql)
 }
 
-/// One page of the customer's numbers; `customer_size` (possibly stale) picks the plan.
-pub(crate) async fn list(db: &Db, customer: &Bin, q: &NumberQuery, customer_size: i64) -> Result<NumberPage, SimError> {
+/// One page of the customer's numbers.
+pub(crate) async fn list(db: &Db, customer: &Bin, q: &NumberQuery) -> Result<NumberPage, SimError> {
     let digits = clean_digits(q.digits.as_deref().unwrap_or(""));
     // A query that names no page size (limit 0) gets the usual one.
     let limit = if q.limit == 0 { DEFAULT_LIMIT } else { q.limit.min(MAX_LIMIT) } as usize;
-    if q.after.is_none()
-        && q.before.is_none()
-        && let Some(page) = first_sparse_page(db, customer, &digits, customer_size, limit, q.count_cap).await?
-    {
-        return Ok(page);
-    }
-    let plan = plan(db, customer, &digits, customer_size).await?;
-    let filter = &plan.filter;
+    let filter = Filter::new(&digits);
     let dialect = db.dialect();
-    let p = filter.next_param(dialect);
+    let (p, key) = (filter.next_param(), filter.key());
     // `after` wins when both cursors are given: paging forward is the common case.
     let (cursor, backward) = match (&q.after, &q.before) {
-        (Some(a), _) => (Some(a.clone()), false),
-        (None, Some(b)) => (Some(b.clone()), true),
+        (Some(a), _) => (Some(a.as_str()), false),
+        (None, Some(b)) => (Some(b.as_str()), true),
         (None, None) => (None, false),
     };
     let (cmp, order) = if backward { ("<", "DESC") } else { (">", "ASC") };
-    let tail = match &cursor {
-        Some(_) => format!(" AND s.msisdn {cmp} ${p} ORDER BY s.msisdn {order} LIMIT {}", limit + 1),
-        None => format!(" ORDER BY s.msisdn {order} LIMIT {}", limit + 1),
+    let tail = match cursor {
+        Some(_) => format!(" AND {key} {cmp} ${p} ORDER BY {key} {order} LIMIT {}", limit + 1),
+        None => format!(" ORDER BY {key} {order} LIMIT {}", limit + 1),
     };
-    let sql = match dialect {
-        // The page's rows are picked first and joined to their accounts after: a trigram
-        // search may sort a thousand matches, and only the page needs the money columns.
-        Dialect::Sqlite => format!(
-            "SELECT {SUMMARY_COLUMNS} FROM sim_subscribers s JOIN sim_accounts a ON a.account_no = s.account_no \
-             WHERE s.id IN (SELECT s.id {}{tail}) ORDER BY s.msisdn {order}",
-            filter.sql_from(dialect, false)
-        ),
-        // PostgreSQL joins lazily under a LIMIT by itself.
-        Dialect::Postgres => format!("SELECT {SUMMARY_COLUMNS} {}{tail}", filter.sql_from(dialect, true)),
-    };
+    // The page's numbers are picked first and joined to their rows and accounts after: only
+    // the page needs the money columns.
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM sim_subscribers s JOIN sim_accounts a ON a.account_no = s.account_no \
+         WHERE s.msisdn IN (SELECT {key} {}{tail}) ORDER BY s.msisdn {order}",
+        filter.sql_from(dialect)
+    );
     let mut qy = filter.bind(query(db, sql).text(customer.as_str()), dialect);
-    if let Some(c) = &cursor {
-        qy = qy.text(c.as_str());
+    if let Some(c) = cursor {
+        qy = qy.text(c);
     }
     let rows = qy.all(SummaryRow::from_select).await?;
     let more = rows.len() > limit;
@@ -288,65 +260,16 @@ pub(crate) async fn list(db: &Db, customer: &Bin, q: &NumberQuery, customer_size
         items.reverse();
     }
     // The side the cursor came from: is there anything at or beyond the cursor?
-    let beyond = match &cursor {
-        Some(c) => exists_beyond(db, customer, filter, c, !backward).await?,
+    let beyond = match cursor {
+        Some(c) => exists_beyond(db, customer, &filter, c, !backward).await?,
         None => false,
     };
     let (has_prev, has_next) = if backward { (more, beyond) } else { (beyond, more) };
     let matched = match q.count_cap {
-        Some(cap) if !digits.is_empty() => Some(count_by_plan(db, customer, &plan, cap).await?),
+        Some(cap) if !digits.is_empty() => Some(count(db, customer, &filter, cap).await?),
         _ => None,
     };
     Ok(NumberPage { items, has_prev, has_next, matched })
-}
-
-/// The first page of a sparse search on SQLite in one statement: the trigram matches
-/// (at most SPARSE_MATCHES + 1 read), the customer's own among them counted by a window,
-/// and the page's rows with their accounts. None when the search is not sparse (then the
-/// general path walks the index) or nothing matched (the general path says so cheaply).
-async fn first_sparse_page(
-    db: &Db,
-    customer: &Bin,
-    digits: &str,
-    customer_size: i64,
-    limit: usize,
-    count_cap: Option<u64>,
-) -> Result<Option<NumberPage>, SimError> {
-    if db.dialect() != Dialect::Sqlite || digits.len() < 3 || is_whole_number(digits) || customer_size <= SMALL_CUSTOMER
-    {
-        return Ok(None);
-    }
-    let sql = format!(
-        "WITH m AS MATERIALIZED (SELECT rowid AS id FROM sim_subscribers_fts WHERE sim_subscribers_fts MATCH $2 LIMIT {sparse})
-         SELECT {SUMMARY_COLUMNS}, h.own AS own, (SELECT COUNT(*) FROM m) AS global
-         FROM (SELECT s.id AS id, COUNT(*) OVER () AS own FROM m CROSS JOIN sim_subscribers s ON s.id = m.id
-               WHERE s.bin = $1 AND (instr(s.msisdn, $3) > 0 OR instr(s.account_no, $3) > 0)
-               ORDER BY s.msisdn LIMIT {page}) h
-         JOIN sim_subscribers s ON s.id = h.id JOIN sim_accounts a ON a.account_no = s.account_no
-         ORDER BY s.msisdn",
-        sparse = SPARSE_MATCHES + 1,
-        page = limit + 1,
-    );
-    let rows = query(db, sql)
-        .text(customer.as_str())
-        .text(fts_phrase(digits))
-        .text(digits)
-        .all(|r| Ok((SummaryRow::from_select(r)?, r.int(SUMMARY_WIDTH)?, r.int(SUMMARY_WIDTH + 1)?)))
-        .await?;
-    let Some(&(_, own, global)) = rows.first() else {
-        return Ok(None);
-    };
-    if global > SPARSE_MATCHES {
-        return Ok(None);
-    }
-    let has_next = rows.len() > limit;
-    let mut items = Vec::with_capacity(limit);
-    for (r, _, _) in rows.into_iter().take(limit) {
-        items.push(r.into_summary()?);
-    }
-    let matched =
-        count_cap.map(|cap| if own as u64 > cap { MatchCount::AtLeast(cap) } else { MatchCount::Exactly(own as u64) });
-    Ok(Some(NumberPage { items, has_prev: false, has_next, matched }))
 }
 
 /// Whether a matching number lies at or before `cursor` (`before_side`) or at or after it.
@@ -357,39 +280,27 @@ async fn exists_beyond(
     cursor: &str,
     before_side: bool,
 ) -> Result<bool, SimError> {
-    let p = filter.next_param(db.dialect());
+    let (p, key) = (filter.next_param(), filter.key());
     // Ordered from the cursor outward, so that the walk stops at the first entry found.
     let (cmp, order) = if before_side { ("<=", "DESC") } else { (">=", "ASC") };
-    let sql = format!(
-        "SELECT s.msisdn {} AND s.msisdn {cmp} ${p} ORDER BY s.msisdn {order} LIMIT 1",
-        filter.sql_from(db.dialect(), false)
-    );
+    let sql =
+        format!("SELECT {key} {} AND {key} {cmp} ${p} ORDER BY {key} {order} LIMIT 1", filter.sql_from(db.dialect()));
     let qy = filter.bind(query(db, sql).text(customer.as_str()), db.dialect());
     Ok(qy.text(cursor).optional(|_| Ok(())).await?.is_some())
 }
 
-pub(crate) async fn count_matches(
-    db: &Db,
-    customer: &Bin,
-    digits: &str,
-    cap: u64,
-    customer_size: i64,
-) -> Result<MatchCount, SimError> {
-    let digits = clean_digits(digits);
-    let plan = plan(db, customer, &digits, customer_size).await?;
-    count_by_plan(db, customer, &plan, cap).await
+pub(crate) async fn count_matches(db: &Db, customer: &Bin, digits: &str, cap: u64) -> Result<MatchCount, SimError> {
+    count(db, customer, &Filter::new(&clean_digits(digits)), cap).await
 }
 
-/// How many of the customer's numbers the plan finds, up to `cap`.
-async fn count_by_plan(db: &Db, customer: &Bin, plan: &Plan, cap: u64) -> Result<MatchCount, SimError> {
+/// How many of the customer's numbers the filter finds, up to `cap`.
+async fn count(db: &Db, customer: &Bin, filter: &Filter, cap: u64) -> Result<MatchCount, SimError> {
     let cap = cap.min(i64::MAX as u64 - 1) as i64;
-    let n = match (&plan.filter, plan.known_count) {
+    let n = match filter {
         // The count the customer's row keeps, read fresh: it is shown to users.
-        (Filter::All, _) => number_count(db, customer).await? as i64,
-        (_, Some(n)) => n,
-        (filter, None) => {
-            let sql =
-                format!("SELECT COUNT(*) FROM (SELECT 1 {} LIMIT {}) t", filter.sql_from(db.dialect(), false), cap + 1);
+        Filter::All => number_count(db, customer).await? as i64,
+        filter => {
+            let sql = format!("SELECT COUNT(*) FROM (SELECT 1 {} LIMIT {}) t", filter.sql_from(db.dialect()), cap + 1);
             filter.bind(query(db, sql).text(customer.as_str()), db.dialect()).one(|r| r.int(0)).await?
         }
     };
@@ -402,8 +313,18 @@ mod tests {
 
     #[test]
     fn long_queries_look_up_their_tail() {
-        assert_eq!(fts_phrase("123"), "\"123\"");
-        assert_eq!(fts_phrase("77010542006"), "\"542006\"");
+        assert_eq!(search_gram("1234"), "1234");
+        assert_eq!(search_gram("7701054200"), "4200");
+    }
+
+    #[test]
+    fn a_number_is_found_by_every_run_of_its_number_and_account() {
+        let grams = grams_of("77010542006", "20260831");
+        assert_eq!(grams.len(), 8 + 5, "{grams:?}");
+        for g in ["7701", "0542", "2006", "2026", "0831"] {
+            assert!(grams.contains(&g.to_string()), "{g}");
+        }
+        assert_eq!(grams_of("77777777777", "7777").len(), 1, "each run once");
     }
 
     #[test]
@@ -416,12 +337,12 @@ mod tests {
     #[test]
     fn placeholders_follow_the_filter() {
         for dialect in [Dialect::Sqlite, Dialect::Postgres] {
-            let all = Filter::All.sql_from(dialect, true);
+            let all = Filter::new("").sql_from(dialect);
             assert!(all.contains("$1") && !all.contains("$2"), "{all}");
-            let trigram = Filter::Trigram { phrase: "\"123\"".into(), digits: "123".into() };
-            for f in [Filter::Walk("123".into()), trigram] {
-                let sql = f.sql_from(dialect, false);
-                let next = f.next_param(dialect);
+            for digits in ["12", "123", "1234", "1234567"] {
+                let f = Filter::new(digits);
+                let sql = f.sql_from(dialect);
+                let next = f.next_param();
                 for i in 1..next {
                     assert!(sql.contains(&format!("${i}")), "{sql}");
                 }

@@ -81,11 +81,10 @@ pub async fn seed_customer(db: &Db, spec: &SeedSpec) -> Result<SeedReport, SimEr
         report.allowances += batch.allowances.len() as u64;
         report.contract_phones += batch.phones.len() as u64;
     }
-    // PostgreSQL chooses between its trigram and b-tree indexes by statistics; fresh ones
-    // after a bulk load keep searches on the right plan before autovacuum gets round to it.
-    // (SQLite's searches pin their indexes and need none.)
+    // PostgreSQL plans by statistics; fresh ones after a bulk load keep searches on their
+    // indexes before autovacuum gets round to it. (SQLite's searches pin their indexes.)
     if db.dialect() == Dialect::Postgres {
-        sqlx::query("ANALYZE sim_subscribers, sim_accounts").execute(db.pool()).await?;
+        sqlx::query("ANALYZE sim_subscribers, sim_accounts, sim_number_grams").execute(db.pool()).await?;
     }
     tracing::info!(bin = spec.bin.as_str(), numbers = report.numbers, accounts = report.accounts, "simulator seeded");
     Ok(report)

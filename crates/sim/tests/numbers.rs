@@ -73,8 +73,7 @@ fn queries(mine: &[NumberSummary], theirs: &[NumberSummary]) -> Vec<String> {
 async fn search_finds_exactly_the_numbers_holding_the_digits() {
     let (_db, sim) = simulator().await;
     let (a, b) = (bin_a(), bin_b());
-    // Larger than the size below which SQLite always walks the index, so that the trigram
-    // index and the dense-query walk both serve searches here.
+    // Queries of 4+ digits read the digit-run index, shorter ones walk the number index.
     seed(&sim, &a, 6_000, 11).await;
     seed(&sim, &b, 400, 12).await;
     let mine = all_forward(&sim, &a, None, 500).await;
@@ -106,6 +105,31 @@ async fn search_finds_exactly_the_numbers_holding_the_digits() {
     let typed = mine[10].msisdn.pretty();
     let found = all_forward(&sim, &a, Some(&typed), 20).await;
     assert_eq!(msisdns(&found), vec![mine[10].msisdn.as_str().to_string()], "{typed}");
+}
+
+#[tokio::test]
+async fn numbers_seeded_before_the_digit_run_index_are_found_after_the_upgrade() {
+    use cabinet_store::migrations::MigrationSet;
+    let db = cabinet_store::testing::test_db().await;
+    let before = MigrationSet { table: "_sim_migrations", steps: &cabinet_sim::SIMULATOR.steps[..2] };
+    db.apply(&before).await.unwrap();
+    // The seed of this version writes the runs; a table that the upgrade's own replaces
+    // takes them and is dropped, as if they had never been written.
+    sqlx::query("CREATE TABLE sim_number_grams (bin TEXT, gram TEXT, msisdn TEXT)").execute(db.pool()).await.unwrap();
+    let sim = cabinet_sim::Simulator::new(db.db.clone());
+    let a = bin_a();
+    seed(&sim, &a, 500, 41).await;
+    sqlx::query("DROP TABLE sim_number_grams").execute(db.pool()).await.unwrap();
+
+    sim.migrate().await.unwrap();
+    let mine = all_forward(&sim, &a, None, 100).await;
+    for s in [&mine[0], &mine[250], &mine[499]] {
+        for digits in [&s.msisdn.as_str()[3..9], &s.msisdn.as_str()[7..], &s.account_no[1..]] {
+            let expected = msisdns(&mine.iter().filter(|n| holds(n, digits)).cloned().collect::<Vec<_>>());
+            assert!(!expected.is_empty());
+            assert_eq!(msisdns(&all_forward(&sim, &a, Some(digits), 20).await), expected, "search {digits}");
+        }
+    }
 }
 
 #[tokio::test]

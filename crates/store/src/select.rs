@@ -7,6 +7,9 @@
 //! the query itself (two thirds of the CPU of a list page, measured with perf). An indexed
 //! read takes tens of microseconds, so running it in place is cheaper than any hand-off;
 //! in WAL mode a reader never waits for the writer. Writes and transactions stay on sqlx.
+//!
+//! Write LIMITs into the SQL instead of binding them: SQLite plans for the LIMIT it sees,
+//! and a bound one (like a bound LIKE pattern) makes it plan again at every run.
 
 use crate::{Db, Dialect, StoreError, StoreResult};
 use sqlx::AssertSqlSafe;
@@ -27,7 +30,6 @@ pub struct Select<'a> {
     db: &'a Db,
     sql: Cow<'a, str>,
     params: Vec<Value<'a>>,
-    replan: bool,
 }
 
 /// One row of a select's answer, read by column position.
@@ -41,7 +43,7 @@ enum RowKind<'r> {
 impl Db {
     /// A read of the store, on the fast path of its engine.
     pub fn select<'a>(&'a self, sql: impl Into<Cow<'a, str>>) -> Select<'a> {
-        Select { db: self, sql: sql.into(), params: Vec::new(), replan: false }
+        Select { db: self, sql: sql.into(), params: Vec::new() }
     }
 }
 
@@ -58,13 +60,6 @@ impl<'a> Select<'a> {
 
     pub fn int(mut self, v: i64) -> Self {
         self.params.push(Value::Int(v));
-        self
-    }
-
-    /// Plans the query afresh on each run on PostgreSQL, for queries whose best plan
-    /// depends on the values (a digit pattern). SQLite's plans are pinned in the SQL.
-    pub fn replan(mut self) -> Self {
-        self.replan = true;
         self
     }
 
@@ -110,9 +105,6 @@ impl<'a> Select<'a> {
                         Value::Int(i) => q.bind(i),
                         Value::Null => q.bind(Option::<String>::None),
                     };
-                }
-                if self.replan {
-                    q = q.persistent(false);
                 }
                 for row in q.fetch_all(self.db.pool()).await? {
                     if !visit(&Row(RowKind::Any(&row)))? {

@@ -125,6 +125,18 @@ pub(crate) async fn write_batch(db: &Db, bin: &str, batch: &Batch) -> Result<(),
         },
     )
     .await?;
+    // The search runs of the batch's numbers, in key order: the index grows at a few places
+    // instead of all over.
+    let mut grams: Vec<(String, &str)> = batch
+        .subscribers
+        .iter()
+        .flat_map(|r| crate::numbers::grams_of(&r.msisdn, &r.account_no).into_iter().map(|g| (g, r.msisdn.as_str())))
+        .collect();
+    grams.sort_unstable();
+    insert(conn, dialect, "INSERT INTO sim_number_grams (bin, gram, msisdn)", 3, &grams, |q, (gram, msisdn)| {
+        q.bind(bin).bind(gram.as_str()).bind(*msisdn)
+    })
+    .await?;
     insert(
         conn,
         dialect,
