@@ -8,9 +8,9 @@ use sqlx::any::AnyArguments;
 use sqlx::{Any, AnyConnection, AssertSqlSafe};
 use std::fmt::Write;
 
-/// Rows per INSERT statement: large enough to amortise the round trip, small enough to stay
-/// far below both engines' limits on bound parameters (26 columns × 400 = 10,400).
-const ROWS_PER_INSERT: usize = 400;
+/// Bound parameters per INSERT statement: enough rows to amortise the round trip (400 of the
+/// widest table, 26 columns), far below both engines' limits (32,766 and 65,535).
+const PARAMS_PER_INSERT: usize = 10_400;
 
 type Query = sqlx::query::Query<'static, Any, AnyArguments>;
 
@@ -50,7 +50,7 @@ async fn insert<T, F>(
 where
     F: Fn(Query, &T) -> Query,
 {
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
+    for chunk in rows.chunks(PARAMS_PER_INSERT / cols) {
         let mut q: Query = sqlx::query(AssertSqlSafe(values_sql(dialect, head, chunk.len(), cols)));
         for row in chunk {
             q = bind(q, row);
