@@ -195,8 +195,12 @@ async fn do_and_confirm(c: &fantoccini::Client, css: &str) {
         yes.click().await.unwrap();
     }
     for _ in 0..100 {
-        if let Ok(notice) = c.find(Locator::Css("#op-notice")).await {
-            let class = notice.attr("class").await.unwrap().unwrap_or_default();
+        // The head replaces itself while it waits (htmx), so a notice found may be gone a
+        // moment later: look again.
+        if let Ok(notice) = c.find(Locator::Css("#op-notice")).await
+            && let Ok(class) = notice.attr("class").await
+        {
+            let class = class.unwrap_or_default();
             if class.contains("success") {
                 return;
             }

@@ -118,32 +118,30 @@ impl<'a> Select<'a> {
 }
 
 impl Row<'_> {
-    pub fn text(&self, i: usize) -> StoreResult<String> {
+    fn get<T>(&self, i: usize) -> StoreResult<T>
+    where
+        T: rusqlite::types::FromSql + for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+    {
         Ok(match &self.0 {
             RowKind::Sqlite(r) => r.get(i)?,
             RowKind::Any(r) => sqlx::Row::try_get(*r, i)?,
         })
+    }
+
+    pub fn text(&self, i: usize) -> StoreResult<String> {
+        self.get(i)
     }
 
     pub fn opt_text(&self, i: usize) -> StoreResult<Option<String>> {
-        Ok(match &self.0 {
-            RowKind::Sqlite(r) => r.get(i)?,
-            RowKind::Any(r) => sqlx::Row::try_get(*r, i)?,
-        })
+        self.get(i)
     }
 
     pub fn int(&self, i: usize) -> StoreResult<i64> {
-        Ok(match &self.0 {
-            RowKind::Sqlite(r) => r.get(i)?,
-            RowKind::Any(r) => sqlx::Row::try_get(*r, i)?,
-        })
+        self.get(i)
     }
 
     pub fn opt_int(&self, i: usize) -> StoreResult<Option<i64>> {
-        Ok(match &self.0 {
-            RowKind::Sqlite(r) => r.get(i)?,
-            RowKind::Any(r) => sqlx::Row::try_get(*r, i)?,
-        })
+        self.get(i)
     }
 
     /// A 0/1 column.
