@@ -165,19 +165,9 @@ const SMDP: &str = "smdp.sim.cabinet.local";
 /// An issued eSIM is valid for a day.
 const ESIM_VALID_MS: i64 = 24 * 3600 * 1000;
 
-/// The number's eSIM activation that has not expired at `now`.
-pub(crate) async fn esim_activation(
-    db: &cabinet_store::Db,
-    msisdn: &str,
-    now: i64,
-) -> Result<Option<EsimActivation>, SimError> {
-    let row = db
-        .select("SELECT matching_id, expires_ms FROM sim_esim_activations WHERE msisdn = $1 AND expires_ms > $2")
-        .text(msisdn)
-        .int(now)
-        .optional(|r| Ok((r.text(0)?, r.int(1)?)))
-        .await?;
-    Ok(row.map(|(id, expires_ms)| EsimActivation { lpa: format!("LPA:1${SMDP}${id}"), expires_ms }))
+/// The activation a stored matching id stands for.
+pub(crate) fn activation(matching_id: &str, expires_ms: i64) -> EsimActivation {
+    EsimActivation { lpa: format!("LPA:1${SMDP}${matching_id}"), expires_ms }
 }
 
 impl Simulator {

@@ -5,8 +5,8 @@ use crate::SimError;
 use crate::catalog::{self, SERVICES};
 use crate::numbers::{SUMMARY_COLUMNS, SUMMARY_WIDTH, SummaryRow};
 use cabinet_core::operator::{
-    AccountType, Allowance, AllowanceKind, BillingMethod, ContractPhone, ForwardKind, ForwardService, ForwardTarget,
-    Forwarding, NumberProfile, ServiceEntry, ServiceGroup,
+    AccountType, Allowance, AllowanceKind, BillingMethod, ContractPhone, EsimActivation, ForwardKind, ForwardService,
+    ForwardTarget, Forwarding, NumberProfile, ServiceEntry, ServiceGroup,
 };
 use cabinet_core::{Bin, Money, Msisdn};
 use cabinet_store::{Db, Row, StoreError};
@@ -81,13 +81,8 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
     let account_credit_limit = row.summary.credit_limit;
     let summary = row.summary.into_summary()?;
 
-    let connected: HashSet<String> = db
-        .select("SELECT service_code FROM sim_subscriber_services WHERE msisdn = $1")
-        .text(msisdn.as_str())
-        .all(|r| r.text(0))
-        .await?
-        .into_iter()
-        .collect();
+    let children = Children::load(db, msisdn.as_str()).await?;
+    let connected = &children.services;
     let services = ServiceGroup::ALL
         .iter()
         .flat_map(|g| SERVICES.iter().filter(move |s| s.group == *g))
@@ -103,15 +98,8 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
         })
         .collect();
 
-    let allowance_rows = db
-        .select(
-            "SELECT source, kind, unlimited, available, total, connected_ms, until_ms FROM sim_allowances WHERE msisdn = $1",
-        )
-        .text(msisdn.as_str())
-        .all(|r| Ok((r.text(0)?, r.text(1)?, r.flag(2)?, r.int(3)?, r.int(4)?, r.int(5)?, r.int(6)?)))
-        .await?;
-    let mut allowances = Vec::with_capacity(allowance_rows.len());
-    for (source, kind, unlimited, available, total, connected_ms, until_ms) in allowance_rows {
+    let mut allowances = Vec::with_capacity(children.allowances.len());
+    for (source, kind, unlimited, available, total, connected_ms, until_ms) in children.allowances {
         let kind =
             AllowanceKind::from_code(&kind).ok_or_else(|| SimError::BadData(format!("allowance kind {kind:?}")))?;
         let from_tariff = source == "tariff";
@@ -125,17 +113,8 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
     // The tariff's first, then packages by connection; each in the kinds' fixed order.
     allowances.sort_by_key(|a| (!a.from_tariff, a.connected_ms, kind_rank(a.kind)));
 
-    let phone_rows = db
-        .select(
-            "SELECT device_name, device_type, active, activated_ms, terminates_ms, term_months, monthly_payment, \
-             contract_price, promotion FROM sim_contract_phones WHERE msisdn = $1 ORDER BY seq",
-        )
-        .text(msisdn.as_str())
-        .all(|r| {
-            Ok((r.text(0)?, r.text(1)?, r.flag(2)?, r.int(3)?, r.int(4)?, r.int(5)?, r.int(6)?, r.int(7)?, r.text(8)?))
-        })
-        .await?;
-    let contract_phones = phone_rows
+    let contract_phones = children
+        .phones
         .into_iter()
         .map(|(device_name, device_type, active, activated_ms, terminates_ms, term, monthly, price, promotion)| {
             ContractPhone {
@@ -162,13 +141,8 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
         BillingMethod::Credit => account_credit_limit.map(Money),
         BillingMethod::Advance => None,
     };
-    let forward_rows = db
-        .select("SELECT kind, target_type, target FROM sim_forwardings WHERE msisdn = $1 ORDER BY kind")
-        .text(msisdn.as_str())
-        .all(|r| Ok((r.text(0)?, r.text(1)?, r.text(2)?)))
-        .await?;
-    let mut forwardings = Vec::with_capacity(forward_rows.len());
-    for (kind, target_type, target) in forward_rows {
+    let mut forwardings = Vec::with_capacity(children.forwardings.len());
+    for (kind, target_type, target) in children.forwardings {
         let kind = ForwardKind::from_code(&kind).ok_or_else(|| SimError::BadData(format!("forwarding kind {kind}")))?;
         let target = match target_type.as_str() {
             "number" => ForwardTarget::Number(target),
@@ -181,12 +155,6 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
         .iter()
         .map(|(code, name)| ForwardService { code: code.to_string(), name: name.localized() })
         .collect();
-    let esim_activation = crate::operations::esim_activation(db, msisdn.as_str(), cabinet_core::time::now_ms()).await?;
-    let registered_imeis = db
-        .select("SELECT imei FROM sim_imei_registry WHERE msisdn = $1 ORDER BY registered_ms, imei")
-        .text(msisdn.as_str())
-        .all(|r| r.text(0))
-        .await?;
     Ok(Some(NumberProfile {
         summary,
         state_changed_ms: row.state_changed_ms,
@@ -214,9 +182,86 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
         services,
         forwardings,
         forward_services,
-        esim_activation,
-        registered_imeis,
+        esim_activation: children.esim,
+        registered_imeis: children.imeis,
     }))
+}
+
+type AllowanceRow = (String, String, bool, i64, i64, i64, i64);
+type PhoneRow = (String, String, bool, i64, i64, i64, i64, i64, String);
+
+/// The rows of the six small tables about one number that a profile shows.
+#[derive(Default)]
+struct Children {
+    services: HashSet<String>,
+    allowances: Vec<AllowanceRow>,
+    /// In purchase order.
+    phones: Vec<PhoneRow>,
+    forwardings: Vec<(String, String, String)>,
+    esim: Option<EsimActivation>,
+    /// In registration order.
+    imeis: Vec<String>,
+}
+
+/// The six tables in one query, so one round trip: on PostgreSQL each query costs a
+/// network round trip and the driver's work, more than these lookups themselves. Every
+/// branch gives (kind, three texts, six integers, order).
+const CHILDREN_SQL: &str = "\
+SELECT 'service' AS kind, service_code AS t1, NULL AS t2, NULL AS t3, \
+       0 AS i1, 0 AS i2, 0 AS i3, 0 AS i4, 0 AS i5, 0 AS i6, 0 AS ord
+  FROM sim_subscriber_services WHERE msisdn = $1
+UNION ALL SELECT 'allowance', source, kind, NULL, unlimited, available, total, connected_ms, until_ms, 0, 0
+  FROM sim_allowances WHERE msisdn = $1
+UNION ALL SELECT 'phone', device_name, device_type, promotion, active, activated_ms, terminates_ms, term_months, \
+       monthly_payment, contract_price, seq
+  FROM sim_contract_phones WHERE msisdn = $1
+UNION ALL SELECT 'forwarding', kind, target_type, target, 0, 0, 0, 0, 0, 0, 0
+  FROM sim_forwardings WHERE msisdn = $1
+UNION ALL SELECT 'esim', matching_id, NULL, NULL, expires_ms, 0, 0, 0, 0, 0, 0
+  FROM sim_esim_activations WHERE msisdn = $1 AND expires_ms > $2
+UNION ALL SELECT 'imei', imei, NULL, NULL, 0, 0, 0, 0, 0, 0, registered_ms
+  FROM sim_imei_registry WHERE msisdn = $1
+ORDER BY kind, ord, t1";
+
+impl Children {
+    async fn load(db: &Db, msisdn: &str) -> Result<Children, SimError> {
+        let mut c = Children::default();
+        let now = cabinet_core::time::now_ms();
+        db.select(CHILDREN_SQL)
+            .text(msisdn)
+            .int(now)
+            .all(|r| {
+                let t1 = r.text(1)?;
+                let text = |i| r.opt_text(i).map(Option::unwrap_or_default);
+                match r.text(0)?.as_str() {
+                    "service" => {
+                        c.services.insert(t1);
+                    }
+                    "allowance" => {
+                        c.allowances.push((t1, text(2)?, r.flag(4)?, r.int(5)?, r.int(6)?, r.int(7)?, r.int(8)?))
+                    }
+                    "phone" => c.phones.push((
+                        t1,
+                        text(2)?,
+                        r.flag(4)?,
+                        r.int(5)?,
+                        r.int(6)?,
+                        r.int(7)?,
+                        r.int(8)?,
+                        r.int(9)?,
+                        text(3)?,
+                    )),
+                    "forwarding" => c.forwardings.push((t1, text(2)?, text(3)?)),
+                    "esim" => c.esim = Some(crate::operations::activation(&t1, r.int(4)?)),
+                    "imei" => c.imeis.push(t1),
+                    // The kinds are the query's own.
+                    _ => {}
+                }
+                Ok(())
+            })
+            .await?;
+        Ok(c)
+    }
 }
 
 fn kind_rank(kind: AllowanceKind) -> u8 {
