@@ -239,10 +239,20 @@ pub(crate) async fn list(db: &Db, customer: &Bin, q: &NumberQuery) -> Result<Num
         Some(_) => format!(" AND {key} {cmp} ${p} ORDER BY {key} {order} LIMIT {}", limit + 1),
         None => format!(" ORDER BY {key} {order} LIMIT {}", limit + 1),
     };
+    // Beside each row, the same statement answers (once, as uncorrelated subqueries) whether
+    // anything lies on the cursor's side, and how many numbers match: one statement a page.
+    let count_cap = q.count_cap.filter(|_| !digits.is_empty());
+    let mut extras = String::new();
+    if cursor.is_some() {
+        extras.push_str(&format!(", CASE WHEN EXISTS ({}) THEN 1 ELSE 0 END", beyond_sql(&filter, dialect, !backward)));
+    }
+    if let Some(cap) = count_cap {
+        extras.push_str(&format!(", ({})", count_sql(&filter, dialect, cap)));
+    }
     // The page's numbers are picked first and joined to their rows and accounts after: only
     // the page needs the money columns.
     let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM sim_subscribers s JOIN sim_accounts a ON a.account_no = s.account_no \
+        "SELECT {SUMMARY_COLUMNS}{extras} FROM sim_subscribers s JOIN sim_accounts a ON a.account_no = s.account_no \
          WHERE s.msisdn IN (SELECT {key} {}{tail}) ORDER BY s.msisdn {order}",
         filter.sql_from(dialect)
     );
@@ -250,26 +260,62 @@ pub(crate) async fn list(db: &Db, customer: &Bin, q: &NumberQuery) -> Result<Num
     if let Some(c) = cursor {
         qy = qy.text(c);
     }
-    let rows = qy.all(SummaryRow::from_select).await?;
+    let (beyond_col, count_col) = match cursor {
+        Some(_) => (SUMMARY_WIDTH, SUMMARY_WIDTH + 1),
+        None => (SUMMARY_WIDTH, SUMMARY_WIDTH),
+    };
+    let rows = qy
+        .all(|r| {
+            let beyond = if cursor.is_some() { Some(r.flag(beyond_col)?) } else { None };
+            let n = if count_cap.is_some() { Some(r.int(count_col)?) } else { None };
+            Ok((SummaryRow::from_select(r)?, beyond, n))
+        })
+        .await?;
+    let (known_beyond, known_count) = rows.first().map_or((None, None), |(_, b, n)| (*b, *n));
     let more = rows.len() > limit;
     let mut items = Vec::with_capacity(limit);
-    for r in rows.into_iter().take(limit) {
+    for (r, _, _) in rows.into_iter().take(limit) {
         items.push(r.into_summary()?);
     }
     if backward {
         items.reverse();
     }
-    // The side the cursor came from: is there anything at or beyond the cursor?
-    let beyond = match cursor {
-        Some(c) => exists_beyond(db, customer, &filter, c, !backward).await?,
-        None => false,
+    // The side the cursor came from: is there anything at or beyond the cursor? (Asked
+    // apart only when the page came back empty.)
+    let beyond = match (cursor, known_beyond) {
+        (_, Some(b)) => b,
+        (Some(c), None) => exists_beyond(db, customer, &filter, c, !backward).await?,
+        (None, None) => false,
     };
     let (has_prev, has_next) = if backward { (more, beyond) } else { (beyond, more) };
-    let matched = match q.count_cap {
-        Some(cap) if !digits.is_empty() => Some(count(db, customer, &filter, cap).await?),
-        _ => None,
+    let matched = match (count_cap, known_count) {
+        (Some(cap), Some(n)) => Some(capped(n, cap)),
+        (Some(cap), None) => Some(count(db, customer, &filter, cap).await?),
+        (None, _) => None,
     };
     Ok(NumberPage { items, has_prev, has_next, matched })
+}
+
+/// A query for the first matching number at or before `$p` (`before_side`) or at or after
+/// it, ordered from the cursor outward so that the walk stops at the first entry found.
+fn beyond_sql(filter: &Filter, dialect: Dialect, before_side: bool) -> String {
+    let (p, key) = (filter.next_param(), filter.key());
+    let (cmp, order) = if before_side { ("<=", "DESC") } else { (">=", "ASC") };
+    format!("SELECT {key} {} AND {key} {cmp} ${p} ORDER BY {key} {order} LIMIT 1", filter.sql_from(dialect))
+}
+
+/// A query for how many numbers the filter finds, counting no further than `cap + 1`.
+fn count_sql(filter: &Filter, dialect: Dialect, cap: u64) -> String {
+    format!("SELECT COUNT(*) FROM (SELECT 1 {} LIMIT {}) t", filter.sql_from(dialect), clamp_cap(cap) + 1)
+}
+
+fn clamp_cap(cap: u64) -> i64 {
+    cap.min(i64::MAX as u64 - 1) as i64
+}
+
+fn capped(n: i64, cap: u64) -> MatchCount {
+    let cap = clamp_cap(cap);
+    if n > cap { MatchCount::AtLeast(cap as u64) } else { MatchCount::Exactly(n as u64) }
 }
 
 /// Whether a matching number lies at or before `cursor` (`before_side`) or at or after it.
@@ -280,11 +326,7 @@ async fn exists_beyond(
     cursor: &str,
     before_side: bool,
 ) -> Result<bool, SimError> {
-    let (p, key) = (filter.next_param(), filter.key());
-    // Ordered from the cursor outward, so that the walk stops at the first entry found.
-    let (cmp, order) = if before_side { ("<=", "DESC") } else { (">=", "ASC") };
-    let sql =
-        format!("SELECT {key} {} AND {key} {cmp} ${p} ORDER BY {key} {order} LIMIT 1", filter.sql_from(db.dialect()));
+    let sql = beyond_sql(filter, db.dialect(), before_side);
     let qy = filter.bind(query(db, sql).text(customer.as_str()), db.dialect());
     Ok(qy.text(cursor).optional(|_| Ok(())).await?.is_some())
 }
@@ -295,16 +337,15 @@ pub(crate) async fn count_matches(db: &Db, customer: &Bin, digits: &str, cap: u6
 
 /// How many of the customer's numbers the filter finds, up to `cap`.
 async fn count(db: &Db, customer: &Bin, filter: &Filter, cap: u64) -> Result<MatchCount, SimError> {
-    let cap = cap.min(i64::MAX as u64 - 1) as i64;
     let n = match filter {
         // The count the customer's row keeps, read fresh: it is shown to users.
         Filter::All => number_count(db, customer).await? as i64,
         filter => {
-            let sql = format!("SELECT COUNT(*) FROM (SELECT 1 {} LIMIT {}) t", filter.sql_from(db.dialect()), cap + 1);
+            let sql = count_sql(filter, db.dialect(), cap);
             filter.bind(query(db, sql).text(customer.as_str()), db.dialect()).one(|r| r.int(0)).await?
         }
     };
-    Ok(if n > cap { MatchCount::AtLeast(cap as u64) } else { MatchCount::Exactly(n as u64) })
+    Ok(capped(n, cap))
 }
 
 #[cfg(test)]

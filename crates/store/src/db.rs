@@ -75,7 +75,21 @@ impl Db {
                     .await?
             }
             Dialect::Postgres => {
-                AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // Every query here is led by an index on equal keys (company, BIN,
+                            // number), so one plan per prepared statement serves all values;
+                            // left to itself PostgreSQL planned some searches afresh at every
+                            // run, which cost more than running them (search 1.9k → 2.7k req/s).
+                            conn.execute("SET plan_cache_mode = force_generic_plan").await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(url)
+                    .await?
             }
         };
         let readers = match dialect {
