@@ -166,6 +166,11 @@ impl Readers {
         Readers { path, idle: Mutex::new(Vec::new()) }
     }
 
+    /// Closes the idle connections (a select after this opens a new one).
+    pub(crate) fn close(&self) {
+        self.idle.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
     fn open(&self) -> rusqlite::Result<rusqlite::Connection> {
         use rusqlite::OpenFlags;
         let conn = rusqlite::Connection::open_with_flags(

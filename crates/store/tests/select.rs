@@ -49,3 +49,21 @@ async fn select_connections_do_not_write_on_sqlite() {
     assert!(r.is_err(), "a read connection refuses writes");
     assert!(companies::by_bin(&db, &bin).await.unwrap().is_some());
 }
+
+#[tokio::test]
+async fn a_select_stopped_early_holds_no_read_transaction_on_sqlite() {
+    let db = test_db().await;
+    if db.dialect() != Dialect::Sqlite {
+        return;
+    }
+    companies::create(&db, &Bin::parse("940740000015").unwrap(), "First", T0).await.unwrap();
+    companies::create(&db, &Bin::parse("971240001315").unwrap(), "Second", T0 + 1).await.unwrap();
+    // optional() stops after the first of two rows: the statement must still be reset, or its
+    // read transaction would pin the WAL and no checkpoint could ever empty it.
+    let first = db.select("SELECT name FROM companies ORDER BY name").optional(|r| r.text(0)).await.unwrap();
+    assert_eq!(first.as_deref(), Some("First"));
+    companies::create(&db, &Bin::parse("050540001331").unwrap(), "Third", T0 + 2).await.unwrap();
+    let (busy, _, _): (i64, i64, i64) =
+        sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(db.pool()).await.unwrap();
+    assert_eq!(busy, 0, "a reader held the WAL");
+}
