@@ -14,7 +14,8 @@ pub enum Dialect {
     Postgres,
 }
 
-/// The store: one pool, and which engine is behind it.
+/// The store: one pool, which engine is behind it, and on SQLite the connections of the
+/// fast read path.
 #[derive(Clone)]
 pub struct Db {
     pool: AnyPool,
