@@ -6,8 +6,9 @@
 //! 4 or more digits reads the customer's entries in `sim_number_grams` for one 4-digit run
 //! of the query (a few hundred at 100,000 numbers), in number order, and checks the rest of
 //! the digits on each; the same SQL serves both engines. Fewer digits are found in so many
-//! numbers that walking the customer's index in order fills a page within a few dozen
-//! entries.
+//! numbers that walking the customer's index in order fills a page within a thousand
+//! entries (a few dozen for one or two digits); three digits are counted through the runs
+//! that start or end with them, one or two by walking until the count's cap.
 
 use crate::SimError;
 use crate::catalog;
