@@ -9,6 +9,9 @@
 //! numbers that walking the customer's index in order fills a page within a thousand
 //! entries (a few dozen for one or two digits); three digits are counted through the runs
 //! that start or end with them, one or two by walking until the count's cap.
+//!
+//! The SQL is assembled from this module's constant fragments and numbers only; user input
+//! is always bound. LIMITs are written into the SQL rather than bound (see `select`).
 
 use crate::SimError;
 use crate::catalog;
@@ -247,13 +250,6 @@ pub(crate) fn grams_of(msisdn: &str, account_no: &str) -> Vec<String> {
     grams
 }
 
-/// A query whose SQL is assembled from this module's constant fragments and numbers only;
-/// user input is always bound. LIMITs are written into the SQL rather than bound: SQLite
-/// plans for the LIMIT it sees, and a bound one makes it plan again at every run.
-fn query(db: &Db, sql: String) -> Select<'_> {
-    db.select(sql)
-}
-
 /// One page of the customer's numbers.
 pub(crate) async fn list(db: &Db, customer: &Bin, q: &NumberQuery) -> Result<NumberPage, SimError> {
     let digits = clean_digits(q.digits.as_deref().unwrap_or(""));
@@ -289,11 +285,10 @@ pub(crate) async fn list(db: &Db, customer: &Bin, q: &NumberQuery) -> Result<Num
     // the page needs the money columns.
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS}{extras} FROM sim_subscribers s JOIN sim_accounts a ON a.account_no = s.account_no \
-         WHERE s.msisdn IN (SELECT {} {}{tail}) ORDER BY s.msisdn {order}",
-        filter.distinct_key(),
+         WHERE s.msisdn IN (SELECT {key} {}{tail}) ORDER BY s.msisdn {order}",
         filter.sql_from(dialect)
     );
-    let mut qy = filter.bind(query(db, sql).text(customer.as_str()), dialect);
+    let mut qy = filter.bind(db.select(sql).text(customer.as_str()), dialect);
     if let Some(c) = cursor {
         qy = qy.text(c);
     }
@@ -369,7 +364,7 @@ async fn exists_beyond(
     before_side: bool,
 ) -> Result<bool, SimError> {
     let sql = beyond_sql(filter, db.dialect(), before_side);
-    let qy = filter.bind(query(db, sql).text(customer.as_str()), db.dialect());
+    let qy = filter.bind(db.select(sql).text(customer.as_str()), db.dialect());
     Ok(qy.text(cursor).optional(|_| Ok(())).await?.is_some())
 }
 
@@ -385,7 +380,7 @@ async fn count(db: &Db, customer: &Bin, filter: &Filter, cap: u64) -> Result<Mat
         Filter::All => number_count(db, customer).await? as i64,
         filter => {
             let sql = count_sql(filter, db.dialect(), cap);
-            filter.bind(query(db, sql).text(customer.as_str()), db.dialect()).one(|r| r.int(0)).await?
+            filter.bind(db.select(sql).text(customer.as_str()), db.dialect()).one(|r| r.int(0)).await?
         }
     };
     Ok(capped(n, cap))
