@@ -99,12 +99,9 @@ enum Filter {
     All,
     /// Walk the customer's index in number order, checking the digits on each entry.
     Walk(String),
-    /// Read the customer's numbers holding the 4-digit run `gram` (part of `digits`) and
-    /// check each for all the `digits`; with exactly 4 digits the run is the check.
-    Gram {
-        gram: String,
-        digits: String,
-    },
+    /// Read the customer's numbers holding the digits' last 4-digit run (`search_gram`)
+    /// and check each for all the digits; with exactly 4 digits the run is the check.
+    Gram(String),
     /// Three digits, for counting only: every number and account is longer, so a number
     /// holds them exactly when one of its 4-digit runs starts (`054x`) or ends (`x054`) with
     /// them. Those twenty keys of the run index reach a thousand distinct numbers within a
@@ -123,7 +120,7 @@ impl Filter {
         } else if is_whole_number(digits) {
             Filter::Exact(digits.to_string())
         } else if digits.len() >= GRAM {
-            Filter::Gram { gram: search_gram(digits).to_string(), digits: digits.to_string() }
+            Filter::Gram(digits.to_string())
         } else {
             Filter::Walk(digits.to_string())
         }
@@ -147,7 +144,7 @@ impl Filter {
             Filter::All => walk.to_string(),
             Filter::Walk(_) => format!("{walk} AND {}", holds(2)),
             Filter::Exact(_) => "FROM sim_subscribers s WHERE s.bin = $1 AND s.msisdn = $2".to_string(),
-            Filter::Gram { digits, .. } if digits.len() == GRAM => {
+            Filter::Gram(digits) if digits.len() == GRAM => {
                 "FROM sim_number_grams g WHERE g.bin = $1 AND g.gram = $2".to_string()
             }
             // Twenty keys, not a range and ten keys: with an OR, SQLite scans the customer.
@@ -157,7 +154,7 @@ impl Filter {
             }
             // CROSS JOIN keeps SQLite reading the runs first (PostgreSQL has no CROSS JOIN … ON
             // and needs no telling).
-            Filter::Gram { .. } => format!(
+            Filter::Gram(_) => format!(
                 "FROM sim_number_grams g {} sim_subscribers s ON s.msisdn = g.msisdn \
                  WHERE g.bin = $1 AND g.gram = $2 AND {}",
                 if dialect == Dialect::Sqlite { "CROSS JOIN" } else { "JOIN" },
@@ -169,7 +166,7 @@ impl Filter {
     /// The column the matching numbers come in, in index order.
     fn key(&self) -> &'static str {
         match self {
-            Filter::Gram { .. } | Filter::ThreeDigits(_) => "g.msisdn",
+            Filter::Gram(_) | Filter::ThreeDigits(_) => "g.msisdn",
             _ => "s.msisdn",
         }
     }
@@ -201,8 +198,8 @@ impl Filter {
             Filter::All => q,
             Filter::Exact(d) => q.text(d.as_str()),
             Filter::Walk(d) => q.text(pattern(d)),
-            Filter::Gram { gram, digits } if digits.len() == GRAM => q.text(gram.as_str()),
-            Filter::Gram { gram, digits } => q.text(gram.as_str()).text(pattern(digits)),
+            Filter::Gram(d) if d.len() == GRAM => q.text(search_gram(d)),
+            Filter::Gram(d) => q.text(search_gram(d)).text(pattern(d)),
             Filter::ThreeDigits(d) => {
                 let q = (0..10).fold(q, |q, next| q.text(format!("{d}{next}")));
                 (0..10).fold(q, |q, first| q.text(format!("{first}{d}")))
@@ -214,7 +211,7 @@ impl Filter {
     fn next_param(&self) -> usize {
         match self {
             Filter::All => 2,
-            Filter::Gram { digits, .. } if digits.len() > GRAM => 4,
+            Filter::Gram(digits) if digits.len() > GRAM => 4,
             Filter::ThreeDigits(_) => 22,
             _ => 3,
         }
@@ -292,13 +289,11 @@ pub(crate) async fn list(db: &Db, customer: &Bin, q: &NumberQuery) -> Result<Num
     if let Some(c) = cursor {
         qy = qy.text(c);
     }
-    let (beyond_col, count_col) = match cursor {
-        Some(_) => (SUMMARY_WIDTH, SUMMARY_WIDTH + 1),
-        None => (SUMMARY_WIDTH, SUMMARY_WIDTH),
-    };
+    // The extras follow the summary columns, in the order they were added.
+    let count_col = SUMMARY_WIDTH + usize::from(cursor.is_some());
     let rows = qy
         .all(|r| {
-            let beyond = if cursor.is_some() { Some(r.flag(beyond_col)?) } else { None };
+            let beyond = if cursor.is_some() { Some(r.flag(SUMMARY_WIDTH)?) } else { None };
             let n = if inline_count.is_some() { Some(r.int(count_col)?) } else { None };
             Ok((SummaryRow::from_select(r)?, beyond, n))
         })

@@ -22,8 +22,9 @@ static RU: LanguageIdentifier = langid!("ru");
 static EN: LanguageIdentifier = langid!("en");
 static KK: LanguageIdentifier = langid!("kk");
 
-/// Every message of each catalog formatted without arguments, by locale. A list page shows a dozen labels per row, and formatting each through Fluent
-/// cost more than the rest of the page.
+/// Every message of each catalog formatted without arguments, by locale. A list page shows
+/// a dozen labels per row, and formatting each through Fluent cost more than the rest of
+/// the page.
 static PLAIN: LazyLock<Vec<(Locale, HashMap<String, String>)>> = LazyLock::new(|| {
     catalog_keys()
         .into_iter()
