@@ -63,13 +63,16 @@ impl Portal {
         let listener =
             TcpListener::bind(&settings.listen).await.with_context(|| format!("listening on {}", settings.listen))?;
         let addr = listener.local_addr()?;
+        let channels = settings.channels()?;
         let worker = settings.worker.then(|| Worker {
             db: db.clone(),
             operator,
+            channels,
             id: format!("{}-{}", std::process::id(), cabinet_store::ids::random_hex(4)),
             lease_ms: settings.job_lease_seconds * 1000,
             poll_ms: 250,
             wake,
+            pulse: state.worker_pulse.clone(),
         });
         Ok(Portal { addr, db, worker, listener, router: cabinet_web::router(state) })
     }

@@ -43,6 +43,12 @@ pub struct Settings {
     pub job_lease_seconds: i64,
     /// Run the job worker in this process.
     pub worker: bool,
+    /// E-mail delivery (`[smtp]`): one-time codes for other operators' numbers, reports.
+    /// Required unless dev mode is on (dev mode keeps undelivered messages in the outbox).
+    pub smtp: Option<cabinet_delivery::smtp::SmtpSettings>,
+    /// SMS delivery through a Kannel-style gateway (`[sms]`): one-time codes, secret codes,
+    /// results. Required unless dev mode is on.
+    pub sms: Option<cabinet_delivery::sms::SmsSettings>,
 }
 
 impl Default for Settings {
@@ -63,8 +69,10 @@ impl Default for Settings {
             page_size: 20,
             sim_delay_ms: 3000,
             sim_failure_rate: 0.0,
-            job_lease_seconds: 30,
+            job_lease_seconds: 6,
             worker: true,
+            smtp: None,
+            sms: None,
         }
     }
 }
@@ -99,7 +107,7 @@ impl Settings {
             None => fig = fig.merge(Toml::file("cabinet.toml")),
         }
         let settings: Settings = fig
-            .merge(Env::prefixed("CABINET_"))
+            .merge(Env::prefixed("CABINET_").split("__"))
             .merge(Serialized::defaults(flags))
             .extract()
             .context("reading the configuration")?;
@@ -127,7 +135,39 @@ impl Settings {
         if self.sim_delay_ms < 0 || self.job_lease_seconds < 1 {
             bail!("sim_delay_ms must be 0 or more and job_lease_seconds 1 or more");
         }
-        Ok(())
+        self.channels().map(|_| ())
+    }
+
+    /// The delivery channels these settings describe. Without dev mode both must be
+    /// configured: a portal that cannot deliver codes would accept sign-ins that can never
+    /// finish.
+    pub fn channels(&self) -> Result<cabinet_delivery::Channels> {
+        use cabinet_delivery::{Channels, sms::SmsGateway, smtp::SmtpChannel};
+        let mut missing = Vec::new();
+        if self.sms.is_none() {
+            missing.push("[sms] (url, username, password of the SMS gateway)");
+        }
+        if self.smtp.is_none() {
+            missing.push("[smtp] (host, port, security, user, password, from)");
+        }
+        if !self.dev_mode() && !missing.is_empty() {
+            bail!(
+                "dev mode is off, so one-time codes must really be delivered, but {} {} not configured: \
+                 set them in cabinet.toml (see cabinet.example.toml) or as CABINET_SMS__URL, CABINET_SMTP__HOST, …; \
+                 or run with --dev true to keep messages in the outbox",
+                missing.join(" and "),
+                if missing.len() == 1 { "is" } else { "are" }
+            );
+        }
+        let sms = match &self.sms {
+            Some(s) => Some(std::sync::Arc::new(SmsGateway::new(s).map_err(anyhow::Error::msg)?) as _),
+            None => None,
+        };
+        let email = match &self.smtp {
+            Some(s) => Some(std::sync::Arc::new(SmtpChannel::new(s).map_err(anyhow::Error::msg)?) as _),
+            None => None,
+        };
+        Ok(Channels { sms, email })
     }
 
     pub fn prefixes(&self) -> Vec<String> {

@@ -1,8 +1,9 @@
-//! Periodic clean-up of security state that has run out: expired sessions, ended one-time
-//! codes, old rate-limit windows. Safe to run on every instance at once.
+//! Periodic clean-up of state that has run out: expired sessions, ended one-time codes,
+//! old rate-limit windows, delivered messages and secrets left in the outbox. Safe to run on
+//! every instance at once.
 
 use cabinet_core::time::now_ms;
-use cabinet_store::{Db, StoreResult, attempts, otp, sessions};
+use cabinet_store::{Db, StoreResult, attempts, otp, outbox, sessions};
 use std::time::Duration;
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
@@ -12,6 +13,9 @@ pub async fn sweep(db: &Db, now: i64) -> StoreResult<u64> {
     let mut n = sessions::delete_expired(db, now).await?;
     n += otp::delete_expired(db, now - DAY_MS).await?;
     n += attempts::delete_stale(db, now - DAY_MS).await?;
+    // Delivered or given-up messages go after a week; a secret kept undelivered in the dev
+    // outbox is erased after an hour (codes expire long before).
+    n += outbox::purge(db, now - 7 * DAY_MS, now - 3600 * 1000).await?;
     Ok(n)
 }
 

@@ -6,6 +6,7 @@ pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;
+mod deliver;
 pub mod demo;
 pub mod housekeeping;
 pub mod telemetry;

@@ -75,6 +75,18 @@ pub async fn record_now(db: &Db, who: &Actor<'_>, a: &NewAction<'_>, now_ms: i64
 
 /// Ends the action that a job carried out.
 pub async fn finish_for_job(db: &Db, job_id: &str, status: &str, reason: Option<&str>, now_ms: i64) -> StoreResult<()> {
+    let mut conn = db.pool().acquire().await?;
+    finish_for_job_in(&mut conn, job_id, status, reason, now_ms).await
+}
+
+/// `finish_for_job` inside the caller's transaction (the one that ends the job).
+pub async fn finish_for_job_in(
+    conn: &mut sqlx::AnyConnection,
+    job_id: &str,
+    status: &str,
+    reason: Option<&str>,
+    now_ms: i64,
+) -> StoreResult<()> {
     sqlx::query(
         "UPDATE actions SET status = $1, reason = $2, finished_ms = $3 WHERE job_id = $4 AND status = 'processing'",
     )
@@ -82,7 +94,7 @@ pub async fn finish_for_job(db: &Db, job_id: &str, status: &str, reason: Option<
     .bind(reason)
     .bind(now_ms)
     .bind(job_id)
-    .execute(db.pool())
+    .execute(conn)
     .await?;
     Ok(())
 }

@@ -26,6 +26,14 @@ pub struct Job {
     pub last_error: Option<String>,
 }
 
+impl Job {
+    /// Claimed more times than it may run: a worker died holding it on its last attempt.
+    /// Such a job is not run again; the worker records that it failed.
+    pub fn exhausted(&self) -> bool {
+        self.attempts > self.max_attempts
+    }
+}
+
 /// Adds a job to run at `run_at_ms`, inside the caller's transaction.
 pub async fn enqueue(
     conn: &mut AnyConnection,
@@ -82,16 +90,22 @@ pub async fn claim(db: &Db, worker: &str, now_ms: i64, lease_ms: i64) -> StoreRe
 /// Ends a job that succeeded. False when the worker no longer holds it (its lease ran out
 /// and another worker took it): the caller then leaves the outcome to that worker.
 pub async fn complete(db: &Db, job_id: &str, worker: &str, now_ms: i64) -> StoreResult<bool> {
-    finish(db, job_id, worker, DONE, None, now_ms).await
+    let mut conn = db.pool().acquire().await?;
+    finish_in(&mut conn, job_id, worker, DONE, None, now_ms).await
 }
 
 /// Ends a job that cannot succeed.
 pub async fn fail(db: &Db, job_id: &str, worker: &str, error: &str, now_ms: i64) -> StoreResult<bool> {
-    finish(db, job_id, worker, FAILED, Some(error), now_ms).await
+    let mut conn = db.pool().acquire().await?;
+    finish_in(&mut conn, job_id, worker, FAILED, Some(error), now_ms).await
 }
 
-async fn finish(
-    db: &Db,
+/// Ends a job as `state` (`DONE` or `FAILED`) inside the caller's transaction, fenced by the
+/// lease: false when `worker` no longer holds the job, and the caller must then roll back
+/// whatever else it wrote. Written first in a transaction, it also locks the job's row, so
+/// that the job's outcome and its effects (an action's status, an SMS) commit together.
+pub async fn finish_in(
+    conn: &mut AnyConnection,
     job_id: &str,
     worker: &str,
     state: &str,
@@ -107,7 +121,7 @@ async fn finish(
     .bind(now_ms)
     .bind(job_id)
     .bind(worker)
-    .execute(db.pool())
+    .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -116,6 +130,19 @@ async fn finish(
 /// spent one of its attempts (a transient failure) or not (waiting on the operator).
 pub async fn requeue(
     db: &Db,
+    job_id: &str,
+    worker: &str,
+    run_at_ms: i64,
+    error: Option<&str>,
+    counts: bool,
+) -> StoreResult<bool> {
+    let mut conn = db.pool().acquire().await?;
+    requeue_in(&mut conn, job_id, worker, run_at_ms, error, counts).await
+}
+
+/// `requeue` inside the caller's transaction, fenced like `finish_in`.
+pub async fn requeue_in(
+    conn: &mut AnyConnection,
     job_id: &str,
     worker: &str,
     run_at_ms: i64,
@@ -132,9 +159,31 @@ pub async fn requeue(
     .bind(if counts { 0i64 } else { 1i64 })
     .bind(job_id)
     .bind(worker)
-    .execute(db.pool())
+    .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Extends the lease of a job that is still running, so that a short lease is enough for a
+/// long job and a dead process's job is taken over soon. False when the lease was lost.
+pub async fn renew(db: &Db, job_id: &str, worker: &str, until_ms: i64) -> StoreResult<bool> {
+    let done =
+        sqlx::query("UPDATE jobs SET locked_until_ms = $1 WHERE id = $2 AND locked_by = $3 AND state = 'running'")
+            .bind(until_ms)
+            .bind(job_id)
+            .bind(worker)
+            .execute(db.pool())
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Jobs by kind and state (queued and running only), for `/metrics`.
+pub async fn depth(db: &Db) -> StoreResult<Vec<(String, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT kind, state, COUNT(*) FROM jobs WHERE state IN ('queued', 'running') GROUP BY kind, state ORDER BY kind, state",
+    )
+    .fetch_all(db.pool())
+    .await?)
 }
 
 pub async fn get(db: &Db, job_id: &str) -> StoreResult<Option<Job>> {
@@ -166,6 +215,14 @@ pub mod kinds {
         /// time in the administrator's language.
         #[serde(default)]
         pub result_sms: Option<ResultSms>,
+    }
+
+    /// A message of the outbox to hand to its channel (SMTP, the SMS gateway).
+    pub const DELIVER: &str = "deliver";
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct DeliverPayload {
+        pub message_id: String,
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -42,6 +42,12 @@ pub const CABINET: MigrationSet = MigrationSet {
             sqlite: include_str!("../migrations/sqlite/0003_secret_codes.sql"),
             postgres: include_str!("../migrations/postgres/0003_secret_codes.sql"),
         },
+        Step {
+            version: 5,
+            description: "outbox delivery",
+            sqlite: include_str!("../migrations/sqlite/0005_delivery.sql"),
+            postgres: include_str!("../migrations/postgres/0005_delivery.sql"),
+        },
     ],
 };
 

@@ -52,7 +52,7 @@ pub async fn issue(
     .bind(now_ms)
     .execute(&mut *tx)
     .await?;
-    outbox::enqueue_in(&mut tx, outbox::SMS, msisdn, None, sms, now_ms).await?;
+    outbox::enqueue_in(&mut tx, &outbox::Outgoing::sms(msisdn, sms).secret(), now_ms).await?;
     let action = NewAction {
         kind: "secret_code_sent",
         msisdn: Some(msisdn),

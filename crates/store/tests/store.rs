@@ -3,7 +3,7 @@
 
 use cabinet_core::{Bin, Msisdn};
 use cabinet_store::testing::test_db;
-use cabinet_store::{StoreError, admins, attempts, companies, otp, outbox, sessions, settings};
+use cabinet_store::{StoreError, admins, attempts, companies, otp, sessions, settings};
 
 const T0: i64 = 1_760_000_000_000;
 
@@ -116,16 +116,6 @@ async fn rate_limit_counts_in_windows() {
     assert!(!attempts::hit(&db, "phone:77012112101", limit, T0 + 10).await.unwrap());
     assert!(attempts::hit(&db, "phone:77012112102", limit, T0 + 10).await.unwrap(), "keys count apart");
     assert!(attempts::hit(&db, "phone:77012112101", limit, T0 + 1000).await.unwrap(), "a new window");
-}
-
-#[tokio::test]
-async fn outbox_lists_newest_first() {
-    let db = test_db().await;
-    outbox::enqueue(&db, outbox::SMS, "77012112101", None, "first", T0).await.unwrap();
-    outbox::enqueue(&db, outbox::EMAIL, "a@example.kz", Some("Код"), "second", T0 + 1).await.unwrap();
-    let msgs = outbox::latest(&db, 10).await.unwrap();
-    assert_eq!(msgs.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), ["second", "first"]);
-    assert_eq!(msgs[0].subject.as_deref(), Some("Код"));
 }
 
 #[tokio::test]

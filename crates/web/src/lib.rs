@@ -9,7 +9,7 @@ mod config;
 mod csrf;
 mod error;
 mod i18n;
-mod ops;
+pub mod ops;
 mod pages;
 mod render;
 mod router;

@@ -6,28 +6,75 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use cabinet_store::outbox;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::Instant;
 
 pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Ready when the store answers.
-pub async fn readyz(State(state): State<AppState>) -> Response {
-    match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ready").into_response(),
-        Err(e) => {
-            tracing::warn!(error = %e, "store not ready");
-            (StatusCode::SERVICE_UNAVAILABLE, "store unavailable").into_response()
-        }
+/// The job worker's sign of life: its loop beats at least every lease while it lives.
+/// `/readyz` fails when a started worker has stopped beating (a panic killed its task, or
+/// it is stuck), so that an orchestrator restarts the process.
+#[derive(Clone, Default)]
+pub struct WorkerPulse(Arc<PulseInner>);
+
+#[derive(Default)]
+struct PulseInner {
+    started: AtomicBool,
+    last_ms: AtomicI64,
+}
+
+impl WorkerPulse {
+    /// How long a silence means the worker is dead (its loop waits at most a fraction of a
+    /// second between passes, and renews leases every third of a lease while a job runs).
+    pub const SILENCE_MS: i64 = 30_000;
+
+    pub fn start(&self, now_ms: i64) {
+        self.beat(now_ms);
+        self.0.started.store(true, Ordering::Release);
+    }
+
+    pub fn beat(&self, now_ms: i64) {
+        self.0.last_ms.store(now_ms, Ordering::Release);
+    }
+
+    /// False only for a worker that was started and has gone silent.
+    pub fn alive(&self, now_ms: i64) -> bool {
+        !self.0.started.load(Ordering::Acquire) || now_ms - self.0.last_ms.load(Ordering::Acquire) < Self::SILENCE_MS
     }
 }
 
-pub async fn metrics(State(state): State<AppState>) -> Response {
-    match &state.metrics {
-        Some(handle) => ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], handle.render()).into_response(),
-        None => (StatusCode::NOT_FOUND, "metrics are off").into_response(),
+/// Ready when the store answers and this process's job worker (if it runs one) lives.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    if let Err(e) = state.db.ping().await {
+        tracing::warn!(error = %e, "store not ready");
+        return (StatusCode::SERVICE_UNAVAILABLE, "store unavailable").into_response();
     }
+    if !state.worker_pulse.alive(cabinet_core::time::now_ms()) {
+        tracing::error!("the job worker has stopped");
+        return (StatusCode::SERVICE_UNAVAILABLE, "job worker stopped").into_response();
+    }
+    (StatusCode::OK, "ready").into_response()
+}
+
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    let Some(handle) = &state.metrics else {
+        return (StatusCode::NOT_FOUND, "metrics are off").into_response();
+    };
+    // The outbox's backlog is the store's, shared by every instance: read at scrape time.
+    match cabinet_store::outbox::count_by_state(&state.db).await {
+        Ok(counts) => {
+            for s in [outbox::PENDING, outbox::SENT, outbox::FAILED, outbox::KEPT] {
+                let n = counts.iter().find(|(state, _)| state == s).map_or(0, |(_, n)| *n);
+                metrics::gauge!("cabinet_outbox_messages", "state" => s).set(n as f64);
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "could not count the outbox for /metrics"),
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], handle.render()).into_response()
 }
 
 /// Counts requests and their latency per route (the route's pattern, not the raw path, so
@@ -63,4 +110,20 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WorkerPulse;
+
+    #[test]
+    fn a_worker_that_stops_beating_is_reported_dead() {
+        let pulse = WorkerPulse::default();
+        assert!(pulse.alive(1_000_000), "no worker started: nothing to report");
+        pulse.start(1_000_000);
+        assert!(pulse.alive(1_000_000 + WorkerPulse::SILENCE_MS - 1));
+        assert!(!pulse.alive(1_000_000 + WorkerPulse::SILENCE_MS), "silent for too long");
+        pulse.beat(1_000_000 + WorkerPulse::SILENCE_MS);
+        assert!(pulse.alive(1_000_000 + WorkerPulse::SILENCE_MS + 1));
+    }
 }

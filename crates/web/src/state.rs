@@ -26,6 +26,8 @@ pub struct Inner {
     pub number_counts: TtlCache<String, u64>,
     /// Wakes this process's job worker when a job is enqueued.
     pub jobs_wake: Arc<Notify>,
+    /// This process's job worker's sign of life, for `/readyz`.
+    pub worker_pulse: crate::ops::WorkerPulse,
 }
 
 impl AppState {
@@ -39,7 +41,18 @@ impl AppState {
         let secret = cabinet_store::settings::server_secret(&db).await?;
         let companies = TtlCache::new(Duration::from_secs(10), 10_000);
         let number_counts = TtlCache::new(Duration::from_secs(10), 10_000);
-        Ok(AppState(Arc::new(Inner { db, operator, config, secret, metrics, companies, number_counts, jobs_wake })))
+        let worker_pulse = crate::ops::WorkerPulse::default();
+        Ok(AppState(Arc::new(Inner {
+            db,
+            operator,
+            config,
+            secret,
+            metrics,
+            companies,
+            number_counts,
+            jobs_wake,
+            worker_pulse,
+        })))
     }
 }
 

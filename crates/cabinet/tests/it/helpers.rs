@@ -25,6 +25,7 @@ pub const CAROL_EMAIL: &str = "carol@example.kz";
 pub struct TestApp {
     pub addr: SocketAddr,
     pub db: TestDb,
+    pub settings: Settings,
 }
 
 pub struct Options {
@@ -33,11 +34,14 @@ pub struct Options {
     /// The simulated network's delay (0: operations finish as soon as the worker runs).
     pub sim_delay_ms: i64,
     pub sim_failure_rate: f64,
+    /// Delivery channels (none: messages stay in the outbox, as in dev mode).
+    pub smtp: Option<cabinet_delivery::smtp::SmtpSettings>,
+    pub sms: Option<cabinet_delivery::sms::SmsSettings>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { dev: true, resend_seconds: 60, sim_delay_ms: 0, sim_failure_rate: 0.0 }
+        Options { dev: true, resend_seconds: 60, sim_delay_ms: 0, sim_failure_rate: 0.0, smtp: None, sms: None }
     }
 }
 
@@ -75,11 +79,21 @@ pub async fn spawn_with(opts: Options) -> TestApp {
         sim_delay_ms: opts.sim_delay_ms,
         sim_failure_rate: opts.sim_failure_rate,
         default_language: "en".into(),
+        smtp: opts.smtp,
+        sms: opts.sms,
         ..Settings::default()
     };
     let portal = cabinet::app::Portal::bind(&settings, db.db.clone()).await.unwrap();
     let addr = portal.spawn();
-    TestApp { addr, db }
+    TestApp { addr, db, settings }
+}
+
+impl TestApp {
+    /// A second portal process on the same store (its own worker), as a second instance
+    /// behind a load balancer would be.
+    pub async fn another_instance(&self) -> SocketAddr {
+        cabinet::app::Portal::bind(&self.settings, self.db.db.clone()).await.unwrap().spawn()
+    }
 }
 
 /// A browser: keeps cookies, does not follow redirects (tests look at them).
@@ -117,6 +131,8 @@ impl Page {
 
 impl TestApp {
     pub fn browser(&self) -> Browser {
+        // reqwest is built with rustls and no provider of its own (the portal's choice).
+        cabinet_delivery::install_crypto();
         let client =
             reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
         Browser { client, base: format!("http://{}", self.addr) }

@@ -24,7 +24,7 @@ impl Drop for Process {
 /// A real `cabinet serve` on the test's store, with a slow network and short leases.
 fn cabinet_serve(db: &TestDb, delay_ms: i64) -> Process {
     let child = Command::new(env!("CARGO_BIN_EXE_cabinet"))
-        .args(["--database-url", &db.url, "--listen", "127.0.0.1:0", "--demo", "false", "serve"])
+        .args(["--database-url", &db.url, "--listen", "127.0.0.1:0", "--demo", "false", "--dev", "true", "serve"])
         .env("CABINET_SIM_DELAY_MS", delay_ms.to_string())
         .env("CABINET_JOB_LEASE_SECONDS", "1")
         .stdout(Stdio::null())

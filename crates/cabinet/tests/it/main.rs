@@ -2,6 +2,8 @@
 //! the store that CABINET_TEST_DATABASE_URL names (SQLite by default, or PostgreSQL).
 
 mod cli;
+mod delivery;
+mod gateways;
 mod helpers;
 mod jobs;
 mod numbers;
@@ -9,3 +11,4 @@ mod operations;
 mod ops;
 mod scoping;
 mod signin;
+mod worker;

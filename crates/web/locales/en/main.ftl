@@ -163,12 +163,22 @@ group-promotions = Promotions
 
 ## Developer outbox
 outbox-title = Outbox (SMS and e-mail)
-outbox-note = Dev mode: messages that a production installation would deliver by SMS or e-mail are shown here instead.
+outbox-note = Dev mode: every SMS and e-mail with its delivery state. Where no SMS gateway or SMTP server is configured, messages stay here instead of being sent.
 outbox-time = Time
 outbox-channel = Channel
 outbox-to = To
 outbox-text = Text
 outbox-empty = The outbox is empty.
+outbox-state = Delivery
+outbox-state-pending = Waiting to be sent
+outbox-state-sent = Sent
+outbox-state-failed = Not delivered
+outbox-state-kept = Kept here (no channel configured)
+outbox-attempts = { $n ->
+    [one] { $n } attempt
+   *[other] { $n } attempts
+}
+outbox-redacted = Hidden after delivery (it held a code)
 
 ## Operations on a number
 op-block = Block

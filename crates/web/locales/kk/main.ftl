@@ -163,12 +163,19 @@ group-promotions = Акциялар
 
 ## Шығыс хабарлар (әзірлеуші режимі)
 outbox-title = Шығыс хабарлар (SMS және e-mail)
-outbox-note = Әзірлеуші режимі: жұмыс ортасында SMS немесе e-mail арқылы жеткізілетін хабарлар мұнда көрсетіледі.
+outbox-note = Әзірлеуші режимі: барлық SMS пен хаттар жеткізу күйімен. SMS шлюзі немесе SMTP сервері бапталмаса, хабарлар жіберілмей осында қалады.
 outbox-time = Уақыт
 outbox-channel = Арна
 outbox-to = Кімге
 outbox-text = Мәтін
 outbox-empty = Шығыс хабарлар жоқ.
+outbox-state = Жеткізу
+outbox-state-pending = Жіберуді күтуде
+outbox-state-sent = Жіберілді
+outbox-state-failed = Жеткізілмеді
+outbox-state-kept = Осында қалды (арна бапталмаған)
+outbox-attempts = { $n } әрекет
+outbox-redacted = Жеткізілгеннен кейін жасырылды (код болған)
 
 ## Нөмірмен операциялар
 op-block = Бұғаттау

@@ -166,12 +166,23 @@ group-promotions = Акции
 
 ## Исходящие сообщения (режим разработчика)
 outbox-title = Исходящие (SMS и e-mail)
-outbox-note = Режим разработчика: сообщения, которые рабочая установка отправила бы по SMS или e-mail, показаны здесь.
+outbox-note = Режим разработчика: все SMS и письма с состоянием доставки. Если SMS-шлюз или SMTP-сервер не настроен, сообщения остаются здесь и не отправляются.
 outbox-time = Время
 outbox-channel = Канал
 outbox-to = Кому
 outbox-text = Текст
 outbox-empty = Исходящих нет.
+outbox-state = Доставка
+outbox-state-pending = Ожидает отправки
+outbox-state-sent = Отправлено
+outbox-state-failed = Не доставлено
+outbox-state-kept = Оставлено здесь (канал не настроен)
+outbox-attempts = { $n ->
+    [one] { $n } попытка
+    [few] { $n } попытки
+   *[other] { $n } попыток
+}
+outbox-redacted = Скрыто после доставки (содержало код)
 
 ## Операции с номером
 op-block = Блокировка

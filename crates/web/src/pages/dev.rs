@@ -1,5 +1,5 @@
-//! Developer pages, served only in dev mode: the outbox of SMS and e-mail that a real
-//! installation would deliver.
+//! Developer pages, served only in dev mode: the outbox of SMS and e-mail with each
+//! message's delivery state.
 
 use crate::AppState;
 use crate::error::WebError;
@@ -15,17 +15,29 @@ use cabinet_store::outbox;
 #[template(path = "outbox.html")]
 struct OutboxPage {
     frame: Frame,
-    messages: Vec<(String, outbox::Message)>,
+    /// Time, delivery state in words, the message.
+    messages: Vec<(String, String, outbox::Message)>,
+}
+
+/// The catalog key naming a delivery state.
+fn state_key(state: &str) -> &'static str {
+    match state {
+        outbox::PENDING => "outbox-state-pending",
+        outbox::SENT => "outbox-state-sent",
+        outbox::FAILED => "outbox-state-failed",
+        _ => "outbox-state-kept",
+    }
 }
 
 pub async fn outbox_page(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
     if !state.config.dev_mode {
         return Err(WebError::NotFound(visitor.locale));
     }
+    let t = visitor.tr();
     let messages = outbox::latest(&state.db, 50)
         .await?
         .into_iter()
-        .map(|m| (state.config.zone.date_time_seconds(m.created_ms), m))
+        .map(|m| (state.config.zone.date_time_seconds(m.created_ms), t.t(state_key(&m.state)), m))
         .collect();
     let frame = Frame::public(&state, &visitor, "outbox-title");
     Ok(html(StatusCode::OK, &OutboxPage { frame, messages }))

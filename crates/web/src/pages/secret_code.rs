@@ -88,5 +88,6 @@ pub async fn request(
     let code = secret_codes::new_code();
     let sms = signed.visitor.tr().t1("secret-sms", "code", code.as_str());
     secret_codes::issue(&state.db, &state.secret, &who, msisdn.as_str(), &code, &sms, now).await?;
+    state.jobs_wake.notify_one();
     Ok(Redirect::to(&format!("/numbers/{msisdn}")).into_response())
 }

@@ -117,7 +117,16 @@ async fn send_code(
     };
     let challenge = otp::issue(&state.db, &state.secret, &admin.id, channel, &code, state.config.otp, now).await?;
     let subject = (channel == outbox::EMAIL).then(|| t.t("otp-subject"));
-    outbox::enqueue(&state.db, channel, &recipient, subject.as_deref(), &text, now).await?;
+    let message = outbox::Outgoing {
+        channel,
+        recipient: &recipient,
+        subject: subject.as_deref(),
+        body: &text,
+        sensitive: true,
+        attachments: &[],
+    };
+    outbox::enqueue(&state.db, &message, now).await?;
+    state.jobs_wake.notify_one();
     Ok(Some(challenge))
 }
 

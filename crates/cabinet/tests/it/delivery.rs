@@ -1,0 +1,167 @@
+//! Delivery for real: sign-in codes reach a local SMS gateway and a real SMTP server and the
+//! administrator signs in with them; attachments arrive; a gateway that is down loses
+//! nothing and each message is sent once, with two instances sharing the queue; refusals
+//! are visible; production without channels refuses to start.
+
+use crate::gateways::{SmsGateway, SmtpServer};
+use crate::helpers::{ALICE, CAROL, CAROL_EMAIL, Options, PASSWORD, TestApp, code_in, spawn_with};
+use cabinet::config::Settings;
+use cabinet_store::outbox::{self, Attachment, Outgoing};
+use sha2::{Digest, Sha256};
+use std::time::Duration;
+
+async fn delivering(dev: bool) -> (TestApp, SmsGateway, SmtpServer) {
+    let gateway = SmsGateway::start().await;
+    let smtp = SmtpServer::start().await;
+    let app =
+        spawn_with(Options { dev, smtp: Some(smtp.settings()), sms: Some(gateway.settings()), ..Options::default() })
+            .await;
+    (app, gateway, smtp)
+}
+
+/// Waits (up to 20 s) until no message is waiting for delivery.
+async fn delivered(app: &TestApp) -> Vec<outbox::Message> {
+    for _ in 0..400 {
+        let all = outbox::latest(&app.db, 1000).await.unwrap();
+        if all.iter().all(|m| m.state != outbox::PENDING) {
+            return all;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("messages still pending: {:?}", outbox::latest(&app.db, 1000).await.unwrap());
+}
+
+#[tokio::test]
+async fn a_code_sent_by_sms_through_the_gateway_signs_the_administrator_in() {
+    let (app, gateway, _smtp) = delivering(false).await;
+    let b = app.browser();
+    b.get("/lang/ru?next=/signin").await;
+    b.submit_password(ALICE, PASSWORD).await.assert_redirect("/signin/code");
+
+    let sms = gateway.wait_for(ALICE, 1).await.remove(0);
+    assert!(sms.text.contains("Код"), "the text is in the visitor's language: {}", sms.text);
+    assert_eq!(sms.coding, "2", "Cyrillic goes as UCS-2");
+    assert_eq!(sms.from, "Cabinet");
+    b.submit_code(&code_in(&sms.text)).await.assert_redirect("/numbers");
+    assert_eq!(b.get("/numbers").await.status, 200);
+
+    let stored = delivered(&app).await.into_iter().find(|m| m.recipient == ALICE).unwrap();
+    assert_eq!((stored.state.as_str(), stored.attempts), (outbox::SENT, 1));
+    assert!(stored.redacted && !stored.body.contains(&code_in(&sms.text)), "the code is not kept: {stored:?}");
+}
+
+#[tokio::test]
+async fn a_code_sent_by_email_over_smtp_signs_the_administrator_in() {
+    let (app, gateway, smtp) = delivering(false).await;
+    let b = app.browser();
+    b.submit_password(CAROL, PASSWORD).await.assert_redirect("/signin/code");
+
+    let mail = smtp.wait_for(CAROL_EMAIL).await;
+    assert!(mail.from.contains("noreply@cabinet.example.kz"), "{mail:?}");
+    assert!(!mail.subject.is_empty());
+    b.submit_code(&code_in(&mail.text)).await.assert_redirect("/numbers");
+
+    let stored = delivered(&app).await.into_iter().find(|m| m.recipient == CAROL_EMAIL).unwrap();
+    assert_eq!(stored.state, outbox::SENT);
+    assert!(mail.message_id.contains(&stored.id), "the Message-ID names the outbox row: {}", mail.message_id);
+    assert!(gateway.accepted().is_empty(), "another operator's number gets no SMS");
+}
+
+#[tokio::test]
+async fn an_email_arrives_with_its_attachment() {
+    let (app, _gateway, smtp) = delivering(false).await;
+    let pdf: Vec<u8> = b"%PDF-1.7\n".iter().copied().chain((0..50_000u32).map(|i| (i * 7 % 251) as u8)).collect();
+    let files = [Attachment {
+        file_name: "Акт сверки 2026-11.pdf".into(),
+        content_type: "application/pdf".into(),
+        content: pdf.clone(),
+    }];
+    let message = Outgoing::email("bookkeeper@example.kz", "Акт сверки за ноябрь", "Документ во вложении.")
+        .with_attachments(&files);
+    outbox::enqueue(&app.db, &message, cabinet_core::time::now_ms()).await.unwrap();
+
+    let mail = smtp.wait_for("bookkeeper@example.kz").await;
+    assert_eq!(mail.subject, "Акт сверки за ноябрь");
+    assert_eq!(mail.text.trim(), "Документ во вложении.");
+    let sha = Sha256::digest(&pdf).iter().map(|b| format!("{b:02x}")).collect::<String>();
+    assert_eq!(mail.attachments, vec![("Акт сверки 2026-11.pdf".to_string(), sha)]);
+}
+
+#[tokio::test]
+async fn a_gateway_that_is_down_loses_nothing_and_each_message_goes_once() {
+    let (app, gateway, _smtp) = delivering(false).await;
+    // A second instance on the same store: two workers share the queue.
+    app.another_instance().await;
+    gateway.go_down_for(12);
+    let now = cabinet_core::time::now_ms();
+    let texts: Vec<String> = (0..8).map(|i| format!("Message {i}")).collect();
+    for t in &texts {
+        outbox::enqueue(&app.db, &Outgoing::sms("77012000001", t), now).await.unwrap();
+    }
+    gateway.wait_for("77012000001", texts.len()).await;
+    let stored = delivered(&app).await;
+    // Anything sent twice would have arrived by now: the last retry is long done.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let mut got: Vec<String> = gateway.accepted().into_iter().map(|m| m.text).collect();
+    got.sort();
+    assert_eq!(got, texts, "every message arrived, and only once");
+    assert_eq!(gateway.refused(), 12);
+    assert!(stored.iter().all(|m| m.state == outbox::SENT), "{stored:?}");
+    assert!(stored.iter().any(|m| m.attempts > 1), "some were tried again");
+    assert_eq!(stored.iter().map(|m| m.attempts).sum::<i64>(), 8 + 12, "one try per request the gateway saw");
+}
+
+#[tokio::test]
+async fn a_refused_message_fails_visibly() {
+    let (app, gateway, _smtp) = delivering(true).await;
+    gateway.reject("77012000002");
+    outbox::enqueue(&app.db, &Outgoing::sms("77012000002", "Номер заблокирован"), cabinet_core::time::now_ms())
+        .await
+        .unwrap();
+    let m = delivered(&app).await.remove(0);
+    assert_eq!((m.state.as_str(), m.attempts), (outbox::FAILED, 1), "a refusal is not retried");
+    assert!(m.last_error.as_deref().unwrap_or("").contains("Number is not allowed"), "{m:?}");
+
+    let b = app.browser();
+    b.get("/lang/en?next=/").await;
+    let page = b.get("/dev/outbox").await;
+    assert!(page.body.contains("data-state=\"failed\""), "{}", page.body);
+    assert!(page.body.contains("Not delivered") && page.body.contains("Number is not allowed"));
+    let metrics = b.get("/metrics").await.body;
+    assert!(metrics.contains("cabinet_outbox_messages{state=\"failed\"} 1"), "{metrics}");
+    assert!(metrics.contains("cabinet_outbox_delivery_failures_total{channel=\"sms\"} 1"), "{metrics}");
+}
+
+#[test]
+fn production_without_channels_refuses_to_start_and_says_what_to_configure() {
+    let base = Settings { dev: Some(false), demo: false, ..Settings::default() };
+    let err = format!("{:#}", base.channels().err().expect("refused"));
+    assert!(err.contains("[sms]") && err.contains("[smtp]"), "{err}");
+
+    let only_sms = Settings {
+        sms: Some(cabinet_delivery::sms::SmsSettings {
+            url: "http://127.0.0.1:13013/cgi-bin/sendsms".into(),
+            username: "u".into(),
+            password: "p".into(),
+            from: String::new(),
+            coding: Default::default(),
+            timeout_seconds: 5,
+        }),
+        ..base.clone()
+    };
+    let err = format!("{:#}", only_sms.channels().err().expect("refused"));
+    assert!(err.contains("[smtp]") && !err.contains("[sms]"), "{err}");
+    assert!(Settings { dev: Some(true), ..base }.channels().is_ok(), "dev mode keeps messages in the outbox");
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cabinet"))
+        .args(["--data-dir", dir.path().to_str().unwrap(), "--listen", "127.0.0.1:0"])
+        .args(["--demo", "false", "--dev", "false", "serve"])
+        .env_remove("CABINET_DATABASE_URL")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("[sms]") && stderr.contains("[smtp]"), "{stderr}");
+}

@@ -1,0 +1,144 @@
+//! The job worker itself: a panicking job fails alone and the worker goes on; a job whose
+//! holder died on its last attempt is failed, not run again; a long job keeps its short
+//! lease while its worker lives.
+
+use crate::helpers::ALICE;
+use async_trait::async_trait;
+use cabinet::worker::Worker;
+use cabinet_core::operator::OperatorPort;
+use cabinet_core::time::now_ms;
+use cabinet_delivery::{Channel, Channels, Envelope, SendError};
+use cabinet_store::jobs::kinds::OperationPayload;
+use cabinet_store::outbox::{self, Outgoing};
+use cabinet_store::{Db, actions, admins, companies, jobs, requests};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// A channel whose code crashes.
+struct Panicking;
+
+#[async_trait]
+impl Channel for Panicking {
+    async fn send(&self, _: &Envelope<'_>) -> Result<(), SendError> {
+        panic!("a bug in a channel");
+    }
+}
+
+/// A channel that takes its time, and counts what it sent.
+struct Slow(Duration, AtomicUsize);
+
+#[async_trait]
+impl Channel for Slow {
+    async fn send(&self, _: &Envelope<'_>) -> Result<(), SendError> {
+        tokio::time::sleep(self.0).await;
+        self.1.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+fn worker(db: &Db, name: &str, lease_ms: i64, channels: Channels) -> Worker {
+    Worker {
+        db: db.clone(),
+        operator: Arc::new(cabinet_sim::Simulator::new(db.clone())) as Arc<dyn OperatorPort>,
+        channels,
+        id: name.into(),
+        lease_ms,
+        poll_ms: 50,
+        wake: Default::default(),
+        pulse: Default::default(),
+    }
+}
+
+#[tokio::test]
+async fn a_panicking_job_fails_alone_and_the_worker_goes_on() {
+    let db = cabinet_store::testing::test_db().await;
+    let w = worker(&db, "w", 10_000, Channels { sms: Some(Arc::new(Panicking)), email: None });
+    let t = now_ms();
+    let sms = outbox::enqueue(&db, &Outgoing::sms(ALICE, "boom"), t).await.unwrap();
+    let mail = outbox::enqueue(&db, &Outgoing::email("a@example.kz", "Hi", "after the panic"), t + 1).await.unwrap();
+
+    assert!(w.run_once().await.unwrap(), "the panicking job ran");
+    let failed = outbox::get(&db, &sms).await.unwrap().unwrap();
+    assert_eq!(failed.state, outbox::FAILED);
+    assert_eq!(failed.last_error.as_deref(), Some("the job panicked"));
+
+    assert!(w.run_once().await.unwrap(), "the worker took the next job");
+    assert_eq!(outbox::get(&db, &mail).await.unwrap().unwrap().state, outbox::KEPT);
+    let (failed_jobs,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM jobs WHERE state = 'failed'").fetch_one(db.pool()).await.unwrap();
+    assert_eq!(failed_jobs, 1);
+}
+
+#[tokio::test]
+async fn a_job_whose_worker_died_on_its_last_attempt_is_failed_not_run_again() {
+    let db = cabinet_store::testing::test_db().await;
+    cabinet_sim::Simulator::new(db.clone()).migrate().await.unwrap();
+    let zone = cabinet_core::time::OperatorZone::named("Asia/Almaty").unwrap();
+    let bin = cabinet_core::Bin::parse(crate::helpers::BIN_A).unwrap();
+    cabinet::commands::seed(&db, &bin, "ТОО «Альфа»", 5, 3, &zone).await.unwrap();
+    let company = companies::by_bin(&db, &bin).await.unwrap().unwrap();
+    let phone = cabinet_core::Msisdn::parse(ALICE).unwrap();
+    let admin =
+        admins::create(&db, admins::NewAdmin { phone: &phone, name: "Алия", email: None, password_hash: None }, 0)
+            .await
+            .unwrap();
+    let sim = cabinet_sim::Simulator::new(db.clone());
+    let q = cabinet_core::operator::NumberQuery { limit: 10, ..Default::default() };
+    let n = sim.list_numbers(&bin, &q).await.unwrap().items[0].msisdn.to_string();
+    let who =
+        actions::Actor { company_id: &company.id, admin_id: &admin.id, admin_name: "Алия", admin_phone: ALICE };
+    let payload = OperationPayload {
+        bin: bin.to_string(),
+        msisdn: n,
+        operation: cabinet_core::operator::Operation::Block,
+        result_sms: None,
+    };
+    let (_, job_id) = requests::request_operation(&db, &who, &payload, "{}", now_ms()).await.unwrap();
+
+    // A worker claimed it for the last time and died: its lease has run out.
+    sqlx::query(
+        "UPDATE jobs SET state = 'running', attempts = max_attempts, locked_by = 'dead', locked_until_ms = 1 WHERE id = $1",
+    )
+    .bind(&job_id)
+    .execute(db.pool())
+    .await
+    .unwrap();
+    let w = worker(&db, "w", 10_000, Channels::default());
+    assert!(w.run_once().await.unwrap());
+    let job = jobs::get(&db, &job_id).await.unwrap().unwrap();
+    assert_eq!(job.state, jobs::FAILED);
+    let (sent,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sim_requests WHERE key = $1")
+        .bind(&job_id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(sent, 0, "not sent to the operator again");
+    let (status, reason): (String, Option<String>) =
+        sqlx::query_as("SELECT status, reason FROM actions WHERE job_id = $1")
+            .bind(&job_id)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), reason.as_deref()), (actions::FAILURE, Some("operator_unavailable")));
+    assert!(!w.run_once().await.unwrap(), "and it is not claimed again");
+}
+
+#[tokio::test]
+async fn a_long_job_keeps_its_short_lease_while_its_worker_lives() {
+    let db = cabinet_store::testing::test_db().await;
+    let slow = Arc::new(Slow(Duration::from_millis(1500), AtomicUsize::new(0)));
+    let channels = Channels { sms: Some(slow.clone()), email: None };
+    let a = worker(&db, "a", 300, channels.clone());
+    let b = worker(&db, "b", 300, channels);
+    let id = outbox::enqueue(&db, &Outgoing::sms(ALICE, "slow"), now_ms()).await.unwrap();
+
+    let running = tokio::spawn(async move { a.run_once().await.unwrap() });
+    for _ in 0..6 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(!b.run_once().await.unwrap(), "the job is not taken over from a living worker");
+    }
+    assert!(running.await.unwrap());
+    assert_eq!(slow.1.load(Ordering::SeqCst), 1, "sent once");
+    assert_eq!(outbox::get(&db, &id).await.unwrap().unwrap().state, outbox::SENT);
+}
