@@ -42,6 +42,12 @@ pub const CABINET: MigrationSet = MigrationSet {
             sqlite: include_str!("../migrations/sqlite/0003_secret_codes.sql"),
             postgres: include_str!("../migrations/postgres/0003_secret_codes.sql"),
         },
+        Step {
+            version: 4,
+            description: "sign-in limits",
+            sqlite: include_str!("../migrations/sqlite/0004_signin_limits.sql"),
+            postgres: include_str!("../migrations/postgres/0004_signin_limits.sql"),
+        },
     ],
 };
 
