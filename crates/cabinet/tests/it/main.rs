@@ -8,4 +8,5 @@ mod numbers;
 mod operations;
 mod ops;
 mod scoping;
+mod security;
 mod signin;
