@@ -43,6 +43,12 @@ pub const CABINET: MigrationSet = MigrationSet {
             postgres: include_str!("../migrations/postgres/0003_secret_codes.sql"),
         },
         Step {
+            version: 4,
+            description: "sign-in limits",
+            sqlite: include_str!("../migrations/sqlite/0004_signin_limits.sql"),
+            postgres: include_str!("../migrations/postgres/0004_signin_limits.sql"),
+        },
+        Step {
             version: 5,
             description: "outbox delivery",
             sqlite: include_str!("../migrations/sqlite/0005_delivery.sql"),

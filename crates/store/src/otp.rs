@@ -5,7 +5,6 @@ use crate::{Db, StoreResult, ids};
 use hmac::{Hmac, KeyInit, Mac};
 use rand::RngExt;
 use sha2::Sha256;
-use subtle::ConstantTimeEq;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OtpPolicy {
@@ -101,37 +100,30 @@ pub async fn get(db: &Db, id: &str) -> StoreResult<Option<Challenge>> {
 }
 
 /// Checks a typed code. Each wrong try spends one attempt; the right code consumes the
-/// challenge, so it works once. Both happen in one guarded UPDATE, so that two requests at
-/// once cannot both succeed or both spend the same attempt.
+/// challenge, so it works once. Both happen in one guarded UPDATE — the row is checked and
+/// changed under its lock — so that requests at once can neither both succeed nor spend the
+/// same attempt (a read then a write let twenty parallel tries through on PostgreSQL).
+/// The MACs are compared in SQL: a guesser chooses codes, not MACs, so the comparison's
+/// timing tells nothing about the stored one.
 pub async fn verify(db: &Db, secret: &str, id: &str, code: &str, now_ms: i64) -> StoreResult<Verdict> {
-    let mut tx = db.begin_write().await?;
-    let row: Option<(String, i64, i64, i16)> =
-        sqlx::query_as("SELECT code_mac, expires_ms, attempts_left, consumed FROM otp_challenges WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some((stored, expires_ms, attempts_left, consumed)) = row else {
-        return Ok(Verdict::Dead);
-    };
-    if consumed != 0 || expires_ms <= now_ms || attempts_left <= 0 {
-        return Ok(Verdict::Dead);
-    }
-    let good = code.len() == 6 && bool::from(mac(secret, id, code).as_bytes().ct_eq(stored.as_bytes()));
-    let verdict = if good {
-        sqlx::query("UPDATE otp_challenges SET consumed = 1 WHERE id = $1 AND consumed = 0")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        Verdict::Accepted
-    } else {
-        sqlx::query("UPDATE otp_challenges SET attempts_left = attempts_left - 1 WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        if attempts_left - 1 <= 0 { Verdict::Dead } else { Verdict::Wrong { attempts_left: attempts_left - 1 } }
-    };
-    tx.commit().await?;
-    Ok(verdict)
+    let row: Option<(i16, i64)> = sqlx::query_as(
+        "UPDATE otp_challenges SET
+           consumed = CASE WHEN code_mac = $2 THEN 1 ELSE 0 END,
+           attempts_left = CASE WHEN code_mac = $2 THEN attempts_left ELSE attempts_left - 1 END
+         WHERE id = $1 AND consumed = 0 AND expires_ms > $3 AND attempts_left > 0
+         RETURNING consumed, attempts_left",
+    )
+    .bind(id)
+    .bind(mac(secret, id, code))
+    .bind(now_ms)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(match row {
+        None => Verdict::Dead,
+        Some((consumed, _)) if consumed != 0 => Verdict::Accepted,
+        Some((_, attempts_left)) if attempts_left > 0 => Verdict::Wrong { attempts_left },
+        Some(_) => Verdict::Dead,
+    })
 }
 
 /// Ends a challenge (a new code was sent instead).

@@ -109,7 +109,7 @@ async fn a_one_time_code_works_once_expires_and_locks_after_five_wrong_tries() {
 #[tokio::test]
 async fn rate_limit_counts_in_windows() {
     let db = test_db().await;
-    let limit = attempts::Limit { max: 3, window_ms: 1000 };
+    let limit = attempts::Limit { max: 3, window_ms: 1000, lock_ms: 0 };
     for _ in 0..3 {
         assert!(attempts::hit(&db, "phone:77012112101", limit, T0).await.unwrap());
     }
@@ -135,9 +135,86 @@ async fn expired_security_state_can_be_swept() {
     assert_eq!(otp::delete_expired(&db, T0 + policy.ttl_ms).await.unwrap(), 1);
     assert!(otp::get(&db, &c.id).await.unwrap().is_none());
 
-    let limit = attempts::Limit { max: 1, window_ms: 1000 };
+    let limit = attempts::Limit { max: 1, window_ms: 1000, lock_ms: 0 };
     attempts::hit(&db, "k", limit, T0).await.unwrap();
     assert!(!attempts::hit(&db, "k", limit, T0).await.unwrap());
-    assert_eq!(attempts::delete_stale(&db, T0).await.unwrap(), 1);
+    assert_eq!(attempts::delete_stale(&db, T0).await.unwrap(), 0, "not while it refuses");
+    assert_eq!(attempts::delete_stale(&db, T0 + 1000).await.unwrap(), 1);
     assert!(attempts::hit(&db, "k", limit, T0).await.unwrap(), "the counter starts over");
+}
+
+/// Runs `n` copies of `f` at once, each on its own task (and pool connection).
+async fn at_once<T: Send + 'static, F: Future<Output = T> + Send + 'static>(n: usize, f: impl Fn() -> F) -> Vec<T> {
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..n {
+        set.spawn(f());
+    }
+    set.join_all().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn codes_sent_at_once_spend_five_tries_at_most_and_a_right_code_works_once() {
+    let db = test_db().await;
+    let secret = settings::server_secret(&db).await.unwrap();
+    let alice = admin(&db, "77012112101").await;
+    let policy = otp::OtpPolicy::default();
+
+    let c = otp::issue(&db, &secret, &alice.id, "sms", "123456", policy, T0).await.unwrap();
+    let verdicts = at_once(20, || {
+        let (db, secret, id) = (db.db.clone(), secret.clone(), c.id.clone());
+        async move { otp::verify(&db, &secret, &id, "000000", T0).await.unwrap() }
+    })
+    .await;
+    let mut left: Vec<i64> = verdicts
+        .iter()
+        .filter_map(|v| match v {
+            otp::Verdict::Wrong { attempts_left } => Some(*attempts_left),
+            _ => None,
+        })
+        .collect();
+    left.sort();
+    // Five tries spent, one after another (the fifth answers Dead); the other fifteen refused.
+    assert_eq!(left, [1, 2, 3, 4], "{verdicts:?}");
+    assert_eq!(verdicts.iter().filter(|v| **v == otp::Verdict::Dead).count(), 16);
+    assert_eq!(otp::verify(&db, &secret, &c.id, "123456", T0).await.unwrap(), otp::Verdict::Dead, "out of tries");
+
+    let c = otp::issue(&db, &secret, &alice.id, "sms", "123456", policy, T0).await.unwrap();
+    let verdicts = at_once(2, || {
+        let (db, secret, id) = (db.db.clone(), secret.clone(), c.id.clone());
+        async move { otp::verify(&db, &secret, &id, "123456", T0).await.unwrap() }
+    })
+    .await;
+    assert_eq!(verdicts.iter().filter(|v| **v == otp::Verdict::Accepted).count(), 1, "{verdicts:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn attempts_made_at_once_are_counted_each() {
+    let db = test_db().await;
+    let limit = attempts::Limit { max: 5, window_ms: 60_000, lock_ms: 0 };
+    let allowed = at_once(20, || {
+        let db = db.db.clone();
+        async move { attempts::hit(&db, "phone:77012112101", limit, T0).await.unwrap() }
+    })
+    .await;
+    assert_eq!(allowed.iter().filter(|ok| **ok).count(), 5, "{allowed:?}");
+}
+
+#[tokio::test]
+async fn a_key_over_its_limit_stays_locked_for_a_while_and_successes_do_not_count() {
+    use attempts::Take::{Allowed, Locked};
+    let db = test_db().await;
+    let limit = attempts::Limit { max: 2, window_ms: 1000, lock_ms: 5000 };
+    assert_eq!(attempts::take(&db, "k", limit, T0).await.unwrap(), Allowed);
+    attempts::give_back(&db, "k", T0).await.unwrap();
+    assert_eq!(attempts::take(&db, "k", limit, T0).await.unwrap(), Allowed);
+    assert_eq!(attempts::take(&db, "k", limit, T0 + 1).await.unwrap(), Allowed, "the success was given back");
+    assert_eq!(attempts::take(&db, "k", limit, T0 + 2).await.unwrap(), Locked { until_ms: T0 + 5002, first: true });
+    assert_eq!(attempts::take(&db, "k", limit, T0 + 3).await.unwrap(), Locked { until_ms: T0 + 5002, first: false });
+    assert_eq!(attempts::locked_until(&db, "k", T0 + 3).await.unwrap(), Some(T0 + 5002));
+    assert_eq!(attempts::locked_until(&db, "other", T0 + 3).await.unwrap(), None);
+    assert!(!attempts::take(&db, "k", limit, T0 + 2000).await.unwrap().allowed(), "locked past the window");
+    assert_eq!(attempts::delete_stale(&db, T0 + 3000).await.unwrap(), 0, "a lock is not swept");
+    assert_eq!(attempts::take(&db, "k", limit, T0 + 5002).await.unwrap(), Allowed, "then a fresh window");
+    assert_eq!(attempts::take(&db, "k", limit, T0 + 5003).await.unwrap(), Allowed);
+    assert_eq!(attempts::locked_until(&db, "k", T0 + 5003).await.unwrap(), None);
 }

@@ -18,6 +18,12 @@ pub fn token(secret: &str, cookie_value: &str) -> String {
     cabinet_store::ids::hex(&m.finalize().into_bytes())
 }
 
+/// Logs a refused form (never the token itself).
+fn refused(visitor: &Visitor, reason: &'static str) {
+    tracing::warn!(target: "security", event = "csrf_refused", reason, client = %visitor.client_ip,
+        path = visitor.path.as_str(), "form refused");
+}
+
 /// A form with no fields of its own (only the token): sign-out, confirmations.
 #[derive(serde::Deserialize)]
 pub struct NoFields {}
@@ -42,6 +48,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
             let host = host.to_str().unwrap_or("");
             let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
             if origin_host != host {
+                refused(&visitor, "cross-site origin");
                 return Err(WebError::Csrf(visitor.locale));
             }
         }
@@ -51,6 +58,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
         let sent: TokenOnly = serde_urlencoded::from_bytes(&bytes).map_err(|_| WebError::BadRequest(visitor.locale))?;
         let sent = if sent.csrf.is_empty() { header_token.unwrap_or_default() } else { sent.csrf };
         if !bool::from(sent.as_bytes().ct_eq(visitor.csrf_token.as_bytes())) {
+            refused(&visitor, if sent.is_empty() { "missing token" } else { "wrong token" });
             return Err(WebError::Csrf(visitor.locale));
         }
         let form: T = serde_urlencoded::from_bytes(&bytes).map_err(|_| WebError::BadRequest(visitor.locale))?;

@@ -37,8 +37,16 @@ impl IntoResponse for WebError {
             WebError::NoCompany(l) => (StatusCode::OK, l, "error-no-company"),
             WebError::Csrf(l) => (StatusCode::FORBIDDEN, l, "error-csrf"),
             WebError::BadRequest(l) => (StatusCode::BAD_REQUEST, l, "error-bad-request"),
-            WebError::Operator(l) => (StatusCode::SERVICE_UNAVAILABLE, l, "error-operator"),
-            WebError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, Locale::default(), "error-internal"),
+            WebError::Operator(l) => {
+                tracing::warn!(target: "security", event = "server_error", status = 503, "the operator did not answer");
+                (StatusCode::SERVICE_UNAVAILABLE, l, "error-operator")
+            }
+            WebError::Internal => {
+                // The cause was logged where it happened; this line marks the answer, and the
+                // request's span adds its id and client address.
+                tracing::error!(target: "security", event = "server_error", status = 500, "server error");
+                (StatusCode::INTERNAL_SERVER_ERROR, Locale::default(), "error-internal")
+            }
         };
         page_error(status, Tr::new(locale), key)
     }

@@ -9,6 +9,7 @@ mod config;
 mod csrf;
 mod error;
 mod i18n;
+mod limits;
 pub mod ops;
 mod pages;
 mod render;

@@ -10,5 +10,6 @@ mod numbers;
 mod operations;
 mod ops;
 mod scoping;
+mod security;
 mod signin;
 mod worker;

@@ -20,7 +20,6 @@ signin-submit = Log in
 signin-otp-note = For security, a one-time code is required each time you log in. Numbers of our network receive it by SMS; numbers of other operators receive it at the e-mail address linked to the account.
 signin-law-note = The administrator's number must be registered with a Kazakhstani operator.
 signin-wrong = Wrong phone number or password.
-signin-too-many = Too many sign-in attempts. Please try again in 15 minutes.
 signin-no-email = No e-mail address is linked to this account, so the code cannot be sent. Please contact your account manager.
 otp-title = Confirm the number
 otp-lead = A six-digit code has been sent to { $destination }. Enter it below to log in to your account.
@@ -359,3 +358,7 @@ action-imei-reregister = Device re-registration { $number } (IMEI { $name })
 action-imei-remove = Device registration removal { $number } (IMEI { $name })
 imei-sms-done = Your request for the device with IMEI { $imei } has been carried out. Details are in the request history.
 imei-sms-failed = Your request for the device with IMEI { $imei } was not carried out. The reason is in the request history.
+
+## Sign-in limits (issue 8: sign-in security)
+signin-locked = Too many sign-in attempts. Please try again after { $until }.
+otp-locked = A wrong code has been entered too many times for this account. For its safety, sign-in codes are not accepted until { $until }.

@@ -4,8 +4,9 @@
 use crate::csrf::{CsrfForm, NoFields};
 use crate::error::WebError;
 use crate::i18n::Tr;
+use crate::limits;
 use crate::render::{Frame, html};
-use crate::visitor::{SESSION_COOKIE, Visitor, set_cookie};
+use crate::visitor::{SESSION_COOKIE, Visitor, cookie, set_cookie};
 use crate::{AppState, auth::Signed};
 use askama::Template;
 use axum::extract::State;
@@ -14,8 +15,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use cabinet_core::Msisdn;
 use cabinet_core::time::now_ms;
-use cabinet_store::{admins, attempts, otp, outbox, password, sessions};
+use cabinet_store::{admins, otp, outbox, password, sessions};
 use serde::Deserialize;
+use std::net::IpAddr;
 
 /// How long a visitor has between a right password and the code.
 const PENDING_TTL_MS: i64 = 10 * 60 * 1000;
@@ -54,36 +56,79 @@ pub struct SignInForm {
     password: String,
 }
 
-fn signin_error(state: &AppState, visitor: &Visitor, phone: &str, key: &str, status: StatusCode) -> Response {
+fn signin_page(state: &AppState, visitor: &Visitor, phone: &str, error: String) -> SignInPage {
     let frame = Frame::public(state, visitor, "signin-title");
-    let error = Some(frame.t.t(key));
-    html(status, &SignInPage { frame, phone: phone.to_string(), error })
+    SignInPage { frame, phone: phone.to_string(), error: Some(error) }
+}
+
+fn signin_error(state: &AppState, visitor: &Visitor, phone: &str, key: &str, status: StatusCode) -> Response {
+    html(status, &signin_page(state, visitor, phone, visitor.tr().t(key)))
+}
+
+/// "Too many attempts, try again after …": the minute is rounded up, so that trying at the
+/// time shown works.
+fn until_text(state: &AppState, visitor: &Visitor, key: &str, until_ms: i64) -> String {
+    visitor.tr().t1(key, "until", state.config.zone.date_time(until_ms + 59_999))
+}
+
+/// Logs a refusal by a locked counter, and the lockout itself once, when it happens.
+fn log_refusal(r: &limits::Refusal, who: &str, client: IpAddr) {
+    if r.first {
+        tracing::warn!(target: "security", event = "lockout", scope = r.scope, who, client = %client,
+            until_ms = r.until_ms, "too many failures: locked");
+    } else {
+        tracing::warn!(target: "security", event = "refused_locked", scope = r.scope, who, client = %client,
+            until_ms = r.until_ms, "refused while locked");
+    }
 }
 
 pub async fn submit(
     State(state): State<AppState>,
     visitor: Visitor,
+    headers: HeaderMap,
     CsrfForm(form): CsrfForm<SignInForm>,
 ) -> Result<Response, WebError> {
     let now = now_ms();
+    let client = visitor.client_ip;
     let Ok(phone) = Msisdn::parse(&form.phone) else {
         return Ok(signin_error(&state, &visitor, &form.phone, "error-msisdn", StatusCode::UNPROCESSABLE_ENTITY));
     };
-    let ip_ok =
-        attempts::hit(&state.db, &format!("signin-ip:{}", visitor.client_ip), state.config.signin_limit_ip, now)
-            .await?;
-    let phone_ok =
-        attempts::hit(&state.db, &format!("signin-phone:{phone}"), state.config.signin_limit_phone, now).await?;
-    if !ip_ok || !phone_ok {
-        return Ok(signin_error(&state, &visitor, &form.phone, "signin-too-many", StatusCode::TOO_MANY_REQUESTS));
-    }
+    let who = phone.to_string();
+    let device =
+        cookie(&headers, limits::DEVICE_COOKIE).and_then(|c| limits::known_device(&state.secret, c, &phone, now));
+    // Charged before the password is checked, so that attempts made at once all count; a
+    // locked counter refuses even the right password. Unknown phones are charged alike.
+    let mut charged = match limits::charge_password(&state, &phone, client, device.as_deref(), now).await? {
+        Ok(charged) => charged,
+        Err(refusal) => {
+            log_refusal(&refusal, &who, client);
+            let page = signin_page(
+                &state,
+                &visitor,
+                &form.phone,
+                until_text(&state, &visitor, "signin-locked", refusal.until_ms),
+            );
+            return Ok(html(StatusCode::TOO_MANY_REQUESTS, &page));
+        }
+    };
     let admin = admins::by_phone(&state.db, &phone).await?;
     // An unknown phone costs the same hash as a wrong password and gets the same message.
     let hash = admin.as_ref().and_then(|a| a.password_hash.clone()).unwrap_or_else(|| password::DUMMY_HASH.to_string());
     let good = password::verify(form.password, hash).await;
     let Some(admin) = admin.filter(|a| good && a.password_hash.is_some()) else {
+        tracing::warn!(target: "security", event = "signin_failed", who = who.as_str(), client = %client,
+            known_device = device.is_some(), "wrong phone number or password");
         return Ok(signin_error(&state, &visitor, &form.phone, "signin-wrong", StatusCode::UNPROCESSABLE_ENTITY));
     };
+    charged.give_back(&state, now).await?;
+    // Too many wrong codes: no new code until the pause ends (the password was right, so
+    // saying so tells nothing new to whoever locked it).
+    if let Some(until) = limits::codes_locked_until(&state, &admin.id, now).await? {
+        tracing::warn!(target: "security", event = "refused_locked", scope = "account codes", who = admin.id.as_str(),
+            client = %client, until_ms = until, "no code sent: code entry locked");
+        let page = signin_page(&state, &visitor, &form.phone, until_text(&state, &visitor, "otp-locked", until));
+        return Ok(html(StatusCode::TOO_MANY_REQUESTS, &page));
+    }
     let challenge = send_code(&state, &visitor.tr(), &admin, now).await?;
     let Some(challenge) = challenge else {
         return Ok(signin_error(&state, &visitor, &form.phone, "signin-no-email", StatusCode::UNPROCESSABLE_ENTITY));
@@ -91,6 +136,8 @@ pub async fn submit(
     let id =
         sessions::create(&state.db, &admin.id, sessions::STAGE_OTP, None, Some(&challenge.id), now, PENDING_TTL_MS)
             .await?;
+    tracing::info!(target: "security", event = "password_accepted", who = admin.id.as_str(), client = %client,
+        known_device = device.is_some(), "password accepted, code sent");
     let mut headers = HeaderMap::new();
     headers.insert(SET_COOKIE, set_cookie(SESSION_COOKIE, &id, None, state.config.secure_cookies));
     Ok((headers, Redirect::to("/signin/code")).into_response())
@@ -203,16 +250,29 @@ pub async fn submit_code(
         ));
     }
     let now = now_ms();
+    let client = visitor.client_ip;
+    let pending = visitor.session.as_ref().expect("pending session");
+    let admin_id = pending.admin_id.as_str();
+    // Charged to the account before the check: a resend or a second sign-in gives no fresh
+    // tries, and codes sent at once all count.
+    let mut charged = match limits::charge_code(&state, admin_id, now).await? {
+        Ok(charged) => charged,
+        Err(refusal) => {
+            log_refusal(&refusal, admin_id, client);
+            let msg = until_text(&state, &visitor, "otp-locked", refusal.until_ms);
+            return Ok(code_page(&state, &visitor, &challenge, Some(msg), None, StatusCode::TOO_MANY_REQUESTS));
+        }
+    };
     match otp::verify(&state.db, &state.secret, &challenge.id, code, now).await? {
         otp::Verdict::Accepted => {
-            let pending = visitor.session.as_ref().expect("pending session");
+            charged.give_back(&state, now).await?;
             // A new session id at sign-in: whatever id the browser held before is worthless.
             sessions::delete(&state.db, &pending.id_hash).await?;
-            let companies = admins::companies_of(&state.db, &pending.admin_id).await?;
+            let companies = admins::companies_of(&state.db, admin_id).await?;
             let first = companies.first().map(|c| c.id.as_str());
             let id = sessions::create(
                 &state.db,
-                &pending.admin_id,
+                admin_id,
                 sessions::STAGE_ACTIVE,
                 first,
                 None,
@@ -220,15 +280,31 @@ pub async fn submit_code(
                 state.config.session_ttl_ms,
             )
             .await?;
+            tracing::info!(target: "security", event = "signin_succeeded", who = admin_id, client = %client,
+                "signed in");
             let mut headers = HeaderMap::new();
             headers.insert(SET_COOKIE, set_cookie(SESSION_COOKIE, &id, None, state.config.secure_cookies));
+            // This browser is now known for this phone: a stranger's failures elsewhere do
+            // not lock it out.
+            if let Ok(phone) = Msisdn::parse(&pending.admin_phone) {
+                let device = limits::device_cookie(&state.secret, &phone, now);
+                let age_s = limits::DEVICE_TTL_MS / 1000;
+                headers.append(
+                    SET_COOKIE,
+                    set_cookie(limits::DEVICE_COOKIE, &device, Some(age_s), state.config.secure_cookies),
+                );
+            }
             Ok((headers, Redirect::to("/numbers")).into_response())
         }
         otp::Verdict::Wrong { attempts_left } => {
+            tracing::warn!(target: "security", event = "code_failed", who = admin_id, client = %client,
+                attempts_left, "wrong one-time code");
             let msg = t.t1("otp-wrong", "left", attempts_left);
             Ok(code_page(&state, &visitor, &challenge, Some(msg), None, StatusCode::UNPROCESSABLE_ENTITY))
         }
         otp::Verdict::Dead => {
+            tracing::warn!(target: "security", event = "code_failed", who = admin_id, client = %client,
+                attempts_left = 0, "one-time code used up, expired or wrong once too often");
             Ok(code_page(&state, &visitor, &challenge, Some(t.t("otp-dead")), None, StatusCode::UNPROCESSABLE_ENTITY))
         }
     }
@@ -249,6 +325,12 @@ pub async fn resend_code(
         return Ok(code_page(&state, &visitor, &challenge, Some(msg), None, StatusCode::TOO_MANY_REQUESTS));
     }
     let session = visitor.session.as_ref().expect("pending session");
+    if let Some(until) = limits::codes_locked_until(&state, &session.admin_id, now).await? {
+        tracing::warn!(target: "security", event = "refused_locked", scope = "account codes",
+            who = session.admin_id.as_str(), client = %visitor.client_ip, until_ms = until, "no code sent: code entry locked");
+        let msg = until_text(&state, &visitor, "otp-locked", until);
+        return Ok(code_page(&state, &visitor, &challenge, Some(msg), None, StatusCode::TOO_MANY_REQUESTS));
+    }
     let Some(admin) = admins::by_id(&state.db, &session.admin_id).await? else {
         return Ok(Redirect::to("/signin").into_response());
     };
