@@ -33,10 +33,10 @@ pub struct Global {
     /// sqlite://… or postgres://… (default: SQLite in the data folder).
     #[arg(long, global = true)]
     pub database_url: Option<String>,
-    /// Seed a demo operator into an empty store (default true).
+    /// Seed a demo operator into an empty store (default: true on a loopback address only).
     #[arg(long, global = true)]
     pub demo: Option<bool>,
-    /// Developer pages such as /dev/outbox (default: as --demo).
+    /// Developer pages such as /dev/outbox (default: as --demo on a loopback address only).
     #[arg(long, global = true)]
     pub dev: Option<bool>,
     /// Log JSON lines.
@@ -185,8 +185,11 @@ pub async fn run(cli: Cli) -> Result<()> {
 }
 
 async fn serve(settings: Settings, zone: &OperatorZone) -> Result<()> {
+    // Before anything is written: a missing or short secret stops here.
+    settings.web_config()?;
+    warn_dev_and_demo(&settings);
     let db = app::open_store(&settings).await?;
-    if settings.demo
+    if settings.demo()
         && let Some(logins) = demo::seed_if_empty(&db, zone).await.context("seeding the demo")?
     {
         println!("Demo data seeded. Sign in with (password \"{}\"):", demo::DEMO_PASSWORD);
@@ -201,4 +204,27 @@ async fn serve(settings: Settings, zone: &OperatorZone) -> Result<()> {
         println!("Dev mode: one-time codes appear at http://{}/dev/outbox and in `cabinet outbox`.", portal.addr);
     }
     portal.serve(app::shutdown_signal()).await
+}
+
+/// Demo data and developer pages are for trying Cabinet out: say so loudly when they are on,
+/// and louder when others can reach them.
+fn warn_dev_and_demo(settings: &Settings) {
+    let (demo, dev) = (settings.demo(), settings.dev_mode());
+    if !demo && !dev {
+        return;
+    }
+    let what = match (demo, dev) {
+        (true, true) => "DEMO DATA and DEVELOPER PAGES (/dev/outbox shows every one-time code) are ON",
+        (true, false) => "DEMO DATA is ON (demo administrators with a published password)",
+        _ => "DEVELOPER PAGES are ON (/dev/outbox shows every one-time code)",
+    };
+    if settings.listens_on_loopback() {
+        tracing::warn!(listen = %settings.listen, "{what}: fine on this machine only; set demo = false and dev = false for real use");
+    } else {
+        tracing::warn!(
+            listen = %settings.listen,
+            "!!! {what} on an address other machines can reach: anyone who can connect can sign in as a demo \
+             administrator or read codes. Turn them off (demo = false, dev = false) unless this is a test system !!!"
+        );
+    }
 }

@@ -46,10 +46,14 @@ pub async fn track(req: Request, next: Next) -> Response {
     res
 }
 
-/// Content-Security-Policy and friends: no inline scripts or styles, no framing.
-pub async fn security_headers(req: Request, next: Next) -> Response {
+/// Content-Security-Policy and friends: no inline scripts or styles, no framing; HSTS when
+/// the public origin is https.
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if state.config.hsts() {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(

@@ -33,11 +33,29 @@ pub struct Options {
     /// The simulated network's delay (0: operations finish as soon as the worker runs).
     pub sim_delay_ms: i64,
     pub sim_failure_rate: f64,
+    /// Run the job worker (off: jobs stay in the queue for the test to look at).
+    pub worker: bool,
+    /// The configured server secret (None: the store's generated one, dev mode only).
+    pub secret: Option<String>,
+    pub trusted_proxies: Vec<String>,
+    pub public_origin: Option<String>,
 }
+
+/// A server secret long enough to be accepted.
+pub const TEST_SECRET: &str = "test-secret-0123456789abcdef0123456789abcdef";
 
 impl Default for Options {
     fn default() -> Self {
-        Options { dev: true, resend_seconds: 60, sim_delay_ms: 0, sim_failure_rate: 0.0 }
+        Options {
+            dev: true,
+            resend_seconds: 60,
+            sim_delay_ms: 0,
+            sim_failure_rate: 0.0,
+            worker: true,
+            secret: None,
+            trusted_proxies: Vec::new(),
+            public_origin: None,
+        }
     }
 }
 
@@ -70,11 +88,15 @@ pub async fn spawn_with(opts: Options) -> TestApp {
     let settings = Settings {
         listen: "127.0.0.1:0".into(),
         dev: Some(opts.dev),
-        demo: false,
+        demo: Some(false),
         otp_resend_seconds: opts.resend_seconds,
         sim_delay_ms: opts.sim_delay_ms,
         sim_failure_rate: opts.sim_failure_rate,
         default_language: "en".into(),
+        worker: opts.worker,
+        secret: opts.secret.map(cabinet::config::Secret),
+        trusted_proxies: opts.trusted_proxies,
+        public_origin: opts.public_origin,
         ..Settings::default()
     };
     let portal = cabinet::app::Portal::bind(&settings, db.db.clone()).await.unwrap();

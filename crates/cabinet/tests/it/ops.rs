@@ -44,7 +44,7 @@ async fn the_dev_outbox_is_served_only_in_dev_mode() {
     let code = code_in(&app.last_message_to(ALICE).await.unwrap().body);
     assert!(outbox.body.contains(&code));
 
-    let prod = spawn_with(Options { dev: false, ..Options::default() }).await;
+    let prod = spawn_with(Options { dev: false, secret: Some(TEST_SECRET.into()), ..Options::default() }).await;
     let b = prod.browser();
     b.submit_password(ALICE, PASSWORD).await;
     let page = b.get("/dev/outbox").await;
