@@ -144,6 +144,16 @@ pub async fn get(db: &Db, job_id: &str) -> StoreResult<Option<Job>> {
         .await?)
 }
 
+/// How many jobs wait (queued) and are held (running), by kind and state: the queue's depth
+/// for /metrics. Kinds with neither are absent.
+pub async fn depth(db: &Db) -> StoreResult<Vec<(String, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT kind, state, COUNT(*) FROM jobs WHERE state IN ('queued', 'running') GROUP BY kind, state",
+    )
+    .fetch_all(db.pool())
+    .await?)
+}
+
 /// Exponential backoff for the n-th failed attempt: 1 s, 2 s, 4 s … capped at 5 minutes.
 pub fn backoff_ms(attempt: i64) -> i64 {
     let exp = attempt.clamp(1, 20) - 1;

@@ -6,6 +6,8 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::collections::BTreeSet;
+use std::sync::Mutex;
 use std::time::Instant;
 
 pub async fn healthz() -> &'static str {
@@ -25,8 +27,36 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 
 pub async fn metrics(State(state): State<AppState>) -> Response {
     match &state.metrics {
-        Some(handle) => ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], handle.render()).into_response(),
+        Some(handle) => {
+            job_queue_depth(&state).await;
+            ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], handle.render()).into_response()
+        }
         None => (StatusCode::NOT_FOUND, "metrics are off").into_response(),
+    }
+}
+
+/// `cabinet_jobs{kind,state}`: queued and running jobs, read from the store at scrape time
+/// (the queue is shared by every instance, so any instance answers for all). A kind and
+/// state seen once is reported as 0 afterwards rather than vanishing.
+async fn job_queue_depth(state: &AppState) {
+    static SEEN: Mutex<BTreeSet<(String, String)>> = Mutex::new(BTreeSet::new());
+    let rows = match cabinet_store::jobs::depth(&state.db).await {
+        Ok(rows) => rows,
+        Err(e) => {
+            tracing::warn!(error = %e, "reading the job queue's depth failed");
+            return;
+        }
+    };
+    let mut seen = SEEN.lock().unwrap_or_else(|e| e.into_inner());
+    for s in [cabinet_store::jobs::QUEUED, cabinet_store::jobs::RUNNING] {
+        seen.insert((cabinet_store::jobs::kinds::OPERATION.to_string(), s.to_string()));
+    }
+    for (kind, st, _) in &rows {
+        seen.insert((kind.clone(), st.clone()));
+    }
+    for (kind, st) in seen.iter() {
+        let n = rows.iter().find(|(k, s, _)| k == kind && s == st).map_or(0, |r| r.2);
+        metrics::gauge!("cabinet_jobs", "kind" => kind.clone(), "state" => st.clone()).set(n as f64);
     }
 }
 

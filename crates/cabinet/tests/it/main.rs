@@ -6,6 +6,7 @@ mod deploy;
 mod helpers;
 mod jobs;
 mod numbers;
+mod observability;
 mod operations;
 mod ops;
 mod scoping;
