@@ -33,10 +33,11 @@ pub struct Global {
     /// sqlite://… or postgres://… (default: SQLite in the data folder).
     #[arg(long, global = true)]
     pub database_url: Option<String>,
-    /// Seed a demo operator into an empty store (default: true on a loopback address only).
+    /// Seed a demo operator into an empty store (default: true only on a loopback address
+    /// with no proxy configured).
     #[arg(long, global = true)]
     pub demo: Option<bool>,
-    /// Developer pages such as /dev/outbox (default: as --demo on a loopback address only).
+    /// Developer pages such as /dev/outbox (default: as --demo, under the same condition).
     #[arg(long, global = true)]
     pub dev: Option<bool>,
     /// Log JSON lines.
@@ -218,12 +219,12 @@ fn warn_dev_and_demo(settings: &Settings) {
         (true, false) => "DEMO DATA is ON (demo administrators with a published password)",
         _ => "DEVELOPER PAGES are ON (/dev/outbox shows every one-time code)",
     };
-    if settings.listens_on_loopback() {
+    if settings.local_only() {
         tracing::warn!(listen = %settings.listen, "{what}: fine on this machine only; set demo = false and dev = false for real use");
     } else {
         tracing::warn!(
             listen = %settings.listen,
-            "!!! {what} on an address other machines can reach: anyone who can connect can sign in as a demo \
+            "!!! {what} where other machines can reach them (not loopback, or behind a proxy): anyone who can connect can sign in as a demo \
              administrator or read codes. Turn them off (demo = false, dev = false) unless this is a test system !!!"
         );
     }

@@ -206,24 +206,26 @@ impl Settings {
         self.operator_prefixes.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()
     }
 
-    /// Whether `listen` is a loopback address (only this machine can connect). A name other
-    /// than localhost counts as reachable from elsewhere.
-    pub fn listens_on_loopback(&self) -> bool {
-        match self.listen.parse::<SocketAddr>() {
+    /// Whether only this machine can reach the portal: `listen` is a loopback address (a
+    /// name other than localhost counts as reachable) and no reverse proxy is configured
+    /// (behind one, a loopback address serves the world).
+    pub fn local_only(&self) -> bool {
+        let loopback = match self.listen.parse::<SocketAddr>() {
             Ok(a) => a.ip().is_loopback(),
             Err(_) => self.listen.rsplit_once(':').is_some_and(|(host, _)| host.eq_ignore_ascii_case("localhost")),
-        }
+        };
+        loopback && self.public_origin.is_none() && self.trusted_proxies.is_empty()
     }
 
-    /// Demo data: as set, else only on a loopback address.
+    /// Demo data: as set, else only when local.
     pub fn demo(&self) -> bool {
-        self.demo.unwrap_or_else(|| self.listens_on_loopback())
+        self.demo.unwrap_or_else(|| self.local_only())
     }
 
-    /// Developer pages and the generated secret: as set, else as `demo` on a loopback
-    /// address; never by default on another one.
+    /// Developer pages and the generated secret: as set, else as `demo` when local; never
+    /// by default otherwise.
     pub fn dev_mode(&self) -> bool {
-        self.dev.unwrap_or_else(|| self.listens_on_loopback() && self.demo())
+        self.dev.unwrap_or_else(|| self.local_only() && self.demo())
     }
 
     /// The configured server secret, from `secret` or `secret_file`; None when neither is
@@ -398,16 +400,21 @@ mod tests {
     }
 
     #[test]
-    fn demo_and_dev_are_on_by_default_only_on_loopback() {
+    fn demo_and_dev_are_on_by_default_only_when_local() {
         let local = Settings::default();
-        assert!(local.listens_on_loopback() && local.demo() && local.dev_mode(), "the README's first run");
+        assert!(local.local_only() && local.demo() && local.dev_mode(), "the README's first run");
         for addr in ["[::1]:8080", "localhost:8080", "127.0.0.2:80"] {
             assert!(with(|s| s.listen = addr.into()).dev_mode(), "{addr}");
         }
         for addr in ["0.0.0.0:8080", "[::]:8080", "10.0.0.5:8080", "cabinet.internal:8080"] {
             let s = with(|s| s.listen = addr.into());
-            assert!(!s.listens_on_loopback() && !s.demo() && !s.dev_mode(), "{addr}");
+            assert!(!s.local_only() && !s.demo() && !s.dev_mode(), "{addr}");
         }
+        // Behind a reverse proxy a loopback address serves the world.
+        let proxied = with(|s| s.trusted_proxies = vec!["127.0.0.1".into()]);
+        assert!(!proxied.demo() && !proxied.dev_mode());
+        let public = with(|s| s.public_origin = Some("https://cabinet.example.kz".into()));
+        assert!(!public.demo() && !public.dev_mode());
         // Asked for: on, but dev pages only when asked for themselves.
         let s = with(|s| {
             s.listen = "0.0.0.0:8080".into();
@@ -455,11 +462,13 @@ mod tests {
 
     #[test]
     fn an_https_public_origin_makes_cookies_secure() {
-        let s = from_toml("public_origin = \"https://cabinet.example.kz\"").unwrap();
+        let secret = "secret = \"0123456789abcdef0123456789abcdef\"\n";
+        let s = from_toml(&format!("{secret}public_origin = \"https://cabinet.example.kz\"")).unwrap();
         let web = s.web_config().unwrap();
         assert!(web.secure_cookies && web.hsts());
         assert_eq!(web.public_origin.unwrap().as_str(), "https://cabinet.example.kz");
-        let plain = from_toml("public_origin = \"http://10.0.0.5:8080\"").unwrap().web_config().unwrap();
+        let plain = from_toml(&format!("{secret}public_origin = \"http://10.0.0.5:8080\"")).unwrap();
+        let plain = plain.web_config().unwrap();
         assert!(!plain.secure_cookies && !plain.hsts());
         assert!(from_toml("secure_cookies = true").unwrap().web_config().unwrap().secure_cookies);
         let err = from_toml("public_origin = \"https://x.kz\"\nsecure_cookies = false").unwrap_err().to_string();

@@ -110,7 +110,7 @@ async fn demo_and_dev_pages_on_a_reachable_address_only_when_asked_and_loudly() 
     assert_eq!(companies(&db).await, 2, "the demo is seeded");
     let log = server.stop();
     assert!(log.contains("WARN") && log.contains("DEMO DATA and DEVELOPER PAGES"), "{log}");
-    assert!(log.contains("other machines can reach"), "{log}");
+    assert!(log.contains("other machines can reach them"), "{log}");
 }
 
 #[tokio::test]
