@@ -87,7 +87,7 @@ pub async fn context(State(state): State<AppState>, mut req: Request, next: Next
             path = %path,
             route = route.as_deref().unwrap_or(""),
             status = res.status().as_u16(),
-            ms = start.elapsed().as_secs_f64() * 1000.0,
+            ms = (start.elapsed().as_secs_f64() * 1e6).round() / 1e3,
             "request"
         )
     });
