@@ -23,10 +23,10 @@ pub struct Settings {
     /// `sqlite://…` or `postgres://…`; empty means `sqlite://<data_dir>/cabinet.db`.
     pub database_url: String,
     /// Seed a demo operator, companies and administrators into an empty store at start.
-    /// Unset: on when `listen` is a loopback address, off otherwise.
+    /// Unset: on only when only this machine can reach the portal (`local_only`).
     pub demo: Option<bool>,
-    /// Developer pages (the outbox) and the generated secret. Unset: as `demo` on a
-    /// loopback address, off otherwise.
+    /// Developer pages (the outbox) and the generated secret. Unset: as `demo` when
+    /// `local_only`, off otherwise.
     pub dev: Option<bool>,
     /// The operator's time zone: every date is shown and every period cut in it.
     pub time_zone: String,
