@@ -33,10 +33,11 @@ pub struct Global {
     /// sqlite://… or postgres://… (default: SQLite in the data folder).
     #[arg(long, global = true)]
     pub database_url: Option<String>,
-    /// Seed a demo operator into an empty store (default true).
+    /// Seed a demo operator into an empty store (default: true only on a loopback address
+    /// with no proxy configured).
     #[arg(long, global = true)]
     pub demo: Option<bool>,
-    /// Developer pages such as /dev/outbox (default: as --demo).
+    /// Developer pages such as /dev/outbox (default: as --demo, under the same condition).
     #[arg(long, global = true)]
     pub dev: Option<bool>,
     /// Log JSON lines.
@@ -185,8 +186,13 @@ pub async fn run(cli: Cli) -> Result<()> {
 }
 
 async fn serve(settings: Settings, zone: &OperatorZone) -> Result<()> {
+    // Before anything is written: a missing or short secret stops here, and so do missing
+    // delivery channels (without them no sign-in could finish).
+    settings.web_config()?;
+    settings.channels()?;
+    warn_dev_and_demo(&settings);
     let db = app::open_store(&settings).await?;
-    if settings.demo
+    if settings.demo()
         && let Some(logins) = demo::seed_if_empty(&db, zone).await.context("seeding the demo")?
     {
         println!("Demo data seeded. Sign in with (password \"{}\"):", demo::DEMO_PASSWORD);
@@ -201,4 +207,27 @@ async fn serve(settings: Settings, zone: &OperatorZone) -> Result<()> {
         println!("Dev mode: one-time codes appear at http://{}/dev/outbox and in `cabinet outbox`.", portal.addr);
     }
     portal.serve(app::shutdown_signal()).await
+}
+
+/// Demo data and developer pages are for trying Cabinet out: say so loudly when they are on,
+/// and louder when others can reach them.
+fn warn_dev_and_demo(settings: &Settings) {
+    let (demo, dev) = (settings.demo(), settings.dev_mode());
+    if !demo && !dev {
+        return;
+    }
+    let what = match (demo, dev) {
+        (true, true) => "DEMO DATA and DEVELOPER PAGES (/dev/outbox shows every one-time code) are ON",
+        (true, false) => "DEMO DATA is ON (demo administrators with a published password)",
+        _ => "DEVELOPER PAGES are ON (/dev/outbox shows every one-time code)",
+    };
+    if settings.local_only() {
+        tracing::warn!(listen = %settings.listen, "{what}: fine on this machine only; set demo = false and dev = false for real use");
+    } else {
+        tracing::warn!(
+            listen = %settings.listen,
+            "!!! {what} where other machines can reach them (not loopback, or behind a proxy): anyone who can connect can sign in as a demo \
+             administrator or read codes. Turn them off (demo = false, dev = false) unless this is a test system !!!"
+        );
+    }
 }

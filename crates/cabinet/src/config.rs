@@ -1,10 +1,17 @@
 //! Settings, layered: built-in defaults, then `cabinet.toml` (or `--config FILE`), then
 //! `CABINET_*` environment variables, then command-line flags. Later layers win.
+//!
+//! A key that no setting reads is an error, at any depth: after extraction the settings are
+//! written back and every key given must appear there. So a new section is just a field of
+//! `Settings` (a struct of its own); nothing else needs to know about it.
 
 use anyhow::{Context, Result, bail};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
-use serde::{Deserialize, Serialize};
+use figment::value::{Dict, Value};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -16,8 +23,10 @@ pub struct Settings {
     /// `sqlite://…` or `postgres://…`; empty means `sqlite://<data_dir>/cabinet.db`.
     pub database_url: String,
     /// Seed a demo operator, companies and administrators into an empty store at start.
-    pub demo: bool,
-    /// Developer pages (the outbox). Defaults to the value of `demo`.
+    /// Unset: on only when only this machine can reach the portal (`local_only`).
+    pub demo: Option<bool>,
+    /// Developer pages (the outbox) and the generated secret. Unset: as `demo` when
+    /// `local_only`, off otherwise.
     pub dev: Option<bool>,
     /// The operator's time zone: every date is shown and every period cut in it.
     pub time_zone: String,
@@ -27,8 +36,8 @@ pub struct Settings {
     pub operator_prefixes: String,
     /// Log as JSON lines instead of text.
     pub log_json: bool,
-    /// Mark cookies Secure (set when the portal is served over HTTPS).
-    pub secure_cookies: bool,
+    /// Cookies get Secure and the `__Host-` prefix. Unset: when `public_origin` is https.
+    pub secure_cookies: Option<bool>,
     /// Seconds before "Send code again" is allowed.
     pub otp_resend_seconds: i64,
     /// Language for visitors who have not picked one: ru, en or kk.
@@ -49,6 +58,50 @@ pub struct Settings {
     /// SMS delivery through a Kannel-style gateway (`[sms]`): one-time codes, secret codes,
     /// results. Required unless dev mode is on.
     pub sms: Option<cabinet_delivery::sms::SmsSettings>,
+
+    // --- Deployment (issue 8): the server secret, reverse proxies, the public origin ---
+    /// The server's secret (keys one-time codes and CSRF tokens), at least 32 characters.
+    /// Kept out of the store so that a copy of the database does not reveal it.
+    pub secret: Option<Secret>,
+    /// A file holding the server's secret (surrounding whitespace ignored).
+    pub secret_file: Option<PathBuf>,
+    /// Reverse proxies whose `X-Forwarded-For` and `X-Request-Id` are believed: addresses
+    /// or networks (`10.0.0.0/8`), as a list or a comma-separated string.
+    #[serde(deserialize_with = "list_or_string")]
+    pub trusted_proxies: Vec<String>,
+    /// Where visitors reach the portal (`https://cabinet.example.kz`): the CSRF Origin check
+    /// compares with it; https turns on Secure `__Host-` cookies and HSTS.
+    pub public_origin: Option<String>,
+}
+
+/// The server's secret as configured (never printed).
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+/// The shortest secret accepted: 32 characters (`openssl rand -hex 32` makes 64).
+pub const MIN_SECRET_LEN: usize = 32;
+
+/// `["10.0.0.1", "10.0.0.0/8"]` in a file, or `10.0.0.1, 10.0.0.0/8` in one variable.
+fn list_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum ListOrString {
+        List(Vec<String>),
+        One(String),
+    }
+    Ok(match ListOrString::deserialize(d)? {
+        ListOrString::List(v) => v,
+        ListOrString::One(s) => {
+            s.split([',', ' ']).map(str::trim).filter(|p| !p.is_empty()).map(String::from).collect()
+        }
+    })
 }
 
 impl Default for Settings {
@@ -57,13 +110,13 @@ impl Default for Settings {
             listen: "127.0.0.1:8080".into(),
             data_dir: PathBuf::from("./data"),
             database_url: String::new(),
-            demo: true,
+            demo: None,
             dev: None,
             time_zone: "Asia/Almaty".into(),
             operator_name: "Cabinet Mobile".into(),
             operator_prefixes: "701,702,775,778".into(),
             log_json: false,
-            secure_cookies: false,
+            secure_cookies: None,
             otp_resend_seconds: 60,
             default_language: "ru".into(),
             page_size: 20,
@@ -73,6 +126,10 @@ impl Default for Settings {
             worker: true,
             smtp: None,
             sms: None,
+            secret: None,
+            secret_file: None,
+            trusted_proxies: Vec::new(),
+            public_origin: None,
         }
     }
 }
@@ -106,11 +163,18 @@ impl Settings {
             }
             None => fig = fig.merge(Toml::file("cabinet.toml")),
         }
-        let settings: Settings = fig
-            .merge(Env::prefixed("CABINET_").split("__"))
-            .merge(Serialized::defaults(flags))
-            .extract()
-            .context("reading the configuration")?;
+        // Other CABINET_* variables exist (CABINET_LOG, CABINET_ADMIN_PASSWORD, test
+        // variables): only the names of settings are taken. Nested keys: CABINET_A__B.
+        let known = known_keys(&Settings::default());
+        let env = Env::prefixed("CABINET_").split("__").filter(move |k| {
+            k.as_str().split('.').next().is_some_and(|top| known.iter().any(|n| n.eq_ignore_ascii_case(top)))
+        });
+        Settings::extract(fig.merge(env).merge(Serialized::defaults(flags)))
+    }
+
+    /// Settings from a figment; refuses keys that no setting reads, and bad values.
+    pub fn extract(fig: Figment) -> Result<Settings> {
+        let settings: Settings = extract_strict(&fig)?;
         settings.check()?;
         Ok(settings)
     }
@@ -135,12 +199,20 @@ impl Settings {
         if self.sim_delay_ms < 0 || self.job_lease_seconds < 1 {
             bail!("sim_delay_ms must be 0 or more and job_lease_seconds 1 or more");
         }
-        self.channels().map(|_| ())
+        cabinet_web::TrustedProxies::parse(&self.trusted_proxies).map_err(anyhow::Error::msg)?;
+        let origin = self
+            .public_origin
+            .as_deref()
+            .map(cabinet_web::PublicOrigin::parse)
+            .transpose()
+            .map_err(anyhow::Error::msg)?;
+        self.secure_cookies(origin.as_ref())?;
+        Ok(())
     }
 
     /// The delivery channels these settings describe. Without dev mode both must be
     /// configured: a portal that cannot deliver codes would accept sign-ins that can never
-    /// finish.
+    /// finish. Checked when serving, not for the operator-staff commands.
     pub fn channels(&self) -> Result<cabinet_delivery::Channels> {
         use cabinet_delivery::{Channels, sms::SmsGateway, smtp::SmtpChannel};
         let mut missing = Vec::new();
@@ -174,8 +246,60 @@ impl Settings {
         self.operator_prefixes.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()
     }
 
+    /// Whether only this machine can reach the portal: `listen` is a loopback address (a
+    /// name other than localhost counts as reachable) and no reverse proxy is configured
+    /// (behind one, a loopback address serves the world).
+    pub fn local_only(&self) -> bool {
+        let loopback = match self.listen.parse::<SocketAddr>() {
+            Ok(a) => a.ip().is_loopback(),
+            Err(_) => self.listen.rsplit_once(':').is_some_and(|(host, _)| host.eq_ignore_ascii_case("localhost")),
+        };
+        loopback && self.public_origin.is_none() && self.trusted_proxies.is_empty()
+    }
+
+    /// Demo data: as set, else only when local.
+    pub fn demo(&self) -> bool {
+        self.demo.unwrap_or_else(|| self.local_only())
+    }
+
+    /// Developer pages and the generated secret: as set, else as `demo` when local; never
+    /// by default otherwise.
     pub fn dev_mode(&self) -> bool {
-        self.dev.unwrap_or(self.demo)
+        self.dev.unwrap_or_else(|| self.local_only() && self.demo())
+    }
+
+    /// The configured server secret, from `secret` or `secret_file`; None when neither is
+    /// set (then only dev mode may run, on the store's generated one).
+    pub fn server_secret(&self) -> Result<Option<String>> {
+        let (secret, from) = match (&self.secret, &self.secret_file) {
+            (Some(_), Some(_)) => bail!("set either secret or secret_file, not both"),
+            (Some(s), None) => (s.0.trim().to_string(), "secret (or CABINET_SECRET)".to_string()),
+            (None, Some(path)) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading the server secret from secret_file {}", path.display()))?;
+                (text.trim().to_string(), format!("secret_file {}", path.display()))
+            }
+            (None, None) => return Ok(None),
+        };
+        let len = secret.chars().count();
+        if len < MIN_SECRET_LEN {
+            bail!(
+                "the server secret from {from} is {len} characters long; it must have at least {MIN_SECRET_LEN} \
+                 (make one with `openssl rand -hex 32`)"
+            );
+        }
+        Ok(Some(secret))
+    }
+
+    /// Cookies are Secure (with the `__Host-` prefix) when set so, or when visitors come
+    /// over https.
+    fn secure_cookies(&self, origin: Option<&cabinet_web::PublicOrigin>) -> Result<bool> {
+        let https = origin.is_some_and(cabinet_web::PublicOrigin::is_https);
+        match self.secure_cookies {
+            Some(false) if https => bail!("secure_cookies = false contradicts the https public_origin"),
+            Some(v) => Ok(v),
+            None => Ok(https),
+        }
     }
 
     /// The store's URL: the configured one, or the SQLite file in the data folder.
@@ -187,13 +311,31 @@ impl Settings {
         Ok(format!("sqlite://{}", self.data_dir.join("cabinet.db").display()))
     }
 
-    /// The web layer's view of these settings.
+    /// The web layer's view of these settings. Refuses to serve outside dev mode without a
+    /// configured secret.
     pub fn web_config(&self) -> Result<cabinet_web::WebConfig> {
+        let secret = self.server_secret()?;
+        if secret.is_none() && !self.dev_mode() {
+            bail!(
+                "no server secret is configured: set secret_file to a file holding at least {MIN_SECRET_LEN} \
+                 random characters (`openssl rand -hex 32 > /etc/cabinet/secret`), or secret / CABINET_SECRET. \
+                 The secret generated into the store is used only in dev mode (dev = true)"
+            );
+        }
+        let public_origin = self
+            .public_origin
+            .as_deref()
+            .map(cabinet_web::PublicOrigin::parse)
+            .transpose()
+            .map_err(anyhow::Error::msg)?;
         let mut c = cabinet_web::WebConfig {
             operator_name: self.operator_name.clone(),
             operator_prefixes: self.prefixes(),
             dev_mode: self.dev_mode(),
-            secure_cookies: self.secure_cookies,
+            secure_cookies: self.secure_cookies(public_origin.as_ref())?,
+            secret: secret.map(cabinet_web::ServerSecret),
+            trusted_proxies: cabinet_web::TrustedProxies::parse(&self.trusted_proxies).map_err(anyhow::Error::msg)?,
+            public_origin,
             zone: cabinet_core::time::OperatorZone::named(&self.time_zone)?,
             default_locale: cabinet_core::Locale::from_code(&self.default_language).unwrap_or_default(),
             page_size: self.page_size,
@@ -201,5 +343,185 @@ impl Settings {
         };
         c.otp.resend_after_ms = self.otp_resend_seconds * 1000;
         Ok(c)
+    }
+}
+
+/// `T` from a figment, refusing any key (at any depth) that `T` does not read back.
+fn extract_strict<T: DeserializeOwned + Serialize>(fig: &Figment) -> Result<T> {
+    let value: T = fig.extract().context("reading the configuration")?;
+    let given: Dict = fig.extract().context("reading the configuration")?;
+    let read = match Value::serialize(&value) {
+        Ok(Value::Dict(_, d)) => d,
+        _ => bail!("the settings could not be written back"),
+    };
+    let mut unknown = Vec::new();
+    unknown_keys(&given, &read, "", &mut unknown);
+    if let Some(key) = unknown.first() {
+        let from = fig.find_metadata(key).map(|m| match &m.source {
+            Some(source) => format!(" (in {} {source})", m.name),
+            None => format!(" (in {})", m.name),
+        });
+        bail!("unknown setting `{key}`{}: every setting is listed in cabinet.example.toml", from.unwrap_or_default());
+    }
+    Ok(value)
+}
+
+/// The top-level keys that settings have (for the environment's filter).
+fn known_keys(settings: &Settings) -> Vec<String> {
+    match Value::serialize(settings) {
+        Ok(Value::Dict(_, d)) => d.into_keys().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The dotted paths of keys in `given` that `read` (the settings written back) lacks.
+fn unknown_keys(given: &Dict, read: &Dict, prefix: &str, out: &mut Vec<String>) {
+    for (key, value) in given {
+        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        match (read.get(key), value) {
+            (None, _) => out.push(path),
+            (Some(Value::Dict(_, inner_read)), Value::Dict(_, inner_given)) => {
+                unknown_keys(inner_given, inner_read, &path, out)
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from_toml(toml: &str) -> Result<Settings> {
+        Settings::extract(Figment::from(Serialized::defaults(Settings::default())).merge(Toml::string(toml)))
+    }
+
+    fn with(f: impl FnOnce(&mut Settings)) -> Settings {
+        let mut s = Settings::default();
+        f(&mut s);
+        s
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_and_named() {
+        let err = from_toml("listen = \"127.0.0.1:9000\"\nlistn = \"0.0.0.0:80\"\n").unwrap_err().to_string();
+        assert!(err.contains("unknown setting `listn`"), "{err}");
+        assert!(err.contains("TOML"), "says where: {err}");
+        assert_eq!(from_toml("listen = \"127.0.0.1:9000\"").unwrap().listen, "127.0.0.1:9000");
+    }
+
+    #[test]
+    fn the_example_file_holds_only_real_settings() {
+        let s = from_toml(include_str!("../../../cabinet.example.toml")).unwrap();
+        assert!(s.dev_mode(), "as shipped it is the loopback demo");
+    }
+
+    #[test]
+    fn unknown_keys_in_nested_tables_are_refused_too() {
+        // A section is a field holding a struct: nothing else is needed for its keys to be
+        // checked.
+        #[derive(Serialize, Deserialize, Default)]
+        struct Smtp {
+            host: String,
+            port: u16,
+        }
+        #[derive(Serialize, Deserialize, Default)]
+        struct WithSection {
+            listen: String,
+            smtp: Smtp,
+        }
+        let fig = |toml: &str| Figment::from(Serialized::defaults(WithSection::default())).merge(Toml::string(toml));
+        let ok: WithSection = extract_strict(&fig("[smtp]\nhost = \"mail\"\nport = 25\n")).unwrap();
+        assert_eq!((ok.smtp.host.as_str(), ok.smtp.port), ("mail", 25));
+        let err = extract_strict::<WithSection>(&fig("[smtp]\nhots = \"mail\"\n")).err().unwrap().to_string();
+        assert!(err.contains("unknown setting `smtp.hots`"), "{err}");
+        let err = extract_strict::<WithSection>(&fig("[sms]\nurl = \"x\"\n")).err().unwrap().to_string();
+        assert!(err.contains("unknown setting `sms`"), "{err}");
+    }
+
+    #[test]
+    fn demo_and_dev_are_on_by_default_only_when_local() {
+        let local = Settings::default();
+        assert!(local.local_only() && local.demo() && local.dev_mode(), "the README's first run");
+        for addr in ["[::1]:8080", "localhost:8080", "127.0.0.2:80"] {
+            assert!(with(|s| s.listen = addr.into()).dev_mode(), "{addr}");
+        }
+        for addr in ["0.0.0.0:8080", "[::]:8080", "10.0.0.5:8080", "cabinet.internal:8080"] {
+            let s = with(|s| s.listen = addr.into());
+            assert!(!s.local_only() && !s.demo() && !s.dev_mode(), "{addr}");
+        }
+        // Behind a reverse proxy a loopback address serves the world.
+        let proxied = with(|s| s.trusted_proxies = vec!["127.0.0.1".into()]);
+        assert!(!proxied.demo() && !proxied.dev_mode());
+        let public = with(|s| s.public_origin = Some("https://cabinet.example.kz".into()));
+        assert!(!public.demo() && !public.dev_mode());
+        // Asked for: on, but dev pages only when asked for themselves.
+        let s = with(|s| {
+            s.listen = "0.0.0.0:8080".into();
+            s.demo = Some(true);
+        });
+        assert!(s.demo() && !s.dev_mode());
+        assert!(with(|s| s.dev = Some(false)).demo(), "dev off leaves the demo on loopback");
+        assert!(!with(|s| s.demo = Some(false)).dev_mode(), "dev follows the demo on loopback");
+    }
+
+    #[test]
+    fn the_secret_comes_from_settings_or_a_file_and_must_be_long() {
+        let long = "0123456789abcdef0123456789abcdef";
+        assert_eq!(with(|s| s.secret = Some(Secret(long.into()))).server_secret().unwrap().as_deref(), Some(long));
+        let err = with(|s| s.secret = Some(Secret("short".into()))).server_secret().unwrap_err().to_string();
+        assert!(err.contains("at least 32") && err.contains("5 characters"), "{err}");
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("secret");
+        std::fs::write(&file, format!("{long}\n")).unwrap();
+        let from_file = with(|s| s.secret_file = Some(file.clone()));
+        assert_eq!(from_file.server_secret().unwrap().as_deref(), Some(long), "the newline is not part of it");
+        let both = with(|s| {
+            s.secret_file = Some(file.clone());
+            s.secret = Some(Secret(long.into()));
+        });
+        assert!(both.server_secret().is_err());
+        let missing = with(|s| s.secret_file = Some(dir.path().join("nope")));
+        assert!(missing.server_secret().unwrap_err().to_string().contains("secret_file"));
+        assert!(!format!("{:?}", with(|s| s.secret = Some(Secret(long.into())))).contains(long), "never printed");
+    }
+
+    #[test]
+    fn without_dev_mode_a_configured_secret_is_required() {
+        let prod = with(|s| s.listen = "0.0.0.0:8080".into());
+        let err = prod.web_config().unwrap_err().to_string();
+        assert!(err.contains("secret_file") && err.contains("CABINET_SECRET"), "{err}");
+        let prod = with(|s| {
+            s.listen = "0.0.0.0:8080".into();
+            s.secret = Some(Secret("0123456789abcdef0123456789abcdef".into()));
+        });
+        assert!(prod.web_config().unwrap().secret.is_some());
+        assert!(Settings::default().web_config().unwrap().secret.is_none(), "dev falls back to the store's");
+    }
+
+    #[test]
+    fn an_https_public_origin_makes_cookies_secure() {
+        let secret = "secret = \"0123456789abcdef0123456789abcdef\"\n";
+        let s = from_toml(&format!("{secret}public_origin = \"https://cabinet.example.kz\"")).unwrap();
+        let web = s.web_config().unwrap();
+        assert!(web.secure_cookies && web.hsts());
+        assert_eq!(web.public_origin.unwrap().as_str(), "https://cabinet.example.kz");
+        let plain = from_toml(&format!("{secret}public_origin = \"http://10.0.0.5:8080\"")).unwrap();
+        let plain = plain.web_config().unwrap();
+        assert!(!plain.secure_cookies && !plain.hsts());
+        assert!(from_toml("secure_cookies = true").unwrap().web_config().unwrap().secure_cookies);
+        let err = from_toml("public_origin = \"https://x.kz\"\nsecure_cookies = false").unwrap_err().to_string();
+        assert!(err.contains("contradicts"), "{err}");
+        assert!(from_toml("public_origin = \"cabinet.example.kz\"").unwrap_err().to_string().contains("public_origin"));
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_list_or_one_string() {
+        let list = from_toml("trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\"]").unwrap();
+        let string = from_toml("trusted_proxies = \"127.0.0.1, 10.0.0.0/8\"").unwrap();
+        assert_eq!(list.trusted_proxies, ["127.0.0.1", "10.0.0.0/8"]);
+        assert_eq!(string.trusted_proxies, list.trusted_proxies);
+        assert!(from_toml("trusted_proxies = \"10.0.0.0/40\"").unwrap_err().to_string().contains("trusted_proxies"));
     }
 }

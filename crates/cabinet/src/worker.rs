@@ -101,8 +101,7 @@ impl Worker {
             self.run_guarded(&job).await?
         };
         tracing::debug!(job = %job.id, kind = %job.kind, outcome = outcome.label(), "job finished");
-        metrics::counter!("cabinet_jobs_finished_total", "kind" => job.kind.clone(), "outcome" => outcome.label())
-            .increment(1);
+        crate::telemetry::job_finished(&job.kind, outcome.label());
         Ok(true)
     }
 

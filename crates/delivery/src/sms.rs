@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 /// `[sms]` in the configuration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SmsSettings {
     /// The gateway's sendsms address, e.g. `http://127.0.0.1:13013/cgi-bin/sendsms`.
@@ -24,6 +24,19 @@ pub struct SmsSettings {
     pub coding: Coding,
     #[serde(default = "default_timeout")]
     pub timeout_seconds: u64,
+}
+
+/// Without the password.
+impl std::fmt::Debug for SmsSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmsSettings")
+            .field("url", &self.url)
+            .field("username", &self.username)
+            .field("from", &self.from)
+            .field("coding", &self.coding)
+            .field("timeout_seconds", &self.timeout_seconds)
+            .finish_non_exhaustive()
+    }
 }
 
 fn default_timeout() -> u64 {

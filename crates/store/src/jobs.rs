@@ -177,20 +177,21 @@ pub async fn renew(db: &Db, job_id: &str, worker: &str, until_ms: i64) -> StoreR
     Ok(done.rows_affected() == 1)
 }
 
-/// Jobs by kind and state (queued and running only), for `/metrics`.
-pub async fn depth(db: &Db) -> StoreResult<Vec<(String, String, i64)>> {
-    Ok(sqlx::query_as(
-        "SELECT kind, state, COUNT(*) FROM jobs WHERE state IN ('queued', 'running') GROUP BY kind, state ORDER BY kind, state",
-    )
-    .fetch_all(db.pool())
-    .await?)
-}
-
 pub async fn get(db: &Db, job_id: &str) -> StoreResult<Option<Job>> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1")))
         .bind(job_id)
         .fetch_optional(db.pool())
         .await?)
+}
+
+/// How many jobs wait (queued) and are held (running), by kind and state: the queue's depth
+/// for /metrics. Kinds with neither are absent.
+pub async fn depth(db: &Db) -> StoreResult<Vec<(String, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT kind, state, COUNT(*) FROM jobs WHERE state IN ('queued', 'running') GROUP BY kind, state",
+    )
+    .fetch_all(db.pool())
+    .await?)
 }
 
 /// Exponential backoff for the n-th failed attempt: 1 s, 2 s, 4 s … capped at 5 minutes.

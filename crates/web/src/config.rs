@@ -4,6 +4,7 @@ use cabinet_core::Locale;
 use cabinet_core::time::OperatorZone;
 use cabinet_store::attempts::Limit;
 use cabinet_store::otp::OtpPolicy;
+use std::net::IpAddr;
 
 #[derive(Debug, Clone)]
 pub struct WebConfig {
@@ -13,7 +14,7 @@ pub struct WebConfig {
     pub operator_prefixes: Vec<String>,
     /// Developer pages (`/dev/outbox`) are served only in dev mode.
     pub dev_mode: bool,
-    /// Set the Secure flag on cookies (the portal is served over TLS).
+    /// Cookies get Secure and the `__Host-` prefix (the portal is served over TLS).
     pub secure_cookies: bool,
     pub zone: OperatorZone,
     pub otp: OtpPolicy,
@@ -31,11 +32,21 @@ pub struct WebConfig {
     pub signin_limit_device: Limit,
     /// Wrong one-time codes per account, across its codes, resends and sign-ins.
     pub otp_limit_account: Limit,
+    // Deployment (issue 8).
+    /// The configured server secret; None: the one generated into the store (dev only).
+    pub secret: Option<ServerSecret>,
+    pub trusted_proxies: TrustedProxies,
+    pub public_origin: Option<PublicOrigin>,
 }
 
 impl WebConfig {
     pub fn is_operator_number(&self, msisdn: &cabinet_core::Msisdn) -> bool {
         self.operator_prefixes.iter().any(|p| p == msisdn.prefix())
+    }
+
+    /// Strict-Transport-Security is sent when visitors reach the portal over https.
+    pub fn hsts(&self) -> bool {
+        self.public_origin.as_ref().is_some_and(PublicOrigin::is_https)
     }
 }
 
@@ -60,6 +71,153 @@ impl Default for WebConfig {
             // Ten wrong codes an hour, then an hour's pause: a guesser who knows the
             // password gets about ten guesses in two hours, not two thousand an hour.
             otp_limit_account: Limit { max: 10, window_ms: 60 * MINUTE, lock_ms: 60 * MINUTE },
+            secret: None,
+            trusted_proxies: TrustedProxies::default(),
+            public_origin: None,
+        }
+    }
+}
+
+// --- Deployment (issue 8): the server secret, reverse proxies, the public origin ---
+
+/// The server's secret as configured by the operator (never printed).
+#[derive(Clone)]
+pub struct ServerSecret(pub String);
+
+impl std::fmt::Debug for ServerSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ServerSecret(…)")
+    }
+}
+
+/// Reverse proxies whose `X-Forwarded-For` and `X-Request-Id` are believed: addresses and
+/// CIDR networks. Empty: no proxy, the peer is the client.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(Vec<(IpAddr, u8)>);
+
+impl TrustedProxies {
+    /// `127.0.0.1`, `10.0.0.0/8`, `::1`, `fd00::/8`.
+    pub fn parse<S: AsRef<str>>(items: &[S]) -> Result<TrustedProxies, String> {
+        let mut nets = Vec::new();
+        for item in items {
+            let item = item.as_ref().trim();
+            let (addr, bits) = match item.split_once('/') {
+                Some((a, b)) => (a, Some(b)),
+                None => (item, None),
+            };
+            let addr: IpAddr = addr
+                .parse()
+                .map_err(|_| format!("trusted_proxies: {item:?} is not an IP address or a network like 10.0.0.0/8"))?;
+            let max = if addr.is_ipv4() { 32 } else { 128 };
+            let bits = match bits {
+                None => max,
+                Some(b) => b
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|b| *b <= max)
+                    .ok_or_else(|| format!("trusted_proxies: {item:?} has a bad prefix length"))?,
+            };
+            nets.push((addr.to_canonical(), bits));
+        }
+        Ok(TrustedProxies(nets))
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        self.0.iter().any(|&(net, bits)| match (net, ip) {
+            (IpAddr::V4(n), IpAddr::V4(a)) => prefix_eq(u32::from(n).into(), u32::from(a).into(), bits, 32),
+            (IpAddr::V6(n), IpAddr::V6(a)) => prefix_eq(u128::from(n), u128::from(a), bits, 128),
+            _ => false,
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Whether the first `bits` of two `width`-bit addresses agree.
+fn prefix_eq(a: u128, b: u128, bits: u8, width: u32) -> bool {
+    let shift = width - u32::from(bits);
+    shift >= width || (a >> shift) == (b >> shift)
+}
+
+/// The scheme, host and port visitors reach the portal at (`https://cabinet.example.kz`),
+/// as a browser writes it in `Origin`: the CSRF check compares with it, and an https one
+/// turns on Secure `__Host-` cookies and HSTS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicOrigin(String);
+
+impl PublicOrigin {
+    pub fn parse(s: &str) -> Result<PublicOrigin, String> {
+        let bad = || format!("public_origin must look like https://cabinet.example.kz (scheme, host, port), not {s:?}");
+        let (scheme, rest) = s.trim().split_once("://").ok_or_else(bad)?;
+        let scheme = scheme.to_ascii_lowercase();
+        let authority = rest.strip_suffix('/').unwrap_or(rest).to_ascii_lowercase();
+        if !matches!(scheme.as_str(), "http" | "https")
+            || authority.is_empty()
+            || authority.contains(['/', '?', '#', '@', ' '])
+        {
+            return Err(bad());
+        }
+        // A browser leaves the scheme's default port out of Origin.
+        let authority = match authority.rsplit_once(':') {
+            Some((host, port)) if !host.is_empty() && !port.contains(']') => {
+                let port: u16 = port.parse().map_err(|_| bad())?;
+                let default = if scheme == "https" { 443 } else { 80 };
+                if port == default { host.to_string() } else { format!("{host}:{port}") }
+            }
+            _ => authority,
+        };
+        Ok(PublicOrigin(format!("{scheme}://{authority}")))
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.0.starts_with("https://")
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether a request's `Origin` header names this origin.
+    pub fn matches(&self, origin: &str) -> bool {
+        PublicOrigin::parse(origin).is_ok_and(|o| o == *self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trusted_proxies_match_addresses_and_networks() {
+        let p = TrustedProxies::parse(&["127.0.0.1", "10.0.0.0/8", "fd00::/8"]).unwrap();
+        for yes in ["127.0.0.1", "10.1.2.3", "fd12::1", "::ffff:10.9.9.9"] {
+            assert!(p.contains(yes.parse().unwrap()), "{yes}");
+        }
+        for no in ["127.0.0.2", "11.0.0.1", "fe80::1", "::1"] {
+            assert!(!p.contains(no.parse().unwrap()), "{no}");
+        }
+        assert!(TrustedProxies::parse(&["0.0.0.0/0"]).unwrap().contains("203.0.113.9".parse().unwrap()));
+        assert!(TrustedProxies::parse(&["10.0.0.0/33"]).is_err());
+        assert!(TrustedProxies::parse(&["proxy.local"]).is_err());
+    }
+
+    #[test]
+    fn public_origins_are_written_as_browsers_write_origin() {
+        let o = PublicOrigin::parse("HTTPS://Cabinet.Example.kz:443/").unwrap();
+        assert_eq!(o.as_str(), "https://cabinet.example.kz");
+        assert!(o.is_https());
+        assert!(o.matches("https://cabinet.example.kz"));
+        assert!(!o.matches("http://cabinet.example.kz"));
+        assert!(!o.matches("https://cabinet.example.kz.evil.com"));
+        assert!(!o.matches("null"));
+        assert_eq!(PublicOrigin::parse("http://10.0.0.5:8080").unwrap().as_str(), "http://10.0.0.5:8080");
+        assert_eq!(PublicOrigin::parse("https://[::1]:8443").unwrap().as_str(), "https://[::1]:8443");
+        for bad in ["cabinet.example.kz", "ftp://x", "https://x/cabinet", "https://u@x", "https://x:99999", "https://"]
+        {
+            assert!(PublicOrigin::parse(bad).is_err(), "{bad}");
         }
     }
 }

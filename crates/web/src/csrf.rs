@@ -41,13 +41,21 @@ struct TokenOnly {
 impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = WebError;
 
-    async fn from_request(req: Request, _state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let visitor = req.extensions().get::<Visitor>().cloned().ok_or(WebError::Internal)?;
-        if let (Some(origin), Some(host)) = (req.headers().get(ORIGIN), req.headers().get(HOST)) {
+        if let Some(origin) = req.headers().get(ORIGIN) {
             let origin = origin.to_str().unwrap_or("");
-            let host = host.to_str().unwrap_or("");
-            let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
-            if origin_host != host {
+            // Behind a proxy Host may be the upstream's name: the configured public origin
+            // is what a browser on our pages sends.
+            let same = match (&state.config.public_origin, req.headers().get(HOST)) {
+                (Some(public), _) => public.matches(origin),
+                (None, Some(host)) => {
+                    let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
+                    origin_host == host.to_str().unwrap_or("")
+                }
+                (None, None) => true,
+            };
+            if !same {
                 refused(&visitor, "cross-site origin");
                 return Err(WebError::Csrf(visitor.locale));
             }

@@ -13,11 +13,12 @@ mod limits;
 pub mod ops;
 mod pages;
 mod render;
+mod request;
 mod router;
 mod state;
 mod visitor;
 
-pub use config::WebConfig;
+pub use config::{PublicOrigin, ServerSecret, TrustedProxies, WebConfig};
 pub use i18n::{Tr, catalog_keys};
 pub use router::router;
 pub use state::AppState;

@@ -7,7 +7,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use cabinet_store::outbox;
+use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::Instant;
 
@@ -74,7 +76,33 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         }
         Err(e) => tracing::warn!(error = %e, "could not count the outbox for /metrics"),
     }
+    job_queue_depth(&state).await;
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], handle.render()).into_response()
+}
+
+/// `cabinet_jobs{kind,state}`: queued and running jobs, read from the store at scrape time
+/// (the queue is shared by every instance, so any instance answers for all). A kind and
+/// state seen once is reported as 0 afterwards rather than vanishing.
+async fn job_queue_depth(state: &AppState) {
+    static SEEN: Mutex<BTreeSet<(String, String)>> = Mutex::new(BTreeSet::new());
+    let rows = match cabinet_store::jobs::depth(&state.db).await {
+        Ok(rows) => rows,
+        Err(e) => {
+            tracing::warn!(error = %e, "reading the job queue's depth failed");
+            return;
+        }
+    };
+    let mut seen = SEEN.lock().unwrap_or_else(|e| e.into_inner());
+    for s in [cabinet_store::jobs::QUEUED, cabinet_store::jobs::RUNNING] {
+        seen.insert((cabinet_store::jobs::kinds::OPERATION.to_string(), s.to_string()));
+    }
+    for (kind, st, _) in &rows {
+        seen.insert((kind.clone(), st.clone()));
+    }
+    for (kind, st) in seen.iter() {
+        let n = rows.iter().find(|(k, s, _)| k == kind && s == st).map_or(0, |r| r.2);
+        metrics::gauge!("cabinet_jobs", "kind" => kind.clone(), "state" => st.clone()).set(n as f64);
+    }
 }
 
 /// Counts requests and their latency per route (the route's pattern, not the raw path, so
@@ -93,10 +121,14 @@ pub async fn track(req: Request, next: Next) -> Response {
     res
 }
 
-/// Content-Security-Policy and friends: no inline scripts or styles, no framing.
-pub async fn security_headers(req: Request, next: Next) -> Response {
+/// Content-Security-Policy and friends: no inline scripts or styles, no framing; HSTS when
+/// the public origin is https.
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if state.config.hsts() {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(

@@ -3,7 +3,7 @@
 use crate::pages::{
     company, dev, esim, forwarding, history, imei, lang, number_head, numbers, operations, profile, secret_code, signin,
 };
-use crate::{AppState, assets, ops, visitor};
+use crate::{AppState, assets, ops, request, visitor};
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::Redirect;
@@ -50,7 +50,8 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .layer(from_fn(ops::track))
-        .layer(from_fn(ops::security_headers))
+        .layer(from_fn_with_state(state.clone(), ops::security_headers))
         .layer(RequestBodyLimitLayer::new(256 * 1024))
+        .layer(from_fn_with_state(state.clone(), request::context))
         .with_state(state)
 }

@@ -17,7 +17,8 @@ pub struct Inner {
     pub db: Db,
     pub operator: Arc<dyn OperatorPort>,
     pub config: WebConfig,
-    /// Keys CSRF tokens and one-time-code MACs; shared by all instances through the store.
+    /// Keys CSRF tokens and one-time-code MACs: the configured one, or (dev) the one
+    /// generated into the store.
     pub secret: String,
     pub metrics: Option<PrometheusHandle>,
     /// The companies each administrator may switch to (header of every page).
@@ -38,7 +39,12 @@ impl AppState {
         metrics: Option<PrometheusHandle>,
         jobs_wake: Arc<Notify>,
     ) -> Result<AppState, cabinet_store::StoreError> {
-        let secret = cabinet_store::settings::server_secret(&db).await?;
+        // A configured secret is never written to the store: a copy of the database alone
+        // must not reveal it. The generated one is the dev fallback.
+        let secret = match &config.secret {
+            Some(s) => s.0.clone(),
+            None => cabinet_store::settings::server_secret(&db).await?,
+        };
         let companies = TtlCache::new(Duration::from_secs(10), 10_000);
         let number_counts = TtlCache::new(Duration::from_secs(10), 10_000);
         let worker_pulse = crate::ops::WorkerPulse::default();

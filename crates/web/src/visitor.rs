@@ -3,7 +3,8 @@
 
 use crate::AppState;
 use crate::csrf;
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use crate::request::ClientAddr;
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -12,7 +13,8 @@ use axum::response::Response;
 use cabinet_core::Locale;
 use cabinet_core::time::now_ms;
 use cabinet_store::sessions::{self, SessionContext};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::borrow::Cow;
+use std::net::{IpAddr, Ipv4Addr};
 
 pub const SESSION_COOKIE: &str = "cabinet_session";
 pub const ANON_COOKIE: &str = "cabinet_anon";
@@ -53,8 +55,16 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-/// A `Set-Cookie` value: HttpOnly and SameSite=Lax always, Secure over TLS.
+/// A cookie's name as sent: over TLS with the `__Host-` prefix, which browsers accept only
+/// from a secure origin, with Path=/ and no Domain, so that neither a plain-http page nor a
+/// sibling subdomain can plant or overwrite it.
+pub fn cookie_name(name: &str, secure: bool) -> Cow<'_, str> {
+    if secure { Cow::Owned(format!("__Host-{name}")) } else { Cow::Borrowed(name) }
+}
+
+/// A `Set-Cookie` value: HttpOnly and SameSite=Lax always; Secure and `__Host-` over TLS.
 pub fn set_cookie(name: &str, value: &str, max_age_s: Option<i64>, secure: bool) -> HeaderValue {
+    let name = cookie_name(name, secure);
     let mut s = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
     if let Some(age) = max_age_s {
         s.push_str(&format!("; Max-Age={age}"));
@@ -73,14 +83,16 @@ fn valid_token(v: &str) -> bool {
 /// has a cookie to bind the CSRF token to.
 pub async fn visitor_layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let headers = req.headers();
-    let locale = cookie(headers, LANG_COOKIE).and_then(Locale::from_code).unwrap_or(state.config.default_locale);
-    let client_ip =
-        req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()).unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    let secure = state.config.secure_cookies;
+    let locale = cookie(headers, &cookie_name(LANG_COOKIE, secure))
+        .and_then(Locale::from_code)
+        .unwrap_or(state.config.default_locale);
+    let client_ip = req.extensions().get::<ClientAddr>().map(|c| c.0).unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
     let path = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
 
     let mut session_id = None;
     let mut session = None;
-    if let Some(id) = cookie(headers, SESSION_COOKIE).filter(|v| valid_token(v)) {
+    if let Some(id) = cookie(headers, &cookie_name(SESSION_COOKIE, secure)).filter(|v| valid_token(v)) {
         match sessions::context(&state.db, id, now_ms()).await {
             Ok(Some(ctx)) => {
                 // Sliding expiry: an active session in use lives on; one write per half TTL.
@@ -100,7 +112,7 @@ pub async fn visitor_layer(State(state): State<AppState>, mut req: Request, next
         }
     }
     let mut new_anon = None;
-    let csrf_key = match (&session_id, cookie(headers, ANON_COOKIE).filter(|v| valid_token(v))) {
+    let csrf_key = match (&session_id, cookie(headers, &cookie_name(ANON_COOKIE, secure)).filter(|v| valid_token(v))) {
         (Some(id), _) => id.clone(),
         (None, Some(anon)) => anon.to_string(),
         (None, None) => {
@@ -123,11 +135,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cookies_are_http_only_lax_and_secure_over_tls() {
+    fn cookies_are_http_only_lax_and_secure_with_the_host_prefix_over_tls() {
         let plain = set_cookie("a", "b", None, false);
         assert_eq!(plain, "a=b; Path=/; HttpOnly; SameSite=Lax");
         let tls = set_cookie("a", "b", Some(0), true);
-        assert_eq!(tls, "a=b; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure");
+        assert_eq!(tls, "__Host-a=b; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure");
     }
 
     #[test]

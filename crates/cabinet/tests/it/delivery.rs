@@ -4,7 +4,7 @@
 //! are visible; production without channels refuses to start.
 
 use crate::gateways::{SmsGateway, SmtpServer};
-use crate::helpers::{ALICE, CAROL, CAROL_EMAIL, Options, PASSWORD, TestApp, code_in, spawn_with};
+use crate::helpers::{ALICE, CAROL, CAROL_EMAIL, Options, PASSWORD, TEST_SECRET, TestApp, code_in, spawn_with};
 use cabinet::config::Settings;
 use cabinet_store::outbox::{self, Attachment, Outgoing};
 use sha2::{Digest, Sha256};
@@ -13,9 +13,14 @@ use std::time::Duration;
 async fn delivering(dev: bool) -> (TestApp, SmsGateway, SmtpServer) {
     let gateway = SmsGateway::start().await;
     let smtp = SmtpServer::start().await;
-    let app =
-        spawn_with(Options { dev, smtp: Some(smtp.settings()), sms: Some(gateway.settings()), ..Options::default() })
-            .await;
+    let app = spawn_with(Options {
+        dev,
+        smtp: Some(smtp.settings()),
+        sms: Some(gateway.settings()),
+        secret: Some(TEST_SECRET.into()),
+        ..Options::default()
+    })
+    .await;
     (app, gateway, smtp)
 }
 
@@ -135,7 +140,7 @@ async fn a_refused_message_fails_visibly() {
 
 #[test]
 fn production_without_channels_refuses_to_start_and_says_what_to_configure() {
-    let base = Settings { dev: Some(false), demo: false, ..Settings::default() };
+    let base = Settings { dev: Some(false), demo: Some(false), ..Settings::default() };
     let err = format!("{:#}", base.channels().err().expect("refused"));
     assert!(err.contains("[sms]") && err.contains("[smtp]"), "{err}");
 
@@ -159,6 +164,7 @@ fn production_without_channels_refuses_to_start_and_says_what_to_configure() {
         .args(["--data-dir", dir.path().to_str().unwrap(), "--listen", "127.0.0.1:0"])
         .args(["--demo", "false", "--dev", "false", "serve"])
         .env_remove("CABINET_DATABASE_URL")
+        .env("CABINET_SECRET", TEST_SECRET)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -37,11 +37,31 @@ pub struct Options {
     /// Delivery channels (none: messages stay in the outbox, as in dev mode).
     pub smtp: Option<cabinet_delivery::smtp::SmtpSettings>,
     pub sms: Option<cabinet_delivery::sms::SmsSettings>,
+    /// Run the job worker (off: jobs stay in the queue for the test to look at).
+    pub worker: bool,
+    /// The configured server secret (None: the store's generated one, dev mode only).
+    pub secret: Option<String>,
+    pub trusted_proxies: Vec<String>,
+    pub public_origin: Option<String>,
 }
+
+/// A server secret long enough to be accepted.
+pub const TEST_SECRET: &str = "test-secret-0123456789abcdef0123456789abcdef";
 
 impl Default for Options {
     fn default() -> Self {
-        Options { dev: true, resend_seconds: 60, sim_delay_ms: 0, sim_failure_rate: 0.0, smtp: None, sms: None }
+        Options {
+            dev: true,
+            resend_seconds: 60,
+            sim_delay_ms: 0,
+            sim_failure_rate: 0.0,
+            worker: true,
+            secret: None,
+            trusted_proxies: Vec::new(),
+            public_origin: None,
+            smtp: None,
+            sms: None,
+        }
     }
 }
 
@@ -74,13 +94,17 @@ pub async fn spawn_with(opts: Options) -> TestApp {
     let settings = Settings {
         listen: "127.0.0.1:0".into(),
         dev: Some(opts.dev),
-        demo: false,
+        demo: Some(false),
         otp_resend_seconds: opts.resend_seconds,
         sim_delay_ms: opts.sim_delay_ms,
         sim_failure_rate: opts.sim_failure_rate,
         default_language: "en".into(),
         smtp: opts.smtp,
         sms: opts.sms,
+        worker: opts.worker,
+        secret: opts.secret.map(cabinet::config::Secret),
+        trusted_proxies: opts.trusted_proxies,
+        public_origin: opts.public_origin,
         ..Settings::default()
     };
     let portal = cabinet::app::Portal::bind(&settings, db.db.clone()).await.unwrap();
@@ -131,10 +155,7 @@ impl Page {
 
 impl TestApp {
     pub fn browser(&self) -> Browser {
-        // reqwest is built with rustls and no provider of its own (the portal's choice).
-        cabinet_delivery::install_crypto();
-        let client =
-            reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let client = http().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
         Browser { client, base: format!("http://{}", self.addr) }
     }
 
@@ -158,6 +179,13 @@ impl TestApp {
         done.assert_redirect("/numbers");
         b
     }
+}
+
+/// An HTTP client for tests. reqwest is built with rustls and no crypto provider of its own
+/// (the portal installs ring at start), so the test process installs it too.
+pub fn http() -> reqwest::ClientBuilder {
+    cabinet_delivery::install_crypto();
+    reqwest::Client::builder()
 }
 
 /// The six-digit code in a message.

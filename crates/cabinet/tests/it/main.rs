@@ -3,10 +3,12 @@
 
 mod cli;
 mod delivery;
+mod deploy;
 mod gateways;
 mod helpers;
 mod jobs;
 mod numbers;
+mod observability;
 mod operations;
 mod ops;
 mod scoping;

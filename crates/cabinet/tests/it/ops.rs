@@ -50,6 +50,7 @@ async fn the_dev_outbox_is_served_only_in_dev_mode() {
         dev: false,
         sms: Some(gateway.settings()),
         smtp: Some(smtp.settings()),
+        secret: Some(TEST_SECRET.into()),
         ..Options::default()
     })
     .await;

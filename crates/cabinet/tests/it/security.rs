@@ -11,8 +11,7 @@ use std::time::Duration;
 
 /// A browser whose connections come from `ip` (any 127.x.y.z reaches the portal on Linux).
 fn browser_from(app: &TestApp, ip: &str) -> Browser {
-    cabinet_delivery::install_crypto();
-    let client = reqwest::Client::builder()
+    let client = crate::helpers::http()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .local_address(ip.parse::<IpAddr>().unwrap())
