@@ -2,7 +2,9 @@
 //! the store that CABINET_TEST_DATABASE_URL names (SQLite by default, or PostgreSQL).
 
 mod cli;
+mod fuzz;
 mod helpers;
+mod inputs;
 mod jobs;
 mod numbers;
 mod operations;
