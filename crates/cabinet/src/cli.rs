@@ -143,8 +143,9 @@ pub async fn run(cli: Cli) -> Result<()> {
                 anyhow::bail!("--numbers must be between 1 and 2000000");
             }
             let bin = match bin {
-                Some(b) => Bin::parse(&b)
-                    .map_err(|_| anyhow::anyhow!("BIN/IIN must be 12 digits with a valid control digit: {b:?}"))?,
+                Some(b) => Bin::parse(&b).map_err(|_| {
+                    anyhow::anyhow!("BIN/IIN must be 12 digits with a valid structure and control digit: {b:?}")
+                })?,
                 None => commands::default_bin(seed),
             };
             let name = name.unwrap_or_else(|| format!("Demo company {seed}"));

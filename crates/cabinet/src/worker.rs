@@ -170,7 +170,7 @@ impl Worker {
 
     async fn run_operation(&self, job: &Job) -> StoreResult<Outcome> {
         let parsed = serde_json::from_str::<kinds::OperationPayload>(&job.payload).ok().and_then(|p| {
-            let bin = Bin::parse(&p.bin).ok()?;
+            let bin = Bin::stored(&p.bin).ok()?;
             let msisdn = Msisdn::parse(&p.msisdn).ok()?;
             Some((bin, msisdn, p.operation, p.result_sms))
         });

@@ -8,7 +8,7 @@ use std::fmt;
 pub enum IdError {
     #[error("phone number must be 11 digits starting with 7")]
     Msisdn,
-    #[error("BIN/IIN must be 12 digits with a valid control digit")]
+    #[error("BIN/IIN must be 12 digits with a valid structure and control digit")]
     Bin,
     #[error("ICCID must be 19-20 digits starting with 89 with a valid check digit")]
     Iccid,
@@ -28,14 +28,18 @@ impl IdError {
     }
 }
 
-fn digits_only(s: &str) -> Option<String> {
-    // Allowed decorations around digits: spaces, dashes, brackets, dots, a leading plus.
+/// The digits of a typed identifier, or None when anything but digits and the usual
+/// separators was typed. Every identifier allows spaces (also no-break) and dashes between
+/// its digits, as people copy them from documents; a phone number also allows brackets, dots
+/// and one leading plus (`+7 (701) 054-20-06`).
+fn digits_of(s: &str, phone: bool) -> Option<String> {
     let mut out = String::with_capacity(s.len());
     for (i, c) in s.trim().char_indices() {
         match c {
             '0'..='9' => out.push(c),
-            ' ' | '\u{a0}' | '-' | '(' | ')' | '.' => {}
-            '+' if i == 0 => {}
+            ' ' | '\u{a0}' | '-' => {}
+            '(' | ')' | '.' if phone => {}
+            '+' if phone && i == 0 => {}
             _ => return None,
         }
     }
@@ -48,13 +52,17 @@ fn digits_only(s: &str) -> Option<String> {
 pub struct Msisdn(String);
 
 impl Msisdn {
-    /// Accepts `+7 701 222 33 44`, `8 701 222-33-44`, `(701) 2223344`, `77012223344`.
+    /// Accepts `+7 701 222 33 44`, `8 701 222-33-44`, `(701) 2223344`, `77012223344`: one
+    /// clear number. After `+` comes the country code, so `+7` must be followed by exactly
+    /// ten digits (`+7700111235` is a digit short, never `+7 770 011 12 35`).
     pub fn parse(input: &str) -> Result<Self, IdError> {
-        let d = digits_only(input).ok_or(IdError::Msisdn)?;
+        let d = digits_of(input, true).ok_or(IdError::Msisdn)?;
+        let international = input.trim_start().starts_with('+');
         let normalized = match d.len() {
             11 if d.starts_with('7') => d,
-            11 if d.starts_with('8') => format!("7{}", &d[1..]),
-            10 if d.starts_with('7') => format!("7{d}"),
+            11 if d.starts_with('8') && !international => format!("7{}", &d[1..]),
+            // The ten digits after the country code, as written without it.
+            10 if d.starts_with('7') && !international => format!("7{d}"),
             _ => return Err(IdError::Msisdn),
         };
         // Kazakh mobile ranges are +7 7xx; +7 6xx and +7 9xx belong to other countries.
@@ -112,27 +120,87 @@ fn luhn_sum(digits: &[u8], double_last: bool) -> u32 {
         .sum()
 }
 
-/// A Kazakh business or individual identification number (BIN/IIN): 12 digits, the last a
-/// control digit.
+/// A Kazakh business or individual identification number (BIN/IIN): 12 digits with a
+/// structure and a control digit.
+///
+/// - BIN (a legal entity, its branch, a joint entrepreneurship): `YYMM` of registration
+///   (month 01–12), the type (4 resident, 5 non-resident, 6 joint individual
+///   entrepreneurship), the attribute (0 head office, 1 branch, 2 representative office,
+///   3 peasant farm), a 5-digit serial, the control digit.
+/// - IIN (a person, also an individual entrepreneur): `YYMMDD` of birth (a real date), the
+///   century and sex (1–2 the 19th, 3–4 the 20th, 5–6 the 21st century), a 4-digit
+///   serial, the control digit.
+///
+/// The fifth digit tells them apart: an IIN's is the tens of the day (0–3), a BIN's the
+/// type (4–6).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Bin(String);
 
 impl Bin {
+    /// Accepts the 12 digits, with spaces or dashes between them as on documents.
     pub fn parse(input: &str) -> Result<Self, IdError> {
-        let d = input.trim();
-        if d.len() != 12 || !d.bytes().all(|b| b.is_ascii_digit()) {
+        let d = digits_of(input, false).ok_or(IdError::Bin)?;
+        if d.len() != 12 {
             return Err(IdError::Bin);
         }
         let digits: Vec<u32> = d.bytes().map(|b| u32::from(b - b'0')).collect();
+        if !bin_structure_valid(&digits) {
+            return Err(IdError::Bin);
+        }
         match bin_control_digit(&digits[..11]) {
-            Some(c) if c == digits[11] => Ok(Bin(d.to_string())),
+            Some(c) if c == digits[11] => Ok(Bin(d)),
             _ => Err(IdError::Bin),
         }
     }
 
+    /// A BIN/IIN read back from Cabinet's own store (a company, a job's payload). It was
+    /// parsed when typed, but before the structure was checked, so only its digits and
+    /// control digit are checked again: a company created then keeps working.
+    pub fn stored(s: &str) -> Result<Self, IdError> {
+        if s.len() != 12 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(IdError::Bin);
+        }
+        let digits: Vec<u32> = s.bytes().map(|b| u32::from(b - b'0')).collect();
+        match bin_control_digit(&digits[..11]) {
+            Some(c) if c == digits[11] => Ok(Bin(s.to_string())),
+            _ => Err(IdError::Bin),
+        }
+    }
+
+    /// The BIN/IIN of `first11` and its control digit, when both make a valid one.
+    pub fn complete(first11: &str) -> Option<Bin> {
+        if first11.len() != 11 || !first11.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let digits: Vec<u32> = first11.bytes().map(|b| u32::from(b - b'0')).collect();
+        let c = bin_control_digit(&digits)?;
+        Bin::parse(&format!("{first11}{c}")).ok()
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// Whether the first 11 digits have a BIN's or an IIN's structure (see `Bin`).
+fn bin_structure_valid(d: &[u32]) -> bool {
+    let two = |i: usize| d[i] * 10 + d[i + 1];
+    match d[4] {
+        // IIN: a real birth date in the century the seventh digit names.
+        0..=3 => {
+            let century = match d[6] {
+                1 | 2 => 1800,
+                3 | 4 => 1900,
+                5 | 6 => 2000,
+                _ => return false,
+            };
+            let year = century + two(0) as i16;
+            jiff::civil::Date::new(year, two(2) as i8, two(4) as i8).is_ok()
+        }
+        // BIN: a registration month, the type, then the attribute.
+        4..=6 => (1..=12).contains(&two(2)) && d[5] <= 3,
+        _ => false,
     }
 }
 
@@ -155,7 +223,7 @@ pub struct Iccid(String);
 
 impl Iccid {
     pub fn parse(input: &str) -> Result<Self, IdError> {
-        let d = digits_only(input).ok_or(IdError::Iccid)?;
+        let d = digits_of(input, false).ok_or(IdError::Iccid)?;
         if !(19..=20).contains(&d.len()) || !d.starts_with("89") || !luhn_valid(&d) {
             return Err(IdError::Iccid);
         }
@@ -175,7 +243,7 @@ pub struct Imei(String);
 
 impl Imei {
     pub fn parse(input: &str) -> Result<Self, IdError> {
-        let d = digits_only(input).ok_or(IdError::Imei)?;
+        let d = digits_of(input, false).ok_or(IdError::Imei)?;
         match d.len() {
             14 => Ok(Imei(d)),
             15 if luhn_valid(&d) => Ok(Imei(d[..14].to_string())),
@@ -255,6 +323,71 @@ mod tests {
         assert_eq!(Bin::parse("12345678901a"), Err(IdError::Bin));
     }
 
+    /// The first 11 digits and the control digit that the weights give them.
+    fn with_control(first11: &str) -> String {
+        let digits: Vec<u32> = first11.bytes().map(|b| u32::from(b - b'0')).collect();
+        format!("{first11}{}", bin_control_digit(&digits).expect("a control digit"))
+    }
+
+    #[test]
+    fn bin_and_iin_need_their_structure_not_only_the_control_digit() {
+        // Each has a right control digit; the review found such numbers accepted.
+        for (first11, why) in [
+            ("00000000000", "all zeros: day 00, century digit 0"),
+            ("94004000001", "BIN month 00"),
+            ("94134000001", "BIN month 13"),
+            ("94077000001", "BIN type 7"),
+            ("94074400001", "BIN attribute 4"),
+            ("90013210001", "IIN day 32"),
+            ("90130110001", "IIN month 13"),
+            ("90010100001", "IIN century digit 0"),
+            ("90010170001", "IIN century digit 7"),
+            ("01022950001", "IIN 29 February of 2001"),
+        ] {
+            assert_eq!(Bin::parse(&with_control(first11)), Err(IdError::Bin), "{why}");
+        }
+        for first11 in ["94074000001", "05054000133", "99125310001", "00022960001", "90013130001", "85063040001"] {
+            assert!(Bin::parse(&with_control(first11)).is_ok(), "{first11}");
+        }
+        assert_eq!(Bin::parse("000000000000"), Err(IdError::Bin));
+        // Stored before the structure was checked: still readable back, still a control digit.
+        assert!(Bin::stored("000000000000").is_ok());
+        assert_eq!(Bin::stored("940740000012"), Err(IdError::Bin));
+        assert_eq!(Bin::stored("9407400000150"), Err(IdError::Bin));
+        assert_eq!(Bin::stored("94074000001"), Err(IdError::Bin));
+    }
+
+    #[test]
+    fn every_identifier_takes_spaces_and_dashes_alike() {
+        let bin = Bin::parse("940740000015").unwrap();
+        for s in ["9407 4000 0015", "940740-000015", " 9407-4000-0015 ", "9407\u{a0}4000\u{a0}0015"] {
+            assert_eq!(Bin::parse(s).as_ref(), Ok(&bin), "{s}");
+        }
+        let imei = Imei::parse("35367807651154").unwrap();
+        assert_eq!(Imei::parse("35-367807-651154").as_ref(), Ok(&imei));
+        assert_eq!(Imei::parse("353678 076511 54").as_ref(), Ok(&imei));
+        // Brackets, dots and a plus belong to phone numbers only.
+        for s in ["(353678)07651154", "+35367807651154", "35.367807.651154"] {
+            assert_eq!(Imei::parse(s), Err(IdError::Imei), "{s}");
+        }
+        assert_eq!(Bin::parse("+940740000015"), Err(IdError::Bin));
+        assert_eq!(Bin::parse("9407.4000.0015"), Err(IdError::Bin));
+    }
+
+    #[test]
+    fn after_plus_seven_exactly_ten_digits_follow() {
+        // `+7` and nine digits is a digit short, not +7 770 011 12 35.
+        for s in
+            ["+7700111235", "+7 700 111 235", "+7 701 054 20 066", "+8 701 054 20 06", "+87010542006", "+7010542006"]
+        {
+            assert_eq!(Msisdn::parse(s), Err(IdError::Msisdn), "{s}");
+        }
+        assert_eq!(Msisdn::parse("+77001112354").unwrap().as_str(), "77001112354");
+        assert_eq!(Msisdn::parse("+7 (700) 111-23-54").unwrap().as_str(), "77001112354");
+        // Without the plus, ten digits are the number without its country code.
+        assert_eq!(Msisdn::parse("7001112354").unwrap().as_str(), "77001112354");
+    }
+
     #[test]
     fn bin_second_pass_weights() {
         // 11 digits whose first weighted sum is 10 mod 11 need the second weights.
@@ -297,12 +430,43 @@ mod tests {
         }
 
         #[test]
-        fn bin_with_computed_control_digit_parses(first in proptest::collection::vec(0u32..10, 11)) {
-            if let Some(c) = bin_control_digit(&first) {
-                let s: String = first.iter().map(|d| d.to_string()).collect::<String>() + &c.to_string();
-                prop_assert!(Bin::parse(&s).is_ok());
-                let bad: String = first.iter().map(|d| d.to_string()).collect::<String>() + &((c + 1) % 10).to_string();
-                prop_assert!(Bin::parse(&bad).is_err());
+        fn a_structured_bin_with_its_control_digit_parses(
+            yy in 0u32..100, mm in 1u32..=12, kind in 4u32..=6, attr in 0u32..=3, serial in 0u32..100_000
+        ) {
+            let first11 = format!("{yy:02}{mm:02}{kind}{attr}{serial:05}");
+            let digits: Vec<u32> = first11.bytes().map(|b| u32::from(b - b'0')).collect();
+            prop_assume!(bin_control_digit(&digits).is_some());
+            let bin = Bin::complete(&first11).expect("a valid BIN");
+            let c = bin.as_str().as_bytes()[11] - b'0';
+            let wrong = format!("{first11}{}", (c + 1) % 10);
+            prop_assert!(Bin::parse(&wrong).is_err());
+        }
+
+        #[test]
+        fn a_real_birth_date_makes_an_iin(days in 0i32..(3 * 36_524), sex in 0u32..2, serial in 0u32..10_000) {
+            let born = jiff::civil::date(1800, 1, 1).checked_add(jiff::Span::new().days(days)).unwrap();
+            let century_sex = (born.year() as u32 - 1800) / 100 * 2 + 1 + sex;
+            let first11 = format!("{}{century_sex}{serial:04}", born.strftime("%y%m%d"));
+            let digits: Vec<u32> = first11.bytes().map(|b| u32::from(b - b'0')).collect();
+            prop_assume!(bin_control_digit(&digits).is_some());
+            prop_assert!(Bin::complete(&first11).is_some(), "{first11}");
+        }
+
+        #[test]
+        fn a_bin_with_a_broken_structure_is_refused_whatever_its_control_digit(
+            yy in 0u32..100, mm in 13u32..100, kind in 4u32..=9, attr in 0u32..10, serial in 0u32..100_000
+        ) {
+            // Month 13–99 for any type; or a type (7–9) or attribute (4–9) that does not exist.
+            for first11 in [
+                format!("{yy:02}{mm:02}{kind}{attr}{serial:05}"),
+                format!("{yy:02}00{kind}{attr}{serial:05}"),
+                format!("{yy:02}{:02}7{attr}{serial:05}", mm % 12 + 1),
+                format!("{yy:02}{:02}{}{}{serial:05}", mm % 12 + 1, kind.min(6), attr.max(4)),
+            ] {
+                let digits: Vec<u32> = first11.bytes().map(|b| u32::from(b - b'0')).collect();
+                if let Some(c) = bin_control_digit(&digits) {
+                    prop_assert!(Bin::parse(&format!("{first11}{c}")).is_err(), "{first11}{c}");
+                }
             }
         }
 

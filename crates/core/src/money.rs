@@ -75,17 +75,31 @@ impl Money {
     fn format_number(self, group: &str, decimal: &str) -> String {
         let negative = self.0 < 0;
         let abs = self.0.unsigned_abs();
-        let whole = (abs / 100).to_string();
         let frac = abs % 100;
-        let mut grouped = String::with_capacity(whole.len() + whole.len() / 3 * 2);
-        for (i, c) in whole.chars().enumerate() {
-            if i > 0 && (whole.len() - i).is_multiple_of(3) {
-                grouped.push_str(group);
-            }
-            grouped.push(c);
-        }
-        format!("{}{grouped}{decimal}{frac:02}", if negative { "−" } else { "" })
+        format!("{}{}{decimal}{frac:02}", if negative { "−" } else { "" }, grouped(abs / 100, group))
     }
+}
+
+/// A count grouped in thousands as money is (`12 345` in ru and kk with a no-break space,
+/// `12,345` in en), so that "12 345 numbers" sits beside "12 345,00 ₸".
+pub fn format_count(n: i64, locale: Locale) -> String {
+    let group = match locale {
+        Locale::En => ",",
+        Locale::Ru | Locale::Kk => "\u{a0}",
+    };
+    format!("{}{}", if n < 0 { "−" } else { "" }, grouped(n.unsigned_abs(), group))
+}
+
+fn grouped(n: u64, group: &str) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * group.len());
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(group);
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -102,6 +116,21 @@ mod tests {
         assert_eq!(Money(5).format(Locale::En), "0.05\u{a0}₸");
         assert_eq!(Money(-123_456_789).format(Locale::En), "−1,234,567.89\u{a0}₸");
         assert_eq!(Money(100_000_000).format(Locale::Ru), "1\u{a0}000\u{a0}000,00\u{a0}₸");
+    }
+
+    #[test]
+    fn counts_are_grouped_as_money_is() {
+        assert_eq!(format_count(12_345, Locale::Ru), "12\u{a0}345");
+        assert_eq!(format_count(12_345, Locale::Kk), "12\u{a0}345");
+        assert_eq!(format_count(12_345, Locale::En), "12,345");
+        assert_eq!(format_count(999, Locale::En), "999");
+        assert_eq!(format_count(0, Locale::Ru), "0");
+        assert_eq!(format_count(-1_000_000, Locale::En), "−1,000,000");
+        assert_eq!(format_count(i64::MIN, Locale::En), "−9,223,372,036,854,775,808");
+        for l in Locale::ALL {
+            let money = Money::from_tenge(12_345).format(l);
+            assert!(money.starts_with(&format_count(12_345, l)), "{money}");
+        }
     }
 
     #[test]

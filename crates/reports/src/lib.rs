@@ -3,4 +3,4 @@
 
 mod table;
 
-pub use table::{Table, XlsxError};
+pub use table::{Cell, LocalDateTime, TableHead, TableWriter, XlsxError};

@@ -66,15 +66,17 @@ fn prior_registration(imei: &str) -> Option<(String, String)> {
     }
     let prefix = if h.is_multiple_of(3) { "701" } else { "707" };
     let msisdn = format!("7{prefix}{:07}", (h / 7) % 10_000_000);
-    // An IIN with a valid control digit, so that a re-registration can name it.
-    let mut n = h / 11;
+    // A person's IIN (a birth date in 1950–2004, the century and sex digit, a serial and
+    // the control digit), so that a re-registration can name it.
+    let born = jiff::civil::date(1950, 1, 1).checked_add(jiff::Span::new().days((h / 11 % 20_000) as i64)).ok()?;
+    let century_sex = if born.year() < 2000 { 3 } else { 5 } + (h / 13 % 2) as u32;
+    let mut serial = h / 17;
     loop {
-        let body = format!("{:011}", 80_000_000_000 + n % 9_999_999_999);
-        let digits: Vec<u32> = body.bytes().map(|b| u32::from(b - b'0')).collect();
-        if let Some(c) = cabinet_core::ids::bin_control_digit(&digits) {
-            return Some((msisdn, format!("{body}{c}")));
+        let first11 = format!("{}{century_sex}{:04}", born.strftime("%y%m%d"), serial % 10_000);
+        if let Some(iin) = cabinet_core::Bin::complete(&first11) {
+            return Some((msisdn, iin.to_string()));
         }
-        n += 1;
+        serial += 1;
     }
 }
 

@@ -171,7 +171,7 @@ async fn another_customer_never_sees_these_numbers() {
     let (a, b) = (bin_a(), bin_b());
     seed(&sim, &a, 200, 41).await;
     seed(&sim, &b, 50, 42).await;
-    let stranger = bin("11111111111");
+    let stranger = bin("11114000001");
     let mine = all_forward(&sim, &a, None, 100).await;
     let theirs: HashSet<String> = msisdns(&all_forward(&sim, &b, None, 100).await).into_iter().collect();
 

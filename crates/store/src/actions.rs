@@ -144,6 +144,40 @@ pub async fn in_period(
     .await?)
 }
 
+/// Where a walk through a period stopped: the last action read (`created_ms`, `id`).
+pub type Cursor = (i64, String);
+
+/// The company's actions in `[from_ms, to_ms)`, newest first, the `limit` after `after` (or
+/// from the newest): an export walks a long period page by page, in constant memory, and
+/// each page is found through the index however deep it lies.
+pub async fn in_period_after(
+    db: &Db,
+    company_id: &str,
+    from_ms: i64,
+    to_ms: i64,
+    after: Option<&Cursor>,
+    limit: i64,
+) -> StoreResult<Vec<Action>> {
+    let (before_ms, before_id) = match after {
+        Some((ms, id)) => (*ms, id.as_str()),
+        // Past every action of the period: `created_ms < to_ms` bounds it anyway.
+        None => (to_ms, ""),
+    };
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM actions WHERE company_id = $1 AND created_ms >= $2 AND created_ms < $3
+           AND (created_ms < $4 OR (created_ms = $4 AND id < $5))
+         ORDER BY created_ms DESC, id DESC LIMIT $6"
+    )))
+    .bind(company_id)
+    .bind(from_ms)
+    .bind(to_ms)
+    .bind(before_ms)
+    .bind(before_id)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?)
+}
+
 /// The action on this number still waiting for the operator, if any.
 pub async fn pending_on(db: &Db, company_id: &str, msisdn: &str) -> StoreResult<Option<Action>> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(

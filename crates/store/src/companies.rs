@@ -12,7 +12,7 @@ pub struct Company {
 
 impl Company {
     pub fn bin(&self) -> Bin {
-        Bin::parse(&self.bin).expect("BINs are validated before they are stored")
+        Bin::stored(&self.bin).expect("BINs are validated before they are stored")
     }
 }
 

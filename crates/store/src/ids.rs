@@ -7,6 +7,12 @@ pub fn new_id() -> String {
     random_hex(16)
 }
 
+/// Whether `s` could be an id `new_id` made: anything else (a NUL, which PostgreSQL refuses
+/// in text, or ten kilobytes) is not looked up at all.
+pub fn is_id(s: &str) -> bool {
+    s.len() == 32 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 /// `bytes` random bytes from the operating system's generator, hex-encoded.
 pub fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];

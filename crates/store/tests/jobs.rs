@@ -175,3 +175,41 @@ async fn secret_codes_are_issued_replaced_and_deleted_per_company() {
         ]
     );
 }
+
+#[tokio::test]
+async fn an_export_walks_a_period_page_by_page_through_equal_times() {
+    let db = test_db().await;
+    let a = companies::create(&db, &Bin::parse("940740000015").unwrap(), "A", T0).await.unwrap();
+    let phone = Msisdn::parse("77012112101").unwrap();
+    let admin =
+        admins::create(&db, admins::NewAdmin { phone: &phone, name: "Алия", email: None, password_hash: None }, T0)
+            .await
+            .unwrap();
+    let who =
+        actions::Actor { company_id: &a.id, admin_id: &admin.id, admin_name: "Алия", admin_phone: "77012112101" };
+    let new = actions::NewAction {
+        kind: "block",
+        msisdn: Some("77010000001"),
+        details: "{}",
+        status: actions::SUCCESS,
+        reason: None,
+        job_id: None,
+    };
+    // 23 actions, three at each moment, so that pages break inside a moment.
+    for i in 0..23 {
+        actions::record_now(&db, &who, &new, T0 + i / 3).await.unwrap();
+    }
+    let all = actions::in_period(&db, &a.id, T0, T0 + 100, 0, 100).await.unwrap();
+    let mut walked = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = actions::in_period_after(&db, &a.id, T0, T0 + 100, cursor.as_ref(), 5).await.unwrap();
+        let Some(last) = page.last() else { break };
+        cursor = Some((last.created_ms, last.id.clone()));
+        walked.extend(page);
+    }
+    assert_eq!(walked.len(), 23);
+    assert_eq!(walked, all, "the same actions in the same order, each once");
+    let bounded = actions::in_period_after(&db, &a.id, T0 + 2, T0 + 4, None, 100).await.unwrap();
+    assert_eq!(bounded.len(), 6, "the period bounds the walk");
+}

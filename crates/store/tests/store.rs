@@ -46,7 +46,7 @@ async fn a_bin_and_a_phone_are_unique() {
 async fn an_administrator_sees_only_granted_companies() {
     let db = test_db().await;
     let a = companies::create(&db, &bin("940740000015"), "ТОО Кабинет", T0).await.unwrap();
-    let b = companies::create(&db, &bin("000000000000"), "АО Другая", T0).await.unwrap();
+    let b = companies::create(&db, &bin("050540001331"), "АО Другая", T0).await.unwrap();
     let alice = admin(&db, "77012112101").await;
     let bob = admin(&db, "77012112102").await;
     admins::grant(&db, &alice, &a, "full", T0).await.unwrap();

@@ -71,7 +71,7 @@ impl Signed {
         if !role_allows(role, permission) {
             return Err(WebError::Forbidden(self.locale()));
         }
-        let bin = Bin::parse(bin).map_err(|_| WebError::Internal)?;
+        let bin = Bin::stored(bin).map_err(|_| WebError::Internal)?;
         Ok(CompanyScope { company_id: company_id.clone(), bin })
     }
 }

@@ -14,8 +14,34 @@ fluent_templates::static_loader! {
         locales: "./locales",
         fallback_language: "en",
         // No Unicode isolation marks: they would show up in HTML attributes and files.
-        customise: |bundle| bundle.set_use_isolating(false),
+        // Numbers are grouped in thousands as money is (Fluent itself does not group).
+        customise: |bundle| {
+            bundle.set_use_isolating(false);
+            let en = bundle.locales.first().is_some_and(|l| l.language.as_str() == "en");
+            bundle.set_formatter(Some(if en { group_en } else { group_ru_kk }));
+        },
     };
+}
+
+fn group_en<M>(v: &FluentValue, _: &M) -> Option<String> {
+    group(v, Locale::En)
+}
+
+/// Russian and Kazakh group alike (a no-break space).
+fn group_ru_kk<M>(v: &FluentValue, _: &M) -> Option<String> {
+    group(v, Locale::Ru)
+}
+
+/// A whole number argument, grouped; anything else is left to Fluent.
+fn group(v: &FluentValue, locale: Locale) -> Option<String> {
+    match v {
+        FluentValue::Number(n)
+            if n.value.fract() == 0.0 && n.value.abs() < 1e15 && n.options.minimum_fraction_digits.is_none() =>
+        {
+            Some(cabinet_core::money::format_count(n.value as i64, locale))
+        }
+        _ => None,
+    }
 }
 
 static RU: LanguageIdentifier = langid!("ru");
@@ -258,6 +284,24 @@ mod tests {
         let en = Tr::new(Locale::En);
         assert_eq!(en.t1("numbers-total", "count", 1), "1 number");
         assert_eq!(en.t1("numbers-total", "count", 2), "2 numbers");
+    }
+
+    #[test]
+    fn counts_in_messages_are_grouped_as_money_is() {
+        let ru = Tr::new(Locale::Ru);
+        assert_eq!(ru.t1("numbers-found", "count", 12_345), "Найдено 12\u{a0}345 номеров");
+        assert_eq!(ru.t1("numbers-total", "count", 1_001), "1\u{a0}001 номер");
+        assert_eq!(ru.money(&Money::from_tenge(12_345)), "12\u{a0}345,00\u{a0}₸");
+        let en = Tr::new(Locale::En);
+        assert_eq!(en.t1("numbers-total", "count", 12_345), "12,345 numbers");
+        assert_eq!(en.t1("numbers-total", "count", 999), "999 numbers");
+        let kk = Tr::new(Locale::Kk);
+        assert!(
+            kk.t1("numbers-total", "count", 12_345).contains("12\u{a0}345"),
+            "{}",
+            kk.t1("numbers-total", "count", 12_345)
+        );
+        assert!(kk.t1("history-count", "count", 1_000_000).contains("1\u{a0}000\u{a0}000"));
     }
 
     #[test]

@@ -80,7 +80,7 @@ pub async fn admin_grant(db: &Db, phone: &str, bin: &str, role: &str) -> Result<
         bail!("the phone number must be a Kazakhstan mobile number, 11 digits starting with 7: {phone:?}");
     };
     let Ok(bin) = Bin::parse(bin) else {
-        bail!("BIN/IIN must be 12 digits with a valid control digit: {bin:?}");
+        bail!("BIN/IIN must be 12 digits with a valid structure and control digit: {bin:?}");
     };
     if !ROLES.contains(&role) {
         bail!("the role must be one of {}", ROLES.join(", "));

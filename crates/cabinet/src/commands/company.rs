@@ -7,7 +7,7 @@ use cabinet_store::{Db, StoreError, companies};
 
 pub async fn company_create(db: &Db, bin: &str, name: &str) -> Result<companies::Company> {
     let Ok(bin) = Bin::parse(bin) else {
-        bail!("BIN/IIN must be 12 digits with a valid control digit: {bin:?}");
+        bail!("BIN/IIN must be 12 digits with a valid structure and control digit: {bin:?}");
     };
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {

@@ -2,7 +2,6 @@
 
 use anyhow::{Context, Result};
 use cabinet_core::Bin;
-use cabinet_core::ids::bin_control_digit;
 use cabinet_core::time::{OperatorZone, now_ms};
 use cabinet_sim::{SeedSpec, seed_customer};
 use cabinet_store::{Db, companies};
@@ -24,16 +23,16 @@ pub async fn seed(
     seed_customer(db, &spec).await.context("seeding the simulator")
 }
 
-/// A valid BIN made from the seed, so that `--seed S` alone names a company.
+/// A valid BIN made from the seed, so that `--seed S` alone names a company: a resident
+/// legal entity's head office registered in a month of 2000–2024.
 pub fn default_bin(seed: u64) -> Bin {
-    let mut n = seed;
+    let (year, month) = (seed % 25, 1 + seed / 25 % 12);
+    let mut serial = seed / 300;
     loop {
-        let body = format!("{:011}", 10_000_000_000 + n % 89_999_999_999);
-        let digits: Vec<u32> = body.bytes().map(|b| u32::from(b - b'0')).collect();
-        if let Some(c) = bin_control_digit(&digits) {
-            return Bin::parse(&format!("{body}{c}")).expect("control digit computed");
+        if let Some(bin) = Bin::complete(&format!("{year:02}{month:02}40{:05}", serial % 100_000)) {
+            return bin;
         }
-        n += 1;
+        serial += 1;
     }
 }
 
@@ -43,5 +42,9 @@ mod tests {
     fn default_bins_are_valid_and_stable() {
         assert_eq!(super::default_bin(7), super::default_bin(7));
         assert_ne!(super::default_bin(7), super::default_bin(8));
+        for seed in (0..5_000).chain([u64::MAX, u64::MAX / 3]) {
+            let bin = super::default_bin(seed);
+            assert_eq!(cabinet_core::Bin::parse(bin.as_str()), Ok(bin.clone()), "seed {seed}");
+        }
     }
 }

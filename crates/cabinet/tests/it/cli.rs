@@ -30,6 +30,8 @@ async fn operator_staff_create_companies_and_administrators_from_the_command_lin
     let run = |args: &[&str]| cabinet(&db.url, dir.path(), args);
 
     refused(&run(&["company", "create", "--bin", "940740000012", "--name", "X"]), "control digit");
+    // A right control digit is not enough: all zeros has no date, type or century digit.
+    refused(&run(&["company", "create", "--bin", "000000000000", "--name", "X"]), "structure");
     refused(&run(&["company", "create", "--bin", "940740000015", "--name", "  "]), "name");
     assert!(ok(&run(&["company", "create", "--bin", "940740000015", "--name", "ТОО Кабинет"])).contains("created"));
     refused(&run(&["company", "create", "--bin", "940740000015", "--name", "Again"]), "already exists");

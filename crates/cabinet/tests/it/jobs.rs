@@ -26,7 +26,7 @@ fn cabinet_serve(db: &TestDb, delay_ms: i64) -> Process {
     let child = Command::new(env!("CARGO_BIN_EXE_cabinet"))
         .args(["--database-url", &db.url, "--listen", "127.0.0.1:0", "--demo", "false", "--dev", "true", "serve"])
         .env("CABINET_SIM_DELAY_MS", delay_ms.to_string())
-        .env("CABINET_JOB_LEASE_SECONDS", "1")
+        .env("CABINET_JOB_LEASE_SECONDS", "3")
         .env("CABINET_SECRET", "jobs-test-secret-0123456789abcdef0123")
         .stdout(Stdio::null())
         .stderr(Stdio::null())

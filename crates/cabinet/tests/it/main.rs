@@ -4,8 +4,10 @@
 mod cli;
 mod delivery;
 mod deploy;
+mod fuzz;
 mod gateways;
 mod helpers;
+mod inputs;
 mod jobs;
 mod numbers;
 mod observability;

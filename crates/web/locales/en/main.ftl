@@ -51,7 +51,7 @@ error-bad-request = The request could not be read.
 error-operator = The operator's system is not answering right now. Wait 2–3 minutes, refresh the page and try again.
 error-internal = An internal error occurred. Please try again later.
 error-msisdn = Enter a Kazakhstan mobile number: 11 digits starting with 7, e.g. +7 701 211 21 01.
-error-bin = A BIN/IIN is 12 digits with a valid control digit.
+error-bin = A BIN/IIN is 12 digits: a real registration or birth date, a valid type or century digit, and a valid control digit.
 error-iccid = The SIM card number (ICCID) is 19–20 digits starting with 89, as printed on the back of the card.
 error-imei = An IMEI is 14 digits, or 15 with a valid check digit.
 

@@ -6,7 +6,7 @@ use crate::csrf::CsrfForm;
 use crate::error::WebError;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use cabinet_store::{admins, sessions};
+use cabinet_store::{admins, ids, sessions};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -21,6 +21,9 @@ pub async fn switch(
     CsrfForm(form): CsrfForm<SwitchForm>,
 ) -> Result<Response, WebError> {
     // Only a company granted to this administrator: another company's id is not found.
+    if !ids::is_id(&form.company_id) {
+        return Err(WebError::NotFound(signed.locale()));
+    }
     let company = admins::granted_company(&state.db, &signed.session.admin_id, &form.company_id)
         .await?
         .ok_or(WebError::NotFound(signed.locale()))?;

@@ -8,16 +8,18 @@ use crate::pages::operations::{Details, ban_key, forward_kind_key};
 use crate::render::{Frame, html, urlencode};
 use crate::{AppState, Tr};
 use askama::Template;
+use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cabinet_core::operator::Operation;
 use cabinet_core::time::OperatorZone;
 use cabinet_core::time::{now_ms, parse_day};
-use cabinet_reports::Table;
+use cabinet_reports::{Cell, LocalDateTime, TableHead, TableWriter};
 use cabinet_store::actions::{self, Action};
 use jiff::ToSpan;
 use serde::Deserialize;
+use std::io::{Read, Seek, SeekFrom};
 
 const PAGE_SIZE: i64 = 50;
 /// The longest period one request may cover.
@@ -27,7 +29,19 @@ const MAX_DAYS: i32 = 3 * 366;
 pub struct Params {
     from: Option<String>,
     to: Option<String>,
-    page: Option<i64>,
+    /// Read as text, so that any value gets the visitor's own error page.
+    page: Option<String>,
+}
+
+/// The furthest page whose offset still fits in a number the store takes.
+const MAX_PAGE: i64 = i64::MAX / PAGE_SIZE;
+
+/// The page asked for: absent is the first; otherwise a whole number from 1.
+fn page_number(page: Option<&str>) -> Option<i64> {
+    match page.map(str::trim) {
+        None | Some("") => Some(1),
+        Some(s) => s.parse().ok().filter(|n| (1..=MAX_PAGE).contains(n)),
+    }
 }
 
 pub struct Row {
@@ -98,7 +112,8 @@ fn row(t: &Tr, zone: &cabinet_core::time::OperatorZone, a: &Action) -> Row {
     }
 }
 
-/// A period as typed (`dd-mm-yyyy`) and as instants `[from_ms, to_ms)`.
+/// A period as dates (`dd-mm-yyyy`, written anew: what was typed may hold spaces or
+/// control characters) and as instants `[from_ms, to_ms)`.
 struct Period {
     from: String,
     to: String,
@@ -130,7 +145,8 @@ fn period(zone: &OperatorZone, p: &Params) -> Result<Period, BadPeriod> {
         }
         (Ok(f), Ok(to)) => {
             let (from_ms, to_ms) = (zone.start_of_day_ms(f), zone.start_of_day_ms(to.tomorrow().unwrap_or(to)));
-            Ok(Period { from: from_s, to: to_s, from_ms, to_ms })
+            let day = |d: jiff::civil::Date| d.strftime("%d-%m-%Y").to_string();
+            Ok(Period { from: day(f), to: day(to), from_ms, to_ms })
         }
         _ => Err(BadPeriod { from: from_s, to: to_s, key: "period-invalid" }),
     }
@@ -162,7 +178,7 @@ pub async fn show(
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
     };
-    let n = p.page.unwrap_or(1).max(1);
+    let n = page_number(p.page.as_deref()).ok_or(WebError::BadRequest(t.locale))?;
     let list = actions::in_period(&state.db, &scope.company_id, from_ms, to_ms, (n - 1) * PAGE_SIZE, PAGE_SIZE).await?;
     let total = actions::count_in_period(&state.db, &scope.company_id, from_ms, to_ms).await?;
     let query = format!("from={}&to={}", urlencode(&from_s), urlencode(&to_s));
@@ -181,9 +197,13 @@ pub async fn show(
 }
 
 /// The most rows one export holds (a period of three years of a large company).
-const EXPORT_LIMIT: i64 = 500_000;
+const EXPORT_LIMIT: usize = 500_000;
+/// Rows read from the store at a time: the export holds about this many in memory.
+const EXPORT_PAGE: i64 = 1_000;
 
-/// GET /reports/actions.xlsx: the same period as a spreadsheet.
+/// GET /reports/actions.xlsx: the same period as a spreadsheet. The store is read a page at
+/// a time and each page is written into a constant-memory workbook on a blocking thread; the
+/// finished file (in a temporary file) is sent in chunks.
 pub async fn xlsx(
     State(state): State<AppState>,
     signed: Signed,
@@ -191,38 +211,104 @@ pub async fn xlsx(
 ) -> Result<Response, WebError> {
     let scope = signed.require(Permission::ViewHistory)?;
     let t = signed.visitor.tr();
-    let zone = &state.config.zone;
-    let Ok(Period { from: from_s, to: to_s, from_ms, to_ms }) = period(zone, &p) else {
+    let zone = state.config.zone.clone();
+    let Ok(Period { from: from_s, to: to_s, from_ms, to_ms }) = period(&zone, &p) else {
         return Err(WebError::BadRequest(t.locale));
     };
-    let list = actions::in_period(&state.db, &scope.company_id, from_ms, to_ms, 0, EXPORT_LIMIT).await?;
-    let rows = list
-        .iter()
-        .map(|a| {
-            let r = row(&t, zone, a);
-            let status = match &r.reason {
-                Some(reason) => format!("{} ({reason})", t.t(r.status_key)),
-                None => t.t(r.status_key),
-            };
-            vec![r.action, status, r.when, r.admin]
-        })
-        .collect();
-    let table = Table {
+    let head = TableHead {
         sheet: t.t("history-title"),
         title: format!("{} {from_s} → {to_s}", t.t("history-title")),
         as_of: t.t1("report-as-of", "when", zone.date_time(now_ms())),
         header: ["history-action", "history-status", "history-when", "history-admin"].iter().map(|k| t.t(k)).collect(),
-        rows,
         widths: vec![60.0, 30.0, 20.0, 36.0],
     };
-    let bytes =
-        tokio::task::spawn_blocking(move || table.to_xlsx()).await.map_err(|_| WebError::Internal)?.map_err(|e| {
-            tracing::error!(error = %e, "history export failed");
-            WebError::Internal
-        })?;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Vec<Cell>>>(2);
+    let writer =
+        tokio::task::spawn_blocking(move || -> Result<std::fs::File, Box<dyn std::error::Error + Send + Sync>> {
+            let mut table = TableWriter::new(head)?;
+            while let Some(rows) = rx.blocking_recv() {
+                for row in &rows {
+                    table.row(row)?;
+                }
+            }
+            let mut file = tempfile::tempfile()?;
+            table.finish(&mut file)?;
+            file.seek(SeekFrom::Start(0))?;
+            Ok(file)
+        });
+    let mut cursor: Option<actions::Cursor> = None;
+    let mut sent = 0;
+    while sent < EXPORT_LIMIT {
+        let page = actions::in_period_after(&state.db, &scope.company_id, from_ms, to_ms, cursor.as_ref(), EXPORT_PAGE)
+            .await?;
+        let Some(last) = page.last() else { break };
+        cursor = Some((last.created_ms, last.id.clone()));
+        sent += page.len();
+        let full = page.len() as i64 == EXPORT_PAGE;
+        let rows = page.iter().map(|a| export_row(&t, &zone, a)).collect();
+        // A closed channel means the writer failed; its error is told below.
+        if tx.send(rows).await.is_err() || !full {
+            break;
+        }
+    }
+    drop(tx);
+    let file = writer.await.map_err(|_| WebError::Internal)?.map_err(|e| {
+        tracing::error!(error = %e, "history export failed");
+        WebError::Internal
+    })?;
+    let len = file.metadata().map(|m| m.len()).map_err(|_| WebError::Internal)?;
     let headers = [
         (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
         (header::CONTENT_DISPOSITION, format!("attachment; filename=\"actions-{from_s}-{to_s}.xlsx\"")),
+        (header::CONTENT_LENGTH, len.to_string()),
     ];
-    Ok((headers, bytes).into_response())
+    Ok((headers, Body::from_stream(file_chunks(file))).into_response())
+}
+
+/// A row of the export: the moment is a date cell, the rest as the page words it.
+fn export_row(t: &Tr, zone: &OperatorZone, a: &Action) -> Vec<Cell> {
+    let r = row(t, zone, a);
+    let status = match &r.reason {
+        Some(reason) => format!("{} ({reason})", t.t(r.status_key)),
+        None => t.t(r.status_key),
+    };
+    let when = jiff::Timestamp::from_millisecond(a.created_ms)
+        .map(|ts| ts.to_zoned(zone.tz().clone()).datetime())
+        .ok()
+        .and_then(|d| {
+            Some(LocalDateTime {
+                year: u16::try_from(d.year()).ok()?,
+                month: d.month() as u8,
+                day: d.day() as u8,
+                hour: d.hour() as u8,
+                minute: d.minute() as u8,
+                second: d.second() as u8,
+            })
+        });
+    vec![
+        Cell::Text(r.action),
+        Cell::Text(status),
+        when.map(Cell::DateTime).unwrap_or(Cell::Text(r.when)),
+        Cell::Text(r.admin),
+    ]
+}
+
+/// The file in 64 KiB chunks, each read on the blocking pool.
+fn file_chunks(file: std::fs::File) -> impl futures_util::Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static {
+    futures_util::stream::unfold(Some(file), |file| async move {
+        let mut file = file?;
+        let read = tokio::task::spawn_blocking(move || {
+            let mut buf = vec![0; 64 * 1024];
+            let n = file.read(&mut buf)?;
+            buf.truncate(n);
+            Ok::<_, std::io::Error>((buf, file))
+        })
+        .await;
+        match read {
+            Ok(Ok((buf, _))) if buf.is_empty() => None,
+            Ok(Ok((buf, file))) => Some((Ok(buf), Some(file))),
+            Ok(Err(e)) => Some((Err(e), None)),
+            Err(e) => Some((Err(std::io::Error::other(e)), None)),
+        }
+    })
 }

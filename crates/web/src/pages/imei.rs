@@ -189,4 +189,22 @@ mod tests {
         ));
         assert_eq!(parse(&form("explode", "35367807651154", "", "", true)).unwrap_err(), "error-bad-request");
     }
+
+    #[test]
+    fn the_previous_owner_needs_a_real_bin_or_iin_typed_as_on_documents() {
+        // Right control digits, impossible structure: all zeros, month 13, day 32.
+        for owner in ["000000000000", "941340000018", "900132100013"] {
+            let got = parse(&form("reregister", "35367807651154", "77012115299", owner, true));
+            assert_eq!(got.unwrap_err(), "error-bin", "{owner}");
+        }
+        // A phone number a digit short is no previous number.
+        let got = parse(&form("reregister", "35367807651154", "+7701211529", "940740000015", true));
+        assert_eq!(got.unwrap_err(), "error-msisdn");
+        let Ok(Operation::ReregisterImei { prev_owner, .. }) =
+            parse(&form("reregister", "353678-076511-54", "77012115299", "9407 4000 0015", true))
+        else {
+            panic!("spaces and dashes are taken alike");
+        };
+        assert_eq!(prev_owner, "940740000015");
+    }
 }

@@ -15,10 +15,20 @@ pub struct Next {
     next: Option<String>,
 }
 
-/// Only a path on this site: `//evil.example` and `https://…` would be open redirects.
+/// Only a plain path on this site, else the start page. `//evil.example`, `/\\evil.example`
+/// and `https://…` would be open redirects; browsers drop tabs and newlines from a URL, so
+/// `/%09/evil.example` arrives as `//evil.example`; CR, LF or NUL cannot go into a header at
+/// all. So only printable ASCII is kept (our links percent-encode everything else).
 fn local_path(next: Option<String>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        Some(n)
+            if n.len() <= 2048
+                && n.starts_with('/')
+                && !n.starts_with("//")
+                && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
+        {
+            n
+        }
         _ => "/".into(),
     }
 }
@@ -47,5 +57,13 @@ mod tests {
         assert_eq!(local_path(Some("https://evil.example".into())), "/");
         assert_eq!(local_path(Some("/\\evil.example".into())), "/");
         assert_eq!(local_path(None), "/");
+        for hostile in ["/\t/evil.example", "/\n/evil.example", "/\r\n/x", "/x\0", "/ /evil.example", "/x\u{7f}", "/é"]
+        {
+            assert_eq!(local_path(Some(hostile.into())), "/", "{hostile:?}");
+        }
+        assert_eq!(
+            local_path(Some("/reports/actions?from=01-11-2026&to=30-11-2026".into())),
+            "/reports/actions?from=01-11-2026&to=30-11-2026"
+        );
     }
 }

@@ -77,26 +77,39 @@ pub fn state_key(s: NumberState) -> &'static str {
     }
 }
 
-/// The digits to search for, or None for "everything". A typed phone number in any format
-/// (`+7 701 054 20 06`, `8 701…`) is reduced to the stored form first.
+/// The digits to search for, or None for "everything". Partial digits are a search: they are
+/// found anywhere in the number or the account. A complete number in any format
+/// (`+7 701 054 20 06`, `8 701 054 20 06`, `77010542006`) is reduced to the stored form. A
+/// query with `+` is read from the country code: `+7` and at most ten digits, searched as
+/// typed so far (`+7 700 111 235` finds the numbers with `7700111235`, never the number
+/// +7 770 011 12 35 that the digits would spell without the plus); anything else is refused.
 pub fn search_digits(q: &str) -> Result<Option<String>, ()> {
     let q = q.trim();
     if q.is_empty() {
         return Ok(None);
     }
-    if let Ok(m) = Msisdn::parse(q) {
-        return Ok(Some(m.as_str().to_string()));
-    }
     let mut digits = String::new();
-    for c in q.chars() {
+    for (i, c) in q.char_indices() {
         match c {
             '0'..='9' => digits.push(c),
-            ' ' | '\u{a0}' | '-' | '(' | ')' | '+' | '.' => {}
+            ' ' | '\u{a0}' | '-' | '(' | ')' | '.' => {}
+            '+' if i == 0 => {}
             _ => return Err(()),
         }
     }
     if digits.is_empty() || digits.len() > 20 {
         return Err(());
+    }
+    if q.starts_with('+') {
+        // The country code and up to the ten digits of a Kazakh number.
+        return if digits.starts_with('7') && digits.len() <= 11 { Ok(Some(digits)) } else { Err(()) };
+    }
+    // Eleven digits are one whole number; ten may still be a number typed so far, so they
+    // stay a search (which also finds the number they spell without the country code).
+    if digits.len() == 11
+        && let Ok(m) = Msisdn::parse(&digits)
+    {
+        return Ok(Some(m.as_str().to_string()));
     }
     // "8 701 05…" is the national way to write "+7 701 05…".
     if q.starts_with('8') && digits.len() >= 4 && digits.as_bytes()[1] == b'7' {
@@ -174,5 +187,17 @@ mod tests {
         assert_eq!(search_digits("abc"), Err(()));
         assert_eq!(search_digits("70'; DROP"), Err(()));
         assert_eq!(search_digits("---"), Err(()));
+    }
+
+    #[test]
+    fn a_plus_seven_query_is_read_from_the_country_code() {
+        // Typed digit by digit, the tenth digit must not jump to +7 770 011 12 35.
+        assert_eq!(search_digits("+7700111235"), Ok(Some("7700111235".into())));
+        assert_eq!(search_digits("+77001112354"), Ok(Some("77001112354".into())));
+        assert_eq!(search_digits("7700111235"), Ok(Some("7700111235".into())));
+        // More than ten digits after +7, another country code, a plus inside: not one number.
+        for q in ["+770011123545", "+8 701 054", "+1 202", "7701+054"] {
+            assert_eq!(search_digits(q), Err(()), "{q}");
+        }
     }
 }
