@@ -392,6 +392,26 @@ fn unknown_keys(given: &Dict, read: &Dict, prefix: &str, out: &mut Vec<String>) 
 mod tests {
     use super::*;
 
+    // A tokio test: lettre's connection pool lives on the runtime.
+    #[tokio::test]
+    async fn the_example_delivery_sections_are_real_settings() {
+        // The [sms] and [smtp] examples are commented out in the file: uncommented, they parse.
+        let example = include_str!("../../../cabinet.example.toml");
+        let start = example.find("# [sms]").expect("an [sms] example");
+        let sections: String = example[start..]
+            .lines()
+            .filter_map(|l| l.strip_prefix("# "))
+            .filter(|l| l.starts_with('[') || l.contains(" = "))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let s = from_toml(&sections).unwrap();
+        assert_eq!(s.sms.as_ref().unwrap().url, "http://127.0.0.1:13013/cgi-bin/sendsms");
+        assert_eq!(s.smtp.as_ref().unwrap().port, Some(587));
+        assert!(s.channels().is_ok());
+        assert!(from_toml("[smtp]\nhost = \"h\"\nfrom = \"a@b.kz\"\nsecurity = \"ssl\"").is_err(), "unknown security");
+        assert!(from_toml("[sms]\nurl = \"http://gw\"\nusername = \"u\"\npassword = \"p\"\ncodng = \"gsm\"").is_err());
+    }
+
     fn from_toml(toml: &str) -> Result<Settings> {
         Settings::extract(Figment::from(Serialized::defaults(Settings::default())).merge(Toml::string(toml)))
     }
