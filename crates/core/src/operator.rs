@@ -502,13 +502,13 @@ pub trait OperatorPort: Send + Sync + 'static {
     /// The number's profile, or None when the number is not the customer's.
     async fn number_profile(&self, customer: &Bin, msisdn: &Msisdn) -> OperatorResult<Option<NumberProfile>>;
 
-    /// Asks the network for a change to one of the customer's numbers. Idempotent on `key`:
-    /// asking again with the same key changes nothing more and tells where that request
-    /// stands, so a job may repeat the call after a crash and the change happens once.
     /// Issues an eSIM for the number (free; valid one day): what the phone scans. A refusal
     /// comes back as its reason code (`rules::Refusal`), as for operations.
     async fn issue_esim(&self, customer: &Bin, msisdn: &Msisdn) -> OperatorResult<Result<EsimActivation, String>>;
 
+    /// Asks the network for a change to one of the customer's numbers. Idempotent on `key`:
+    /// asking again with the same key changes nothing more and tells where that request
+    /// stands, so a job may repeat the call after a crash and the change happens once.
     async fn submit(
         &self,
         customer: &Bin,

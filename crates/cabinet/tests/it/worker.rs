@@ -5,10 +5,15 @@
 use crate::helpers::ALICE;
 use async_trait::async_trait;
 use cabinet::worker::Worker;
-use cabinet_core::operator::OperatorPort;
+use cabinet_core::operator::{
+    EsimActivation, MatchCount, NumberPage, NumberProfile, NumberQuery, NumberState, Operation, OperationState,
+    OperatorPort, OperatorResult,
+};
 use cabinet_core::time::now_ms;
+use cabinet_core::{Bin, Msisdn};
 use cabinet_delivery::{Channel, Channels, Envelope, SendError};
 use cabinet_store::jobs::kinds::OperationPayload;
+use cabinet_store::jobs::kinds::ResultSms;
 use cabinet_store::outbox::{self, Outgoing};
 use cabinet_store::{Db, actions, admins, companies, jobs, requests};
 use std::sync::Arc;
@@ -72,30 +77,7 @@ async fn a_panicking_job_fails_alone_and_the_worker_goes_on() {
 
 #[tokio::test]
 async fn a_job_whose_worker_died_on_its_last_attempt_is_failed_not_run_again() {
-    let db = cabinet_store::testing::test_db().await;
-    cabinet_sim::Simulator::new(db.clone()).migrate().await.unwrap();
-    let zone = cabinet_core::time::OperatorZone::named("Asia/Almaty").unwrap();
-    let bin = cabinet_core::Bin::parse(crate::helpers::BIN_A).unwrap();
-    cabinet::commands::seed(&db, &bin, "ТОО «Альфа»", 5, 3, &zone).await.unwrap();
-    let company = companies::by_bin(&db, &bin).await.unwrap().unwrap();
-    let phone = cabinet_core::Msisdn::parse(ALICE).unwrap();
-    let admin =
-        admins::create(&db, admins::NewAdmin { phone: &phone, name: "Алия", email: None, password_hash: None }, 0)
-            .await
-            .unwrap();
-    let sim = cabinet_sim::Simulator::new(db.clone());
-    let q = cabinet_core::operator::NumberQuery { limit: 10, ..Default::default() };
-    let n = sim.list_numbers(&bin, &q).await.unwrap().items[0].msisdn.to_string();
-    let who =
-        actions::Actor { company_id: &company.id, admin_id: &admin.id, admin_name: "Алия", admin_phone: ALICE };
-    let payload = OperationPayload {
-        bin: bin.to_string(),
-        msisdn: n,
-        operation: cabinet_core::operator::Operation::Block,
-        result_sms: None,
-    };
-    let (_, job_id) = requests::request_operation(&db, &who, &payload, "{}", now_ms()).await.unwrap();
-
+    let (db, job_id) = a_requested_block(None).await;
     // A worker claimed it for the last time and died: its lease has run out.
     sqlx::query(
         "UPDATE jobs SET state = 'running', attempts = max_attempts, locked_by = 'dead', locked_until_ms = 1 WHERE id = $1",
@@ -141,4 +123,106 @@ async fn a_long_job_keeps_its_short_lease_while_its_worker_lives() {
     assert!(running.await.unwrap());
     assert_eq!(slow.1.load(Ordering::SeqCst), 1, "sent once");
     assert_eq!(outbox::get(&db, &id).await.unwrap().unwrap().state, outbox::SENT);
+}
+
+/// A store with one company of five numbers and a block requested on the first (with a
+/// result SMS when given); returns the job's id.
+async fn a_requested_block(result_sms: Option<ResultSms>) -> (cabinet_store::testing::TestDb, String) {
+    let db = cabinet_store::testing::test_db().await;
+    cabinet_sim::Simulator::new(db.clone()).migrate().await.unwrap();
+    let zone = cabinet_core::time::OperatorZone::named("Asia/Almaty").unwrap();
+    let bin = cabinet_core::Bin::parse(crate::helpers::BIN_A).unwrap();
+    cabinet::commands::seed(&db, &bin, "ТОО «Альфа»", 5, 3, &zone).await.unwrap();
+    let company = companies::by_bin(&db, &bin).await.unwrap().unwrap();
+    let phone = cabinet_core::Msisdn::parse(ALICE).unwrap();
+    let admin =
+        admins::create(&db, admins::NewAdmin { phone: &phone, name: "Алия", email: None, password_hash: None }, 0)
+            .await
+            .unwrap();
+    let sim = cabinet_sim::Simulator::new(db.clone());
+    let q = cabinet_core::operator::NumberQuery { limit: 10, ..Default::default() };
+    let page = sim.list_numbers(&bin, &q).await.unwrap();
+    let n = page.items.iter().find(|n| n.state == NumberState::Active).expect("an active number").msisdn.to_string();
+    let who =
+        actions::Actor { company_id: &company.id, admin_id: &admin.id, admin_name: "Алия", admin_phone: ALICE };
+    let payload = OperationPayload {
+        bin: bin.to_string(),
+        msisdn: n,
+        operation: cabinet_core::operator::Operation::Block,
+        result_sms,
+    };
+    let (_, job_id) = requests::request_operation(&db, &who, &payload, "{}", now_ms()).await.unwrap();
+    (db, job_id)
+}
+
+/// The simulator, but while the network answers "done", another worker takes the job over
+/// (as when this worker stalled past its lease).
+struct LeaseThief {
+    sim: cabinet_sim::Simulator,
+    db: Db,
+    stolen: AtomicUsize,
+}
+
+#[async_trait]
+impl OperatorPort for LeaseThief {
+    async fn number_count(&self, c: &Bin) -> OperatorResult<u64> {
+        self.sim.number_count(c).await
+    }
+    async fn list_numbers(&self, c: &Bin, q: &NumberQuery) -> OperatorResult<NumberPage> {
+        self.sim.list_numbers(c, q).await
+    }
+    async fn count_matches(&self, c: &Bin, d: &str, cap: u64) -> OperatorResult<MatchCount> {
+        self.sim.count_matches(c, d, cap).await
+    }
+    async fn number_profile(&self, c: &Bin, m: &Msisdn) -> OperatorResult<Option<NumberProfile>> {
+        self.sim.number_profile(c, m).await
+    }
+    async fn issue_esim(&self, c: &Bin, m: &Msisdn) -> OperatorResult<Result<EsimActivation, String>> {
+        self.sim.issue_esim(c, m).await
+    }
+    async fn submit(&self, c: &Bin, m: &Msisdn, op: &Operation, key: &str) -> OperatorResult<OperationState> {
+        let answer = self.sim.submit(c, m, op, key).await?;
+        if answer == OperationState::Done {
+            sqlx::query("UPDATE jobs SET locked_by = 'another-worker' WHERE id = $1")
+                .bind(key)
+                .execute(self.db.pool())
+                .await
+                .unwrap();
+            self.stolen.fetch_add(1, Ordering::SeqCst);
+        }
+        Ok(answer)
+    }
+}
+
+#[tokio::test]
+async fn a_worker_that_lost_its_lease_writes_none_of_the_outcome() {
+    let sms = ResultSms { done: "Номер заблокирован".into(), failed: "Не удалось".into() };
+    let (db, job_id) = a_requested_block(Some(sms)).await;
+    let thief = Arc::new(LeaseThief {
+        sim: cabinet_sim::Simulator::new(db.clone())
+            .with_behaviour(cabinet_sim::Behaviour { delay_ms: 0, failure_rate: 0.0 }),
+        db: db.db.clone(),
+        stolen: AtomicUsize::new(0),
+    });
+    let mut w = worker(&db, "w", 10_000, Channels::default());
+    w.operator = thief.clone();
+    for _ in 0..50 {
+        if thief.stolen.load(Ordering::SeqCst) > 0 {
+            break;
+        }
+        w.run_once().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(thief.stolen.load(Ordering::SeqCst), 1, "the network answered done once");
+    // The job belongs to the other worker now: this one's outcome, SMS and end are not
+    // written (the other worker asks the network again and writes them once).
+    assert!(outbox::latest(&db, 10).await.unwrap().is_empty(), "no result SMS from the worker that lost the job");
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM actions WHERE job_id = $1")
+        .bind(&job_id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(status, "processing");
+    let job = jobs::get(&db, &job_id).await.unwrap().unwrap();
+    assert_eq!(job.state, jobs::RUNNING, "still the other worker's");
 }
