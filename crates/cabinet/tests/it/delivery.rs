@@ -3,26 +3,12 @@
 //! nothing and each message is sent once, with two instances sharing the queue; refusals
 //! are visible; production without channels refuses to start.
 
-use crate::gateways::{SmsGateway, SmtpServer};
-use crate::helpers::{ALICE, CAROL, CAROL_EMAIL, Options, PASSWORD, TEST_SECRET, TestApp, code_in, spawn_with};
+use crate::gateways::delivering;
+use crate::helpers::{ALICE, CAROL, CAROL_EMAIL, Options, PASSWORD, TEST_SECRET, TestApp, code_in};
 use cabinet::config::Settings;
 use cabinet_store::outbox::{self, Attachment, Outgoing};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
-
-async fn delivering(dev: bool) -> (TestApp, SmsGateway, SmtpServer) {
-    let gateway = SmsGateway::start().await;
-    let smtp = SmtpServer::start().await;
-    let app = spawn_with(Options {
-        dev,
-        smtp: Some(smtp.settings()),
-        sms: Some(gateway.settings()),
-        secret: Some(TEST_SECRET.into()),
-        ..Options::default()
-    })
-    .await;
-    (app, gateway, smtp)
-}
 
 /// Waits (up to 20 s) until no message is waiting for delivery.
 async fn delivered(app: &TestApp) -> Vec<outbox::Message> {
@@ -38,7 +24,7 @@ async fn delivered(app: &TestApp) -> Vec<outbox::Message> {
 
 #[tokio::test]
 async fn a_code_sent_by_sms_through_the_gateway_signs_the_administrator_in() {
-    let (app, gateway, _smtp) = delivering(false).await;
+    let (app, gateway, _smtp) = delivering(Options { dev: false, ..Options::default() }).await;
     let b = app.browser();
     b.get("/lang/ru?next=/signin").await;
     b.submit_password(ALICE, PASSWORD).await.assert_redirect("/signin/code");
@@ -57,7 +43,7 @@ async fn a_code_sent_by_sms_through_the_gateway_signs_the_administrator_in() {
 
 #[tokio::test]
 async fn a_code_sent_by_email_over_smtp_signs_the_administrator_in() {
-    let (app, gateway, smtp) = delivering(false).await;
+    let (app, gateway, smtp) = delivering(Options { dev: false, ..Options::default() }).await;
     let b = app.browser();
     b.submit_password(CAROL, PASSWORD).await.assert_redirect("/signin/code");
 
@@ -74,7 +60,7 @@ async fn a_code_sent_by_email_over_smtp_signs_the_administrator_in() {
 
 #[tokio::test]
 async fn an_email_arrives_with_its_attachment() {
-    let (app, _gateway, smtp) = delivering(false).await;
+    let (app, _gateway, smtp) = delivering(Options { dev: false, ..Options::default() }).await;
     let pdf: Vec<u8> = b"%PDF-1.7\n".iter().copied().chain((0..50_000u32).map(|i| (i * 7 % 251) as u8)).collect();
     let files = [Attachment {
         file_name: "Акт сверки 2026-11.pdf".into(),
@@ -94,7 +80,7 @@ async fn an_email_arrives_with_its_attachment() {
 
 #[tokio::test]
 async fn a_gateway_that_is_down_loses_nothing_and_each_message_goes_once() {
-    let (app, gateway, _smtp) = delivering(false).await;
+    let (app, gateway, _smtp) = delivering(Options { dev: false, ..Options::default() }).await;
     // A second instance on the same store: two workers share the queue.
     app.another_instance().await;
     gateway.go_down_for(12);
@@ -119,7 +105,7 @@ async fn a_gateway_that_is_down_loses_nothing_and_each_message_goes_once() {
 
 #[tokio::test]
 async fn a_refused_message_fails_visibly() {
-    let (app, gateway, _smtp) = delivering(true).await;
+    let (app, gateway, _smtp) = delivering(Options::default()).await;
     gateway.reject("77012000002");
     outbox::enqueue(&app.db, &Outgoing::sms("77012000002", "Номер заблокирован"), cabinet_core::time::now_ms())
         .await

@@ -147,16 +147,7 @@ async fn on_loopback_the_demo_runs_as_before_and_says_so() {
 
 #[tokio::test]
 async fn a_configured_secret_is_used_and_never_written_to_the_store() {
-    let gateway = crate::gateways::SmsGateway::start().await;
-    let smtp = crate::gateways::SmtpServer::start().await;
-    let app = spawn_with(Options {
-        dev: false,
-        secret: Some(TEST_SECRET.into()),
-        sms: Some(gateway.settings()),
-        smtp: Some(smtp.settings()),
-        ..Options::default()
-    })
-    .await;
+    let (app, gateway, _smtp) = crate::gateways::delivering(Options { dev: false, ..Options::default() }).await;
     app.browser().submit_password(ALICE, PASSWORD).await.assert_redirect("/signin/code");
     // The one-time code's MAC is keyed by the configured secret.
     let code = code_in(&gateway.wait_for(ALICE, 1).await[0].text);

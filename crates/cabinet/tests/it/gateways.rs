@@ -2,6 +2,7 @@
 //! gateway and records what it gets, and a real SMTP server (Python's aiosmtpd) writing a
 //! Maildir that the tests read back.
 
+use crate::helpers::{Options, TEST_SECRET, TestApp, spawn_with};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -13,6 +14,21 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+/// A portal delivering through a fresh SMS gateway and SMTP server, with a configured
+/// secret (as production needs), on `options` otherwise.
+pub async fn delivering(options: Options) -> (TestApp, SmsGateway, SmtpServer) {
+    let gateway = SmsGateway::start().await;
+    let smtp = SmtpServer::start().await;
+    let app = spawn_with(Options {
+        smtp: Some(smtp.settings()),
+        sms: Some(gateway.settings()),
+        secret: Some(TEST_SECRET.into()),
+        ..options
+    })
+    .await;
+    (app, gateway, smtp)
+}
 
 pub const GATEWAY_USER: &str = "cabinet";
 pub const GATEWAY_PASSWORD: &str = "gw-secret";

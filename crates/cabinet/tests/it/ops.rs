@@ -44,16 +44,7 @@ async fn the_dev_outbox_is_served_only_in_dev_mode() {
     let code = code_in(&app.last_message_to(ALICE).await.unwrap().body);
     assert!(outbox.body.contains(&code));
 
-    let gateway = crate::gateways::SmsGateway::start().await;
-    let smtp = crate::gateways::SmtpServer::start().await;
-    let prod = spawn_with(Options {
-        dev: false,
-        sms: Some(gateway.settings()),
-        smtp: Some(smtp.settings()),
-        secret: Some(TEST_SECRET.into()),
-        ..Options::default()
-    })
-    .await;
+    let (prod, gateway, _smtp) = crate::gateways::delivering(Options { dev: false, ..Options::default() }).await;
     let b = prod.browser();
     b.submit_password(ALICE, PASSWORD).await;
     let code = code_in(&gateway.wait_for(ALICE, 1).await[0].text);
