@@ -9,6 +9,9 @@ use cabinet_delivery::{Envelope, FileAttachment, SendError};
 use cabinet_store::jobs::{self, Job, kinds};
 use cabinet_store::{StoreResult, outbox};
 
+/// The longest one try may take, whatever the channel does.
+const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 pub async fn deliver(w: &Worker, job: &Job) -> StoreResult<Outcome> {
     let Ok(payload) = serde_json::from_str::<kinds::DeliverPayload>(&job.payload) else {
         return w.give_up(job, "bad_request", "unreadable payload").await;
@@ -39,7 +42,11 @@ pub async fn deliver(w: &Worker, job: &Job) -> StoreResult<Outcome> {
         body: &message.body,
         attachments: &attachments,
     };
-    let sent = channel.send(&envelope).await;
+    // A channel's own timeouts do not cover every step (a TLS handshake that stalls): the
+    // job never waits longer than this for one try.
+    let sent = tokio::time::timeout(SEND_TIMEOUT, channel.send(&envelope))
+        .await
+        .unwrap_or_else(|_| Err(SendError::Transient(format!("no answer within {} s", SEND_TIMEOUT.as_secs()))));
     let now = now_ms();
     let error = match sent {
         Ok(()) => {

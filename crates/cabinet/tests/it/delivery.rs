@@ -3,9 +3,10 @@
 //! nothing and each message is sent once, with two instances sharing the queue; refusals
 //! are visible; production without channels refuses to start.
 
-use crate::gateways::delivering;
-use crate::helpers::{ALICE, CAROL, CAROL_EMAIL, Options, PASSWORD, TEST_SECRET, TestApp, code_in};
+use crate::gateways::{SmtpMode, SmtpServer, delivering};
+use crate::helpers::{ALICE, CAROL, CAROL_EMAIL, Options, PASSWORD, TEST_SECRET, TestApp, code_in, spawn_with};
 use cabinet::config::Settings;
+use cabinet_delivery::smtp::SmtpSettings;
 use cabinet_store::outbox::{self, Attachment, Outgoing};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
@@ -76,6 +77,52 @@ async fn an_email_arrives_with_its_attachment() {
     assert_eq!(mail.text.trim(), "Документ во вложении.");
     let sha = Sha256::digest(&pdf).iter().map(|b| format!("{b:02x}")).collect::<String>();
     assert_eq!(mail.attachments, vec![("Акт сверки 2026-11.pdf".to_string(), sha)]);
+}
+
+/// A portal whose mail goes out with `settings`, and a message to `to`.
+async fn mail_through(settings: SmtpSettings, to: &str) -> TestApp {
+    let app = spawn_with(Options { smtp: Some(settings), ..Options::default() }).await;
+    outbox::enqueue(&app.db, &Outgoing::email(to, "Отчёт готов", "Файл во вложении."), cabinet_core::time::now_ms())
+        .await
+        .unwrap();
+    app
+}
+
+#[tokio::test]
+async fn mail_goes_over_starttls_and_tls_with_authentication() {
+    for mode in [SmtpMode::StartTls, SmtpMode::Tls] {
+        let smtp = SmtpServer::start_with(mode).await;
+        let app = mail_through(smtp.settings(), "accountant@example.kz").await;
+        let mail = smtp.wait_for("accountant@example.kz").await;
+        assert_eq!(mail.subject, "Отчёт готов", "{mode:?}");
+        let m = delivered(&app).await.remove(0);
+        assert_eq!(m.state, outbox::SENT, "{mode:?}");
+    }
+}
+
+#[tokio::test]
+async fn mail_is_not_sent_to_a_relay_whose_certificate_is_not_trusted() {
+    let smtp = SmtpServer::start_with(SmtpMode::StartTls).await;
+    // Without the relay's CA its certificate is not trusted: nothing goes in the clear.
+    let untrusted = SmtpSettings { ca_file: None, ..smtp.settings() };
+    let app = mail_through(untrusted, "a@example.kz").await;
+    let m = wait_for_attempt(&app).await;
+    assert_eq!(m.state, outbox::PENDING, "tried again later: {m:?}");
+    assert!(m.last_error.as_deref().unwrap_or("").contains("SMTP"), "{m:?}");
+
+    assert!(smtp.mails().is_empty(), "the relay received nothing");
+}
+
+/// Waits (up to 20 s) until the first message has been tried at least once.
+async fn wait_for_attempt(app: &TestApp) -> outbox::Message {
+    for _ in 0..400 {
+        let m = outbox::latest(&app.db, 1).await.unwrap().remove(0);
+        if m.attempts > 0 {
+            return m;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the message was never tried");
 }
 
 #[tokio::test]

@@ -141,7 +141,8 @@ async fn sendsms(
 pub struct SmtpServer {
     pub port: u16,
     pub maildir: PathBuf,
-    _dir: tempfile::TempDir,
+    mode: SmtpMode,
+    dir: tempfile::TempDir,
     child: Child,
 }
 
@@ -164,20 +165,75 @@ pub struct Mail {
     pub attachments: Vec<(String, String)>,
 }
 
+/// How the test SMTP server speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpMode {
+    /// Plain SMTP, no authentication.
+    Plain,
+    /// STARTTLS required, then AUTH (user `cabinet`, password `mail-secret`).
+    StartTls,
+    /// TLS from the first byte (SMTPS), then AUTH.
+    Tls,
+}
+
+pub const SMTP_USER: &str = "cabinet";
+pub const SMTP_PASSWORD: &str = "mail-secret";
+
+/// A Maildir-writing aiosmtpd with TLS and AUTH as `mode` asks.
+const SMTP_SERVER: &str = r#"
+import ssl, sys, threading
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
+from aiosmtpd.smtp import AuthResult, LoginPassword
+mode, port, maildir, cert, key = sys.argv[1:6]
+def authenticate(server, session, envelope, mechanism, data):
+    ok = isinstance(data, LoginPassword) and data.login == b'cabinet' and data.password == b'mail-secret'
+    return AuthResult(success=ok)
+kw = {}
+if mode != 'plain':
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    # PLAIN only: aiosmtpd's LOGIN exchange stalls after a failed PLAIN.
+    kw = dict(authenticator=authenticate, auth_required=True, auth_require_tls=True, auth_exclude_mechanism=['LOGIN'])
+    if mode == 'starttls':
+        kw.update(tls_context=ctx, require_starttls=True)
+    else:
+        # The whole connection is TLS, which aiosmtpd's AUTH check does not see.
+        kw.update(ssl_context=ctx, auth_require_tls=False)
+c = Controller(Mailbox(maildir), hostname='127.0.0.1', port=int(port), **kw)
+c.start()
+print('ready', flush=True)
+threading.Event().wait()
+"#;
+
 impl SmtpServer {
     pub async fn start() -> SmtpServer {
+        SmtpServer::start_with(SmtpMode::Plain).await
+    }
+
+    pub async fn start_with(mode: SmtpMode) -> SmtpServer {
         let dir = tempfile::tempdir().unwrap();
         let maildir = dir.path().join("Maildir");
+        if mode != SmtpMode::Plain {
+            make_certificates(dir.path());
+        }
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mode_arg = match mode {
+            SmtpMode::Plain => "plain",
+            SmtpMode::StartTls => "starttls",
+            SmtpMode::Tls => "tls",
+        };
         let child = Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .args(["-c", SMTP_SERVER, mode_arg, &port.to_string()])
             .arg(&maildir)
+            .arg(dir.path().join("server.pem"))
+            .arg(dir.path().join("server.key"))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("python3 with aiosmtpd (pip install aiosmtpd==1.4.6)");
         // Owned at once, so that the server is stopped whatever happens next.
-        let server = SmtpServer { port, maildir, _dir: dir, child };
+        let server = SmtpServer { port, maildir, mode, dir, child };
         for _ in 0..200 {
             if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
                 return server;
@@ -188,14 +244,20 @@ impl SmtpServer {
     }
 
     pub fn settings(&self) -> SmtpSettings {
+        let tls = self.mode != SmtpMode::Plain;
         SmtpSettings {
             host: "127.0.0.1".into(),
             port: Some(self.port),
-            security: Security::None,
-            user: String::new(),
-            password: String::new(),
+            security: match self.mode {
+                SmtpMode::Plain => Security::None,
+                SmtpMode::StartTls => Security::Starttls,
+                SmtpMode::Tls => Security::Tls,
+            },
+            user: if tls { SMTP_USER.into() } else { String::new() },
+            password: if tls { SMTP_PASSWORD.into() } else { String::new() },
             from: "Cabinet <noreply@cabinet.example.kz>".into(),
             timeout_seconds: 5,
+            ca_file: tls.then(|| self.dir.path().join("ca.pem")),
         }
     }
 
@@ -216,6 +278,59 @@ impl SmtpServer {
         }
         panic!("no e-mail to {to} arrived");
     }
+}
+
+/// A private CA and a server certificate for 127.0.0.1 signed by it (openssl), in `dir`.
+fn make_certificates(dir: &Path) {
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl").args(args).current_dir(dir).output().expect("openssl");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    std::fs::write(dir.join("server.ext"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n").unwrap();
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Cabinet test CA",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+    ]);
 }
 
 /// Reads a Maildir file with Python's own e-mail parser (an independent MIME reader).
