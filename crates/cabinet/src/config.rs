@@ -407,6 +407,11 @@ mod tests {
         let s = from_toml(&sections).unwrap();
         assert_eq!(s.sms.as_ref().unwrap().url, "http://127.0.0.1:13013/cgi-bin/sendsms");
         assert_eq!(s.smtp.as_ref().unwrap().port, Some(587));
+        assert!(s.smtp.as_ref().unwrap().ca_file.is_some());
+        let err = s.channels().err().expect("the example's CA file is not on this machine").to_string();
+        assert!(err.contains("smtp.ca_file"), "{err}");
+        let mut s = s;
+        s.smtp.as_mut().unwrap().ca_file = None;
         assert!(s.channels().is_ok());
         assert!(from_toml("[smtp]\nhost = \"h\"\nfrom = \"a@b.kz\"\nsecurity = \"ssl\"").is_err(), "unknown security");
         assert!(from_toml("[sms]\nurl = \"http://gw\"\nusername = \"u\"\npassword = \"p\"\ncodng = \"gsm\"").is_err());
