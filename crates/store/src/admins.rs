@@ -86,6 +86,8 @@ pub async fn grant(db: &Db, admin: &Admin, company: &Company, role: &str, now_ms
     .bind(now_ms)
     .execute(db.pool())
     .await?;
+    // A session's context names the role it holds.
+    crate::sessions::changed();
     Ok(())
 }
 
