@@ -101,6 +101,8 @@ pub async fn finish_for_job_in(
 
 const COLUMNS: &str =
     "id, company_id, admin_name, admin_phone, kind, msisdn, details, status, reason, job_id, created_ms, finished_ms";
+/// How many columns `COLUMNS` names.
+const COLUMN_COUNT: usize = 12;
 
 impl Action {
     /// An action from a select of `COLUMNS`.
@@ -172,6 +174,36 @@ pub async fn latest_on(db: &Db, company_id: &str, msisdn: &str) -> StoreResult<O
     .text(company_id)
     .text(msisdn)
     .optional(Action::from_select)
+    .await
+}
+
+/// What the profile of a number shows from Cabinet's own records: the latest action on it
+/// and when its secret code was issued (if it has one).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NumberRecords {
+    pub latest: Option<Action>,
+    pub secret_code_ms: Option<i64>,
+}
+
+/// `latest_on` and `secret_codes::issued_at` in one statement: on PostgreSQL each statement
+/// is a round trip, and the profile page waits for this one.
+pub async fn number_records(db: &Db, company_id: &str, msisdn: &str) -> StoreResult<NumberRecords> {
+    // One row always: the action's columns are NULL when the number has none.
+    db.select(format!(
+        "SELECT l.*, (SELECT created_ms FROM secret_codes WHERE company_id = $1 AND msisdn = $2) \
+         FROM (SELECT 1 AS one) o LEFT JOIN (SELECT {COLUMNS} FROM actions WHERE company_id = $1 AND msisdn = $2 \
+         ORDER BY created_ms DESC, id DESC LIMIT 1) l ON 1 = 1"
+    ))
+    .text(company_id)
+    .text(msisdn)
+    .one(|r| {
+        // `l.*` is COLUMNS (all NULL without an action), then the code's time.
+        let latest = match r.opt_text(0)? {
+            Some(_) => Some(Action::from_select(r)?),
+            None => None,
+        };
+        Ok(NumberRecords { latest, secret_code_ms: r.opt_int(COLUMN_COUNT)? })
+    })
     .await
 }
 
