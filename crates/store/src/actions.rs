@@ -7,7 +7,7 @@ pub const PROCESSING: &str = "processing";
 pub const SUCCESS: &str = "success";
 pub const FAILURE: &str = "failure";
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Action {
     pub id: String,
     pub company_id: String,
@@ -21,6 +21,26 @@ pub struct Action {
     pub job_id: Option<String>,
     pub created_ms: i64,
     pub finished_ms: Option<i64>,
+}
+
+/// By position: the selects name the columns in the fields' order.
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Action {
+    fn from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<Self> {
+        Ok(Action {
+            id: sqlx::Row::try_get(r, 0)?,
+            company_id: sqlx::Row::try_get(r, 1)?,
+            admin_name: sqlx::Row::try_get(r, 2)?,
+            admin_phone: sqlx::Row::try_get(r, 3)?,
+            kind: sqlx::Row::try_get(r, 4)?,
+            msisdn: sqlx::Row::try_get(r, 5)?,
+            details: sqlx::Row::try_get(r, 6)?,
+            status: sqlx::Row::try_get(r, 7)?,
+            reason: sqlx::Row::try_get(r, 8)?,
+            job_id: sqlx::Row::try_get(r, 9)?,
+            created_ms: sqlx::Row::try_get(r, 10)?,
+            finished_ms: sqlx::Row::try_get(r, 11)?,
+        })
+    }
 }
 
 /// Who did it, as shown in the history.

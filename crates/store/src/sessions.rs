@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 pub const STAGE_OTP: &str = "otp";
 pub const STAGE_ACTIVE: &str = "active";
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub id_hash: String,
     pub admin_id: String,
@@ -19,6 +19,20 @@ pub struct Session {
     pub company_id: Option<String>,
     pub challenge_id: Option<String>,
     pub expires_ms: i64,
+}
+
+/// By position: the selects name the columns in the fields' order.
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Session {
+    fn from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<Self> {
+        Ok(Session {
+            id_hash: sqlx::Row::try_get(r, 0)?,
+            admin_id: sqlx::Row::try_get(r, 1)?,
+            stage: sqlx::Row::try_get(r, 2)?,
+            company_id: sqlx::Row::try_get(r, 3)?,
+            challenge_id: sqlx::Row::try_get(r, 4)?,
+            expires_ms: sqlx::Row::try_get(r, 5)?,
+        })
+    }
 }
 
 pub fn hash_id(id: &str) -> String {
