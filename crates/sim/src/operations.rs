@@ -31,11 +31,21 @@ pub const NETWORK_FAILURE: &str = "network_failure";
 /// The reason code of a request about a number the customer does not have.
 pub const UNKNOWN_NUMBER: &str = "unknown_number";
 
-#[derive(sqlx::FromRow)]
 struct Request {
     state: String,
     reason: Option<String>,
     due_ms: i64,
+}
+
+/// By position: the selects name the columns in the fields' order.
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Request {
+    fn from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<Self> {
+        Ok(Request {
+            state: sqlx::Row::try_get(r, 0)?,
+            reason: sqlx::Row::try_get(r, 1)?,
+            due_ms: sqlx::Row::try_get(r, 2)?,
+        })
+    }
 }
 
 fn outcome(r: &Request) -> OperationState {

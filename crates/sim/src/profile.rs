@@ -11,6 +11,7 @@ use cabinet_core::operator::{
 use cabinet_core::{Bin, Money, Msisdn};
 use cabinet_store::{Db, Row, StoreError};
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 #[derive(Debug)]
 struct ProfileRow {
@@ -66,14 +67,7 @@ impl ProfileRow {
 
 /// The profile of `msisdn`, or None when it is not a number of `customer`.
 pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Option<NumberProfile>, SimError> {
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS}, s.state_changed_ms, a.account_type, a.past_debt, s.roaming_debt, \
-         s.registration_form, s.esim, s.ban_ussd, s.ban_selfcare_details, s.ban_selfcare, s.subscription_block, \
-         s.hidden_caller_id, s.in_roaming, s.sim_replaced_ms, s.pin1, s.pin2, s.puk1, s.puk2, s.iccid, s.last_imei \
-         FROM sim_subscribers s JOIN sim_accounts a ON a.account_no = s.account_no \
-         WHERE s.msisdn = $1 AND s.bin = $2"
-    );
-    let row = db.select(sql).text(msisdn.as_str()).text(customer.as_str()).optional(ProfileRow::from_select).await?;
+    let (row, children) = Children::load(db, customer, msisdn.as_str()).await?;
     let Some(row) = row else {
         return Ok(None);
     };
@@ -81,7 +75,6 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
     let account_credit_limit = row.summary.credit_limit;
     let summary = row.summary.into_summary()?;
 
-    let children = Children::load(db, msisdn.as_str()).await?;
     let connected = &children.services;
     let services = ServiceGroup::ALL
         .iter()
@@ -203,56 +196,79 @@ struct Children {
     imeis: Vec<String>,
 }
 
-/// The six tables in one query, so one round trip: on PostgreSQL each query costs a
-/// network round trip and the driver's work, more than these lookups themselves. Every
-/// branch gives (kind, three texts, six integers, order).
-const CHILDREN_SQL: &str = "\
-SELECT 'service' AS kind, service_code AS t1, NULL AS t2, NULL AS t3, \
-       0 AS i1, 0 AS i2, 0 AS i3, 0 AS i4, 0 AS i5, 0 AS i6, 0 AS ord
-  FROM sim_subscriber_services WHERE msisdn = $1
-UNION ALL SELECT 'allowance', source, kind, NULL, unlimited, available, total, connected_ms, until_ms, 0, 0
-  FROM sim_allowances WHERE msisdn = $1
-UNION ALL SELECT 'phone', device_name, device_type, promotion, active, activated_ms, terminates_ms, term_months, \
-       monthly_payment, contract_price, seq
-  FROM sim_contract_phones WHERE msisdn = $1
-UNION ALL SELECT 'forwarding', kind, target_type, target, 0, 0, 0, 0, 0, 0, 0
-  FROM sim_forwardings WHERE msisdn = $1
-UNION ALL SELECT 'esim', matching_id, NULL, NULL, expires_ms, 0, 0, 0, 0, 0, 0
-  FROM sim_esim_activations WHERE msisdn = $1 AND expires_ms > $2
-UNION ALL SELECT 'imei', imei, NULL, NULL, 0, 0, 0, 0, 0, 0, registered_ms
-  FROM sim_imei_registry WHERE msisdn = $1
-ORDER BY kind, ord, t1";
+/// How many columns the profile row has (`ProfileRow::from_select`).
+const PROFILE_WIDTH: usize = SUMMARY_WIDTH + 19;
+
+/// The number's row and the six small tables about it in one query, so one round trip: on
+/// PostgreSQL each query costs a network round trip and the driver's work, more than these
+/// lookups themselves. Every row has the profile's columns (NULL but in the 'profile' row),
+/// then (three texts, six integers, order), then its kind. The profile row comes only for
+/// the customer's own number; the rest of the rows are thrown away without it.
+static PROFILE_SQL: LazyLock<String> = LazyLock::new(|| {
+    let nulls = ["NULL"; PROFILE_WIDTH].join(", ");
+    format!(
+        "SELECT {SUMMARY_COLUMNS}, s.state_changed_ms, a.account_type, a.past_debt, s.roaming_debt, \
+           s.registration_form, s.esim, s.ban_ussd, s.ban_selfcare_details, s.ban_selfcare, s.subscription_block, \
+           s.hidden_caller_id, s.in_roaming, s.sim_replaced_ms, s.pin1, s.pin2, s.puk1, s.puk2, s.iccid, s.last_imei, \
+           NULL AS t1, NULL AS t2, NULL AS t3, 0 AS i1, 0 AS i2, 0 AS i3, 0 AS i4, 0 AS i5, 0 AS i6, 0 AS ord, \
+           'profile' AS kind
+         FROM sim_subscribers s JOIN sim_accounts a ON a.account_no = s.account_no WHERE s.msisdn = $1 AND s.bin = $3
+         UNION ALL SELECT {nulls}, service_code, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 'service'
+           FROM sim_subscriber_services WHERE msisdn = $1
+         UNION ALL SELECT {nulls}, source, kind, NULL, unlimited, available, total, connected_ms, until_ms, 0, 0, \
+           'allowance'
+           FROM sim_allowances WHERE msisdn = $1
+         UNION ALL SELECT {nulls}, device_name, device_type, promotion, active, activated_ms, terminates_ms, \
+           term_months, monthly_payment, contract_price, seq, 'phone'
+           FROM sim_contract_phones WHERE msisdn = $1
+         UNION ALL SELECT {nulls}, kind, target_type, target, 0, 0, 0, 0, 0, 0, 0, 'forwarding'
+           FROM sim_forwardings WHERE msisdn = $1
+         UNION ALL SELECT {nulls}, matching_id, NULL, NULL, expires_ms, 0, 0, 0, 0, 0, 0, 'esim'
+           FROM sim_esim_activations WHERE msisdn = $1 AND expires_ms > $2
+         UNION ALL SELECT {nulls}, imei, NULL, NULL, 0, 0, 0, 0, 0, 0, registered_ms, 'imei'
+           FROM sim_imei_registry WHERE msisdn = $1
+         ORDER BY kind, ord, t1"
+    )
+});
 
 impl Children {
-    async fn load(db: &Db, msisdn: &str) -> Result<Children, SimError> {
+    /// The number's profile row (None when it is not the customer's) and its children.
+    async fn load(db: &Db, customer: &Bin, msisdn: &str) -> Result<(Option<ProfileRow>, Children), SimError> {
         let mut c = Children::default();
+        let mut profile = None;
         let now = cabinet_core::time::now_ms();
-        db.select(CHILDREN_SQL)
+        let w = PROFILE_WIDTH;
+        db.select(PROFILE_SQL.as_str())
             .text(msisdn)
             .int(now)
+            .text(customer.as_str())
             .all(|r| {
-                let t1 = r.text(1)?;
-                let text = |i| r.opt_text(i).map(Option::unwrap_or_default);
-                match r.text(0)?.as_str() {
+                let kind = r.text(w + 10)?;
+                if kind == "profile" {
+                    profile = Some(ProfileRow::from_select(r)?);
+                    return Ok(());
+                }
+                let t1 = r.text(w)?;
+                let text = |i| r.opt_text(w + i).map(Option::unwrap_or_default);
+                let int = |i| r.int(w + i);
+                match kind.as_str() {
                     "service" => {
                         c.services.insert(t1);
                     }
-                    "allowance" => {
-                        c.allowances.push((t1, text(2)?, r.flag(4)?, r.int(5)?, r.int(6)?, r.int(7)?, r.int(8)?))
-                    }
+                    "allowance" => c.allowances.push((t1, text(1)?, int(3)? != 0, int(4)?, int(5)?, int(6)?, int(7)?)),
                     "phone" => c.phones.push((
                         t1,
+                        text(1)?,
+                        int(3)? != 0,
+                        int(4)?,
+                        int(5)?,
+                        int(6)?,
+                        int(7)?,
+                        int(8)?,
                         text(2)?,
-                        r.flag(4)?,
-                        r.int(5)?,
-                        r.int(6)?,
-                        r.int(7)?,
-                        r.int(8)?,
-                        r.int(9)?,
-                        text(3)?,
                     )),
-                    "forwarding" => c.forwardings.push((t1, text(2)?, text(3)?)),
-                    "esim" => c.esim = Some(crate::operations::activation(&t1, r.int(4)?)),
+                    "forwarding" => c.forwardings.push((t1, text(1)?, text(2)?)),
+                    "esim" => c.esim = Some(crate::operations::activation(&t1, int(3)?)),
                     "imei" => c.imeis.push(t1),
                     // The kinds are the query's own.
                     _ => {}
@@ -260,7 +276,7 @@ impl Children {
                 Ok(())
             })
             .await?;
-        Ok(c)
+        Ok((profile, c))
     }
 }
 

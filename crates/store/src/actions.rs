@@ -7,7 +7,7 @@ pub const PROCESSING: &str = "processing";
 pub const SUCCESS: &str = "success";
 pub const FAILURE: &str = "failure";
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Action {
     pub id: String,
     pub company_id: String,
@@ -21,6 +21,26 @@ pub struct Action {
     pub job_id: Option<String>,
     pub created_ms: i64,
     pub finished_ms: Option<i64>,
+}
+
+/// By position: the selects name the columns in the fields' order.
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Action {
+    fn from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<Self> {
+        Ok(Action {
+            id: sqlx::Row::try_get(r, 0)?,
+            company_id: sqlx::Row::try_get(r, 1)?,
+            admin_name: sqlx::Row::try_get(r, 2)?,
+            admin_phone: sqlx::Row::try_get(r, 3)?,
+            kind: sqlx::Row::try_get(r, 4)?,
+            msisdn: sqlx::Row::try_get(r, 5)?,
+            details: sqlx::Row::try_get(r, 6)?,
+            status: sqlx::Row::try_get(r, 7)?,
+            reason: sqlx::Row::try_get(r, 8)?,
+            job_id: sqlx::Row::try_get(r, 9)?,
+            created_ms: sqlx::Row::try_get(r, 10)?,
+            finished_ms: sqlx::Row::try_get(r, 11)?,
+        })
+    }
 }
 
 /// Who did it, as shown in the history.
@@ -101,6 +121,8 @@ pub async fn finish_for_job_in(
 
 const COLUMNS: &str =
     "id, company_id, admin_name, admin_phone, kind, msisdn, details, status, reason, job_id, created_ms, finished_ms";
+/// How many columns `COLUMNS` names.
+const COLUMN_COUNT: usize = 12;
 
 impl Action {
     /// An action from a select of `COLUMNS`.
@@ -206,6 +228,36 @@ pub async fn latest_on(db: &Db, company_id: &str, msisdn: &str) -> StoreResult<O
     .text(company_id)
     .text(msisdn)
     .optional(Action::from_select)
+    .await
+}
+
+/// What the profile of a number shows from Cabinet's own records: the latest action on it
+/// and when its secret code was issued (if it has one).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NumberRecords {
+    pub latest: Option<Action>,
+    pub secret_code_ms: Option<i64>,
+}
+
+/// `latest_on` and `secret_codes::issued_at` in one statement: on PostgreSQL each statement
+/// is a round trip, and the profile page waits for this one.
+pub async fn number_records(db: &Db, company_id: &str, msisdn: &str) -> StoreResult<NumberRecords> {
+    // One row always: the action's columns are NULL when the number has none.
+    db.select(format!(
+        "SELECT l.*, (SELECT created_ms FROM secret_codes WHERE company_id = $1 AND msisdn = $2) \
+         FROM (SELECT 1 AS one) o LEFT JOIN (SELECT {COLUMNS} FROM actions WHERE company_id = $1 AND msisdn = $2 \
+         ORDER BY created_ms DESC, id DESC LIMIT 1) l ON 1 = 1"
+    ))
+    .text(company_id)
+    .text(msisdn)
+    .one(|r| {
+        // `l.*` is COLUMNS (all NULL without an action), then the code's time.
+        let latest = match r.opt_text(0)? {
+            Some(_) => Some(Action::from_select(r)?),
+            None => None,
+        };
+        Ok(NumberRecords { latest, secret_code_ms: r.opt_int(COLUMN_COUNT)? })
+    })
     .await
 }
 

@@ -4,7 +4,7 @@ use crate::companies::Company;
 use crate::{Db, StoreError, StoreResult, ids};
 use cabinet_core::Msisdn;
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Admin {
     pub id: String,
     pub phone: String,
@@ -13,14 +13,40 @@ pub struct Admin {
     pub password_hash: Option<String>,
 }
 
+/// By position: the selects name the columns in the fields' order.
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Admin {
+    fn from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<Self> {
+        Ok(Admin {
+            id: sqlx::Row::try_get(r, 0)?,
+            phone: sqlx::Row::try_get(r, 1)?,
+            name: sqlx::Row::try_get(r, 2)?,
+            email: sqlx::Row::try_get(r, 3)?,
+            password_hash: sqlx::Row::try_get(r, 4)?,
+        })
+    }
+}
+
 /// A company as one administrator sees it: with the alias only they see, and their role.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GrantedCompany {
     pub id: String,
     pub bin: String,
     pub name: String,
     pub alias: Option<String>,
     pub role: String,
+}
+
+/// By position: the selects name the columns in the fields' order.
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for GrantedCompany {
+    fn from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<Self> {
+        Ok(GrantedCompany {
+            id: sqlx::Row::try_get(r, 0)?,
+            bin: sqlx::Row::try_get(r, 1)?,
+            name: sqlx::Row::try_get(r, 2)?,
+            alias: sqlx::Row::try_get(r, 3)?,
+            role: sqlx::Row::try_get(r, 4)?,
+        })
+    }
 }
 
 impl GrantedCompany {
@@ -86,6 +112,8 @@ pub async fn grant(db: &Db, admin: &Admin, company: &Company, role: &str, now_ms
     .bind(now_ms)
     .execute(db.pool())
     .await?;
+    // A session's context names the role it holds.
+    crate::sessions::changed();
     Ok(())
 }
 

@@ -3,11 +3,18 @@
 use crate::{Db, StoreError, StoreResult, ids};
 use cabinet_core::Bin;
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Company {
     pub id: String,
     pub bin: String,
     pub name: String,
+}
+
+/// By position: the selects name the columns in the fields' order.
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Company {
+    fn from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<Self> {
+        Ok(Company { id: sqlx::Row::try_get(r, 0)?, bin: sqlx::Row::try_get(r, 1)?, name: sqlx::Row::try_get(r, 2)? })
+    }
 }
 
 impl Company {

@@ -2,9 +2,9 @@
 
 use crate::StoreResult;
 use crate::error::StoreError;
-use crate::select::Readers;
+use crate::select::{PgReaders, Readers};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Connection, Executor};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,6 +22,8 @@ pub struct Db {
     dialect: Dialect,
     /// SQLite only: the connections `select` reads on (see select.rs).
     readers: Option<Arc<Readers>>,
+    /// PostgreSQL only: the connections `select` reads on (see select.rs).
+    pg_readers: Option<Arc<PgReaders>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -79,6 +81,17 @@ impl Db {
                 AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
+                    // The pool pings a connection (a round trip) before handing it out;
+                    // only one that has been idle a while needs that.
+                    .test_before_acquire(false)
+                    .before_acquire(|conn, meta| {
+                        Box::pin(async move {
+                            if meta.idle_for > Duration::from_secs(10) {
+                                conn.ping().await?;
+                            }
+                            Ok(true)
+                        })
+                    })
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             // Every query here is led by an index on equal keys (company, BIN,
@@ -97,7 +110,11 @@ impl Db {
             Dialect::Sqlite => sqlite_file(url).map(|path| Arc::new(Readers::new(path))),
             Dialect::Postgres => None,
         };
-        Ok(Db { pool, dialect, readers })
+        let pg_readers = match dialect {
+            Dialect::Sqlite => None,
+            Dialect::Postgres => Some(Arc::new(PgReaders::new(url)?)),
+        };
+        Ok(Db { pool, dialect, readers, pg_readers })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -110,6 +127,10 @@ impl Db {
 
     pub(crate) fn readers(&self) -> Option<&Readers> {
         self.readers.as_deref()
+    }
+
+    pub(crate) fn pg_readers(&self) -> Option<&PgReaders> {
+        self.pg_readers.as_deref()
     }
 
     /// A write transaction. On SQLite it takes the write lock at once (BEGIN IMMEDIATE), so
@@ -130,6 +151,9 @@ impl Db {
 
     pub async fn close(&self) {
         if let Some(readers) = &self.readers {
+            readers.close();
+        }
+        if let Some(readers) = &self.pg_readers {
             readers.close();
         }
         self.pool.close().await;

@@ -13,7 +13,7 @@ pub const DONE: &str = "done";
 pub const FAILED: &str = "failed";
 
 /// A finished job keeps `locked_by`: the worker that carried it out.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
     pub id: String,
     pub kind: String,
@@ -24,6 +24,22 @@ pub struct Job {
     pub max_attempts: i64,
     pub run_at_ms: i64,
     pub last_error: Option<String>,
+}
+
+/// By position: the selects name the columns in the fields' order.
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Job {
+    fn from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<Self> {
+        Ok(Job {
+            id: sqlx::Row::try_get(r, 0)?,
+            kind: sqlx::Row::try_get(r, 1)?,
+            payload: sqlx::Row::try_get(r, 2)?,
+            state: sqlx::Row::try_get(r, 3)?,
+            attempts: sqlx::Row::try_get(r, 4)?,
+            max_attempts: sqlx::Row::try_get(r, 5)?,
+            run_at_ms: sqlx::Row::try_get(r, 6)?,
+            last_error: sqlx::Row::try_get(r, 7)?,
+        })
+    }
 }
 
 impl Job {

@@ -19,7 +19,7 @@ impl Default for OtpPolicy {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Challenge {
     pub id: String,
     pub admin_id: String,
@@ -28,6 +28,21 @@ pub struct Challenge {
     pub resend_after_ms: i64,
     pub attempts_left: i64,
     pub consumed: i16,
+}
+
+/// By position: the selects name the columns in the fields' order.
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Challenge {
+    fn from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<Self> {
+        Ok(Challenge {
+            id: sqlx::Row::try_get(r, 0)?,
+            admin_id: sqlx::Row::try_get(r, 1)?,
+            channel: sqlx::Row::try_get(r, 2)?,
+            expires_ms: sqlx::Row::try_get(r, 3)?,
+            resend_after_ms: sqlx::Row::try_get(r, 4)?,
+            attempts_left: sqlx::Row::try_get(r, 5)?,
+            consumed: sqlx::Row::try_get(r, 6)?,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

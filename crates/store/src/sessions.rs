@@ -3,11 +3,15 @@
 
 use crate::{Db, StoreResult, ids};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{LazyLock, Mutex};
+use std::time::{Duration, Instant};
 
 pub const STAGE_OTP: &str = "otp";
 pub const STAGE_ACTIVE: &str = "active";
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub id_hash: String,
     pub admin_id: String,
@@ -15,6 +19,20 @@ pub struct Session {
     pub company_id: Option<String>,
     pub challenge_id: Option<String>,
     pub expires_ms: i64,
+}
+
+/// By position: the selects name the columns in the fields' order.
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Session {
+    fn from_row(r: &sqlx::any::AnyRow) -> sqlx::Result<Self> {
+        Ok(Session {
+            id_hash: sqlx::Row::try_get(r, 0)?,
+            admin_id: sqlx::Row::try_get(r, 1)?,
+            stage: sqlx::Row::try_get(r, 2)?,
+            company_id: sqlx::Row::try_get(r, 3)?,
+            challenge_id: sqlx::Row::try_get(r, 4)?,
+            expires_ms: sqlx::Row::try_get(r, 5)?,
+        })
+    }
 }
 
 pub fn hash_id(id: &str) -> String {
@@ -45,6 +63,7 @@ pub async fn create(
     .bind(now_ms + ttl_ms)
     .execute(db.pool())
     .await?;
+    changed();
     Ok(id)
 }
 
@@ -65,6 +84,7 @@ pub async fn set_company(db: &Db, id_hash: &str, company_id: &str) -> StoreResul
         .bind(id_hash)
         .execute(db.pool())
         .await?;
+    changed();
     Ok(())
 }
 
@@ -74,6 +94,7 @@ pub async fn set_challenge(db: &Db, id_hash: &str, challenge_id: &str) -> StoreR
         .bind(id_hash)
         .execute(db.pool())
         .await?;
+    changed();
     Ok(())
 }
 
@@ -84,21 +105,25 @@ pub async fn extend(db: &Db, id_hash: &str, expires_ms: i64) -> StoreResult<()> 
         .bind(id_hash)
         .execute(db.pool())
         .await?;
+    changed();
     Ok(())
 }
 
 pub async fn delete(db: &Db, id_hash: &str) -> StoreResult<()> {
     sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(db.pool()).await?;
+    changed();
     Ok(())
 }
 
 /// Removes expired sessions (housekeeping).
 pub async fn delete_expired(db: &Db, now_ms: i64) -> StoreResult<u64> {
-    Ok(sqlx::query("DELETE FROM sessions WHERE expires_ms <= $1")
+    let n = sqlx::query("DELETE FROM sessions WHERE expires_ms <= $1")
         .bind(now_ms)
         .execute(db.pool())
         .await?
-        .rows_affected())
+        .rows_affected();
+    changed();
+    Ok(n)
 }
 
 /// A live session with who is behind it and the company they are working in: one query
@@ -121,7 +146,68 @@ pub struct SessionContext {
     pub role: Option<String>,
 }
 
+/// The live session behind a cookie id with its administrator and company, or None.
+///
+/// Read through a process-wide memory of at most `REMEMBERED` (one second): on PostgreSQL
+/// the lookup was one of the two round trips of a list page. Whatever this process changes
+/// (a sign-out, a company switch, a grant) forgets everything at once; a change made by
+/// another instance reaches this one within the second — a signed-out session may be
+/// honoured here for up to a second after another instance signed it out. Expiry is checked
+/// on every use.
 pub async fn context(db: &Db, id: &str, now_ms: i64) -> StoreResult<Option<SessionContext>> {
+    let id_hash = hash_id(id);
+    let generation = GENERATION.load(Ordering::Acquire);
+    if let Some(ctx) = remembered(&id_hash, generation, now_ms) {
+        return Ok(Some(ctx));
+    }
+    let ctx = load_context(db, id_hash.clone(), now_ms).await?;
+    if let Some(ctx) = &ctx {
+        remember(id_hash, generation, ctx.clone());
+    }
+    Ok(ctx)
+}
+
+/// How long a loaded context is used without asking the store again.
+const REMEMBERED: Duration = Duration::from_secs(1);
+/// At most this many remembered contexts (all are dropped when full; they are cheap to load).
+const REMEMBERED_MAX: usize = 10_000;
+
+/// Bumped after every change to sessions or grants in this process is written: a context
+/// remembered under an older generation is never used, and one loaded after the bump saw
+/// the change.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+struct Remembered {
+    at: Instant,
+    generation: u64,
+    ctx: SessionContext,
+}
+
+static CONTEXTS: LazyLock<Mutex<HashMap<String, Remembered>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// Forgets every remembered context (this process changed a session, a grant or an
+/// administrator).
+pub(crate) fn changed() {
+    GENERATION.fetch_add(1, Ordering::AcqRel);
+}
+
+fn remembered(id_hash: &str, generation: u64, now_ms: i64) -> Option<SessionContext> {
+    let contexts = CONTEXTS.lock().unwrap_or_else(|e| e.into_inner());
+    let r = contexts.get(id_hash)?;
+    (r.generation == generation && r.at.elapsed() < REMEMBERED && r.ctx.expires_ms > now_ms).then(|| r.ctx.clone())
+}
+
+/// Keeps `ctx`, loaded when the generation was `generation` (if that has moved on since,
+/// the entry is dead on arrival, as it should be).
+fn remember(id_hash: String, generation: u64, ctx: SessionContext) {
+    let mut contexts = CONTEXTS.lock().unwrap_or_else(|e| e.into_inner());
+    if contexts.len() >= REMEMBERED_MAX {
+        contexts.clear();
+    }
+    contexts.insert(id_hash, Remembered { at: Instant::now(), generation, ctx });
+}
+
+async fn load_context(db: &Db, id_hash: String, now_ms: i64) -> StoreResult<Option<SessionContext>> {
     db.select(
         "SELECT s.id_hash, s.stage, s.challenge_id, s.expires_ms, a.id, a.name, a.phone, a.email, c.id, c.bin,
                 c.name, g.alias, g.role
@@ -131,7 +217,7 @@ pub async fn context(db: &Db, id: &str, now_ms: i64) -> StoreResult<Option<Sessi
          LEFT JOIN companies c ON c.id = g.company_id
          WHERE s.id_hash = $1 AND s.expires_ms > $2",
     )
-    .text(hash_id(id))
+    .text(id_hash)
     .int(now_ms)
     .optional(|r| {
         Ok(SessionContext {

@@ -150,7 +150,16 @@ async fn secret_codes_are_issued_replaced_and_deleted_per_company() {
     let who =
         actions::Actor { company_id: &a.id, admin_id: &admin.id, admin_name: "Алия", admin_phone: "77012112101" };
     let n = "77010000001";
+    let none = actions::number_records(&db, &a.id, n).await.unwrap();
+    assert_eq!(none, actions::NumberRecords { latest: None, secret_code_ms: None }, "a number with no records");
     secret_codes::issue(&db, &secret, &who, n, "11112222", "code 11112222", T0).await.unwrap();
+    // What the profile reads in one statement: the latest action and the code's time.
+    let records = actions::number_records(&db, &a.id, n).await.unwrap();
+    assert_eq!(records.secret_code_ms, Some(T0));
+    assert_eq!(records.latest.as_ref().map(|x| x.kind.as_str()), Some("secret_code_sent"));
+    assert_eq!(records.latest, actions::latest_on(&db, &a.id, n).await.unwrap());
+    let other = actions::number_records(&db, &b.id, n).await.unwrap();
+    assert_eq!(other, actions::NumberRecords::default(), "another company's number records nothing");
     assert!(secret_codes::matches(&db, &secret, &a.id, n, "11112222").await.unwrap());
     assert!(!secret_codes::matches(&db, &secret, &a.id, n, "11112223").await.unwrap());
     assert!(!secret_codes::matches(&db, &secret, &b.id, n, "11112222").await.unwrap(), "another company's");
@@ -163,6 +172,9 @@ async fn secret_codes_are_issued_replaced_and_deleted_per_company() {
     assert!(secret_codes::delete(&db, &who, n, T0 + 2).await.unwrap());
     assert!(!secret_codes::delete(&db, &who, n, T0 + 3).await.unwrap(), "nothing left to delete");
     assert!(!secret_codes::matches(&db, &secret, &a.id, n, "33334444").await.unwrap());
+    let records = actions::number_records(&db, &a.id, n).await.unwrap();
+    assert_eq!(records.secret_code_ms, None, "the code is gone");
+    assert_eq!(records.latest.map(|x| (x.kind, x.status)), Some(("secret_code_deleted".into(), "failure".into())));
     let history = actions::in_period(&db, &a.id, 0, i64::MAX, 0, 10).await.unwrap();
     let kinds: Vec<_> = history.iter().map(|x| (x.kind.as_str(), x.status.as_str())).collect();
     assert_eq!(

@@ -67,3 +67,22 @@ async fn a_select_stopped_early_holds_no_read_transaction_on_sqlite() {
         sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(db.pool()).await.unwrap();
     assert_eq!(busy, 0, "a reader held the WAL");
 }
+
+#[tokio::test]
+async fn a_select_survives_the_server_closing_its_connections_on_postgres() {
+    let db = test_db().await;
+    if db.dialect() != Dialect::Postgres {
+        return;
+    }
+    companies::create(&db, &Bin::parse("940740000015").unwrap(), "Kept", T0).await.unwrap();
+    let name = || db.select("SELECT name FROM companies WHERE bin = $1").text("940740000015").one(|r| r.text(0));
+    assert_eq!(name().await.unwrap(), "Kept");
+    // As a server restart would: every other connection to this database is ended.
+    sqlx::query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .execute(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(name().await.unwrap(), "Kept", "the kept connection is replaced, the read answered");
+}

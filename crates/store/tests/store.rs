@@ -72,6 +72,39 @@ async fn sessions_expire_and_are_looked_up_by_hash() {
 }
 
 #[tokio::test]
+async fn a_session_context_follows_what_this_process_changes_at_once() {
+    let db = test_db().await;
+    let alice = admin(&db, "77012112101").await;
+    let a = companies::create(&db, &bin("940740000015"), "ТОО Кабинет", T0).await.unwrap();
+    admins::grant(&db, &alice, &a, "viewer", T0).await.unwrap();
+    let id = sessions::create(&db, &alice.id, sessions::STAGE_ACTIVE, Some(&a.id), None, T0, 10_000).await.unwrap();
+    let ctx = sessions::context(&db, &id, T0).await.unwrap().unwrap();
+    assert_eq!((ctx.company_name.as_deref(), ctx.role.as_deref()), (Some("ТОО Кабинет"), Some("viewer")));
+    // Remembered for a second, but a change made here is seen by the very next request.
+    admins::grant(&db, &alice, &a, "full", T0).await.unwrap();
+    assert_eq!(sessions::context(&db, &id, T0).await.unwrap().unwrap().role.as_deref(), Some("full"));
+    assert!(sessions::context(&db, &id, T0 + 10_000).await.unwrap().is_none(), "expired, remembered or not");
+    sessions::delete(&db, &ctx.id_hash).await.unwrap();
+    assert!(sessions::context(&db, &id, T0).await.unwrap().is_none(), "signed out");
+}
+
+#[tokio::test]
+async fn a_session_ended_by_another_instance_is_refused_within_a_second() {
+    let db = test_db().await;
+    let alice = admin(&db, "77012112101").await;
+    let id = sessions::create(&db, &alice.id, sessions::STAGE_ACTIVE, None, None, T0, 10_000).await.unwrap();
+    assert!(sessions::context(&db, &id, T0).await.unwrap().is_some());
+    // Another instance signs the session out: this process is not told.
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(sessions::hash_id(&id))
+        .execute(db.pool())
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert!(sessions::context(&db, &id, T0).await.unwrap().is_none());
+}
+
+#[tokio::test]
 async fn a_one_time_code_works_once_expires_and_locks_after_five_wrong_tries() {
     let db = test_db().await;
     let secret = settings::server_secret(&db).await.unwrap();

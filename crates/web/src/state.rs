@@ -25,6 +25,10 @@ pub struct Inner {
     pub companies: TtlCache<String, Vec<GrantedCompany>>,
     /// How many numbers each customer has (Number management's count).
     pub number_counts: TtlCache<String, u64>,
+    /// How many of a customer's numbers a search's digits match, by (BIN, digits): numbers
+    /// and accounts are only ever added, so a count seconds old is still right, and a
+    /// three-digit count costs more than the page it is shown on.
+    pub match_counts: TtlCache<(String, String), cabinet_core::operator::MatchCount>,
     /// Wakes this process's job worker when a job is enqueued.
     pub jobs_wake: Arc<Notify>,
     /// This process's job worker's sign of life, for `/readyz`.
@@ -47,6 +51,7 @@ impl AppState {
         };
         let companies = TtlCache::new(Duration::from_secs(10), 10_000);
         let number_counts = TtlCache::new(Duration::from_secs(10), 10_000);
+        let match_counts = TtlCache::new(Duration::from_secs(10), 10_000);
         let worker_pulse = crate::ops::WorkerPulse::default();
         Ok(AppState(Arc::new(Inner {
             db,
@@ -56,6 +61,7 @@ impl AppState {
             metrics,
             companies,
             number_counts,
+            match_counts,
             jobs_wake,
             worker_pulse,
         })))

@@ -50,9 +50,19 @@ pub async fn view(
     scope: &CompanyScope,
     profile: &NumberProfile,
 ) -> Result<NumberHead, WebError> {
+    let latest = actions::latest_on(&state.db, &scope.company_id, profile.summary.msisdn.as_str()).await?;
+    Ok(view_of(state, signed, profile, latest))
+}
+
+/// The head, given the latest action on the number (the profile reads it with other records).
+pub fn view_of(
+    state: &AppState,
+    signed: &Signed,
+    profile: &NumberProfile,
+    latest: Option<actions::Action>,
+) -> NumberHead {
     let t = signed.visitor.tr();
     let msisdn = profile.summary.msisdn.as_str();
-    let latest = actions::latest_on(&state.db, &scope.company_id, msisdn).await?;
     let processing = latest.as_ref().is_some_and(|a| a.status == actions::PROCESSING)
         || profile.summary.state == NumberState::Processing;
     let shown = if processing { NumberState::Processing } else { profile.summary.state };
@@ -68,7 +78,7 @@ pub async fn view(
         }
     });
     let can_manage = signed.require(Permission::ManageNumbers).is_ok();
-    Ok(NumberHead {
+    NumberHead {
         msisdn: msisdn.to_string(),
         pretty: profile.summary.msisdn.pretty(),
         state_key: state_key(shown),
@@ -81,7 +91,7 @@ pub async fn view(
         blocked_for_debt: shown == NumberState::BlockedDebt,
         notice,
         t,
-    })
+    }
 }
 
 /// GET /numbers/{msisdn}/head: the head alone, for the page to poll.

@@ -141,16 +141,22 @@ pub async fn list(
         page = NumberPage { items: Vec::new(), has_prev: false, has_next: false, matched: None };
         count = String::new();
     } else {
+        // A count of the same digits made seconds ago is not asked for again (see state.rs).
+        let count_key = digits.as_ref().map(|d| (scope.bin.to_string(), d.clone()));
+        let known = count_key.as_ref().and_then(|k| state.match_counts.get(k));
         let query = NumberQuery {
             digits: digits.clone(),
             after: keyset(p.after),
             before: keyset(p.before),
             limit,
-            count_cap: Some(1000),
+            count_cap: if known.is_some() { None } else { Some(1000) },
         };
         let unavailable = |_| WebError::Operator(t.locale);
         page = state.operator.list_numbers(&scope.bin, &query).await.map_err(unavailable)?;
-        count = match (&digits, &page.matched) {
+        if let (Some(key), None, Some(m)) = (count_key, known, page.matched) {
+            state.match_counts.put(key, m);
+        }
+        count = match (&digits, &known.or(page.matched)) {
             (Some(_), Some(m)) => t.match_count(m),
             _ => t.t1("numbers-total", "count", state.number_count(&scope.bin).await.map_err(unavailable)? as i64),
         };

@@ -199,9 +199,15 @@ pub async fn render(
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let t = signed.visitor.tr();
-    let profile = company_number(state, scope, t.locale, &msisdn).await?;
+    // The operator's view and Cabinet's own records of the number, side by side: on
+    // PostgreSQL they go out on two connections at once instead of one after the other.
+    let (profile, records) = tokio::join!(
+        company_number(state, scope, t.locale, &msisdn),
+        cabinet_store::actions::number_records(&state.db, &scope.company_id, msisdn.as_str()),
+    );
+    let (profile, records) = (profile?, records?);
     let zone = &state.config.zone;
-    let head = number_head::view(state, signed, scope, &profile).await?;
+    let head = number_head::view_of(state, signed, &profile, records.latest);
     let groups = ServiceGroup::ALL
         .into_iter()
         .map(|g| ServiceGroupView {
@@ -244,9 +250,7 @@ pub async fn render(
             }
         })
         .collect();
-    let secret_code = cabinet_store::secret_codes::issued_at(&state.db, &scope.company_id, msisdn.as_str())
-        .await?
-        .map(|ms| zone.date_time(ms));
+    let secret_code = records.secret_code_ms.map(|ms| zone.date_time(ms));
     let frame = Frame::signed(state, signed, msisdn.pretty()).await?;
     let page = ProfilePage {
         secret_code,
