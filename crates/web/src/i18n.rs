@@ -1,4 +1,6 @@
-//! Message catalogs (Project Fluent, `locales/{ru,en,kk}/main.ftl`), embedded at compile
+//! Message catalogs (Project Fluent, `locales/{ru,en,kk}/*.ftl`: `main`, and one file per
+//! part — `layout` (design system, header, lists), `access` (sign-in, errors, history),
+//! `operations` (a number's profile and operations)), embedded at compile
 //! time. Templates get a `Tr` for the visitor's language and look every string up in it.
 
 use cabinet_core::operator::MatchCount;
@@ -191,16 +193,24 @@ impl From<&str> for FluentArg {
 
 /// Every message key of each catalog, for the completeness test.
 pub fn catalog_keys() -> Vec<(Locale, Vec<String>)> {
-    let sources = [
-        (Locale::Ru, include_str!("../locales/ru/main.ftl")),
-        (Locale::En, include_str!("../locales/en/main.ftl")),
-        (Locale::Kk, include_str!("../locales/kk/main.ftl")),
-    ];
+    // Each language has one file per part of the portal; the loader reads them all.
+    macro_rules! catalog {
+        ($lang:literal) => {
+            [
+                include_str!(concat!("../locales/", $lang, "/main.ftl")),
+                include_str!(concat!("../locales/", $lang, "/layout.ftl")),
+                include_str!(concat!("../locales/", $lang, "/access.ftl")),
+                include_str!(concat!("../locales/", $lang, "/operations.ftl")),
+            ]
+        };
+    }
+    let sources = [(Locale::Ru, catalog!("ru")), (Locale::En, catalog!("en")), (Locale::Kk, catalog!("kk"))];
     sources
         .into_iter()
-        .map(|(locale, src)| {
-            let keys = src
-                .lines()
+        .map(|(locale, files)| {
+            let keys = files
+                .iter()
+                .flat_map(|src| src.lines())
                 .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
                 .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_string()))
                 .collect();

@@ -1,0 +1,1 @@
+## A number's profile and the operations on it: confirmations, results, device registration.

@@ -1,0 +1,1 @@
+## Signing in and out, error pages, the actions history, input errors.

@@ -1,0 +1,1 @@
+## The design system: header, navigation, lists, paging, empty states, the style guide.
