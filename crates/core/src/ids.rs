@@ -3,29 +3,151 @@
 
 use std::fmt;
 
-/// Why a typed identifier was refused. The web layer turns each into a catalog message.
+/// Why a typed identifier was refused: which identifier, and what exactly is wrong with it.
+/// The web layer turns each into a catalog message that names the mistake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum IdError {
-    #[error("phone number must be 11 digits starting with 7")]
-    Msisdn,
-    #[error("BIN/IIN must be 12 digits with a valid structure and control digit")]
-    Bin,
-    #[error("ICCID must be 19-20 digits starting with 89 with a valid check digit")]
-    Iccid,
-    #[error("IMEI must be 14 digits, or 15 with a valid check digit")]
-    Imei,
+    #[error("phone number: {0}")]
+    Msisdn(MsisdnError),
+    #[error("BIN/IIN: {0}")]
+    Bin(BinError),
+    #[error("ICCID: {0}")]
+    Iccid(IccidError),
+    #[error("IMEI: {0}")]
+    Imei(ImeiError),
+}
+
+/// What is wrong with a typed phone number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum MsisdnError {
+    #[error("nothing was typed")]
+    Empty,
+    #[error("only digits, spaces, dashes, brackets and one leading plus are allowed")]
+    Characters,
+    #[error("too few digits: +7 and 10 digits")]
+    TooFewDigits,
+    #[error("too many digits: +7 and 10 digits")]
+    TooManyDigits,
+    #[error("not a Kazakhstan mobile number (+7 7xx)")]
+    NotKazakhMobile,
+}
+
+/// What is wrong with a typed BIN/IIN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum BinError {
+    #[error("nothing was typed")]
+    Empty,
+    #[error("only digits, spaces and dashes are allowed")]
+    Characters,
+    #[error("must be 12 digits")]
+    Length,
+    #[error("the fifth digit must be 0-3 (IIN) or 4-6 (BIN)")]
+    Kind,
+    #[error("digits 3-4 are not a month of registration")]
+    Month,
+    #[error("the sixth digit of a BIN must be 0-3")]
+    Attribute,
+    #[error("the seventh digit of an IIN must be 1-6")]
+    Century,
+    #[error("the first six digits are not a real date of birth")]
+    BirthDate,
+    #[error("wrong control digit")]
+    ControlDigit,
+}
+
+/// What is wrong with a typed SIM card number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum IccidError {
+    #[error("nothing was typed")]
+    Empty,
+    #[error("only digits, spaces and dashes are allowed")]
+    Characters,
+    #[error("must be 19-20 digits")]
+    Length,
+    #[error("must start with 89")]
+    Prefix,
+    #[error("wrong check digit")]
+    CheckDigit,
+}
+
+/// What is wrong with a typed IMEI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ImeiError {
+    #[error("nothing was typed")]
+    Empty,
+    #[error("only digits, spaces and dashes are allowed")]
+    Characters,
+    #[error("must be 14 or 15 digits")]
+    Length,
+    #[error("wrong check digit (the 15th)")]
+    CheckDigit,
 }
 
 impl IdError {
-    /// The message-catalog key for this error.
+    /// The message-catalog key for this error: one per mistake, so that the message says
+    /// what is wrong rather than repeating the whole format.
     pub fn message_key(self) -> &'static str {
         match self {
-            IdError::Msisdn => "error-msisdn",
-            IdError::Bin => "error-bin",
-            IdError::Iccid => "error-iccid",
-            IdError::Imei => "error-imei",
+            IdError::Msisdn(e) => match e {
+                MsisdnError::Empty => "error-msisdn-empty",
+                MsisdnError::Characters => "error-msisdn-characters",
+                MsisdnError::TooFewDigits => "error-msisdn-too-few",
+                MsisdnError::TooManyDigits => "error-msisdn-too-many",
+                MsisdnError::NotKazakhMobile => "error-msisdn-not-mobile",
+            },
+            IdError::Bin(e) => match e {
+                BinError::Empty => "error-bin-empty",
+                BinError::Characters => "error-bin-characters",
+                BinError::Length => "error-bin-length",
+                BinError::Kind => "error-bin-kind",
+                BinError::Month => "error-bin-month",
+                BinError::Attribute => "error-bin-attribute",
+                BinError::Century => "error-bin-century",
+                BinError::BirthDate => "error-bin-birth-date",
+                BinError::ControlDigit => "error-bin-control-digit",
+            },
+            IdError::Iccid(e) => match e {
+                IccidError::Empty => "error-iccid-empty",
+                IccidError::Characters => "error-iccid-characters",
+                IccidError::Length => "error-iccid-length",
+                IccidError::Prefix => "error-iccid-prefix",
+                IccidError::CheckDigit => "error-iccid-check-digit",
+            },
+            IdError::Imei(e) => match e {
+                ImeiError::Empty => "error-imei-empty",
+                ImeiError::Characters => "error-imei-characters",
+                ImeiError::Length => "error-imei-length",
+                ImeiError::CheckDigit => "error-imei-check-digit",
+            },
         }
     }
+
+    /// Every catalog key `message_key` can give (for the catalog completeness test).
+    pub const ALL_KEYS: &'static [&'static str] = &[
+        "error-msisdn-empty",
+        "error-msisdn-characters",
+        "error-msisdn-too-few",
+        "error-msisdn-too-many",
+        "error-msisdn-not-mobile",
+        "error-bin-empty",
+        "error-bin-characters",
+        "error-bin-length",
+        "error-bin-kind",
+        "error-bin-month",
+        "error-bin-attribute",
+        "error-bin-century",
+        "error-bin-birth-date",
+        "error-bin-control-digit",
+        "error-iccid-empty",
+        "error-iccid-characters",
+        "error-iccid-length",
+        "error-iccid-prefix",
+        "error-iccid-check-digit",
+        "error-imei-empty",
+        "error-imei-characters",
+        "error-imei-length",
+        "error-imei-check-digit",
+    ];
 }
 
 /// The digits of a typed identifier, or None when anything but digits and the usual
@@ -46,6 +168,17 @@ fn digits_of(s: &str, phone: bool) -> Option<String> {
     Some(out)
 }
 
+/// The digits of a typed identifier, or the identifier's own "empty" / "characters" error.
+fn typed_digits<E>(input: &str, phone: bool, empty: E, characters: E) -> Result<String, E> {
+    if input.trim().is_empty() {
+        return Err(empty);
+    }
+    match digits_of(input, phone) {
+        Some(d) if !d.is_empty() => Ok(d),
+        _ => Err(characters),
+    }
+}
+
 /// A Kazakhstan mobile number, stored as 11 digits starting with 7 (`77012223344`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -56,18 +189,34 @@ impl Msisdn {
     /// clear number. After `+` comes the country code, so `+7` must be followed by exactly
     /// ten digits (`+7700111235` is a digit short, never `+7 770 011 12 35`).
     pub fn parse(input: &str) -> Result<Self, IdError> {
-        let d = digits_of(input, true).ok_or(IdError::Msisdn)?;
+        use MsisdnError::*;
+        let d = typed_digits(input, true, Empty, Characters).map_err(IdError::Msisdn)?;
         let international = input.trim_start().starts_with('+');
-        let normalized = match d.len() {
-            11 if d.starts_with('7') => d,
-            11 if d.starts_with('8') && !international => format!("7{}", &d[1..]),
-            // The ten digits after the country code, as written without it.
-            10 if d.starts_with('7') && !international => format!("7{d}"),
-            _ => return Err(IdError::Msisdn),
+        let normalized = if international {
+            // After `+` the country code: 7 and exactly ten digits.
+            if !d.starts_with('7') {
+                return Err(IdError::Msisdn(NotKazakhMobile));
+            }
+            match d.len() {
+                ..=10 => return Err(IdError::Msisdn(TooFewDigits)),
+                11 => d,
+                _ => return Err(IdError::Msisdn(TooManyDigits)),
+            }
+        } else {
+            match d.len() {
+                ..10 => return Err(IdError::Msisdn(TooFewDigits)),
+                // The ten digits after the country code, as written without it.
+                10 if d.starts_with('7') => format!("7{d}"),
+                10 => return Err(IdError::Msisdn(NotKazakhMobile)),
+                11 if d.starts_with('7') => d,
+                11 if d.starts_with('8') => format!("7{}", &d[1..]),
+                11 => return Err(IdError::Msisdn(NotKazakhMobile)),
+                _ => return Err(IdError::Msisdn(TooManyDigits)),
+            }
         };
         // Kazakh mobile ranges are +7 7xx; +7 6xx and +7 9xx belong to other countries.
         if normalized.as_bytes()[1] != b'7' {
-            return Err(IdError::Msisdn);
+            return Err(IdError::Msisdn(NotKazakhMobile));
         }
         Ok(Msisdn(normalized))
     }
@@ -140,17 +289,15 @@ pub struct Bin(String);
 impl Bin {
     /// Accepts the 12 digits, with spaces or dashes between them as on documents.
     pub fn parse(input: &str) -> Result<Self, IdError> {
-        let d = digits_of(input, false).ok_or(IdError::Bin)?;
+        let d = typed_digits(input, false, BinError::Empty, BinError::Characters).map_err(IdError::Bin)?;
         if d.len() != 12 {
-            return Err(IdError::Bin);
+            return Err(IdError::Bin(BinError::Length));
         }
         let digits: Vec<u32> = d.bytes().map(|b| u32::from(b - b'0')).collect();
-        if !bin_structure_valid(&digits) {
-            return Err(IdError::Bin);
-        }
+        bin_structure(&digits).map_err(IdError::Bin)?;
         match bin_control_digit(&digits[..11]) {
             Some(c) if c == digits[11] => Ok(Bin(d)),
-            _ => Err(IdError::Bin),
+            _ => Err(IdError::Bin(BinError::ControlDigit)),
         }
     }
 
@@ -159,12 +306,12 @@ impl Bin {
     /// control digit are checked again: a company created then keeps working.
     pub fn stored(s: &str) -> Result<Self, IdError> {
         if s.len() != 12 || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(IdError::Bin);
+            return Err(IdError::Bin(BinError::Length));
         }
         let digits: Vec<u32> = s.bytes().map(|b| u32::from(b - b'0')).collect();
         match bin_control_digit(&digits[..11]) {
             Some(c) if c == digits[11] => Ok(Bin(s.to_string())),
-            _ => Err(IdError::Bin),
+            _ => Err(IdError::Bin(BinError::ControlDigit)),
         }
     }
 
@@ -183,8 +330,9 @@ impl Bin {
     }
 }
 
-/// Whether the first 11 digits have a BIN's or an IIN's structure (see `Bin`).
-fn bin_structure_valid(d: &[u32]) -> bool {
+/// Whether the first 11 digits have a BIN's or an IIN's structure (see `Bin`), and if not,
+/// which part is wrong.
+fn bin_structure(d: &[u32]) -> Result<(), BinError> {
     let two = |i: usize| d[i] * 10 + d[i + 1];
     match d[4] {
         // IIN: a real birth date in the century the seventh digit names.
@@ -193,14 +341,16 @@ fn bin_structure_valid(d: &[u32]) -> bool {
                 1 | 2 => 1800,
                 3 | 4 => 1900,
                 5 | 6 => 2000,
-                _ => return false,
+                _ => return Err(BinError::Century),
             };
             let year = century + two(0) as i16;
-            jiff::civil::Date::new(year, two(2) as i8, two(4) as i8).is_ok()
+            jiff::civil::Date::new(year, two(2) as i8, two(4) as i8).map(|_| ()).map_err(|_| BinError::BirthDate)
         }
         // BIN: a registration month, the type, then the attribute.
-        4..=6 => (1..=12).contains(&two(2)) && d[5] <= 3,
-        _ => false,
+        4..=6 if !(1..=12).contains(&two(2)) => Err(BinError::Month),
+        4..=6 if d[5] > 3 => Err(BinError::Attribute),
+        4..=6 => Ok(()),
+        _ => Err(BinError::Kind),
     }
 }
 
@@ -223,11 +373,20 @@ pub struct Iccid(String);
 
 impl Iccid {
     pub fn parse(input: &str) -> Result<Self, IdError> {
-        let d = digits_of(input, false).ok_or(IdError::Iccid)?;
-        if !(19..=20).contains(&d.len()) || !d.starts_with("89") || !luhn_valid(&d) {
-            return Err(IdError::Iccid);
+        let d = typed_digits(input, false, IccidError::Empty, IccidError::Characters).map_err(IdError::Iccid)?;
+        let wrong = if !(19..=20).contains(&d.len()) {
+            Some(IccidError::Length)
+        } else if !d.starts_with("89") {
+            Some(IccidError::Prefix)
+        } else if !luhn_valid(&d) {
+            Some(IccidError::CheckDigit)
+        } else {
+            None
+        };
+        match wrong {
+            Some(e) => Err(IdError::Iccid(e)),
+            None => Ok(Iccid(d)),
         }
-        Ok(Iccid(d))
     }
 
     pub fn as_str(&self) -> &str {
@@ -243,11 +402,12 @@ pub struct Imei(String);
 
 impl Imei {
     pub fn parse(input: &str) -> Result<Self, IdError> {
-        let d = digits_of(input, false).ok_or(IdError::Imei)?;
+        let d = typed_digits(input, false, ImeiError::Empty, ImeiError::Characters).map_err(IdError::Imei)?;
         match d.len() {
             14 => Ok(Imei(d)),
             15 if luhn_valid(&d) => Ok(Imei(d[..14].to_string())),
-            _ => Err(IdError::Imei),
+            15 => Err(IdError::Imei(ImeiError::CheckDigit)),
+            _ => Err(IdError::Imei(ImeiError::Length)),
         }
     }
 
@@ -299,8 +459,20 @@ mod tests {
 
     #[test]
     fn msisdn_refuses_what_is_not_a_kazakh_mobile() {
-        for s in ["", "770105420", "770105420066", "79161234567", "7701054200a", "+7 701 05x 20 06", "1234"] {
-            assert_eq!(Msisdn::parse(s), Err(IdError::Msisdn), "{s}");
+        use MsisdnError::*;
+        for (s, why) in [
+            ("", Empty),
+            ("  ", Empty),
+            ("770105420", TooFewDigits),
+            ("1234", TooFewDigits),
+            ("770105420066", TooManyDigits),
+            ("79161234567", NotKazakhMobile),
+            ("9161234567", NotKazakhMobile),
+            ("37012345678", NotKazakhMobile),
+            ("7701054200a", Characters),
+            ("+7 701 05x 20 06", Characters),
+        ] {
+            assert_eq!(Msisdn::parse(s), Err(IdError::Msisdn(why)), "{s}");
         }
     }
 
@@ -318,9 +490,10 @@ mod tests {
         let good: String = first11.iter().map(|d| d.to_string()).collect::<String>() + &c.to_string();
         assert!(Bin::parse(&good).is_ok());
         let bad: String = first11.iter().map(|d| d.to_string()).collect::<String>() + &((c + 1) % 10).to_string();
-        assert_eq!(Bin::parse(&bad), Err(IdError::Bin));
-        assert_eq!(Bin::parse("12345678901"), Err(IdError::Bin));
-        assert_eq!(Bin::parse("12345678901a"), Err(IdError::Bin));
+        assert_eq!(Bin::parse(&bad), Err(IdError::Bin(BinError::ControlDigit)));
+        assert_eq!(Bin::parse("12345678901"), Err(IdError::Bin(BinError::Length)));
+        assert_eq!(Bin::parse("12345678901a"), Err(IdError::Bin(BinError::Characters)));
+        assert_eq!(Bin::parse(""), Err(IdError::Bin(BinError::Empty)));
     }
 
     /// The first 11 digits and the control digit that the weights give them.
@@ -332,29 +505,30 @@ mod tests {
     #[test]
     fn bin_and_iin_need_their_structure_not_only_the_control_digit() {
         // Each has a right control digit; the review found such numbers accepted.
-        for (first11, why) in [
-            ("00000000000", "all zeros: day 00, century digit 0"),
-            ("94004000001", "BIN month 00"),
-            ("94134000001", "BIN month 13"),
-            ("94077000001", "BIN type 7"),
-            ("94074400001", "BIN attribute 4"),
-            ("90013210001", "IIN day 32"),
-            ("90130110001", "IIN month 13"),
-            ("90010100001", "IIN century digit 0"),
-            ("90010170001", "IIN century digit 7"),
-            ("01022950001", "IIN 29 February of 2001"),
+        use BinError::*;
+        for (first11, error, why) in [
+            ("00000000000", Century, "all zeros: day 00, century digit 0"),
+            ("94004000001", Month, "BIN month 00"),
+            ("94134000001", Month, "BIN month 13"),
+            ("94077000001", Kind, "BIN type 7"),
+            ("94074400001", Attribute, "BIN attribute 4"),
+            ("90013210001", BirthDate, "IIN day 32"),
+            ("90130110001", BirthDate, "IIN month 13"),
+            ("90010100001", Century, "IIN century digit 0"),
+            ("90010170001", Century, "IIN century digit 7"),
+            ("01022950001", BirthDate, "IIN 29 February of 2001"),
         ] {
-            assert_eq!(Bin::parse(&with_control(first11)), Err(IdError::Bin), "{why}");
+            assert_eq!(Bin::parse(&with_control(first11)), Err(IdError::Bin(error)), "{why}");
         }
         for first11 in ["94074000001", "05054000133", "99125310001", "00022960001", "90013130001", "85063040001"] {
             assert!(Bin::parse(&with_control(first11)).is_ok(), "{first11}");
         }
-        assert_eq!(Bin::parse("000000000000"), Err(IdError::Bin));
+        assert_eq!(Bin::parse("000000000000"), Err(IdError::Bin(Century)));
         // Stored before the structure was checked: still readable back, still a control digit.
         assert!(Bin::stored("000000000000").is_ok());
-        assert_eq!(Bin::stored("940740000012"), Err(IdError::Bin));
-        assert_eq!(Bin::stored("9407400000150"), Err(IdError::Bin));
-        assert_eq!(Bin::stored("94074000001"), Err(IdError::Bin));
+        assert_eq!(Bin::stored("940740000012"), Err(IdError::Bin(ControlDigit)));
+        assert_eq!(Bin::stored("9407400000150"), Err(IdError::Bin(Length)));
+        assert_eq!(Bin::stored("94074000001"), Err(IdError::Bin(Length)));
     }
 
     #[test]
@@ -368,19 +542,26 @@ mod tests {
         assert_eq!(Imei::parse("353678 076511 54").as_ref(), Ok(&imei));
         // Brackets, dots and a plus belong to phone numbers only.
         for s in ["(353678)07651154", "+35367807651154", "35.367807.651154"] {
-            assert_eq!(Imei::parse(s), Err(IdError::Imei), "{s}");
+            assert_eq!(Imei::parse(s), Err(IdError::Imei(ImeiError::Characters)), "{s}");
         }
-        assert_eq!(Bin::parse("+940740000015"), Err(IdError::Bin));
-        assert_eq!(Bin::parse("9407.4000.0015"), Err(IdError::Bin));
+        assert_eq!(Bin::parse("+940740000015"), Err(IdError::Bin(BinError::Characters)));
+        assert_eq!(Bin::parse("9407.4000.0015"), Err(IdError::Bin(BinError::Characters)));
     }
 
     #[test]
     fn after_plus_seven_exactly_ten_digits_follow() {
         // `+7` and nine digits is a digit short, not +7 770 011 12 35.
-        for s in
-            ["+7700111235", "+7 700 111 235", "+7 701 054 20 066", "+8 701 054 20 06", "+87010542006", "+7010542006"]
-        {
-            assert_eq!(Msisdn::parse(s), Err(IdError::Msisdn), "{s}");
+        use MsisdnError::*;
+        for (s, why) in [
+            ("+7700111235", TooFewDigits),
+            ("+7 700 111 235", TooFewDigits),
+            ("+7010542006", TooFewDigits),
+            ("+7 701 054 20 066", TooManyDigits),
+            ("+8 701 054 20 06", NotKazakhMobile),
+            ("+87010542006", NotKazakhMobile),
+            ("+7 916 123 45 67", NotKazakhMobile),
+        ] {
+            assert_eq!(Msisdn::parse(s), Err(IdError::Msisdn(why)), "{s}");
         }
         assert_eq!(Msisdn::parse("+77001112354").unwrap().as_str(), "77001112354");
         assert_eq!(Msisdn::parse("+7 (700) 111-23-54").unwrap().as_str(), "77001112354");
@@ -403,14 +584,34 @@ mod tests {
         assert!(Iccid::parse(&iccid).is_ok());
         let last = iccid.as_bytes()[19] - b'0';
         let wrong = format!("{body}{}", (last + 1) % 10);
-        assert_eq!(Iccid::parse(&wrong), Err(IdError::Iccid));
-        assert_eq!(Iccid::parse("12345678901234567890"), Err(IdError::Iccid));
+        // A wrong check digit is said to be one, not "19-20 digits starting with 89".
+        assert_eq!(Iccid::parse(&wrong), Err(IdError::Iccid(IccidError::CheckDigit)));
+        assert_eq!(Iccid::parse("12345678901234567890"), Err(IdError::Iccid(IccidError::Prefix)));
+        assert_eq!(Iccid::parse("899970220012106852"), Err(IdError::Iccid(IccidError::Length)));
+        assert_eq!(Iccid::parse("8999 7022 0012 1068 52x"), Err(IdError::Iccid(IccidError::Characters)));
+        assert_eq!(Iccid::parse(" "), Err(IdError::Iccid(IccidError::Empty)));
         assert_eq!(Imei::parse("35367807651154").unwrap().as_str(), "35367807651154");
         let imei15 = format!("35367807651154{}", luhn_check_digit("35367807651154"));
         assert_eq!(Imei::parse(&imei15).unwrap().as_str(), "35367807651154");
         let wrong = format!("35367807651154{}", (luhn_check_digit("35367807651154") + 1) % 10);
-        assert_eq!(Imei::parse(&wrong), Err(IdError::Imei));
-        assert_eq!(Imei::parse("3536780765115"), Err(IdError::Imei));
+        assert_eq!(Imei::parse(&wrong), Err(IdError::Imei(ImeiError::CheckDigit)));
+        assert_eq!(Imei::parse("3536780765115"), Err(IdError::Imei(ImeiError::Length)));
+        assert_eq!(Imei::parse(""), Err(IdError::Imei(ImeiError::Empty)));
+    }
+
+    #[test]
+    fn every_mistake_has_its_own_message_key() {
+        let keys = IdError::ALL_KEYS;
+        let unique: std::collections::HashSet<_> = keys.iter().collect();
+        assert_eq!(unique.len(), keys.len());
+        for e in [
+            IdError::Msisdn(MsisdnError::TooFewDigits),
+            IdError::Bin(BinError::ControlDigit),
+            IdError::Iccid(IccidError::CheckDigit),
+            IdError::Imei(ImeiError::CheckDigit),
+        ] {
+            assert!(keys.contains(&e.message_key()), "{e:?}");
+        }
     }
 
     proptest! {

@@ -10,6 +10,6 @@ pub mod operator;
 pub mod rules;
 pub mod time;
 
-pub use ids::{Bin, Iccid, IdError, Imei, Msisdn};
+pub use ids::{Bin, BinError, Iccid, IccidError, IdError, Imei, ImeiError, Msisdn, MsisdnError};
 pub use locale::{Locale, Localized};
 pub use money::Money;

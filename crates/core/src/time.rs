@@ -7,10 +7,54 @@ use jiff::{Timestamp, civil::Date, tz::TimeZone};
 #[derive(Debug, Clone)]
 pub struct OperatorZone(TimeZone);
 
-/// A `dd-mm-yyyy` date that is not a date.
+/// A typed `dd-mm-yyyy` date that cannot be used, and why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("date must be dd-mm-yyyy")]
-pub struct DateError;
+pub enum DateError {
+    #[error("no date was typed")]
+    Empty,
+    #[error("date must be dd-mm-yyyy")]
+    Format,
+    /// Well-formed, but no such day: 31-02-2026, 00-01-2026, 15-13-2026.
+    #[error("no such date")]
+    NoSuchDate,
+}
+
+/// A period (from–to) that cannot be used, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PeriodError {
+    #[error("beginning of the period: {0}")]
+    From(DateError),
+    #[error("end of the period: {0}")]
+    To(DateError),
+    #[error("the beginning is after the end")]
+    Reversed,
+    #[error("the period is longer than allowed")]
+    TooLong,
+    #[error("the beginning of the period is in the future")]
+    FromInFuture,
+    #[error("the end of the period is in the future")]
+    ToInFuture,
+}
+
+/// Parses a period as typed: both days, the beginning not after the end, neither after
+/// `today`, at most `max_days` between them.
+pub fn parse_period(from: &str, to: &str, today: Date, max_days: i32) -> Result<(Date, Date), PeriodError> {
+    let f = parse_day(from).map_err(PeriodError::From)?;
+    let t = parse_day(to).map_err(PeriodError::To)?;
+    if f > today {
+        return Err(PeriodError::FromInFuture);
+    }
+    if t > today {
+        return Err(PeriodError::ToInFuture);
+    }
+    if f > t {
+        return Err(PeriodError::Reversed);
+    }
+    if (t - f).get_days() > max_days {
+        return Err(PeriodError::TooLong);
+    }
+    Ok((f, t))
+}
 
 impl OperatorZone {
     /// `Asia/Almaty` and the like, from the bundled time-zone database.
@@ -60,16 +104,23 @@ impl OperatorZone {
 /// Parses `dd-mm-yyyy` (also `dd.mm.yyyy`), as period pickers send it.
 pub fn parse_day(input: &str) -> Result<Date, DateError> {
     let s = input.trim().replace('.', "-");
+    if s.is_empty() {
+        return Err(DateError::Empty);
+    }
     let mut parts = s.split('-');
     let (Some(d), Some(m), Some(y), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-        return Err(DateError);
+        return Err(DateError::Format);
     };
-    if d.len() != 2 || m.len() != 2 || y.len() != 4 {
-        return Err(DateError);
+    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    if !digits(d, 2) || !digits(m, 2) || !digits(y, 4) {
+        return Err(DateError::Format);
     }
-    let (d, m, y): (i8, i8, i16) =
-        (d.parse().map_err(|_| DateError)?, m.parse().map_err(|_| DateError)?, y.parse().map_err(|_| DateError)?);
-    Date::new(y, m, d).map_err(|_| DateError)
+    let (d, m, y): (i8, i8, i16) = (
+        d.parse().map_err(|_| DateError::Format)?,
+        m.parse().map_err(|_| DateError::Format)?,
+        y.parse().map_err(|_| DateError::Format)?,
+    );
+    Date::new(y, m, d).map_err(|_| DateError::NoSuchDate)
 }
 
 /// Milliseconds since the Unix epoch, now.
@@ -97,8 +148,26 @@ mod tests {
     fn parses_period_days() {
         assert_eq!(parse_day("16-03-2025"), Ok(Date::new(2025, 3, 16).unwrap()));
         assert_eq!(parse_day("16.03.2025"), Ok(Date::new(2025, 3, 16).unwrap()));
-        for bad in ["", "2025-03-16", "31-02-2025", "1-3-2025", "aa-bb-cccc", "16-03-2025-1"] {
-            assert_eq!(parse_day(bad), Err(DateError), "{bad}");
+        assert_eq!(parse_day(" "), Err(DateError::Empty));
+        for bad in ["2025-03-16", "1-3-2025", "aa-bb-cccc", "16-03-2025-1", "+1-03-2025"] {
+            assert_eq!(parse_day(bad), Err(DateError::Format), "{bad}");
         }
+        // Well-formed but no such day: said so, not "use dd-mm-yyyy".
+        for bad in ["31-02-2026", "29-02-2025", "00-03-2025", "16-13-2025", "31-04-2025"] {
+            assert_eq!(parse_day(bad), Err(DateError::NoSuchDate), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_period_names_its_mistake() {
+        let today = Date::new(2026, 3, 10).unwrap();
+        let p = |f: &str, t: &str| parse_period(f, t, today, 366);
+        assert_eq!(p("01-03-2026", "10-03-2026"), Ok((Date::new(2026, 3, 1).unwrap(), today)));
+        assert_eq!(p("31-02-2026", "10-03-2026"), Err(PeriodError::From(DateError::NoSuchDate)));
+        assert_eq!(p("01-03-2026", "2026-03-10"), Err(PeriodError::To(DateError::Format)));
+        assert_eq!(p("05-03-2026", "01-03-2026"), Err(PeriodError::Reversed));
+        assert_eq!(p("01-01-2024", "01-03-2026"), Err(PeriodError::TooLong));
+        assert_eq!(p("11-03-2026", "12-03-2026"), Err(PeriodError::FromInFuture));
+        assert_eq!(p("01-03-2026", "11-03-2026"), Err(PeriodError::ToInFuture));
     }
 }

@@ -166,9 +166,7 @@ pub fn service(code: &str) -> Option<&'static Service> {
 pub fn allowance_name(kind: AllowanceKind) -> Text {
     use AllowanceKind::{Data, InternationalMinutes, LandlineMinutes, OffNetMinutes, OnNetCalls, Sms};
     match kind {
-        OnNetCalls => {
-            t("Звонки внутри сети Kcell/activ", "Calls within Kcell/activ", "Kcell/activ желісі ішіндегі қоңыраулар")
-        }
+        OnNetCalls => t("Звонки внутри сети", "Calls within the network", "Желі ішіндегі қоңыраулар"),
         OffNetMinutes => t(
             "Звонки на других сотовых операторов РК",
             "Calls to other KZ mobile networks",

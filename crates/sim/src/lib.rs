@@ -47,6 +47,12 @@ pub const SIMULATOR: MigrationSet = MigrationSet {
             sqlite: include_str!("../migrations/sqlite/0003_number_grams.sql"),
             postgres: include_str!("../migrations/postgres/0003_number_grams.sql"),
         },
+        Step {
+            version: 4,
+            description: "neutral tariff code",
+            sqlite: include_str!("../migrations/sqlite/0004_neutral_tariff_code.sql"),
+            postgres: include_str!("../migrations/postgres/0004_neutral_tariff_code.sql"),
+        },
     ],
 };
 

@@ -48,19 +48,6 @@ pub fn urlencode(s: &str) -> String {
     out
 }
 
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    t: Tr,
-    message: String,
-    title: String,
-}
-
-pub fn page_error(status: StatusCode, t: Tr, key: &str) -> Response {
-    let page = ErrorPage { message: t.t(key), title: t.t("error-title"), t };
-    html(status, &page)
-}
-
 /// What every page's frame (header, switchers, footer) needs.
 pub struct Frame {
     pub t: Tr,

@@ -3,7 +3,7 @@
 use crate::pages::{
     company, dev, esim, forwarding, history, imei, lang, number_head, numbers, operations, profile, secret_code, signin,
 };
-use crate::{AppState, assets, ops, request, visitor};
+use crate::{AppState, assets, error, ops, request, visitor};
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::Redirect;
@@ -42,6 +42,8 @@ pub fn router(state: AppState) -> Router {
         .route("/company", post(company::switch))
         .route("/lang/{code}", get(lang::switch))
         .route("/dev/outbox", get(dev::outbox_page))
+        .fallback(error::not_found)
+        .layer(from_fn_with_state(state.clone(), error::error_pages))
         .layer(from_fn_with_state(state.clone(), visitor::visitor_layer));
     Router::new()
         .merge(pages)

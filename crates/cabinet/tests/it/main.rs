@@ -1,6 +1,7 @@
 //! Integration tests: the real portal on a random loopback port, spoken to over HTTP, on
 //! the store that CABINET_TEST_DATABASE_URL names (SQLite by default, or PostgreSQL).
 
+mod access;
 mod cli;
 mod delivery;
 mod deploy;

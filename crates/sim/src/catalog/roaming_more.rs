@@ -197,7 +197,7 @@ pub(super) static ROAMING_AND_MORE: &[Service] = &[
         price: 0,
         volume: None,
         family: None,
-        availability: Availability::NotOnTariffs(&["kcell", "m2m", "corp_11"]),
+        availability: Availability::NotOnTariffs(&["base", "m2m", "corp_11"]),
         grants: &[],
     },
     Service {
@@ -212,7 +212,7 @@ pub(super) static ROAMING_AND_MORE: &[Service] = &[
         price: 0,
         volume: Some(t("100 минут", "100 minutes", "100 минут")),
         family: None,
-        availability: Availability::NotOnTariffs(&["kcell", "m2m"]),
+        availability: Availability::NotOnTariffs(&["base", "m2m"]),
         grants: &[units(OffNetMinutes, 100 * MIN)],
     },
     Service {

@@ -61,7 +61,7 @@ pub static TARIFFS: &[Tariff] = &[
         monthly_fee: tenge(1_100),
         grants: &[unlimited(OnNetCalls), units(Data, 5 * GB)],
     },
-    Tariff { code: "kcell", name: t("Kcell", "Kcell", "Kcell"), monthly_fee: 0, grants: &[] },
+    Tariff { code: "base", name: t("Базовый", "Base", "Базалық"), monthly_fee: 0, grants: &[] },
     Tariff {
         code: "m2m",
         name: t("M2M", "M2M", "M2M"),

@@ -170,7 +170,7 @@ pub(super) static VOICE_AND_DATA: &[Service] = &[
         price: tenge(990),
         volume: Some(t("30 минут", "30 minutes", "30 минут")),
         family: None,
-        availability: Availability::NotOnTariffs(&["kcell", "m2m"]),
+        availability: Availability::NotOnTariffs(&["base", "m2m"]),
         grants: &[units(InternationalMinutes, 30 * MIN)],
     },
     // Data
@@ -241,7 +241,7 @@ pub(super) static VOICE_AND_DATA: &[Service] = &[
         price: tenge(690),
         volume: None,
         family: None,
-        availability: Availability::NotOnTariffs(&["kcell", "m2m"]),
+        availability: Availability::NotOnTariffs(&["base", "m2m"]),
         grants: &[],
     },
 ];

@@ -30,11 +30,11 @@ const CREDIT_TARIFFS: &[(&str, u32)] = &[
     ("bc_leader", 5),
     ("carte_blanche_1000", 15),
     ("corp_11", 10),
-    ("kcell", 5),
+    ("base", 5),
     ("m2m", 8),
 ];
 const ADVANCE_TARIFFS: &[(&str, u32)] =
-    &[("kcell", 35), ("corp_11", 25), ("bc_junior", 15), ("carte_blanche_1000", 15), ("m2m", 10)];
+    &[("base", 35), ("corp_11", 25), ("bc_junior", 15), ("carte_blanche_1000", 15), ("m2m", 10)];
 
 /// Type allocation codes of common handsets (the first 8 digits of an IMEI).
 const TACS: &[&str] = &[

@@ -1,1 +1,53 @@
 ## Signing in and out, error pages, the actions history, input errors.
+
+## Signing out
+signout-done = You have signed out. Sign in again to continue.
+
+## Error pages
+error-number-not-found = This number is not among your company's numbers. It may belong to another company: pick that company in the header.
+
+## Phone numbers
+error-msisdn-empty = Enter the phone number, e.g. +7 701 211 21 01.
+error-msisdn-characters = A phone number may hold only digits, spaces, dashes, brackets and a plus at the start.
+error-msisdn-too-few = The number is too short: after +7 come 10 digits, e.g. +7 701 211 21 01.
+error-msisdn-too-many = The number is too long: after +7 come 10 digits, e.g. +7 701 211 21 01.
+error-msisdn-not-mobile = This is not a Kazakhstan mobile number: it must start with +7 7, e.g. +7 701 211 21 01.
+
+## BIN/IIN
+error-bin-empty = Enter the BIN/IIN: 12 digits.
+error-bin-characters = A BIN/IIN may hold only digits (spaces and dashes between them are allowed).
+error-bin-length = A BIN/IIN has exactly 12 digits.
+error-bin-kind = No BIN/IIN has this fifth digit: it is 0–3 in an IIN and 4–6 in a BIN. Check the number.
+error-bin-month = Digits 3–4 of a BIN are the month of registration (01–12). Check the number.
+error-bin-attribute = The sixth digit of a BIN is 0–3 (head office, branch, representative office, farm). Check the number.
+error-bin-century = The seventh digit of an IIN is 1–6 (century of birth and sex). Check the number.
+error-bin-birth-date = The first six digits of an IIN are a date of birth, and there is no such date. Check the number.
+error-bin-control-digit = The last (control) digit does not match: there is a typo in this BIN/IIN.
+
+## SIM card numbers (ICCID)
+error-iccid-empty = Enter the SIM card number (ICCID) from the back of the card.
+error-iccid-characters = The SIM card number may hold only digits (spaces and dashes between them are allowed).
+error-iccid-length = The SIM card number has 19 or 20 digits: check that none is missing or extra.
+error-iccid-prefix = The SIM card number starts with 89: check the first digits.
+error-iccid-check-digit = The last (check) digit does not match: there is a typo in the SIM card number.
+
+## IMEI
+error-imei-empty = Enter the IMEI: dial *#06# on the device to see it.
+error-imei-characters = An IMEI may hold only digits (spaces and dashes between them are allowed).
+error-imei-length = An IMEI has 14 digits, or 15 with the check digit: check that none is missing or extra.
+error-imei-check-digit = The 15th (check) digit does not match: there is a typo in the IMEI.
+
+## The actions history: the period
+period-from = Beginning of period
+period-hint = As dd-mm-yyyy, e.g. 01-03-2026.
+period-from-empty = Enter the beginning of the period.
+period-to-empty = Enter the end of the period.
+period-from-format = Enter the beginning of the period as dd-mm-yyyy, e.g. 01-03-2026.
+period-to-format = Enter the end of the period as dd-mm-yyyy, e.g. 31-03-2026.
+period-from-no-such-date = There is no such date as the beginning of the period: check the day and the month.
+period-to-no-such-date = There is no such date as the end of the period: check the day and the month.
+period-from-future = The beginning of the period cannot be in the future.
+period-to-future = The end of the period cannot be after today.
+error-summary-title = There is a problem
+history-empty-title = No actions in this period
+history-empty-text = Nobody in your company acted in Cabinet between these dates. Choose a longer period.

@@ -43,7 +43,7 @@ otp-subject = Your sign-in code
 ## Errors
 error-title = Something went wrong
 error-back = Back to number management
-error-not-found = Nothing was found here. The number may belong to another company.
+error-not-found = Page not found. Check the address, or go back to number management.
 error-forbidden = You do not have the right to do this in this company.
 error-no-company = No company is linked to your account yet. Each company must ask the operator to grant you access.
 error-csrf = The form has expired. Go back, reload the page and try again.

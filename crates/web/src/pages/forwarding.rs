@@ -104,7 +104,7 @@ pub async fn show(State(state): State<AppState>, signed: Signed, Path(n): Path<S
 fn parse(form: &AddForm) -> Result<Operation, &'static str> {
     let kind = ForwardKind::from_code(&form.kind).ok_or("fwd-error-kind")?;
     let target = match form.direction.as_str() {
-        "number" => ForwardTarget::Number(Msisdn::parse(&form.number).map_err(|_| "error-msisdn")?.to_string()),
+        "number" => ForwardTarget::Number(Msisdn::parse(&form.number).map_err(|e| e.message_key())?.to_string()),
         "service" if !form.service.is_empty() => ForwardTarget::Service(form.service.clone()),
         "service" => return Err("fwd-error-service"),
         _ => return Err("fwd-error-direction"),
@@ -167,7 +167,7 @@ mod tests {
             Ok(Operation::AddForwarding { .. })
         ));
         assert_eq!(parse(&form("", "number", "77019998877", "")).unwrap_err(), "fwd-error-kind");
-        assert_eq!(parse(&form("busy", "number", "12345", "")).unwrap_err(), "error-msisdn");
+        assert_eq!(parse(&form("busy", "number", "12345", "")).unwrap_err(), "error-msisdn-too-few");
         assert_eq!(parse(&form("busy", "service", "", "")).unwrap_err(), "fwd-error-service");
         assert_eq!(parse(&form("busy", "fax", "", "")).unwrap_err(), "fwd-error-direction");
     }

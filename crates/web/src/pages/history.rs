@@ -3,6 +3,7 @@
 
 use crate::auth::{Permission, Signed};
 use crate::error::WebError;
+use crate::error::{PeriodField, period_error};
 use crate::pages::number_head::reason_text;
 use crate::pages::operations::{Details, ban_key, forward_kind_key};
 use crate::render::{Frame, html, urlencode};
@@ -14,7 +15,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cabinet_core::operator::Operation;
 use cabinet_core::time::OperatorZone;
-use cabinet_core::time::{now_ms, parse_day};
+use cabinet_core::time::{now_ms, parse_period};
 use cabinet_reports::{Cell, LocalDateTime, TableHead, TableWriter};
 use cabinet_store::actions::{self, Action};
 use jiff::ToSpan;
@@ -53,13 +54,22 @@ pub struct Row {
     admin: String,
 }
 
+impl HistoryPage {
+    /// The message for one field of the period, when the mistake is in it.
+    fn error_for(&self, from: bool) -> Option<&str> {
+        let want = if from { PeriodField::From } else { PeriodField::To };
+        self.error.as_ref().filter(|(f, _)| *f == want).map(|(_, m)| m.as_str())
+    }
+}
+
 #[derive(Template)]
 #[template(path = "history.html")]
 struct HistoryPage {
     frame: Frame,
     from: String,
     to: String,
-    error: Option<String>,
+    /// The mistake in the period and the field it belongs to.
+    error: Option<(PeriodField, String)>,
     rows: Vec<Row>,
     total: i64,
     prev_href: Option<String>,
@@ -121,10 +131,12 @@ struct Period {
     to_ms: i64,
 }
 
-/// A period that cannot be used: as typed, and the catalog key of what is wrong.
+/// A period that cannot be used: as typed, the field at fault and the catalog key of what
+/// is wrong.
 struct BadPeriod {
     from: String,
     to: String,
+    field: PeriodField,
     key: &'static str,
 }
 
@@ -138,17 +150,16 @@ fn period(zone: &OperatorZone, p: &Params) -> Result<Period, BadPeriod> {
         .filter(|s| !s.trim().is_empty())
         .unwrap_or_else(|| default_from.strftime("%d-%m-%Y").to_string());
     let to_s = p.to.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| today.strftime("%d-%m-%Y").to_string());
-    match (parse_day(&from_s), parse_day(&to_s)) {
-        (Ok(f), Ok(to)) if f > to => Err(BadPeriod { from: from_s, to: to_s, key: "period-reversed" }),
-        (Ok(f), Ok(to)) if (to - f).get_days() > MAX_DAYS => {
-            Err(BadPeriod { from: from_s, to: to_s, key: "period-too-long" })
-        }
-        (Ok(f), Ok(to)) => {
+    match parse_period(&from_s, &to_s, today, MAX_DAYS) {
+        Ok((f, to)) => {
             let (from_ms, to_ms) = (zone.start_of_day_ms(f), zone.start_of_day_ms(to.tomorrow().unwrap_or(to)));
             let day = |d: jiff::civil::Date| d.strftime("%d-%m-%Y").to_string();
             Ok(Period { from: day(f), to: day(to), from_ms, to_ms })
         }
-        _ => Err(BadPeriod { from: from_s, to: to_s, key: "period-invalid" }),
+        Err(e) => {
+            let (field, key) = period_error(e);
+            Err(BadPeriod { from: from_s, to: to_s, field, key })
+        }
     }
 }
 
@@ -163,12 +174,12 @@ pub async fn show(
     let frame = Frame::signed(&state, &signed, t.t("history-title")).await?;
     let Period { from: from_s, to: to_s, from_ms, to_ms } = match period(zone, &p) {
         Ok(p) => p,
-        Err(BadPeriod { from, to, key }) => {
+        Err(BadPeriod { from, to, field, key }) => {
             let page = HistoryPage {
                 frame,
                 from,
                 to,
-                error: Some(t.t(key)),
+                error: Some((field, t.t(key))),
                 rows: Vec::new(),
                 total: 0,
                 prev_href: None,

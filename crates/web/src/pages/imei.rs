@@ -173,15 +173,15 @@ mod tests {
             parse(&form("register", "35367807651154", "", "", false)),
             Ok(Operation::RegisterImei { .. })
         ));
-        assert_eq!(parse(&form("register", "3536780765115", "", "", false)).unwrap_err(), "error-imei");
+        assert_eq!(parse(&form("register", "3536780765115", "", "", false)).unwrap_err(), "error-imei-length");
         assert_eq!(parse(&form("duplicate", "35367807651154", "", "", false)).unwrap_err(), "imei-accept-terms");
         assert_eq!(
             parse(&form("reregister", "35367807651154", "77012115299", "123456789012", true)).unwrap_err(),
-            "error-bin"
+            "error-bin-month"
         );
         assert_eq!(
             parse(&form("reregister", "35367807651154", "123", "940740000015", true)).unwrap_err(),
-            "error-msisdn"
+            "error-msisdn-too-few"
         );
         assert!(matches!(
             parse(&form("reregister", "35367807651154", "+7 701 211 52 99", "940740000015", true)),
@@ -193,13 +193,17 @@ mod tests {
     #[test]
     fn the_previous_owner_needs_a_real_bin_or_iin_typed_as_on_documents() {
         // Right control digits, impossible structure: all zeros, month 13, day 32.
-        for owner in ["000000000000", "941340000018", "900132100013"] {
+        for (owner, key) in [
+            ("000000000000", "error-bin-century"),
+            ("941340000018", "error-bin-month"),
+            ("900132100013", "error-bin-birth-date"),
+        ] {
             let got = parse(&form("reregister", "35367807651154", "77012115299", owner, true));
-            assert_eq!(got.unwrap_err(), "error-bin", "{owner}");
+            assert_eq!(got.unwrap_err(), key, "{owner}");
         }
         // A phone number a digit short is no previous number.
         let got = parse(&form("reregister", "35367807651154", "+7701211529", "940740000015", true));
-        assert_eq!(got.unwrap_err(), "error-msisdn");
+        assert_eq!(got.unwrap_err(), "error-msisdn-too-few");
         let Ok(Operation::ReregisterImei { prev_owner, .. }) =
             parse(&form("reregister", "353678-076511-54", "77012115299", "9407 4000 0015", true))
         else {

@@ -19,7 +19,7 @@ pub struct Next {
 /// and `https://…` would be open redirects; browsers drop tabs and newlines from a URL, so
 /// `/%09/evil.example` arrives as `//evil.example`; CR, LF or NUL cannot go into a header at
 /// all. So only printable ASCII is kept (our links percent-encode everything else).
-fn local_path(next: Option<String>) -> String {
+pub(crate) fn local_path(next: Option<String>) -> String {
     match next {
         Some(n)
             if n.len() <= 2048

@@ -187,7 +187,7 @@ pub async fn company_number(
         .number_profile(&scope.bin, msisdn)
         .await
         .map_err(|_| WebError::Operator(locale))?
-        .ok_or(WebError::NotFound(locale))
+        .ok_or(WebError::NumberNotFound(locale))
 }
 
 /// The profile page of one of the company's numbers (404 for any other number).

@@ -5,11 +5,12 @@ use crate::csrf::{CsrfForm, NoFields};
 use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::limits;
-use crate::render::{Frame, html};
-use crate::visitor::{SESSION_COOKIE, Visitor, cookie, set_cookie};
+use crate::pages::lang::local_path;
+use crate::render::{Frame, html, urlencode};
+use crate::visitor::{SESSION_COOKIE, Visitor, cookie, cookie_name, set_cookie};
 use crate::{AppState, auth::Signed};
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -28,6 +29,10 @@ struct SignInPage {
     frame: Frame,
     phone: String,
     error: Option<String>,
+    /// "You have signed out", once, right after signing out.
+    notice: Option<String>,
+    /// The page to go to after the code (a local path), kept through both steps.
+    next: Option<String>,
 }
 
 #[derive(Template)]
@@ -38,14 +43,49 @@ struct CodePage {
     resend_in_s: i64,
     error: Option<String>,
     notice: Option<String>,
+    next: Option<String>,
 }
 
-pub async fn show(State(state): State<AppState>, visitor: Visitor) -> Response {
+/// A short-lived cookie that sign-out sets and the sign-in page clears: "You have signed
+/// out" shows once, not again on reload.
+const SIGNED_OUT_COOKIE: &str = "cabinet_signed_out";
+
+/// The page asked for before signing in, when it is a local path other than the start page
+/// (the same check as the language switcher's).
+fn next_path(next: Option<String>) -> Option<String> {
+    let path = local_path(next);
+    (path != "/" && !path.starts_with("/signin")).then_some(path)
+}
+
+/// Where to go once signed in.
+fn after_signin(next: Option<String>) -> String {
+    next_path(next).unwrap_or_else(|| "/numbers".into())
+}
+
+#[derive(Deserialize, Default)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Response {
     if visitor.session.as_ref().is_some_and(|s| s.stage == sessions::STAGE_ACTIVE) {
-        return Redirect::to("/numbers").into_response();
+        return Redirect::to(&after_signin(q.next)).into_response();
     }
+    let secure = state.config.secure_cookies;
+    let signed_out = cookie(&headers, &cookie_name(SIGNED_OUT_COOKIE, secure)).is_some();
     let frame = Frame::public(&state, &visitor, "signin-title");
-    html(StatusCode::OK, &SignInPage { frame, phone: String::new(), error: None })
+    let notice = signed_out.then(|| visitor.tr().t("signout-done"));
+    let page = SignInPage { frame, phone: String::new(), error: None, notice, next: next_path(q.next) };
+    let mut res = html(StatusCode::OK, &page);
+    if signed_out {
+        res.headers_mut().append(SET_COOKIE, set_cookie(SIGNED_OUT_COOKIE, "", Some(0), secure));
+    }
+    res
 }
 
 #[derive(Deserialize)]
@@ -54,15 +94,22 @@ pub struct SignInForm {
     phone: String,
     #[serde(default)]
     password: String,
+    next: Option<String>,
 }
 
-fn signin_page(state: &AppState, visitor: &Visitor, phone: &str, error: String) -> SignInPage {
+fn signin_page(state: &AppState, visitor: &Visitor, form: &SignInForm, error: String) -> SignInPage {
     let frame = Frame::public(state, visitor, "signin-title");
-    SignInPage { frame, phone: phone.to_string(), error: Some(error) }
+    SignInPage {
+        frame,
+        phone: form.phone.clone(),
+        error: Some(error),
+        notice: None,
+        next: next_path(form.next.clone()),
+    }
 }
 
-fn signin_error(state: &AppState, visitor: &Visitor, phone: &str, key: &str, status: StatusCode) -> Response {
-    html(status, &signin_page(state, visitor, phone, visitor.tr().t(key)))
+fn signin_error(state: &AppState, visitor: &Visitor, form: &SignInForm, key: &str, status: StatusCode) -> Response {
+    html(status, &signin_page(state, visitor, form, visitor.tr().t(key)))
 }
 
 /// "Too many attempts, try again after …": the minute is rounded up, so that trying at the
@@ -86,12 +133,13 @@ pub async fn submit(
     State(state): State<AppState>,
     visitor: Visitor,
     headers: HeaderMap,
-    CsrfForm(form): CsrfForm<SignInForm>,
+    CsrfForm(mut form): CsrfForm<SignInForm>,
 ) -> Result<Response, WebError> {
     let now = now_ms();
     let client = visitor.client_ip;
-    let Ok(phone) = Msisdn::parse(&form.phone) else {
-        return Ok(signin_error(&state, &visitor, &form.phone, "error-msisdn", StatusCode::UNPROCESSABLE_ENTITY));
+    let phone = match Msisdn::parse(&form.phone) {
+        Ok(phone) => phone,
+        Err(e) => return Ok(signin_error(&state, &visitor, &form, e.message_key(), StatusCode::UNPROCESSABLE_ENTITY)),
     };
     let who = phone.to_string();
     let device =
@@ -102,23 +150,19 @@ pub async fn submit(
         Ok(charged) => charged,
         Err(refusal) => {
             log_refusal(&refusal, &who, client);
-            let page = signin_page(
-                &state,
-                &visitor,
-                &form.phone,
-                until_text(&state, &visitor, "signin-locked", refusal.until_ms),
-            );
+            let page =
+                signin_page(&state, &visitor, &form, until_text(&state, &visitor, "signin-locked", refusal.until_ms));
             return Ok(html(StatusCode::TOO_MANY_REQUESTS, &page));
         }
     };
     let admin = admins::by_phone(&state.db, &phone).await?;
     // An unknown phone costs the same hash as a wrong password and gets the same message.
     let hash = admin.as_ref().and_then(|a| a.password_hash.clone()).unwrap_or_else(|| password::DUMMY_HASH.to_string());
-    let good = password::verify(form.password, hash).await;
+    let good = password::verify(std::mem::take(&mut form.password), hash).await;
     let Some(admin) = admin.filter(|a| good && a.password_hash.is_some()) else {
         tracing::warn!(target: "security", event = "signin_failed", who = who.as_str(), client = %client,
             known_device = device.is_some(), "wrong phone number or password");
-        return Ok(signin_error(&state, &visitor, &form.phone, "signin-wrong", StatusCode::UNPROCESSABLE_ENTITY));
+        return Ok(signin_error(&state, &visitor, &form, "signin-wrong", StatusCode::UNPROCESSABLE_ENTITY));
     };
     charged.give_back(&state, now).await?;
     // Too many wrong codes: no new code until the pause ends (the password was right, so
@@ -126,12 +170,12 @@ pub async fn submit(
     if let Some(until) = limits::codes_locked_until(&state, &admin.id, now).await? {
         tracing::warn!(target: "security", event = "refused_locked", scope = "account codes", who = admin.id.as_str(),
             client = %client, until_ms = until, "no code sent: code entry locked");
-        let page = signin_page(&state, &visitor, &form.phone, until_text(&state, &visitor, "otp-locked", until));
+        let page = signin_page(&state, &visitor, &form, until_text(&state, &visitor, "otp-locked", until));
         return Ok(html(StatusCode::TOO_MANY_REQUESTS, &page));
     }
     let challenge = send_code(&state, &visitor.tr(), &admin, now).await?;
     let Some(challenge) = challenge else {
-        return Ok(signin_error(&state, &visitor, &form.phone, "signin-no-email", StatusCode::UNPROCESSABLE_ENTITY));
+        return Ok(signin_error(&state, &visitor, &form, "signin-no-email", StatusCode::UNPROCESSABLE_ENTITY));
     };
     let id =
         sessions::create(&state.db, &admin.id, sessions::STAGE_OTP, None, Some(&challenge.id), now, PENDING_TTL_MS)
@@ -140,7 +184,11 @@ pub async fn submit(
         known_device = device.is_some(), "password accepted, code sent");
     let mut headers = HeaderMap::new();
     headers.insert(SET_COOKIE, set_cookie(SESSION_COOKIE, &id, None, state.config.secure_cookies));
-    Ok((headers, Redirect::to("/signin/code")).into_response())
+    let code_path = match next_path(form.next) {
+        Some(next) => format!("/signin/code?next={}", urlencode(&next)),
+        None => "/signin/code".into(),
+    };
+    Ok((headers, Redirect::to(&code_path)).into_response())
 }
 
 /// Issues a code and puts the message in the outbox: SMS to the operator's own numbers,
@@ -201,24 +249,43 @@ async fn pending(state: &AppState, visitor: &Visitor) -> Result<Option<otp::Chal
     Ok(otp::get(&state.db, cid).await?)
 }
 
+/// Whole seconds until a new code may be sent, rounded up: the page counts down exactly
+/// this, and the server refuses a resend only while it is above zero, so the button is never
+/// enabled before the server accepts.
+pub(crate) fn resend_wait_s(resend_after_ms: i64, now_ms: i64) -> i64 {
+    ((resend_after_ms - now_ms).max(0) + 999) / 1000
+}
+
+struct CodeView<'a> {
+    challenge: &'a otp::Challenge,
+    next: Option<String>,
+}
+
 fn code_page(
     state: &AppState,
     visitor: &Visitor,
-    c: &otp::Challenge,
+    view: CodeView<'_>,
     error: Option<String>,
     notice: Option<String>,
     status: StatusCode,
 ) -> Response {
+    let c = view.challenge;
     let session = visitor.session.as_ref().expect("pending session");
     let frame = Frame::public(state, visitor, "otp-title");
     let destination = masked(&c.channel, &session.admin_phone, session.admin_email.as_deref());
-    let resend_in_s = ((c.resend_after_ms - now_ms()) / 1000).max(0);
-    html(status, &CodePage { frame, destination, resend_in_s, error, notice })
+    let resend_in_s = resend_wait_s(c.resend_after_ms, now_ms());
+    html(status, &CodePage { frame, destination, resend_in_s, error, notice, next: next_path(view.next) })
 }
 
-pub async fn show_code(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
+pub async fn show_code(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, WebError> {
     match pending(&state, &visitor).await? {
-        Some(c) => Ok(code_page(&state, &visitor, &c, None, None, StatusCode::OK)),
+        Some(c) => {
+            Ok(code_page(&state, &visitor, CodeView { challenge: &c, next: q.next }, None, None, StatusCode::OK))
+        }
         None => Ok(Redirect::to("/signin").into_response()),
     }
 }
@@ -227,6 +294,7 @@ pub async fn show_code(State(state): State<AppState>, visitor: Visitor) -> Resul
 pub struct CodeForm {
     #[serde(default)]
     code: String,
+    next: Option<String>,
 }
 
 pub async fn submit_code(
@@ -237,13 +305,14 @@ pub async fn submit_code(
     let Some(challenge) = pending(&state, &visitor).await? else {
         return Ok(Redirect::to("/signin").into_response());
     };
+    let view = || CodeView { challenge: &challenge, next: form.next.clone() };
     let t = visitor.tr();
     let code = form.code.trim();
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Ok(code_page(
             &state,
             &visitor,
-            &challenge,
+            view(),
             Some(t.t("otp-format")),
             None,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -260,7 +329,7 @@ pub async fn submit_code(
         Err(refusal) => {
             log_refusal(&refusal, admin_id, client);
             let msg = until_text(&state, &visitor, "otp-locked", refusal.until_ms);
-            return Ok(code_page(&state, &visitor, &challenge, Some(msg), None, StatusCode::TOO_MANY_REQUESTS));
+            return Ok(code_page(&state, &visitor, view(), Some(msg), None, StatusCode::TOO_MANY_REQUESTS));
         }
     };
     match otp::verify(&state.db, &state.secret, &challenge.id, code, now).await? {
@@ -294,18 +363,18 @@ pub async fn submit_code(
                     set_cookie(limits::DEVICE_COOKIE, &device, Some(age_s), state.config.secure_cookies),
                 );
             }
-            Ok((headers, Redirect::to("/numbers")).into_response())
+            Ok((headers, Redirect::to(&after_signin(form.next.clone()))).into_response())
         }
         otp::Verdict::Wrong { attempts_left } => {
             tracing::warn!(target: "security", event = "code_failed", who = admin_id, client = %client,
                 attempts_left, "wrong one-time code");
             let msg = t.t1("otp-wrong", "left", attempts_left);
-            Ok(code_page(&state, &visitor, &challenge, Some(msg), None, StatusCode::UNPROCESSABLE_ENTITY))
+            Ok(code_page(&state, &visitor, view(), Some(msg), None, StatusCode::UNPROCESSABLE_ENTITY))
         }
         otp::Verdict::Dead => {
             tracing::warn!(target: "security", event = "code_failed", who = admin_id, client = %client,
                 attempts_left = 0, "one-time code used up, expired or wrong once too often");
-            Ok(code_page(&state, &visitor, &challenge, Some(t.t("otp-dead")), None, StatusCode::UNPROCESSABLE_ENTITY))
+            Ok(code_page(&state, &visitor, view(), Some(t.t("otp-dead")), None, StatusCode::UNPROCESSABLE_ENTITY))
         }
     }
 }
@@ -313,23 +382,25 @@ pub async fn submit_code(
 pub async fn resend_code(
     State(state): State<AppState>,
     visitor: Visitor,
-    CsrfForm(_): CsrfForm<CodeForm>,
+    CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, WebError> {
     let Some(challenge) = pending(&state, &visitor).await? else {
         return Ok(Redirect::to("/signin").into_response());
     };
+    let view = |c| CodeView { challenge: c, next: form.next.clone() };
     let t = visitor.tr();
     let now = now_ms();
-    if now < challenge.resend_after_ms {
-        let msg = t.t1("otp-resend-wait", "seconds", (challenge.resend_after_ms - now + 999) / 1000);
-        return Ok(code_page(&state, &visitor, &challenge, Some(msg), None, StatusCode::TOO_MANY_REQUESTS));
+    let wait_s = resend_wait_s(challenge.resend_after_ms, now);
+    if wait_s > 0 {
+        let msg = t.t1("otp-resend-wait", "seconds", wait_s);
+        return Ok(code_page(&state, &visitor, view(&challenge), Some(msg), None, StatusCode::TOO_MANY_REQUESTS));
     }
     let session = visitor.session.as_ref().expect("pending session");
     if let Some(until) = limits::codes_locked_until(&state, &session.admin_id, now).await? {
         tracing::warn!(target: "security", event = "refused_locked", scope = "account codes",
             who = session.admin_id.as_str(), client = %visitor.client_ip, until_ms = until, "no code sent: code entry locked");
         let msg = until_text(&state, &visitor, "otp-locked", until);
-        return Ok(code_page(&state, &visitor, &challenge, Some(msg), None, StatusCode::TOO_MANY_REQUESTS));
+        return Ok(code_page(&state, &visitor, view(&challenge), Some(msg), None, StatusCode::TOO_MANY_REQUESTS));
     }
     let Some(admin) = admins::by_id(&state.db, &session.admin_id).await? else {
         return Ok(Redirect::to("/signin").into_response());
@@ -339,7 +410,7 @@ pub async fn resend_code(
         return Err(WebError::Internal);
     };
     sessions::set_challenge(&state.db, &session.id_hash, &fresh.id).await?;
-    Ok(code_page(&state, &visitor, &fresh, None, Some(t.t("otp-resent")), StatusCode::OK))
+    Ok(code_page(&state, &visitor, view(&fresh), None, Some(t.t("otp-resent")), StatusCode::OK))
 }
 
 pub async fn sign_out(
@@ -348,7 +419,37 @@ pub async fn sign_out(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
     sessions::delete(&state.db, &signed.session.id_hash).await?;
+    let secure = state.config.secure_cookies;
     let mut headers = HeaderMap::new();
-    headers.insert(SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0), state.config.secure_cookies));
+    headers.insert(SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0), secure));
+    headers.append(SET_COOKIE, set_cookie(SIGNED_OUT_COOKIE, "1", Some(60), secure));
     Ok((headers, Redirect::to("/signin")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wait_is_whole_seconds_rounded_up() {
+        assert_eq!(resend_wait_s(10_000, 10_000), 0);
+        assert_eq!(resend_wait_s(10_000, 11_000), 0);
+        assert_eq!(resend_wait_s(10_000, 9_999), 1);
+        assert_eq!(resend_wait_s(10_000, 9_000), 1);
+        assert_eq!(resend_wait_s(10_000, 8_999), 2);
+        assert_eq!(resend_wait_s(60_000, 0), 60);
+        assert_eq!(resend_wait_s(60_000, 1), 60);
+    }
+
+    #[test]
+    fn only_a_local_page_is_gone_back_to() {
+        assert_eq!(
+            next_path(Some("/numbers/77010542001/forwarding".into())).as_deref(),
+            Some("/numbers/77010542001/forwarding")
+        );
+        for bad in ["//evil.example", "https://evil.example", "/signin/code", "/", ""] {
+            assert_eq!(next_path(Some(bad.into())), None, "{bad}");
+        }
+        assert_eq!(after_signin(None), "/numbers");
+    }
 }
