@@ -109,7 +109,8 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
     let res = next.run(req).await;
     let Some(visitor) = visitor else { return res };
     if res.extensions().get::<SignInNeeded>().is_some() {
-        if returnable && visitor.path.starts_with('/') && visitor.path != "/" {
+        // The numbers are where sign-in leads anyway: no need to say so.
+        if returnable && visitor.path.starts_with('/') && !matches!(visitor.path.as_str(), "/" | "/numbers") {
             return Redirect::to(&format!("/signin?next={}", urlencode(&visitor.path))).into_response();
         }
         return res;

@@ -55,9 +55,10 @@ async fn company_b_gets_nothing_of_company_a() {
 async fn pages_need_a_signed_in_administrator() {
     let app = spawn().await;
     let anon = app.browser();
-    for path in ["/numbers", "/numbers/77012112101", "/numbers?q=701"] {
-        anon.get(path).await.assert_redirect("/signin");
-    }
+    anon.get("/numbers").await.assert_redirect("/signin");
+    // Elsewhere, sign-in is told the page to come back to.
+    anon.get("/numbers/77012112101").await.assert_redirect("/signin?next=/numbers/77012112101");
+    anon.get("/numbers?q=701").await.assert_redirect("/signin?next=/numbers%3Fq%3D701");
     // Halfway (password given, code not yet): still not signed in.
     anon.submit_password(ALICE, PASSWORD).await;
     anon.get("/numbers").await.assert_redirect("/signin");
