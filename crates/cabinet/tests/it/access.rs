@@ -103,6 +103,7 @@ async fn the_history_names_what_is_wrong_with_the_period() {
     assert!(cells >= 4, "{}", page.body);
     assert_eq!(page.body.matches("<td data-label=\"").count() + page.body.matches("\" data-label=\"").count(), cells);
     assert!(page.body.contains("<label for=\"from\">Beginning of period</label>"));
+    assert!(page.body.contains("<span class=\"range\">1–1 of 1</span>"), "{}", page.body);
 }
 
 #[tokio::test]

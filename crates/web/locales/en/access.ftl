@@ -50,4 +50,5 @@ period-from-future = The beginning of the period cannot be in the future.
 period-to-future = The end of the period cannot be after today.
 error-summary-title = There is a problem
 history-empty-title = No actions in this period
-history-empty-text = Nobody in your company acted in Cabinet between these dates. Choose a longer period.
+history-empty-text = Nobody in your company acted in Cabinet between these dates. Choose another period.
+history-range = { $range } of { $total }

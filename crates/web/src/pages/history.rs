@@ -75,6 +75,8 @@ struct HistoryPage {
     prev_href: Option<String>,
     next_href: Option<String>,
     xlsx_href: String,
+    /// "51–100 of 2,345": the rows this page shows.
+    range: Option<String>,
 }
 
 /// "Block number 77010542001": the action's words with its subject.
@@ -185,6 +187,7 @@ pub async fn show(
                 prev_href: None,
                 next_href: None,
                 xlsx_href: String::new(),
+                range: None,
             };
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
@@ -193,7 +196,14 @@ pub async fn show(
     let list = actions::in_period(&state.db, &scope.company_id, from_ms, to_ms, (n - 1) * PAGE_SIZE, PAGE_SIZE).await?;
     let total = actions::count_in_period(&state.db, &scope.company_id, from_ms, to_ms).await?;
     let query = format!("from={}&to={}", urlencode(&from_s), urlencode(&to_s));
+    let range = (!list.is_empty()).then(|| {
+        let first = (n - 1) * PAGE_SIZE + 1;
+        let last = first + list.len() as i64 - 1;
+        let count = |v: i64| cabinet_core::money::format_count(v, t.locale);
+        t.t2("history-range", ("range", format!("{}–{}", count(first), count(last))), ("total", total))
+    });
     let page = HistoryPage {
+        range,
         frame,
         rows: list.iter().map(|a| row(&t, zone, a)).collect(),
         total,
