@@ -888,3 +888,31 @@ async fn confirmations_say_back_and_continue_and_russian_says_blocked_debt_as_th
     let ru = b.get(&format!("/numbers/{n}/block")).await;
     assert!(ru.body.contains(">Назад</a>") && ru.body.contains(">Продолжить</button>"));
 }
+
+#[tokio::test]
+async fn the_forwarding_page_waits_for_its_outcome_and_shows_it_once() {
+    let app = spawn_with(Options { sim_delay_ms: 800, ..Options::default() }).await;
+    let b = app.signed_in(CAROL).await;
+    let n = numbers_in(&app, BIN_A, NumberState::Active).await.remove(3).msisdn.to_string();
+    let fwd = format!("/numbers/{n}/forwarding");
+    let csrf = b.get(&fwd).await.csrf();
+    b.post(&fwd, &[("csrf", csrf.as_str()), ("kind", "busy"), ("direction", "number"), ("number", "77019998877")])
+        .await
+        .assert_redirect(&fwd);
+    let page = b.get(&fwd).await;
+    assert!(page.body.contains(&format!("hx-get=\"/numbers/{n}/notice?at=forwarding\"")), "{}", page.body);
+    assert!(notice_in(&page.body).unwrap().contains("being processed"));
+    let poll = || async {
+        let url = format!("{}/numbers/{n}/notice?at=forwarding", b.base);
+        let res = b.client.get(url).header("hx-request", "true").send().await.unwrap();
+        res.headers().contains_key("hx-refresh")
+    };
+    assert!(!poll().await, "still processing");
+    settle(&app).await;
+    assert!(poll().await, "the outcome arrived: the page reloads");
+    let page = b.get(&fwd).await;
+    assert_eq!(notice_in(&page.body).unwrap(), "Forwarding when busy to +7 701 999 88 77 is set");
+    assert_eq!(notice_in(&b.get(&fwd).await.body), None);
+    // The profile does not show another page's outcome.
+    assert_eq!(notice_in(&b.get(&format!("/numbers/{n}")).await.body), None);
+}
