@@ -673,8 +673,10 @@ async fn controls_that_would_be_refused_are_shown_disabled_with_the_reason() {
         let page = b.get(&format!("/numbers/{n}")).await;
         assert!(!page.body.contains(&format!("href=\"/numbers/{n}/services/")), "{n}: no service switch leads on");
         assert!(page.body.contains("class=\"toggle disabled\" aria-disabled=\"true\""), "{n}");
-        assert!(page.body.contains(&format!("class=\"reason\" id=\"svc-")), "{n}: the reason next to the switch");
-        assert!(page.body.contains(why), "{n}: {why}");
+        let marker = "id=\"services-why\">";
+        let said = &page.body[page.body.find(marker).expect("the reason, once") + marker.len()..];
+        assert!(said.starts_with(why), "{n}: {why}");
+        assert!(page.body.contains(" services-why\">"), "{n}: each disabled switch is described by it");
         assert!(!page.body.contains(&format!("href=\"/numbers/{n}/sim\"")), "{n}: no SIM replacement");
         assert!(!page.body.contains(&format!("href=\"/numbers/{n}/secret-code/send\"")), "{n}: no secret code");
         assert!(page.body.contains(&format!("href=\"/numbers/{n}/bans/")), "{n}: bans still change when blocked");

@@ -60,3 +60,6 @@ imei-dup-title = Duplicate registration (IMEI)
 imei-dup-lead = Registration of the device's IMEI with the company's BIN and this number, without removing the current registration.
 imei-terms-text = By continuing to re-register or register a duplicate, you confirm that you have read the terms. Registration of an employee's device with a corporate number does not transfer the ownership of the device to the legal entity or individual entrepreneur.
 imei-i-confirm = I confirm
+services-locked-processing = A change to this number is being processed: the switches can be turned when it is done.
+services-locked-blocked = The number is blocked: services can be switched only on an Active number; bans can still be changed.
+services-locked-debt = The number is blocked for debt: services can be switched only on an Active number; bans can still be changed.

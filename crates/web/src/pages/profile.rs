@@ -32,6 +32,8 @@ struct ProfilePage {
     secret_code: Option<String>,
     /// Why a secret code cannot be sent now, if it cannot.
     secret_why_not: Option<String>,
+    /// Why the services' switches cannot be turned now (the number's state), said once.
+    services_why_not: Option<String>,
     /// The outcome of a switch the administrator turned, shown at that switch.
     notice: Option<OpNotice>,
     sim_replaced: String,
@@ -66,6 +68,8 @@ struct SwitchView {
     status: String,
     href: Option<String>,
     why_not: Option<String>,
+    /// Disabled for the number's state, which the Services card says once (`services-why`).
+    state_refused: bool,
     price: Option<String>,
     volume: Option<String>,
     terms: Option<String>,
@@ -253,10 +257,18 @@ pub async fn render(
         .collect();
     let secret_code = records.secret_code_ms.map(|ms| zone.date_time(ms));
     let secret_why_not = rules::check_secret_code(current).err().map(|r| number_head::why_not(&t, r, current));
+    let services_why_not = match current {
+        NumberState::Active => None,
+        NumberState::Processing => Some(t.t("services-locked-processing")),
+        NumberState::Blocked => Some(t.t("services-locked-blocked")),
+        NumberState::BlockedDebt => Some(t.t("services-locked-debt")),
+    }
+    .filter(|_| can_manage);
     let frame = Frame::signed(state, signed, msisdn.pretty()).await?;
     let page = ProfilePage {
         secret_code,
         secret_why_not,
+        services_why_not,
         notice: notice.filter(|n| n.anchor.is_some()),
         can_manage,
         bans,
@@ -284,14 +296,17 @@ fn service_switch(
 ) -> SwitchView {
     let on = s.status == ServiceStatus::Active;
     let op = Operation::SetService { code: s.code.clone(), on: !on };
-    let why_not = match rules::check(&op, current) {
-        Err(r) => Some(number_head::why_not(t, r, current)),
-        Ok(()) => match rules::check_service(&p.services, &s.code, !on) {
-            Ok(()) => None,
-            Err((rules::Refusal::FamilyConflict, Some(rival))) => Some(t.t1("why-family", "name", t.text(&rival.name))),
-            Err((r, _)) => Some(number_head::why_not(t, r, current)),
-        },
+    let state_refused = rules::check(&op, current).is_err();
+    // The state's reason is said once for the card; a service's own reason next to it (an
+    // unavailable service's status says why already).
+    let why_not = match rules::check_service(&p.services, &s.code, !on) {
+        _ if state_refused => None,
+        Ok(()) => None,
+        Err((rules::Refusal::FamilyConflict, Some(rival))) => Some(t.t1("why-family", "name", t.text(&rival.name))),
+        Err((rules::Refusal::ServiceUnavailable, _)) => None,
+        Err((r, _)) => Some(number_head::why_not(t, r, current)),
     };
+    let refused = state_refused || s.status == ServiceStatus::Unavailable || why_not.is_some();
     SwitchView {
         anchor: operations::anchor_of(&op).unwrap_or_default(),
         class: match s.status {
@@ -307,8 +322,9 @@ fn service_switch(
             ServiceStatus::Available => "service-available",
             ServiceStatus::Unavailable => "service-unavailable",
         }),
-        href: (can_manage && why_not.is_none()).then(|| operations::path_of(p.summary.msisdn.as_str(), &op)),
-        why_not: why_not.filter(|_| can_manage || s.status == ServiceStatus::Unavailable),
+        href: (can_manage && !refused).then(|| operations::path_of(p.summary.msisdn.as_str(), &op)),
+        why_not: why_not.filter(|_| can_manage),
+        state_refused: state_refused && can_manage,
         price: Some(t.money(&s.price)),
         volume: s.volume.as_ref().map(|v| t.text(v).to_string()),
         terms: Some(t.text(&s.terms).to_string()).filter(|x| !x.is_empty()),
@@ -319,7 +335,13 @@ fn service_switch(
 fn ban_switch(t: &Tr, p: &NumberProfile, current: NumberState, can_manage: bool, ban: Ban) -> SwitchView {
     let on = ban.is_set(p);
     let op = Operation::SetBan { ban, on: !on };
-    let why_not = rules::check_on(&op, p, current).err().map(|r| number_head::why_not(t, r, current));
+    let state_refused = rules::check(&op, current).is_err();
+    let why_not = match rules::check_on(&op, p, current) {
+        Err(_) if state_refused => None,
+        Err(r) => Some(number_head::why_not(t, r, current)),
+        Ok(()) => None,
+    };
+    let refused = state_refused || why_not.is_some();
     SwitchView {
         anchor: operations::anchor_of(&op).unwrap_or_default(),
         class: if on { "active" } else { "available" },
@@ -327,8 +349,9 @@ fn ban_switch(t: &Tr, p: &NumberProfile, current: NumberState, can_manage: bool,
         name: t.t(operations::ban_key(ban)),
         on,
         status: t.t(if on { "flag-on" } else { "flag-off" }),
-        href: (can_manage && why_not.is_none()).then(|| operations::path_of(p.summary.msisdn.as_str(), &op)),
+        href: (can_manage && !refused).then(|| operations::path_of(p.summary.msisdn.as_str(), &op)),
         why_not: why_not.filter(|_| can_manage),
+        state_refused: state_refused && can_manage,
         price: None,
         volume: None,
         terms: None,
