@@ -170,7 +170,7 @@ async fn block_a_number_and_watch_the_profile_update_by_itself() {
     // The profile shows Processing, then, without a reload, Blocked.
     wait_text(&c, "#number-state", "Processing").await;
     wait_text(&c, "#number-state", "Blocked").await;
-    wait_text(&c, "#op-notice", "Status has been successfully changed.").await;
+    wait_text(&c, "#op-notice", "The number is blocked").await;
     assert!(c.current_url().await.unwrap().as_str().ends_with(&format!("/numbers/{number}")));
     wait_for(&c, "#unblock").await;
     c.close().await.unwrap();
@@ -233,19 +233,19 @@ async fn services_bans_forwarding_and_secret_code_in_russian() {
     toggle.click().await.unwrap();
     wait_text(&c, "#confirm-question", "Вы уверены, что хотите подключить пакет").await;
     c.find(Locator::Css("#confirm")).await.unwrap().click().await.unwrap();
-    wait_text(&c, "#op-notice", "Статус успешно изменен").await;
+    wait_text(&c, "#op-notice", "подключена").await;
     let code_of = service.split('/').nth(4).unwrap().to_string();
     wait_for(&c, &format!("li.service.active[data-code='{code_of}']")).await;
 
-    // A ban from General information.
-    do_and_confirm(&c, "#ban-hidden_caller_id a").await;
+    // A ban, from its switch under Additional services.
+    do_and_confirm(&c, "#ban-switch-hidden_caller_id a.toggle").await;
     // Forwarding: the form, then back on the profile with the outcome.
     c.goto(&format!("{base}/numbers/{number}/forwarding")).await.unwrap();
     c.find(Locator::Css("#fwd-kind option[value='busy']")).await.unwrap().click().await.unwrap();
     c.find(Locator::Css("input[name='direction'][value='service']")).await.unwrap().click().await.unwrap();
     c.find(Locator::Css("#fwd-service option[value='voicemail']")).await.unwrap().click().await.unwrap();
     c.find(Locator::Css("#fwd-add")).await.unwrap().click().await.unwrap();
-    wait_text(&c, "#op-notice", "Статус успешно изменен").await;
+    wait_text(&c, "#op-notice", "Переадресация при занятости на услугу").await;
     c.goto(&format!("{base}/numbers/{number}/forwarding")).await.unwrap();
     wait_text(&c, "ul.fwd-rules", "Если занято").await;
     // Secret code.

@@ -79,6 +79,16 @@ pub fn check_esim_issue(p: &NumberProfile) -> Result<(), Refusal> {
     }
 }
 
+/// Whether a secret code may be sent to the number by SMS: only an Active number receives
+/// it, and not while another change is being processed.
+pub fn check_secret_code(state: NumberState) -> Result<(), Refusal> {
+    match state {
+        NumberState::Active => Ok(()),
+        NumberState::Processing => Err(Refusal::InProgress),
+        NumberState::Blocked | NumberState::BlockedDebt => Err(Refusal::NotActive),
+    }
+}
+
 const ALL: [Refusal; 25] = [
     Refusal::InProgress,
     Refusal::AlreadyBlocked,

@@ -47,7 +47,7 @@ async fn block_and_unblock_from_the_profile_are_confirmed_carried_out_and_record
     wait_for(&app, BIN_A, &n, NumberState::Blocked).await;
 
     let after = b.get(&format!("/numbers/{n}")).await;
-    assert!(after.body.contains("Status has been successfully changed."), "{}", after.body);
+    assert!(after.body.contains("The number is blocked"), "{}", after.body);
     assert!(after.body.contains(&format!("href=\"/numbers/{n}/unblock\"")), "now an Unblock button");
 
     let confirm = b.get(&format!("/numbers/{n}/unblock")).await;
@@ -179,7 +179,9 @@ async fn services_are_switched_from_the_profile_with_confirmation() {
     let confirm = b.get(&on_path).await;
     let question = format!("Are you sure you want to connect the package \"{}\"?", svc.name.en);
     assert!(confirm.body.contains(&escaped(&question)), "{}", confirm.body);
-    b.post(&on_path, &[("csrf", confirm.csrf().as_str())]).await.assert_redirect(&format!("/numbers/{n}"));
+    b.post(&on_path, &[("csrf", confirm.csrf().as_str())])
+        .await
+        .assert_redirect(&format!("/numbers/{n}#svc-{}", svc.code));
     for _ in 0..200 {
         let p = sim.number_profile(&bin, &n).await.unwrap().unwrap();
         if p.services.iter().any(|s| s.code == svc.code && s.status == ServiceStatus::Active) {
@@ -211,7 +213,7 @@ async fn services_are_switched_from_the_profile_with_confirmation() {
 }
 
 #[tokio::test]
-async fn bans_are_set_and_removed_from_general_information() {
+async fn bans_are_switched_under_additional_services() {
     use cabinet_core::operator::Ban;
     let app = spawn().await;
     let b = app.signed_in(CAROL).await;
@@ -221,10 +223,18 @@ async fn bans_are_set_and_removed_from_general_information() {
     let was = Ban::UssdControl.is_set(&sim.number_profile(&bin, &n).await.unwrap().unwrap());
     let path = format!("/numbers/{n}/bans/ussd_control/{}", if was { "off" } else { "on" });
     let page = b.get(&format!("/numbers/{n}")).await;
-    assert!(page.body.contains(&format!("href=\"{path}\"")));
+    let services_at = page.body.find("id=\"services-h\"").unwrap();
+    let additional_at = page.body[services_at..].find("Additional services").unwrap() + services_at;
+    let switch_at = page.body.find(&format!("href=\"{path}\"")).expect("a switch for the ban");
+    assert!(switch_at > additional_at, "the ban's switch is under Additional services");
+    let general = &page.body[page.body.find("id=\"general-h\"").unwrap()..services_at];
+    assert!(!general.contains("/bans/"), "General information shows the bans' state only");
+    assert!(general.contains(&format!("id=\"ban-ussd_control\">{}<", if was { "Enabled" } else { "Disabled" })));
     let confirm = b.get(&path).await;
     assert!(confirm.body.contains("Ban on SMS / USSD control"));
-    b.post(&path, &[("csrf", confirm.csrf().as_str())]).await.assert_redirect(&format!("/numbers/{n}"));
+    b.post(&path, &[("csrf", confirm.csrf().as_str())])
+        .await
+        .assert_redirect(&format!("/numbers/{n}#ban-switch-ussd_control"));
     for _ in 0..200 {
         if Ban::UssdControl.is_set(&sim.number_profile(&bin, &n).await.unwrap().unwrap()) != was {
             break;
@@ -405,6 +415,10 @@ async fn call_forwarding_rules_are_added_listed_and_removed() {
     let page = b.get(&format!("/numbers/{n}/forwarding")).await;
     assert!(page.body.contains("When busy"));
     assert!(page.body.contains("Missed call notification 2050"));
+    assert_eq!(
+        notice_in(&page.body).unwrap(),
+        "Forwarding when busy to the service «Missed call notification 2050» is set"
+    );
 
     // Unconditional forwarding conflicts with the busy rule: refused, with the reason.
     let (status, body) = post(vec![
@@ -420,7 +434,7 @@ async fn call_forwarding_rules_are_added_listed_and_removed() {
     assert!(confirm.body.contains("remove the forwarding"));
     b.post(&format!("/numbers/{n}/forwarding/busy/remove"), &[("csrf", csrf.as_str())])
         .await
-        .assert_redirect(&format!("/numbers/{n}"));
+        .assert_redirect(&format!("/numbers/{n}/forwarding"));
     for _ in 0..200 {
         if sim.number_profile(&bin, &Msisdn::parse(&n).unwrap()).await.unwrap().unwrap().forwardings.is_empty() {
             break;
@@ -637,4 +651,270 @@ async fn devices_are_registered_from_the_imei_page_with_a_request_history() {
 
     let bob = app.signed_in(BOB).await;
     assert_eq!(bob.get(&format!("/numbers/{n}/imei")).await.status, StatusCode::NOT_FOUND);
+}
+
+/// The text of the profile's (or page's) one-time notice, if one is shown.
+fn notice_in(body: &str) -> Option<String> {
+    let start = body.find("id=\"op-notice\"")?;
+    let text = &body[start..];
+    let open = text.find('>')? + 1;
+    let close = text[open..].find('<')? + open;
+    Some(text[open..close].to_string())
+}
+
+#[tokio::test]
+async fn controls_that_would_be_refused_are_shown_disabled_with_the_reason() {
+    let app = spawn_with(Options { worker: false, ..Options::default() }).await;
+    let b = app.signed_in(CAROL).await;
+    for (state, why) in
+        [(NumberState::Blocked, "The number is blocked"), (NumberState::BlockedDebt, "The number is blocked for debt")]
+    {
+        let n = numbers_in(&app, BIN_A, state).await.remove(0).msisdn.to_string();
+        let page = b.get(&format!("/numbers/{n}")).await;
+        assert!(!page.body.contains(&format!("href=\"/numbers/{n}/services/")), "{n}: no service switch leads on");
+        assert!(page.body.contains("class=\"toggle disabled\" aria-disabled=\"true\""), "{n}");
+        let marker = "id=\"services-why\">";
+        let said = &page.body[page.body.find(marker).expect("the reason, once") + marker.len()..];
+        assert!(said.starts_with(why), "{n}: {why}");
+        assert!(page.body.contains(" services-why\">"), "{n}: each disabled switch is described by it");
+        assert!(!page.body.contains(&format!("href=\"/numbers/{n}/sim\"")), "{n}: no SIM replacement");
+        assert!(!page.body.contains(&format!("href=\"/numbers/{n}/secret-code/send\"")), "{n}: no secret code");
+        assert!(page.body.contains(&format!("href=\"/numbers/{n}/bans/")), "{n}: bans still change when blocked");
+        // The server refuses all the same, and a confirmation asked for directly says why.
+        let confirm = b.get(&format!("/numbers/{n}/services/voicemail/on")).await;
+        assert!(!confirm.body.contains("id=\"confirm\""), "{n}: nothing to confirm");
+        assert!(confirm.body.contains("only for numbers in the Active status"), "{}", confirm.body);
+    }
+    // While a request waits for the operator, nothing else can be asked of the number.
+    let n = numbers_in(&app, BIN_A, NumberState::Active).await.remove(0).msisdn.to_string();
+    let csrf = b.get(&format!("/numbers/{n}/block")).await.csrf();
+    b.post(&format!("/numbers/{n}/block"), &[("csrf", csrf.as_str())]).await;
+    let page = b.get(&format!("/numbers/{n}")).await;
+    assert!(page.body.contains("A change to this number is being processed"), "{}", page.body);
+    assert!(!page.body.contains(&format!("href=\"/numbers/{n}/services/")));
+    assert!(!page.body.contains(&format!("href=\"/numbers/{n}/bans/")));
+    let refused = b.post(&format!("/numbers/{n}/bans/hidden_caller_id/on"), &[("csrf", csrf.as_str())]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "the server refuses too");
+}
+
+#[tokio::test]
+async fn feedback_names_the_change_shows_once_and_returns_to_where_the_user_acted() {
+    use cabinet_core::operator::ServiceStatus;
+    let app = spawn().await;
+    let b = app.signed_in(CAROL).await;
+    let sim = Simulator::new(app.db.db.clone());
+    let bin = Bin::parse(BIN_A).unwrap();
+    let n = numbers_in(&app, BIN_A, NumberState::Active).await.remove(8).msisdn;
+    let p = sim.number_profile(&bin, &n).await.unwrap().unwrap();
+    let svc = p.services.iter().find(|s| s.status == ServiceStatus::Available && s.family.is_none()).unwrap().clone();
+
+    // A service: back at its switch, «name» is on, once.
+    let on = format!("/numbers/{n}/services/{}/on", svc.code);
+    let csrf = b.get(&on).await.csrf();
+    b.post(&on, &[("csrf", csrf.as_str())]).await.assert_redirect(&format!("/numbers/{n}#svc-{}", svc.code));
+    settle(&app).await;
+    let page = b.get(&format!("/numbers/{n}")).await;
+    let said = notice_in(&page.body).expect("a notice");
+    assert_eq!(said, escaped(&format!("«{}» is on", svc.name.en)));
+    let li = &page.body[page.body.find(&format!("id=\"svc-{}\"", svc.code)).unwrap()..];
+    assert!(li[..li.find("</li>").unwrap()].contains("id=\"op-notice\""), "shown at the switch");
+    assert!(!page.body.contains("Status has been successfully changed"));
+    assert_eq!(notice_in(&b.get(&format!("/numbers/{n}")).await.body), None, "a reload does not show it again");
+
+    // A failure names what failed and why.
+    let again = b.post(&on, &[("csrf", csrf.as_str())]).await;
+    assert_eq!(
+        notice_in(&again.body).unwrap(),
+        escaped(&format!("«{}» was not switched on: the service is already connected", svc.name.en))
+    );
+
+    // Forwarding: back on the forwarding page, where the rule is listed.
+    let fwd = format!("/numbers/{n}/forwarding");
+    b.post(
+        &fwd,
+        &[("csrf", csrf.as_str()), ("kind", "unconditional"), ("direction", "number"), ("number", "77019998877")],
+    )
+    .await
+    .assert_redirect(&fwd);
+    settle(&app).await;
+    let page = b.get(&fwd).await;
+    assert_eq!(notice_in(&page.body).unwrap(), "Forwarding of all calls to +7 701 999 88 77 is set");
+    assert!(page.body.contains("Unconditional"));
+    assert_eq!(notice_in(&b.get(&fwd).await.body), None);
+
+    // A device: back on the device page.
+    let imei = "35367807650011";
+    b.post(&format!("/numbers/{n}/imei"), &[("csrf", csrf.as_str()), ("action", "register"), ("imei", imei)])
+        .await
+        .assert_redirect(&format!("/numbers/{n}/imei"));
+    settle(&app).await;
+    let page = b.get(&format!("/numbers/{n}/imei")).await;
+    assert_eq!(notice_in(&page.body).unwrap(), format!("The device {imei} is registered with this number"));
+    assert_eq!(notice_in(&b.get(&format!("/numbers/{n}/imei")).await.body), None);
+
+    // The SIM card, in the profile's head.
+    let iccid = fresh_iccid("424242");
+    b.post(&format!("/numbers/{n}/sim"), &[("csrf", csrf.as_str()), ("iccid", iccid.as_str())])
+        .await
+        .assert_redirect(&format!("/numbers/{n}"));
+    settle(&app).await;
+    assert_eq!(notice_in(&b.get(&format!("/numbers/{n}")).await.body).unwrap(), format!("The SIM card is now {iccid}"));
+
+    // The secret code, in Russian and Kazakh too.
+    b.get("/lang/ru?next=/numbers").await;
+    b.post(&format!("/numbers/{n}/secret-code/send"), &[("csrf", csrf.as_str())]).await;
+    assert_eq!(
+        notice_in(&b.get(&format!("/numbers/{n}")).await.body).unwrap(),
+        "Секретный код отправлен на номер в SMS"
+    );
+    b.get("/lang/kk?next=/numbers").await;
+    let off = format!("/numbers/{n}/services/{}/off", svc.code);
+    b.post(&off, &[("csrf", csrf.as_str())]).await;
+    settle(&app).await;
+    let kk = notice_in(&b.get(&format!("/numbers/{n}")).await.body).unwrap();
+    assert_eq!(kk, escaped(&format!("«{}» қызметі өшірілді", svc.name.kk)));
+}
+
+#[tokio::test]
+async fn the_outcome_waits_for_the_poll_then_shows_once_after_the_reload() {
+    let app = spawn_with(Options { sim_delay_ms: 800, ..Options::default() }).await;
+    let b = app.signed_in(CAROL).await;
+    let n = numbers_in(&app, BIN_A, NumberState::Active).await.remove(0).msisdn.to_string();
+    let csrf = b.get(&format!("/numbers/{n}/block")).await.csrf();
+    b.post(&format!("/numbers/{n}/block"), &[("csrf", csrf.as_str())]).await;
+    let poll = || async {
+        let res =
+            b.client.get(format!("{}/numbers/{n}/head", b.base)).header("hx-request", "true").send().await.unwrap();
+        let refresh = res.headers().contains_key("hx-refresh");
+        let cleared =
+            res.headers().get_all("set-cookie").iter().any(|c| c.to_str().unwrap().starts_with("cabinet_op="));
+        (refresh, cleared, res.text().await.unwrap())
+    };
+    let (refresh, cleared, body) = poll().await;
+    assert!(!refresh && !cleared);
+    assert!(body.contains("is being processed"), "{body}");
+    wait_for(&app, BIN_A, &n, NumberState::Blocked).await;
+    let (refresh, cleared, _) = poll().await;
+    assert!(refresh, "the outcome arrived: the page reloads");
+    assert!(!cleared, "the poll leaves the outcome to the reloaded page");
+    let page = b.get(&format!("/numbers/{n}")).await;
+    assert_eq!(notice_in(&page.body).unwrap(), "The number is blocked");
+    assert_eq!(notice_in(&b.get(&format!("/numbers/{n}")).await.body), None, "once");
+}
+
+#[tokio::test]
+async fn device_registration_follows_the_manuals_steps_and_every_request_is_confirmed() {
+    let app = spawn().await;
+    let b = app.signed_in(CAROL).await;
+    let sim = Simulator::new(app.db.db.clone());
+    let bin = Bin::parse(BIN_A).unwrap();
+    let n = numbers_in(&app, BIN_A, NumberState::Active).await.remove(9).msisdn;
+    let imei = "35367807650029";
+    let page = b.get(&format!("/numbers/{n}/imei")).await;
+    let csrf = page.csrf();
+    // Register: "Are you sure…", Back / Continue.
+    let confirm = b.get(&format!("/numbers/{n}/imei/step?step=register&imei={imei}")).await;
+    assert!(confirm.body.contains(&format!("register the device with IMEI {imei} with this number?")));
+    assert!(confirm.body.contains(&format!("id=\"back\" href=\"/numbers/{n}/imei\">Back<")), "{}", confirm.body);
+    assert!(confirm.body.contains(">Continue</button>"));
+    b.post(&format!("/numbers/{n}/imei"), &[("csrf", csrf.as_str()), ("action", "register"), ("imei", imei)])
+        .await
+        .assert_redirect(&format!("/numbers/{n}/imei"));
+    settle(&app).await;
+    // Remove: a link to its confirmation, not a one-click form.
+    let page = b.get(&format!("/numbers/{n}/imei")).await;
+    let remove = format!("/numbers/{n}/imei/step?step=remove&amp;imei={imei}");
+    assert!(page.body.contains(&format!("href=\"{remove}\"")), "{}", page.body);
+    assert!(!page.body.contains("value=\"remove\""), "no button that removes at once");
+    let confirm = b.get(&remove.replace("&amp;", "&")).await;
+    assert!(confirm.body.contains(&format!("remove the registration of the device with IMEI {imei}?")));
+    assert!(
+        confirm.body.contains("name=\"action\"") || confirm.body.contains(&format!("action=\"/numbers/{n}/imei\""))
+    );
+    assert!(sim.number_profile(&bin, &n).await.unwrap().unwrap().registered_imeis.contains(&imei.to_string()));
+
+    // Re-register: the terms and "I confirm", then the previous owner, then Re-register.
+    let other = "35367807650037";
+    let terms = b.get(&format!("/numbers/{n}/imei/step?step=reregister&imei={other}")).await;
+    assert!(terms.body.contains("Device re-registration (IMEI)"));
+    assert!(terms.body.contains("does not transfer the ownership"));
+    assert!(terms.body.contains(">I confirm<"));
+    assert!(!terms.body.contains("id=\"prev-msisdn\""), "the owner is asked after the terms");
+    let owner = b.get(&format!("/numbers/{n}/imei/step?step=reregister&imei={other}&accepted=1")).await;
+    assert!(owner.body.contains("id=\"prev-msisdn\"") && owner.body.contains("id=\"prev-owner\""));
+    assert!(owner.body.contains(">Re-register<"));
+    let wrong = b
+        .post(
+            &format!("/numbers/{n}/imei"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("action", "reregister"),
+                ("terms", "yes"),
+                ("imei", other),
+                ("prev_msisdn", "77012115299"),
+                ("prev_owner", "123456789012"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("class=\"field invalid\""), "the owner's IIN/BIN field is named");
+    assert!(wrong.body.contains("href=\"#prev-owner\""));
+    assert!(wrong.body.contains("value=\"77012115299\""), "what was typed stays");
+
+    // Register duplicate: the terms, "I confirm", then Register duplicate.
+    let terms = b.get(&format!("/numbers/{n}/imei/step?step=duplicate&imei={other}")).await;
+    assert!(terms.body.contains("Duplicate registration (IMEI)") && terms.body.contains(">I confirm<"));
+    let last = b.get(&format!("/numbers/{n}/imei/step?step=duplicate&imei={other}&accepted=1")).await;
+    assert!(last.body.contains(">Register duplicate<") && last.body.contains("name=\"terms\" value=\"yes\""));
+    assert!(!last.body.contains("id=\"prev-msisdn\""));
+}
+
+#[tokio::test]
+async fn confirmations_say_back_and_continue_and_russian_says_blocked_debt_as_the_manuals() {
+    let app = spawn().await;
+    let b = app.signed_in(CAROL).await;
+    let n = numbers_in(&app, BIN_A, NumberState::Active).await.remove(0).msisdn.to_string();
+    let confirm = b.get(&format!("/numbers/{n}/services/voicemail/on")).await;
+    let confirm =
+        if confirm.body.contains("id=\"confirm\"") { confirm } else { b.get(&format!("/numbers/{n}/block")).await };
+    assert!(confirm.body.contains(">Back</a>") && confirm.body.contains(">Continue</button>"), "{}", confirm.body);
+    let back_at = confirm.body.find("id=\"back\"").unwrap();
+    assert!(back_at < confirm.body.find("id=\"confirm\"").unwrap(), "Back, then Continue");
+    let profile = b.get(&format!("/numbers/{n}")).await;
+    assert!(profile.body.contains("class=\"menu-button\"") && !profile.body.contains('☰'), "the menu's icon");
+
+    let debt = numbers_in(&app, BIN_A, NumberState::BlockedDebt).await.remove(0).msisdn.to_string();
+    b.get("/lang/ru?next=/numbers").await;
+    let page = b.get(&format!("/numbers/{debt}")).await;
+    assert!(page.body.contains("id=\"number-state\">Заблокирован / Долг<"), "{}", page.body);
+    let ru = b.get(&format!("/numbers/{n}/block")).await;
+    assert!(ru.body.contains(">Назад</a>") && ru.body.contains(">Продолжить</button>"));
+}
+
+#[tokio::test]
+async fn the_forwarding_page_waits_for_its_outcome_and_shows_it_once() {
+    let app = spawn_with(Options { sim_delay_ms: 800, ..Options::default() }).await;
+    let b = app.signed_in(CAROL).await;
+    let n = numbers_in(&app, BIN_A, NumberState::Active).await.remove(3).msisdn.to_string();
+    let fwd = format!("/numbers/{n}/forwarding");
+    let csrf = b.get(&fwd).await.csrf();
+    b.post(&fwd, &[("csrf", csrf.as_str()), ("kind", "busy"), ("direction", "number"), ("number", "77019998877")])
+        .await
+        .assert_redirect(&fwd);
+    let page = b.get(&fwd).await;
+    assert!(page.body.contains(&format!("hx-get=\"/numbers/{n}/notice?at=forwarding\"")), "{}", page.body);
+    assert!(notice_in(&page.body).unwrap().contains("being processed"));
+    let poll = || async {
+        let url = format!("{}/numbers/{n}/notice?at=forwarding", b.base);
+        let res = b.client.get(url).header("hx-request", "true").send().await.unwrap();
+        res.headers().contains_key("hx-refresh")
+    };
+    assert!(!poll().await, "still processing");
+    settle(&app).await;
+    assert!(poll().await, "the outcome arrived: the page reloads");
+    let page = b.get(&fwd).await;
+    assert_eq!(notice_in(&page.body).unwrap(), "Forwarding when busy to +7 701 999 88 77 is set");
+    assert_eq!(notice_in(&b.get(&fwd).await.body), None);
+    // The profile does not show another page's outcome.
+    assert_eq!(notice_in(&b.get(&format!("/numbers/{n}")).await.body), None);
 }

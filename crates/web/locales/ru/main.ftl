@@ -89,7 +89,7 @@ billing-credit = Кредитный
 billing-advance = Авансовый
 state-active = Активный
 state-blocked = Заблокирован
-state-blocked-debt = Заблокирован / Задолженность
+state-blocked-debt = Заблокирован / Долг
 state-processing = В обработке
 
 ## Профиль номера

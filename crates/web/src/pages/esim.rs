@@ -93,7 +93,7 @@ pub async fn issue(
     match answer {
         Ok(_) => Ok(Redirect::to(&format!("/numbers/{msisdn}/esim?os={}", os_of(&q.os))).into_response()),
         Err(code) => {
-            let msg = t.t1("op-failure", "reason", reason_text(&t, &code));
+            let msg = t.t2("failed-esim-issue", ("name", ""), ("reason", reason_text(&t, &code)));
             page(&state, &signed, &n, os_of(&q.os), Some(msg)).await
         }
     }

@@ -5,15 +5,18 @@
 use crate::auth::Signed;
 use crate::csrf::{CsrfForm, NoFields};
 use crate::error::WebError;
+use crate::pages::number_head::{self, NoticeView, OpNotice, Place};
 use crate::pages::operations::{self, forward_kind_key, target};
 use crate::render::{Frame, html};
 use crate::{AppState, Tr};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use cabinet_core::Msisdn;
 use cabinet_core::operator::{ForwardKind, ForwardTarget, NumberProfile, Operation};
+use cabinet_core::rules;
+use cabinet_store::actions;
 use serde::Deserialize;
 
 struct RuleView {
@@ -33,6 +36,10 @@ struct ForwardingPage {
     services: Vec<(String, String)>,
     form: AddForm,
     error: Option<String>,
+    /// The outcome of the administrator's request here (processing, done or refused).
+    notice: NoticeView,
+    /// Why no rule can be added now (a blocked number), if so.
+    add_why_not: Option<String>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -63,9 +70,14 @@ async fn page(
     number: &str,
     form: AddForm,
     error: Option<String>,
+    notice: Option<OpNotice>,
 ) -> Result<Response, WebError> {
-    let (_, msisdn, profile) = target(state, signed, number).await?;
+    let (scope, msisdn, profile) = target(state, signed, number).await?;
     let t = signed.visitor.tr();
+    let pending = actions::pending_on(&state.db, &scope.company_id, msisdn.as_str()).await?;
+    let current = number_head::current_state(&profile, pending.as_ref());
+    let probe = Operation::AddForwarding { kind: ForwardKind::Busy, target: ForwardTarget::Number(String::new()) };
+    let add_why_not = rules::check(&probe, current).err().map(|r| number_head::why_not(&t, r, current));
     let rules = profile
         .forwardings
         .iter()
@@ -90,14 +102,39 @@ async fn page(
             services,
             form,
             error,
+            notice: NoticeView { msisdn: msisdn.to_string(), at: "forwarding", notice },
+            add_why_not,
         },
     ))
 }
 
 /// GET /numbers/{msisdn}/forwarding
-pub async fn show(State(state): State<AppState>, signed: Signed, Path(n): Path<String>) -> Result<Response, WebError> {
+pub async fn show(
+    State(state): State<AppState>,
+    signed: Signed,
+    headers: HeaderMap,
+    Path(n): Path<String>,
+) -> Result<Response, WebError> {
     let form = AddForm { direction: "number".into(), ..AddForm::default() };
-    page(&state, &signed, &n, form, None).await
+    let (scope, msisdn, _) = target(&state, &signed, &n).await?;
+    let t = signed.visitor.tr();
+    let notice = number_head::flash(&state, &scope, &t, &headers, msisdn.as_str(), Place::Forwarding).await?;
+    let mut res = page(&state, &signed, &n, form, None, notice.clone()).await?;
+    number_head::shown(&mut res, &state, &notice);
+    Ok(res)
+}
+
+/// The page again with the refusal of the rule asked for (422).
+pub async fn refused(
+    state: &AppState,
+    signed: &Signed,
+    number: &str,
+    notice: Option<OpNotice>,
+) -> Result<Response, WebError> {
+    let form = AddForm { direction: "number".into(), ..AddForm::default() };
+    let mut res = page(state, signed, number, form, None, notice).await?;
+    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(res)
 }
 
 /// The rule the form describes, or the message that says what is missing.
@@ -123,7 +160,7 @@ pub async fn add(
         Ok(op) => operations::request(state, signed, n, Some(op)).await,
         Err(key) => {
             let msg = signed.visitor.tr().t(key);
-            page(&state, &signed, &n, form, Some(msg)).await
+            page(&state, &signed, &n, form, Some(msg), None).await
         }
     }
 }

@@ -1,21 +1,24 @@
 //! Device registration (IMEI): the last IMEI seen on the number and whether it is
 //! registered here; Register, Register duplicate (keep the other registration), Re-register
-//! (from a previous owner named by number and IIN/BIN, terms accepted), Remove; and the
-//! request history. Results come asynchronously, like every operation.
+//! (from a previous owner named by number and IIN/BIN), Remove; and the request history.
+//! Every one is confirmed, in the manuals' steps: Register and Remove ask "Are you sure…";
+//! Re-register and Register duplicate show the terms, "I confirm", then (re-registration)
+//! the previous owner's number and IIN/BIN, then the button that sends the request.
+//! Results come asynchronously, like every operation.
 
 use crate::auth::Signed;
 use crate::csrf::CsrfForm;
 use crate::error::WebError;
-use crate::pages::number_head::reason_text;
+use crate::pages::number_head::{self, NoticeView, OpNotice, Place, reason_text};
 use crate::pages::operations::{self, target};
 use crate::render::{Frame, html};
 use crate::{AppState, Tr};
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use cabinet_core::operator::Operation;
-use cabinet_core::{Bin, Imei, Msisdn};
+use cabinet_core::{Bin, Imei, Msisdn, rules};
 use cabinet_store::actions;
 use serde::Deserialize;
 
@@ -37,6 +40,7 @@ struct ImeiPage {
     history: Vec<HistoryRow>,
     form: ImeiForm,
     error: Option<String>,
+    notice: NoticeView,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -71,6 +75,7 @@ async fn page(
     number: &str,
     form: ImeiForm,
     error: Option<String>,
+    notice: Option<OpNotice>,
 ) -> Result<Response, WebError> {
     let (scope, msisdn, profile) = target(state, signed, number).await?;
     let t = signed.visitor.tr();
@@ -111,13 +116,44 @@ async fn page(
         history,
         form,
         error,
+        notice: NoticeView { msisdn: msisdn.to_string(), at: "device", notice },
     };
     Ok(html(status, &page))
 }
 
 /// GET /numbers/{msisdn}/imei
-pub async fn show(State(state): State<AppState>, signed: Signed, Path(n): Path<String>) -> Result<Response, WebError> {
-    page(&state, &signed, &n, ImeiForm::default(), None).await
+pub async fn show(
+    State(state): State<AppState>,
+    signed: Signed,
+    headers: HeaderMap,
+    Path(n): Path<String>,
+) -> Result<Response, WebError> {
+    let (scope, msisdn, _) = target(&state, &signed, &n).await?;
+    let t = signed.visitor.tr();
+    let notice = number_head::flash(&state, &scope, &t, &headers, msisdn.as_str(), Place::Device).await?;
+    let mut res = page(&state, &signed, &n, ImeiForm::default(), None, notice.clone()).await?;
+    number_head::shown(&mut res, &state, &notice);
+    Ok(res)
+}
+
+/// The page again with the refusal of the request (422).
+pub async fn refused(
+    state: &AppState,
+    signed: &Signed,
+    number: &str,
+    notice: Option<OpNotice>,
+) -> Result<Response, WebError> {
+    let mut res = page(state, signed, number, ImeiForm::default(), None, notice).await?;
+    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(res)
+}
+
+/// The previous owner as typed for a re-registration, or the field at fault and the
+/// catalog key of what is wrong with it.
+fn previous_owner(f: &ImeiForm) -> Result<(String, String), (&'static str, &'static str)> {
+    let prev_msisdn = Msisdn::parse(&f.prev_msisdn).map_err(|e| ("prev-msisdn", e.message_key()))?.to_string();
+    let prev_owner = Bin::parse(&f.prev_owner).map_err(|e| ("prev-owner", e.message_key()))?.to_string();
+    Ok((prev_msisdn, prev_owner))
 }
 
 /// The operation the form asks for, or the catalog key of what is wrong with it.
@@ -128,8 +164,7 @@ fn parse(f: &ImeiForm) -> Result<Operation, &'static str> {
         "remove" => Ok(Operation::RemoveImei { imei }),
         "duplicate" if f.terms.is_some() => Ok(Operation::RegisterDuplicateImei { imei }),
         "reregister" if f.terms.is_some() => {
-            let prev_msisdn = Msisdn::parse(&f.prev_msisdn).map_err(|e| e.message_key())?.to_string();
-            let prev_owner = Bin::parse(&f.prev_owner).map_err(|e| e.message_key())?.to_string();
+            let (prev_msisdn, prev_owner) = previous_owner(f).map_err(|(_, key)| key)?;
             Ok(Operation::ReregisterImei { imei, prev_msisdn, prev_owner })
         }
         "duplicate" | "reregister" => Err("imei-accept-terms"),
@@ -137,7 +172,7 @@ fn parse(f: &ImeiForm) -> Result<Operation, &'static str> {
     }
 }
 
-/// POST /numbers/{msisdn}/imei
+/// POST /numbers/{msisdn}/imei: the request, from its last step.
 pub async fn request(
     State(state): State<AppState>,
     signed: Signed,
@@ -146,11 +181,112 @@ pub async fn request(
 ) -> Result<Response, WebError> {
     match parse(&f) {
         Ok(op) => operations::request(state, signed, n, Some(op)).await,
+        // A wrong previous owner: the owner step again, the field named.
+        Err(_) if f.action == "reregister" && f.terms.is_some() && Imei::parse(&f.imei).is_ok() => {
+            let error = previous_owner(&f).err();
+            let q = StepQuery { step: f.action.clone(), imei: f.imei.clone(), accepted: Some("1".into()) };
+            step_page(&state, &signed, &n, &q, &f, error).await
+        }
         Err(key) => {
             let msg = signed.visitor.tr().t(key);
-            page(&state, &signed, &n, f, Some(msg)).await
+            page(&state, &signed, &n, f, Some(msg), None).await
         }
     }
+}
+
+#[derive(Deserialize, Default)]
+pub struct StepQuery {
+    /// register | remove | reregister | duplicate
+    #[serde(default)]
+    step: String,
+    #[serde(default)]
+    imei: String,
+    /// The terms were confirmed ("I confirm").
+    #[serde(default)]
+    accepted: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "imei_step.html")]
+struct StepPage {
+    frame: Frame,
+    pretty: String,
+    msisdn: String,
+    /// "reregister" | "duplicate"
+    step: &'static str,
+    imei: String,
+    accepted: bool,
+    prev_msisdn: String,
+    prev_owner: String,
+    /// (field id, message)
+    error: Option<(&'static str, String)>,
+    refusal: Option<String>,
+}
+
+impl StepPage {
+    /// The message of the field `id`, when that field is at fault.
+    fn error_at(&self, id: &str) -> Option<&str> {
+        self.error.as_ref().filter(|(f, _)| *f == id).map(|(_, m)| m.as_str())
+    }
+}
+
+/// GET /numbers/{msisdn}/imei/step?step=…&imei=…: the next step of a device operation.
+pub async fn step(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(n): Path<String>,
+    Query(q): Query<StepQuery>,
+) -> Result<Response, WebError> {
+    let imei = match Imei::parse(&q.imei) {
+        Ok(i) => i.to_string(),
+        Err(e) => {
+            let msg = signed.visitor.tr().t(e.message_key());
+            let form = ImeiForm { imei: q.imei.clone(), ..ImeiForm::default() };
+            return page(&state, &signed, &n, form, Some(msg), None).await;
+        }
+    };
+    match q.step.as_str() {
+        "register" => operations::confirm(state, signed, n, Some(Operation::RegisterImei { imei })).await,
+        "remove" => operations::confirm(state, signed, n, Some(Operation::RemoveImei { imei })).await,
+        "reregister" | "duplicate" => step_page(&state, &signed, &n, &q, &ImeiForm::default(), None).await,
+        _ => Err(WebError::NotFound(signed.locale())),
+    }
+}
+
+async fn step_page(
+    state: &AppState,
+    signed: &Signed,
+    number: &str,
+    q: &StepQuery,
+    typed: &ImeiForm,
+    error: Option<(&'static str, &'static str)>,
+) -> Result<Response, WebError> {
+    let (scope, msisdn, profile) = target(state, signed, number).await?;
+    let t = signed.visitor.tr();
+    let imei = Imei::parse(&q.imei).map(|i| i.to_string()).unwrap_or_default();
+    let (step, title) =
+        if q.step == "reregister" { ("reregister", "imei-rereg-title") } else { ("duplicate", "imei-dup-title") };
+    let probe = Operation::RegisterDuplicateImei { imei: imei.clone() };
+    let pending = actions::pending_on(&state.db, &scope.company_id, msisdn.as_str()).await?;
+    let current = number_head::current_state(&profile, pending.as_ref());
+    let refusal = rules::check_on(&probe, &profile, current)
+        .err()
+        .map(|r| t.t1("op-refused-now", "reason", reason_text(&t, r.code())));
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let frame = Frame::signed(state, signed, t.t(title)).await?;
+    let page = StepPage {
+        frame,
+        pretty: msisdn.pretty(),
+        msisdn: msisdn.to_string(),
+        step,
+        imei,
+        accepted: q.accepted.is_some(),
+        prev_msisdn: typed.prev_msisdn.clone(),
+        prev_owner: typed.prev_owner.clone(),
+        error: error.map(|(field, key)| (field, t.t(key))),
+        refusal,
+    };
+    Ok(html(status, &page))
 }
 
 #[cfg(test)]

@@ -8,14 +8,15 @@
 use crate::auth::{CompanyScope, Permission, Signed};
 use crate::csrf::{CsrfForm, NoFields};
 use crate::error::WebError;
-use crate::pages::profile;
+use crate::pages::number_head::{self, Place};
+use crate::pages::{forwarding, imei, profile};
 use crate::render::{Frame, html};
 use crate::{AppState, Tr};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use cabinet_core::operator::{Ban, ForwardKind, NumberProfile, NumberState, Operation};
+use cabinet_core::operator::{Ban, ForwardKind, ForwardTarget, NumberProfile, Operation};
 use cabinet_core::time::now_ms;
 use cabinet_core::{Localized, Msisdn, rules};
 use cabinet_store::jobs::kinds::{OperationPayload, ResultSms};
@@ -29,6 +30,9 @@ pub struct Details {
     pub operation: Operation,
     #[serde(default)]
     pub name: Option<Localized>,
+    /// For forwarding to a service: the service's name, for the notice of the outcome.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_name: Option<Localized>,
 }
 
 fn switch(word: &str) -> Option<bool> {
@@ -55,6 +59,26 @@ pub fn path_of(msisdn: &str, op: &Operation) -> String {
         | Operation::RegisterDuplicateImei { .. }
         | Operation::ReregisterImei { .. }
         | Operation::RemoveImei { .. } => format!("/numbers/{msisdn}/imei"),
+    }
+}
+
+/// The id of the switch an operation concerns on the profile (a service's or a ban's), so
+/// that the administrator comes back to it.
+pub fn anchor_of(op: &Operation) -> Option<String> {
+    match op {
+        Operation::SetService { code, .. } => Some(format!("svc-{code}")),
+        Operation::SetBan { ban, .. } => Some(format!("ban-switch-{}", ban.code())),
+        _ => None,
+    }
+}
+
+/// Where the administrator goes back to from an operation: the page where it is done, at
+/// its switch.
+pub fn back_to(msisdn: &str, op: &Operation) -> String {
+    let page = Place::of_kind(op.kind()).path(msisdn);
+    match anchor_of(op) {
+        Some(anchor) => format!("{page}#{anchor}"),
+        None => page,
     }
 }
 
@@ -86,7 +110,7 @@ fn service_name(p: &NumberProfile, code: &str) -> Option<Localized> {
 
 /// Title, question and button of the confirmation.
 fn wording(t: &Tr, op: &Operation, p: &NumberProfile) -> (String, String, String) {
-    let yes = t.t("op-confirm-yes");
+    let yes = t.t("op-continue");
     match op {
         Operation::Block => (t.t("op-block-title"), t.t("op-block-question"), yes),
         Operation::Unblock => (t.t("op-unblock-title"), t.t("op-unblock-question"), yes),
@@ -109,11 +133,15 @@ fn wording(t: &Tr, op: &Operation, p: &NumberProfile) -> (String, String, String
             (t.t(title), t.t1(q, "name", name), yes)
         }
         Operation::ReplaceSim { iccid } => (t.t("op-sim-title"), t.t1("op-sim-question", "iccid", iccid.as_str()), yes),
-        Operation::ChangeToEsim => (t.t("esim-title"), t.t("esim-confirm-question"), yes),
-        Operation::RegisterImei { imei }
-        | Operation::RegisterDuplicateImei { imei }
-        | Operation::ReregisterImei { imei, .. }
-        | Operation::RemoveImei { imei } => (t.t("imei-title"), imei.clone(), yes),
+        // The third manual's eSIM confirmation: "Back" / "Yes, I am sure".
+        Operation::ChangeToEsim => (t.t("esim-title"), t.t("esim-confirm-question"), t.t("op-confirm-yes")),
+        Operation::RegisterImei { imei } => {
+            (t.t("imei-title"), t.t1("imei-register-question", "imei", imei.as_str()), yes)
+        }
+        Operation::RemoveImei { imei } => (t.t("imei-title"), t.t1("imei-remove-question", "imei", imei.as_str()), yes),
+        Operation::RegisterDuplicateImei { imei } | Operation::ReregisterImei { imei, .. } => {
+            (t.t("imei-title"), imei.clone(), yes)
+        }
         Operation::AddForwarding { kind, .. } | Operation::RemoveForwarding { kind } => {
             (t.t("fwd-title"), t.t1("fwd-remove-question", "kind", t.t(forward_kind_key(*kind))), yes)
         }
@@ -125,10 +153,13 @@ fn wording(t: &Tr, op: &Operation, p: &NumberProfile) -> (String, String, String
 pub(crate) struct ConfirmPage {
     pub frame: Frame,
     pub pretty: String,
-    pub msisdn: String,
     pub action: String,
     pub question: String,
     pub confirm: String,
+    /// Where "Back" returns: the page (and switch) the administrator came from.
+    pub back: String,
+    /// Why the operation cannot be done now: then the page says so instead of asking.
+    pub refusal: Option<String>,
     /// Fields the confirmation carries on (the new ICCID).
     pub hidden: Vec<(&'static str, String)>,
 }
@@ -153,9 +184,20 @@ pub(crate) async fn confirm(
     op: Option<Operation>,
 ) -> Result<Response, WebError> {
     let op = op.ok_or(WebError::NotFound(signed.locale()))?;
-    let (_, msisdn, profile) = target(&state, &signed, &number).await?;
+    let (scope, msisdn, profile) = target(&state, &signed, &number).await?;
     let t = signed.visitor.tr();
     let (title, question, confirm) = wording(&t, &op, &profile);
+    let latest = actions::pending_on(&state.db, &scope.company_id, msisdn.as_str()).await?;
+    let current = number_head::current_state(&profile, latest.as_ref());
+    let refusal = rules::check_on(&op, &profile, current).err().map(|r| {
+        let why = number_head::reason_text(&t, r.code());
+        t.t1("op-refused-now", "reason", why)
+    });
+    let back = match &op {
+        Operation::ReplaceSim { .. } => format!("/numbers/{msisdn}/sim"),
+        Operation::ChangeToEsim => format!("/numbers/{msisdn}/esim"),
+        _ => back_to(msisdn.as_str(), &op),
+    };
     let frame = Frame::signed(&state, &signed, title).await?;
     let hidden = match &op {
         Operation::ReplaceSim { iccid } => vec![("iccid", iccid.clone())],
@@ -164,9 +206,10 @@ pub(crate) async fn confirm(
     let page = ConfirmPage {
         pretty: msisdn.pretty(),
         action: path_of(msisdn.as_str(), &op),
-        msisdn: msisdn.to_string(),
         question,
         confirm,
+        back,
+        refusal,
         frame,
         hidden,
     };
@@ -182,12 +225,19 @@ pub(crate) async fn request(
     let op = op.ok_or(WebError::NotFound(signed.locale()))?;
     let (scope, msisdn, profile) = target(&state, &signed, &number).await?;
     let pending = actions::pending_on(&state.db, &scope.company_id, msisdn.as_str()).await?;
-    let current = if pending.is_some() { NumberState::Processing } else { profile.summary.state };
+    let current = number_head::current_state(&profile, pending.as_ref());
     let name = match &op {
         Operation::SetService { code, .. } => service_name(&profile, code),
         _ => None,
     };
-    let details = serde_json::to_string(&Details { operation: op.clone(), name }).expect("details serialize");
+    let target_name = match &op {
+        Operation::AddForwarding { target: ForwardTarget::Service(code), .. } => {
+            profile.forward_services.iter().find(|s| s.code == *code).map(|s| s.name.clone())
+        }
+        _ => None,
+    };
+    let details =
+        serde_json::to_string(&Details { operation: op.clone(), name, target_name }).expect("details serialize");
     let who = signed.actor(&scope);
     let now = now_ms();
     if let Err(refusal) = rules::check_on(&op, &profile, current) {
@@ -200,8 +250,15 @@ pub(crate) async fn request(
             reason: Some(refusal.code()),
             job_id: None,
         };
-        actions::record_now(&state.db, &who, &refused, now).await?;
-        return profile::render(&state, &signed, &scope, msisdn, StatusCode::UNPROCESSABLE_ENTITY).await;
+        let id = actions::record_now(&state.db, &who, &refused, now).await?;
+        let t = signed.visitor.tr();
+        let notice = actions::get(&state.db, &scope.company_id, &id).await?.map(|a| number_head::notice_of(&t, &a));
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return match Place::of_kind(op.kind()) {
+            Place::Profile => profile::render(&state, &signed, &scope, msisdn, status, notice).await,
+            Place::Forwarding => forwarding::refused(&state, &signed, msisdn.as_str(), notice).await,
+            Place::Device => imei::refused(&state, &signed, msisdn.as_str(), notice).await,
+        };
     }
     // Device registration results also go to the number by SMS, as the operator's do.
     let result_sms = match &op {
@@ -217,11 +274,14 @@ pub(crate) async fn request(
         }
         _ => None,
     };
+    let back = back_to(msisdn.as_str(), &op);
     let payload =
         OperationPayload { bin: scope.bin.to_string(), msisdn: msisdn.to_string(), operation: op, result_sms };
-    requests::request_operation(&state.db, &who, &payload, &details, now).await?;
+    let (action_id, _) = requests::request_operation(&state.db, &who, &payload, &details, now).await?;
     state.jobs_wake.notify_one();
-    Ok(Redirect::to(&format!("/numbers/{msisdn}")).into_response())
+    let mut res = Redirect::to(&back).into_response();
+    number_head::remember(&mut res, &state, &action_id);
+    Ok(res)
 }
 
 fn state_op(name: &str) -> Option<Operation> {

@@ -6,13 +6,14 @@ use crate::AppState;
 use crate::auth::Signed;
 use crate::csrf::{CsrfForm, NoFields};
 use crate::error::WebError;
+use crate::pages::number_head;
 use crate::pages::operations::{ConfirmPage, target};
 use crate::pages::profile;
 use crate::render::{Frame, html};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use cabinet_core::operator::NumberState;
+use cabinet_core::rules;
 use cabinet_core::time::now_ms;
 use cabinet_store::{actions, secret_codes};
 
@@ -38,16 +39,23 @@ pub async fn confirm(
     Path((n, action)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let send = which(&action).ok_or(WebError::NotFound(signed.locale()))?;
-    let (_, msisdn, _) = target(&state, &signed, &n).await?;
+    let (scope, msisdn, profile) = target(&state, &signed, &n).await?;
     let t = signed.visitor.tr();
     let (title, question, path) = words(send);
+    let pending = actions::pending_on(&state.db, &scope.company_id, msisdn.as_str()).await?;
+    let current = number_head::current_state(&profile, pending.as_ref());
+    let refusal = if send { rules::check_secret_code(current).err() } else { None }.map(|r| {
+        let why = number_head::reason_text(&t, r.code());
+        t.t1("op-refused-now", "reason", why)
+    });
     let frame = Frame::signed(&state, &signed, t.t(title)).await?;
     let page = ConfirmPage {
         pretty: msisdn.pretty(),
         action: format!("/numbers/{msisdn}{path}"),
-        msisdn: msisdn.to_string(),
         question: t.t(question),
-        confirm: t.t("op-confirm-yes"),
+        confirm: t.t("op-continue"),
+        back: format!("/numbers/{msisdn}"),
+        refusal,
         frame,
         hidden: Vec::new(),
     };
@@ -64,30 +72,51 @@ pub async fn request(
     let (scope, msisdn, profile) = target(&state, &signed, &n).await?;
     let who = signed.actor(&scope);
     let now = now_ms();
+    let t = signed.visitor.tr();
     if !send {
         let gone = secret_codes::delete(&state.db, &who, msisdn.as_str(), now).await?;
-        let status = if gone { StatusCode::SEE_OTHER } else { StatusCode::UNPROCESSABLE_ENTITY };
         if !gone {
-            return profile::render(&state, &signed, &scope, msisdn, status).await;
+            let notice = Some(number_head::OpNotice {
+                class: "failure",
+                text: t.t1("failed-secret-code-deleted", "reason", t.t("reason-no-secret-code")),
+                anchor: None,
+            });
+            return profile::render(&state, &signed, &scope, msisdn, StatusCode::UNPROCESSABLE_ENTITY, notice).await;
         }
-        return Ok(Redirect::to(&format!("/numbers/{msisdn}")).into_response());
+        return back_to_profile(&state, &scope, &msisdn).await;
     }
     // A blocked number cannot receive the SMS.
-    if profile.summary.state != NumberState::Active {
+    let pending = actions::pending_on(&state.db, &scope.company_id, msisdn.as_str()).await?;
+    let current = number_head::current_state(&profile, pending.as_ref());
+    if let Err(refusal) = rules::check_secret_code(current) {
         let refused = actions::NewAction {
             kind: "secret_code_sent",
             msisdn: Some(msisdn.as_str()),
             details: "{}",
             status: actions::FAILURE,
-            reason: Some("not_active"),
+            reason: Some(refusal.code()),
             job_id: None,
         };
-        actions::record_now(&state.db, &who, &refused, now).await?;
-        return profile::render(&state, &signed, &scope, msisdn, StatusCode::UNPROCESSABLE_ENTITY).await;
+        let id = actions::record_now(&state.db, &who, &refused, now).await?;
+        let notice = actions::get(&state.db, &scope.company_id, &id).await?.map(|a| number_head::notice_of(&t, &a));
+        return profile::render(&state, &signed, &scope, msisdn, StatusCode::UNPROCESSABLE_ENTITY, notice).await;
     }
     let code = secret_codes::new_code();
-    let sms = signed.visitor.tr().t1("secret-sms", "code", code.as_str());
+    let sms = t.t1("secret-sms", "code", code.as_str());
     secret_codes::issue(&state.db, &state.secret, &who, msisdn.as_str(), &code, &sms, now).await?;
     state.jobs_wake.notify_one();
-    Ok(Redirect::to(&format!("/numbers/{msisdn}")).into_response())
+    back_to_profile(&state, &scope, &msisdn).await
+}
+
+/// Back to the profile, where the notice says what was done (the action just recorded).
+async fn back_to_profile(
+    state: &AppState,
+    scope: &crate::auth::CompanyScope,
+    msisdn: &cabinet_core::Msisdn,
+) -> Result<Response, WebError> {
+    let mut res = Redirect::to(&format!("/numbers/{msisdn}")).into_response();
+    if let Some(a) = actions::latest_on(&state.db, &scope.company_id, msisdn.as_str()).await? {
+        number_head::remember(&mut res, state, &a.id);
+    }
+    Ok(res)
 }
