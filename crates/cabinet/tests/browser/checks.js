@@ -16,8 +16,8 @@ const H = window.innerHeight;
 const TOL = 1;
 
 const described = new Map();
-function describe(el) {
-  if (described.has(el)) return described.get(el);
+function describe(el, withText = true) {
+  if (withText && described.has(el)) return described.get(el);
   const parts = [];
   let e = el;
   for (let depth = 0; e && e.nodeType === 1 && depth < 4; depth++, e = e.parentElement) {
@@ -28,6 +28,7 @@ function describe(el) {
     parts.unshift(s);
     if (e === document.body) break;
   }
+  if (!withText) return parts.join(' > ');
   let text = (el.innerText || el.value || el.getAttribute('aria-label') || '').replace(/\s+/g, ' ').trim();
   if (text.length > 50) text = text.slice(0, 47) + '…';
   const d = parts.join(' > ') + (text ? ' «' + text + '»' : '');
@@ -194,7 +195,7 @@ for (const el of all) {
         reported = true;
       }
       if (!reported && cardBox && (r.right > cardBox.right + TOL || r.left < cardBox.left - TOL)) {
-        result.overflow.push(describe(el) + ': text line ' + rectText(r) + ' outside its card ' + describe(card) + ' ' + rectText(cardBox));
+        result.overflow.push(describe(el) + ': text line ' + rectText(r) + ' outside its card ' + describe(card, false) + ' ' + rectText(cardBox));
         reported = true;
       }
       if (inOpenMenu(el)) continue;
