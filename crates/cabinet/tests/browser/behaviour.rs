@@ -29,7 +29,7 @@ const MENU_STATE: &str = r#"
     const list = document.getElementById(button.getAttribute('aria-controls') || '') || button.parentElement.querySelector('.menu-list');
     if (!list) return { error: 'the last .menu-button controls no .menu-list' };
     const r = list.getBoundingClientRect();
-    const open = !list.hidden && getComputedStyle(list).display !== 'none' && getComputedStyle(list).visibility !== 'hidden' && r.width > 0;
+    const open = !list.hidden && list.checkVisibility({ visibilityProperty: true, opacityProperty: true }) && r.width > 0;
     const problems = [];
     if (open) {
       if (r.left < 0 || r.top < 0 || r.right > innerWidth + 0.5 || r.bottom > innerHeight + 0.5)
@@ -91,6 +91,10 @@ async fn the_last_rows_menu_is_not_clipped_and_closes_on_a_click_elsewhere_and_e
             .unwrap();
         button.click().await.unwrap();
         let s = wait_menu(&c, true).await;
+        std::fs::create_dir_all(crate::pages::screenshots_dir()).unwrap();
+        let png = c.screenshot().await.unwrap();
+        std::fs::write(crate::pages::screenshots_dir().join(format!("en-{width}-menu-open-last-row.png")), png)
+            .unwrap();
         if s["open"] != Value::Bool(true) {
             fail("a click on the last row's menu button did not open its menu".into());
         } else {
@@ -151,7 +155,16 @@ async fn live_search_with_an_invalid_query_replaces_the_results_with_the_error()
             Ok(e) => e.text().await.unwrap_or_default(),
             Err(_) => String::new(),
         };
-        let error = !c.find_all(Locator::Css("#numbers-list [role=alert], #search-error")).await.unwrap().is_empty();
+        // The error as the list shows it today, or as a form field's error (design-system contract).
+        let error = c
+            .execute(
+                "return Array.from(document.querySelectorAll('#numbers-list [role=alert], #search-error, #q-error, .field-error'))
+                   .some(e => e.checkVisibility() && e.textContent.trim() !== '')",
+                vec![],
+            )
+            .await
+            .unwrap()
+            == Value::Bool(true);
         shown = (rows, count, error);
         if error && rows == 0 && shown.1 != old_count {
             break;
