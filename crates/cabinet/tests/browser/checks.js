@@ -185,7 +185,8 @@ for (const el of all) {
   }
   const box = el.getBoundingClientRect();
   const card = cardOf(el);
-  const cardBox = card && !scrollerBetween(el, card) ? card.getBoundingClientRect() : null;
+  // An open popover menu is placed over the page, outside its card, by design.
+  const cardBox = card && !scrollerBetween(el, card) && !inOpenMenu(el) ? card.getBoundingClientRect() : null;
   let reported = false;
   for (const t of texts) {
     for (const r of textRects(t)) {

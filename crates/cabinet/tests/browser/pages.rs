@@ -2,7 +2,13 @@
 //! the viewport, when a text element leaves its box or overlaps another, or when axe-core
 //! reports a serious or critical violation. Writes a full-page screenshot of each
 //! (target/screenshots/<lang>-<width>-<page>.png) and the list of what it found
-//! (target/screenshots/findings.md), then fails once with the whole list.
+//! (target/screenshots/findings.md; also to the path in CABINET_BROWSER_FINDINGS when set),
+//! then fails once with the whole list.
+//!
+//! The layout checks are in checks.js (read it for what counts as overflow and overlap);
+//! axe-core is vendored in tests/vendor/axe-core. Pages that change (another helper's
+//! markup) are reached through field names and ids; a step that cannot be done is reported as
+//! a "harness" finding rather than stopping the run.
 //!
 //! One browser session per width (the two run side by side), one app.
 
