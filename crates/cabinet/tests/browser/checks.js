@@ -156,6 +156,18 @@ if (document.documentElement.scrollWidth > W + TOL) {
   for (const s of sticking.slice(0, 6)) {
     result.wide.push(describe(s.el) + ' reaches ' + Math.round(s.right) + ' px');
   }
+  // What no visible element explains: the elements that reach the document's right edge
+  // even though they are hidden or inside a box that clips them.
+  const reached = sticking.length ? sticking[0].right : 0;
+  const sw = document.documentElement.scrollWidth;
+  if (reached < sw - TOL) {
+    const far = all.map(el => ({ el, right: el.getBoundingClientRect().right }))
+      .filter(x => x.right >= sw - TOL)
+      .sort((a, b) => b.right - a.right);
+    for (const x of far.slice(0, 3)) {
+      result.wide.push(describe(x.el) + ' (hidden, or inside a box that clips it) reaches ' + Math.round(x.right) + ' px');
+    }
+  }
 }
 
 // 2. Text that leaves its box; 3. collected text lines for the overlap check.
