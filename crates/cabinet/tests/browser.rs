@@ -13,6 +13,12 @@ use helpers::*;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+#[path = "browser/pages.rs"]
+mod pages;
+
+#[path = "browser/behaviour.rs"]
+mod behaviour;
+
 struct Driver(Child);
 
 impl Drop for Driver {
@@ -53,13 +59,18 @@ async fn start_driver() -> Option<(Driver, u16)> {
 
 /// Headless Chromium with a fresh profile; the flags keep it off this closed network.
 async fn browser(port: u16, profile_dir: &std::path::Path) -> fantoccini::Client {
+    browser_sized(port, profile_dir, 1280, 900).await
+}
+
+/// The same, with a window of `width`×`height`.
+async fn browser_sized(port: u16, profile_dir: &std::path::Path, width: u32, height: u32) -> fantoccini::Client {
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
         serde_json::json!({
             "binary": "/usr/bin/chromium",
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync", format!("--window-size={width},{height}"),
                      format!("--user-data-dir={}", profile_dir.display())]
         }),
     );

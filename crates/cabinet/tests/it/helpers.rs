@@ -260,3 +260,24 @@ pub async fn settle(app: &TestApp) {
     }
     panic!("actions still processing");
 }
+
+/// The numbers of the company with `bin` that are in `state`, in the list's order.
+#[allow(dead_code)] // the browser test's
+pub async fn numbers_of_state(
+    app: &TestApp,
+    bin: &str,
+    state: cabinet_core::operator::NumberState,
+) -> Vec<cabinet_core::operator::NumberSummary> {
+    use cabinet_core::operator::{NumberQuery, OperatorPort};
+    let sim = cabinet_sim::Simulator::new(app.db.db.clone());
+    let q = NumberQuery { limit: 1000, ..NumberQuery::default() };
+    let all = sim.list_numbers(&Bin::parse(bin).unwrap(), &q).await.unwrap().items;
+    all.into_iter().filter(|n| n.state == state).collect()
+}
+
+/// A valid ICCID (the Luhn check digit right) that no seeded SIM card has.
+#[allow(dead_code)] // the browser test's
+pub fn unused_iccid(tail: &str) -> String {
+    let body = format!("8999702{tail:0>12}");
+    format!("{body}{}", cabinet_core::ids::luhn_check_digit(&body))
+}

@@ -1,0 +1,496 @@
+//! Every page in ru, en and kk at 390 px and 1366 px: fails when the document is wider than
+//! the viewport, when a text element leaves its box or overlaps another, or when axe-core
+//! reports a serious or critical violation. Writes a full-page screenshot of each
+//! (target/screenshots/<lang>-<width>-<page>.png) and the list of what it found
+//! (target/screenshots/findings.md; also to the path in CABINET_BROWSER_FINDINGS when set),
+//! then fails once with the whole list.
+//!
+//! The layout checks are in checks.js (read it for what counts as overflow and overlap);
+//! axe-core is vendored in tests/vendor/axe-core. Pages that change (another helper's
+//! markup) are reached through field names and ids; a step that cannot be done is reported as
+//! a "harness" finding rather than stopping the run.
+//!
+//! One browser session per width (the two run side by side), one app.
+
+use super::*;
+use cabinet_core::operator::NumberState;
+use fantoccini::Client;
+use fantoccini::wd::WebDriverCompatibleCommand;
+use serde_json::{Value, json};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+const CHECKS_JS: &str = include_str!("checks.js");
+const AXE_JS: &str = include_str!("../vendor/axe-core/axe.min.js");
+pub const LANGS: [&str; 3] = ["ru", "en", "kk"];
+
+/// A Chrome DevTools Protocol command, through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+pub struct Cdp(pub &'static str, pub Value);
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "cmd": self.0, "params": self.1 }).to_string()))
+    }
+}
+
+pub async fn cdp(c: &Client, cmd: &'static str, params: Value) -> Value {
+    c.issue_cmd(Cdp(cmd, params)).await.unwrap_or_else(|e| panic!("{cmd}: {e}"))
+}
+
+/// The viewport is exactly `width`×`height` CSS pixels, whatever the smallest window the
+/// headless browser allows.
+pub async fn set_viewport(c: &Client, width: u32, height: u32) {
+    cdp(
+        c,
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false }),
+    )
+    .await;
+}
+
+/// Waits until the page has loaded, its fonts too, and a frame has been drawn.
+pub async fn settled(c: &Client) {
+    for _ in 0..100 {
+        if c.execute("return document.readyState", vec![]).await.ok().and_then(|v| v.as_str().map(str::to_owned))
+            == Some("complete".into())
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let _ = c
+        .execute_async(
+            "const done = arguments[0]; document.fonts.ready.then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));",
+            vec![],
+        )
+        .await;
+}
+
+pub struct Finding {
+    pub page: String,
+    pub lang: String,
+    pub width: u32,
+    pub check: &'static str,
+    pub detail: String,
+}
+
+pub fn screenshots_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/screenshots"))
+}
+
+/// One browser at one width: visits pages, checks each, keeps what it found.
+struct Visit<'a> {
+    c: &'a Client,
+    base: String,
+    width: u32,
+    height: u32,
+    lang: &'static str,
+    findings: Vec<Finding>,
+    pages: usize,
+    /// Time spent loading, checking layout, running axe-core and taking screenshots.
+    spent: [Duration; 4],
+}
+
+impl Visit<'_> {
+    fn found(&mut self, page: &str, check: &'static str, detail: String) {
+        self.findings.push(Finding { page: page.into(), lang: self.lang.into(), width: self.width, check, detail });
+    }
+
+    async fn goto(&mut self, page: &str, path: &str) {
+        let t = std::time::Instant::now();
+        self.c.goto(&format!("{}{path}", self.base)).await.unwrap_or_else(|e| panic!("{path}: {e}"));
+        self.spent[0] += t.elapsed();
+        self.check(page).await;
+    }
+
+    /// Every check on the page the browser shows now, then its screenshot.
+    async fn check(&mut self, page: &str) {
+        let t = std::time::Instant::now();
+        settled(self.c).await;
+        self.spent[0] += t.elapsed();
+        self.pages += 1;
+        let t = std::time::Instant::now();
+        let r = self.c.execute(CHECKS_JS, vec![]).await.unwrap_or_else(|e| panic!("{page}: checks.js: {e}"));
+        if r["width"].as_u64() != Some(u64::from(self.width)) {
+            self.found(page, "harness", format!("the viewport is {} px wide, not {}", r["width"], self.width));
+        }
+        if r["lang"].as_str() != Some(self.lang) {
+            self.found(page, "language", format!("<html lang={}> after choosing {}", r["lang"], self.lang));
+        }
+        for (key, check) in [("wide", "wider than the viewport"), ("overflow", "text overflow"), ("overlap", "overlap")]
+        {
+            for d in r[key].as_array().into_iter().flatten() {
+                self.found(page, check, d.as_str().unwrap_or_default().to_string());
+            }
+        }
+        self.spent[1] += t.elapsed();
+        let t = std::time::Instant::now();
+        self.axe(page).await;
+        self.spent[2] += t.elapsed();
+        let t = std::time::Instant::now();
+        self.screenshot(page).await;
+        self.spent[3] += t.elapsed();
+    }
+
+    async fn axe(&mut self, page: &str) {
+        let present = self.c.execute("return typeof axe !== 'undefined'", vec![]).await.unwrap();
+        if present != Value::Bool(true) {
+            self.c.execute(AXE_JS, vec![]).await.unwrap_or_else(|e| panic!("{page}: axe.min.js: {e}"));
+        }
+        let script = r#"
+            const done = arguments[0];
+            axe.run(document, { resultTypes: ['violations'] }).then(r => done(r.violations
+                .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                             targets: v.nodes.slice(0, 6).map(n => n.target.join(' ')) }))))
+              .catch(e => done({ error: String(e) }));
+        "#;
+        let v = self.c.execute_async(script, vec![]).await.unwrap_or_else(|e| panic!("{page}: axe.run: {e}"));
+        if let Some(e) = v.get("error") {
+            self.found(page, "harness", format!("axe-core did not run: {e}"));
+            return;
+        }
+        for violation in v.as_array().into_iter().flatten() {
+            let targets: Vec<&str> =
+                violation["targets"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+            self.found(
+                page,
+                "axe",
+                format!(
+                    "{} ({}): {}; {}",
+                    violation["id"].as_str().unwrap_or_default(),
+                    violation["impact"].as_str().unwrap_or_default(),
+                    violation["help"].as_str().unwrap_or_default(),
+                    targets.join(" | ")
+                ),
+            );
+        }
+    }
+
+    /// The whole page (not only the viewport) at the viewport's width.
+    async fn screenshot(&mut self, page: &str) {
+        let size = self
+            .c
+            .execute(
+                "return [document.documentElement.scrollWidth, Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)]",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let w = size[0].as_u64().unwrap_or(u64::from(self.width)).max(u64::from(self.width));
+        let h = size[1].as_u64().unwrap_or(u64::from(self.height)).clamp(1, 8000);
+        let shot = cdp(
+            self.c,
+            "Page.captureScreenshot",
+            json!({ "format": "png", "captureBeyondViewport": true, "optimizeForSpeed": true,
+                    "clip": { "x": 0, "y": 0, "width": w, "height": h, "scale": 1 } }),
+        )
+        .await;
+        use base64::Engine as _;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(shot["data"].as_str().expect("a screenshot"))
+            .expect("base64 PNG");
+        let path = screenshots_dir().join(format!("{}-{}-{page}.png", self.lang, self.width));
+        std::fs::write(&path, png).unwrap();
+    }
+
+    /// Opens `path`, fills its form by `fill` (a script setting fields by name or id),
+    /// presses `button` and checks the page that follows as `page`. A step that cannot be
+    /// done (the form changed) is a finding, and the visit goes on.
+    async fn form(&mut self, page: &str, path: &str, fill: &str, button: &str) {
+        let done: Result<(), String> = async {
+            if !path.is_empty() {
+                self.c.goto(&format!("{}{path}", self.base)).await.map_err(|e| e.to_string())?;
+            }
+            self.c.execute(fill, vec![]).await.map_err(|e| format!("filling the form: {e}"))?;
+            submit(self.c, button).await
+        }
+        .await;
+        match done {
+            Ok(()) => self.check(page).await,
+            Err(e) => self.found(page, "harness", format!("could not reach the page: {e}")),
+        }
+    }
+
+    /// The text of the page's main content.
+    async fn main_text(&self) -> String {
+        let v = self.c.execute("return (document.querySelector('main') || document.body).innerText", vec![]).await;
+        v.ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    }
+
+    /// Issue 9: an error page has the header, so that one can switch company or sign out.
+    async fn header_on_error_page(&mut self, page: &str) {
+        let v = self.c.execute("return !!document.querySelector('form[action=\"/signout\"]')", vec![]).await;
+        if v.ok() != Some(Value::Bool(true)) {
+            self.found(page, "error page", "a signed-in error page without the header's sign-out".into());
+        }
+    }
+
+    async fn lang(&mut self, lang: &'static str, next: &str) {
+        self.lang = lang;
+        self.c.goto(&format!("{}/lang/{lang}?next={next}", self.base)).await.unwrap();
+    }
+}
+
+/// What the pages are about, prepared before the browsers start.
+struct Data {
+    active: String,
+    blocked: String,
+    other_company: String,
+    service_on: String,
+    search: String,
+    search_none: String,
+    period: String,
+}
+
+async fn prepare(app: &TestApp) -> Data {
+    let active = numbers_of_state(app, BIN_A, NumberState::Active).await.remove(1).msisdn.to_string();
+    let blocked = numbers_of_state(app, BIN_A, NumberState::Blocked).await.remove(0).msisdn.to_string();
+    let other_company = numbers_of_state(app, BIN_B, NumberState::Active).await.remove(0).msisdn.to_string();
+    let b = app.signed_in(CAROL).await;
+    // A forwarding rule, a secret code and a registered device, so that their lists show.
+    let fwd = format!("/numbers/{active}/forwarding");
+    let added = b
+        .post_from(
+            &fwd,
+            &fwd,
+            &[("kind", "busy"), ("direction", "number"), ("number", "+7 701 999 88 77"), ("service", "")],
+        )
+        .await;
+    assert!(added.status.is_redirection(), "a forwarding rule: {} {}", added.status, added.body);
+    settle(app).await;
+    let send = format!("/numbers/{active}/secret-code/send");
+    assert!(b.post_from(&send, &send, &[]).await.status.is_redirection());
+    let imei = format!("/numbers/{active}/imei");
+    let registered =
+        b.post_from(&imei, &imei, &[("action", "duplicate"), ("imei", "35367807650001"), ("terms", "yes")]).await;
+    assert!(registered.status.is_redirection(), "a device: {} {}", registered.status, registered.body);
+    settle(app).await;
+    // A service that can be switched on.
+    let profile = b.get(&format!("/numbers/{active}")).await.body;
+    let marker = format!("href=\"/numbers/{active}/services/");
+    let start = profile.find(&marker).expect("a service switch on the profile") + "href=\"".len();
+    let end = profile[start..].find('"').unwrap() + start;
+    let service_on = profile[start..end].to_string();
+    // Digits that find some numbers, and digits that find none.
+    let search = active[4..9].to_string();
+    let mut search_none = None;
+    for q in ["0000000", "9999999", "1231231", "5550555"] {
+        if numbers_on(&b.get(&format!("/numbers?q={q}")).await).is_empty() {
+            search_none = Some(q.to_string());
+            break;
+        }
+    }
+    let search_none = search_none.expect("digits that match no number");
+    let today = jiff::Zoned::now().date();
+    let week_ago = today.checked_sub(jiff::Span::new().days(7)).unwrap();
+    let period = format!("from={}&to={}", week_ago.strftime("%d-%m-%Y"), today.strftime("%d-%m-%Y"));
+    Data { active, blocked, other_company, service_on, search, search_none, period }
+}
+
+/// Sign-in of one browser: phone and password, the code page in each language, then the code.
+async fn sign_in(v: &mut Visit<'_>, app: &TestApp, mail: &tokio::sync::Mutex<()>) {
+    let _one_at_a_time = mail.lock().await;
+    v.lang("en", "/signin").await;
+    wait_for(v.c, "#phone").await.send_keys(CAROL).await.unwrap();
+    v.c.find(Locator::Css("#password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    v.c.find(Locator::Css("#signin-submit")).await.unwrap().click().await.unwrap();
+    wait_for(v.c, "#code").await;
+    for lang in LANGS {
+        v.lang(lang, "/signin/code").await;
+        wait_for(v.c, "#code").await;
+        v.check("signin-code").await;
+    }
+    let code = code_in(&app.last_message_to(CAROL_EMAIL).await.unwrap().body);
+    v.c.find(Locator::Css("#code")).await.unwrap().send_keys(&code).await.unwrap();
+    v.c.find(Locator::Css("#otp-submit")).await.unwrap().click().await.unwrap();
+    wait_for(v.c, "#numbers-list, #q").await;
+}
+
+/// Clicks `button` and waits for the next page to load.
+async fn submit(c: &Client, button: &str) -> Result<(), String> {
+    let old = c.find(Locator::Css("html")).await.map_err(|e| e.to_string())?;
+    let el = c.find(Locator::Css(button)).await.map_err(|e| format!("{button}: {e}"))?;
+    // A control tucked away (a phone's collapsed header) is pressed as a script would.
+    if el.clone().click().await.is_err() {
+        c.execute("arguments[0].click()", vec![serde_json::to_value(&el).unwrap()]).await.map_err(|e| e.to_string())?;
+    }
+    for _ in 0..100 {
+        // The old document's element is stale once the next page has replaced it.
+        if old.tag_name().await.is_err() {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err(format!("{button}: no new page"))
+}
+
+async fn run_width(
+    port: u16,
+    app: &TestApp,
+    data: &Data,
+    (width, height): (u32, u32),
+    wrong_phone: &str,
+    mail: &tokio::sync::Mutex<()>,
+) -> (Vec<Finding>, usize) {
+    let profile_dir = tempfile::tempdir().unwrap();
+    let c = browser_sized(port, profile_dir.path(), width.max(500), height).await;
+    set_viewport(&c, width, height).await;
+    // axe-core in every document this browser opens (faster than sending it to each page).
+    cdp(&c, "Page.addScriptToEvaluateOnNewDocument", json!({ "source": AXE_JS })).await;
+    let mut v = Visit {
+        c: &c,
+        base: format!("http://{}", app.addr),
+        width,
+        height,
+        lang: "en",
+        findings: Vec::new(),
+        pages: 0,
+        spent: Default::default(),
+    };
+
+    // Signed out.
+    for lang in LANGS {
+        v.lang(lang, "/signin").await;
+        v.check("signin").await;
+        let fill = format!(
+            "document.querySelector('#phone').value = '{wrong_phone}'; document.querySelector('#password').value = 'not-the-password';"
+        );
+        v.form("signin-wrong-password", "", &fill, "#signin-submit").await;
+        v.goto("not-found-signed-out", "/no/such/page").await;
+    }
+    sign_in(&mut v, app, mail).await;
+
+    // Signed in.
+    let Data { active: a, blocked, other_company, service_on, search, search_none, period } = data;
+    for lang in LANGS {
+        v.lang(lang, "/numbers").await;
+        v.check("numbers").await;
+        v.goto("search-results", &format!("/numbers?q={search}")).await;
+        v.goto("search-invalid", "/numbers?q=abc").await;
+        v.goto("search-empty", &format!("/numbers?q={search_none}")).await;
+        v.goto("profile-active", &format!("/numbers/{a}")).await;
+        v.goto("profile-blocked", &format!("/numbers/{blocked}")).await;
+        v.goto("block-confirm", &format!("/numbers/{a}/block")).await;
+        v.goto("unblock-confirm", &format!("/numbers/{blocked}/unblock")).await;
+        v.goto("service-confirm", service_on).await;
+        v.goto("ban-confirm", &format!("/numbers/{a}/bans/hidden_caller_id/on")).await;
+        let sim = format!("/numbers/{a}/sim");
+        v.goto("sim-form", &sim).await;
+        let iccid = "document.querySelector('#iccid').value = ";
+        let next = "form:has(#iccid) button[type=submit]";
+        v.form("sim-wrong-iccid", &sim, &format!("{iccid}'8999702200121068521'"), next).await;
+        v.form("sim-confirm", &sim, &format!("{iccid}'{}'", unused_iccid("777000111")), next).await;
+        v.goto("esim", &format!("/numbers/{a}/esim")).await;
+        let fwd = format!("/numbers/{a}/forwarding");
+        v.goto("forwarding", &fwd).await;
+        // Adding a rule: today straight to the outcome; a confirmation once every operation
+        // is confirmed (issue 9). The form is filled through its fields' names.
+        let fill = "const f = document.querySelector('form[action$=\"/forwarding\"]');
+            f.elements.kind.selectedIndex = f.elements.kind.options.length - 1;
+            f.querySelector('input[name=direction][value=number]').click();
+            f.elements.number.value = '+7 701 999 88 66';";
+        v.form("forwarding-add-submitted", &fwd, fill, "form[action$='/forwarding'] button[type=submit]").await;
+        v.goto("forwarding-remove-confirm", &format!("/numbers/{a}/forwarding/busy/remove")).await;
+        let imei = format!("/numbers/{a}/imei");
+        v.goto("imei", &imei).await;
+        let register = "#imei-register, form:has(#imei) button[type=submit]";
+        v.form("imei-wrong", &imei, "document.querySelector('#imei').value = '123'", register).await;
+        // A device registered: today at once; a confirmation once every operation is confirmed.
+        v.form("imei-register-submitted", &imei, "document.querySelector('#imei').value = '35367807650002'", register)
+            .await;
+        v.goto("secret-send-confirm", &format!("/numbers/{a}/secret-code/send")).await;
+        v.goto("secret-delete-confirm", &format!("/numbers/{a}/secret-code/delete")).await;
+        v.goto("history", &format!("/reports/actions?{period}")).await;
+        v.goto("history-bad-period", "/reports/actions?from=31-02-2026&to=01-03-2026").await;
+        v.goto("error-other-company", &format!("/numbers/{other_company}")).await;
+        let other_company_text = v.main_text().await;
+        v.header_on_error_page("error-other-company").await;
+        v.goto("error-malformed-number", "/numbers/12ab").await;
+        v.header_on_error_page("error-malformed-number").await;
+        if v.main_text().await == other_company_text {
+            v.found(
+                "error-malformed-number",
+                "error message",
+                "a malformed number gets the same message as another company's number".into(),
+            );
+        }
+        v.goto("not-found", "/no/such/page").await;
+        v.header_on_error_page("not-found").await;
+        v.goto("outbox", "/dev/outbox").await;
+        // TODO(issue 9): the design helper adds /dev/styleguide; once merged, visit it always.
+        let styleguide = app.browser().get("/dev/styleguide").await.status;
+        if styleguide != reqwest::StatusCode::NOT_FOUND {
+            v.goto("styleguide", "/dev/styleguide").await;
+        }
+    }
+    // Signing out says so (once, in the last language).
+    v.form("signed-out", "/numbers", "", "form[action='/signout'] button[type=submit]").await;
+    let pages = v.pages;
+    let [load, layout, axe, shot] = v.spent.map(|d| d.as_secs());
+    eprintln!(
+        "{width} px: {pages} pages; seconds spent loading {load}, layout checks {layout}, axe {axe}, screenshots {shot}"
+    );
+    let findings = v.findings;
+    c.close().await.unwrap();
+    (findings, pages)
+}
+
+/// The findings as a Markdown table, grouped by page.
+fn report(findings: &[Finding], pages: usize, seconds: u64) -> String {
+    let mut out = String::new();
+    writeln!(out, "# Browser findings (issue 9)\n").unwrap();
+    writeln!(
+        out,
+        "Written by `CABINET_BROWSER_TESTS=1 cargo nextest run -p cabinet --test browser every_page` \
+         (crates/cabinet/tests/browser/pages.rs): {pages} page views (ru, en, kk × 390 px, 1366 px) in {seconds} s, \
+         {} findings. Screenshots: target/screenshots/<lang>-<width>-<page>.png.\n",
+        findings.len()
+    )
+    .unwrap();
+    let mut by_check: std::collections::BTreeMap<&str, usize> = Default::default();
+    for f in findings {
+        *by_check.entry(f.check).or_default() += 1;
+    }
+    for (check, n) in &by_check {
+        writeln!(out, "- {check}: {n}").unwrap();
+    }
+    writeln!(out, "\n| page | lang | width | check | element |\n|---|---|---|---|---|").unwrap();
+    let mut sorted: Vec<&Finding> = findings.iter().collect();
+    sorted.sort_by(|a, b| (&a.page, a.check, &a.lang, a.width).cmp(&(&b.page, b.check, &b.lang, b.width)));
+    for f in sorted {
+        let detail = f.detail.replace('|', "\\|");
+        writeln!(out, "| {} | {} | {} | {} | {} |", f.page, f.lang, f.width, f.check, detail).unwrap();
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_in_every_language_at_phone_and_desktop_width() {
+    let Some((_driver, port)) = start_driver().await else { return };
+    let started = std::time::Instant::now();
+    let app = spawn().await;
+    let data = prepare(&app).await;
+    std::fs::create_dir_all(screenshots_dir()).unwrap();
+    let mail = tokio::sync::Mutex::new(());
+    let (phone, desktop) = tokio::join!(
+        run_width(port, &app, &data, (390, 844), ALICE, &mail),
+        run_width(port, &app, &data, (1366, 900), BOB, &mail),
+    );
+    let pages = phone.1 + desktop.1;
+    let findings: Vec<Finding> = phone.0.into_iter().chain(desktop.0).collect();
+    let text = report(&findings, pages, started.elapsed().as_secs());
+    std::fs::write(screenshots_dir().join("findings.md"), &text).unwrap();
+    // The lead's copy for the other helpers (issue 9), when asked for.
+    if let Ok(path) = std::env::var("CABINET_BROWSER_FINDINGS") {
+        std::fs::write(path, &text).unwrap();
+    }
+    if !findings.is_empty() {
+        panic!("{text}");
+    }
+}
