@@ -32,6 +32,9 @@ pub struct Settings {
     pub time_zone: String,
     /// The operator's name, shown in the header (white label).
     pub operator_name: String,
+    /// The operator's colour and logo (`[brand]`, white label).
+    #[serde(default)]
+    pub brand: BrandSettings,
     /// The operator's own prefixes, comma-separated: their one-time codes go by SMS.
     pub operator_prefixes: String,
     /// Log as JSON lines instead of text.
@@ -74,6 +77,19 @@ pub struct Settings {
     pub public_origin: Option<String>,
 }
 
+/// `[brand]`: the white label's look. Unset keys keep the portal's own.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BrandSettings {
+    /// The primary colour (`#rrggbb`): header, buttons, links, focus ring. It must have a
+    /// contrast of at least 4.5:1 against white.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary: Option<String>,
+    /// An SVG or PNG logo shown in the header before the operator's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logo_file: Option<PathBuf>,
+}
+
 /// The server's secret as configured (never printed).
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -114,6 +130,7 @@ impl Default for Settings {
             dev: None,
             time_zone: "Asia/Almaty".into(),
             operator_name: "Cabinet Mobile".into(),
+            brand: BrandSettings::default(),
             operator_prefixes: "701,702,775,778".into(),
             log_json: false,
             secure_cookies: None,
@@ -200,6 +217,9 @@ impl Settings {
             bail!("sim_delay_ms must be 0 or more and job_lease_seconds 1 or more");
         }
         cabinet_web::TrustedProxies::parse(&self.trusted_proxies).map_err(anyhow::Error::msg)?;
+        if let Some(p) = &self.brand.primary {
+            cabinet_web::Brand::check_primary(p).map_err(anyhow::Error::msg)?;
+        }
         let origin = self
             .public_origin
             .as_deref()
@@ -328,8 +348,25 @@ impl Settings {
             .map(cabinet_web::PublicOrigin::parse)
             .transpose()
             .map_err(anyhow::Error::msg)?;
+        let brand = cabinet_web::Brand {
+            primary: self
+                .brand
+                .primary
+                .as_deref()
+                .map(cabinet_web::Brand::check_primary)
+                .transpose()
+                .map_err(anyhow::Error::msg)?,
+            logo: self
+                .brand
+                .logo_file
+                .as_deref()
+                .map(cabinet_web::Logo::read)
+                .transpose()
+                .map_err(anyhow::Error::msg)?,
+        };
         let mut c = cabinet_web::WebConfig {
             operator_name: self.operator_name.clone(),
+            brand,
             operator_prefixes: self.prefixes(),
             dev_mode: self.dev_mode(),
             secure_cookies: self.secure_cookies(public_origin.as_ref())?,
@@ -433,6 +470,18 @@ mod tests {
         assert!(err.contains("unknown setting `listn`"), "{err}");
         assert!(err.contains("TOML"), "says where: {err}");
         assert_eq!(from_toml("listen = \"127.0.0.1:9000\"").unwrap().listen, "127.0.0.1:9000");
+    }
+
+    #[test]
+    fn brand_keys_are_checked() {
+        let s = from_toml("[brand]\nprimary = \"#005a9c\"\n").unwrap();
+        assert_eq!(s.brand.primary.as_deref(), Some("#005a9c"));
+        let err = from_toml("[brand]\ncolour = \"#005a9c\"\n").unwrap_err().to_string();
+        assert!(err.contains("unknown setting `brand.colour`"), "{err}");
+        let err = from_toml("[brand]\nprimary = \"#ffff00\"\n").unwrap_err().to_string();
+        assert!(err.contains("4.5:1"), "{err}");
+        let err = with(|s| s.brand.logo_file = Some("/nonexistent/logo.svg".into())).web_config().unwrap_err();
+        assert!(err.to_string().contains("brand.logo_file"), "{err}");
     }
 
     #[test]

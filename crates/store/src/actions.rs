@@ -212,6 +212,25 @@ pub async fn pending_on(db: &Db, company_id: &str, msisdn: &str) -> StoreResult<
     .await?)
 }
 
+/// Which of these numbers (a page of the list) have an action still waiting for the
+/// operator: one statement for the page, over the (company_id, msisdn, status) index.
+pub async fn processing_among(db: &Db, company_id: &str, msisdns: &[&str]) -> StoreResult<Vec<String>> {
+    if msisdns.is_empty() {
+        return Ok(Vec::new());
+    }
+    let params: Vec<String> = (0..msisdns.len()).map(|i| format!("${}", i + 2)).collect();
+    let mut q = db
+        .select(format!(
+            "SELECT DISTINCT msisdn FROM actions WHERE company_id = $1 AND msisdn IN ({}) AND status = 'processing'",
+            params.join(", ")
+        ))
+        .text(company_id);
+    for m in msisdns {
+        q = q.text(*m);
+    }
+    q.all(|r| r.text(0)).await
+}
+
 pub async fn get(db: &Db, company_id: &str, id: &str) -> StoreResult<Option<Action>> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM actions WHERE company_id = $1 AND id = $2")))
         .bind(company_id)

@@ -1,6 +1,6 @@
 //! Static assets (CSS, htmx, scripts, images), embedded in the binary.
 
-use axum::extract::Path;
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
@@ -36,6 +36,28 @@ pub async fn serve(Path(path): Path<String>) -> Response {
         }
         None => StatusCode::NOT_FOUND.into_response(),
     }
+}
+
+/// `/assets/brand.css`: the white label's overrides of app.css's design tokens, generated
+/// from the configuration (a stylesheet, since the CSP forbids inline styles).
+pub async fn brand_css(State(state): State<crate::AppState>) -> Response {
+    let mut res = (StatusCode::OK, state.config.brand.css()).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    res
+}
+
+/// `/assets/brand-logo`: the configured logo file, if any.
+pub async fn brand_logo(State(state): State<crate::AppState>) -> Response {
+    let Some(logo) = &state.config.brand.logo else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let mut res = (StatusCode::OK, logo.bytes.to_vec()).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(logo.content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    res
 }
 
 fn hex8(hash: &[u8; 32]) -> String {

@@ -10,6 +10,9 @@ use std::net::IpAddr;
 pub struct WebConfig {
     /// Shown in the header and in messages (white label).
     pub operator_name: String,
+    /// The operator's colour and logo (white label): `/assets/brand.css` overrides the
+    /// design tokens with them.
+    pub brand: Brand,
     /// Prefixes (`701`) of the operator's own numbers: their codes go by SMS.
     pub operator_prefixes: Vec<String>,
     /// Developer pages (`/dev/outbox`) are served only in dev mode.
@@ -56,6 +59,7 @@ impl Default for WebConfig {
     fn default() -> Self {
         WebConfig {
             operator_name: "Cabinet Mobile".into(),
+            brand: Brand::default(),
             operator_prefixes: ["701", "702", "775", "778"].map(String::from).to_vec(),
             dev_mode: false,
             secure_cookies: false,
@@ -75,6 +79,121 @@ impl Default for WebConfig {
             trusted_proxies: TrustedProxies::default(),
             public_origin: None,
         }
+    }
+}
+
+// --- White label: the operator's colour and logo ---
+
+/// A colour given as `#rgb` or `#rrggbb`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    pub fn parse(s: &str) -> Result<Rgb, String> {
+        let bad = || format!("{s:?} is not a colour written as #rrggbb or #rgb");
+        let hex = s.trim().strip_prefix('#').ok_or_else(bad)?;
+        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(bad());
+        }
+        let digit = |i: usize, w: usize| u8::from_str_radix(&hex[i..i + w], 16).map_err(|_| bad());
+        match hex.len() {
+            6 => Ok(Rgb(digit(0, 2)?, digit(2, 2)?, digit(4, 2)?)),
+            3 => Ok(Rgb(digit(0, 1)? * 17, digit(1, 1)? * 17, digit(2, 1)? * 17)),
+            _ => Err(bad()),
+        }
+    }
+
+    pub fn hex(self) -> String {
+        format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
+    }
+
+    /// WCAG relative luminance.
+    fn luminance(self) -> f64 {
+        let c = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.03928 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+        };
+        0.2126 * c(self.0) + 0.7152 * c(self.1) + 0.0722 * c(self.2)
+    }
+
+    /// WCAG contrast ratio between two colours (1 to 21).
+    pub fn contrast(self, other: Rgb) -> f64 {
+        let (a, b) = (self.luminance(), other.luminance());
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    /// This colour mixed with `other` (`share` of `other`, 0.0 to 1.0).
+    pub fn mix(self, other: Rgb, share: f64) -> Rgb {
+        let m = |a: u8, b: u8| (f64::from(a) * (1.0 - share) + f64::from(b) * share).round() as u8;
+        Rgb(m(self.0, other.0), m(self.1, other.1), m(self.2, other.2))
+    }
+}
+
+const WHITE: Rgb = Rgb(255, 255, 255);
+const BLACK: Rgb = Rgb(0, 0, 0);
+
+/// The operator's logo, read from `brand.logo_file` at start and served at
+/// `/assets/brand-logo`.
+#[derive(Debug, Clone)]
+pub struct Logo {
+    pub content_type: &'static str,
+    pub bytes: std::sync::Arc<[u8]>,
+}
+
+impl Logo {
+    /// An SVG or PNG logo file (at most 256 KiB).
+    pub fn read(path: &std::path::Path) -> Result<Logo, String> {
+        let content_type = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("svg") => "image/svg+xml",
+            Some("png") => "image/png",
+            _ => return Err(format!("brand.logo_file {} must be an .svg or .png file", path.display())),
+        };
+        let bytes = std::fs::read(path).map_err(|e| format!("reading brand.logo_file {}: {e}", path.display()))?;
+        if bytes.is_empty() || bytes.len() > 256 * 1024 {
+            return Err(format!("brand.logo_file {} must hold 1 byte to 256 KiB", path.display()));
+        }
+        Ok(Logo { content_type, bytes: bytes.into() })
+    }
+}
+
+/// The white label's look: the primary colour (header, buttons, links, focus) and a logo.
+#[derive(Debug, Clone, Default)]
+pub struct Brand {
+    pub primary: Option<Rgb>,
+    pub logo: Option<Logo>,
+}
+
+impl Brand {
+    /// A primary colour is used for links and buttons on white: it must reach WCAG AA
+    /// (4.5:1) against white.
+    pub fn check_primary(s: &str) -> Result<Rgb, String> {
+        let c = Rgb::parse(s).map_err(|e| format!("brand.primary: {e}"))?;
+        let ratio = c.contrast(WHITE);
+        if ratio < 4.5 {
+            return Err(format!(
+                "brand.primary {s} has a contrast of {ratio:.1}:1 against white; links and buttons need at least \
+                 4.5:1 (WCAG AA): pick a darker shade"
+            ));
+        }
+        Ok(c)
+    }
+
+    /// `/assets/brand.css`: the design tokens the brand overrides (empty without a brand).
+    pub fn css(&self) -> String {
+        let Some(c) = self.primary else {
+            return "/* No brand colours configured: app.css's tokens apply. */\n".to_string();
+        };
+        let on = if c.contrast(WHITE) >= c.contrast(BLACK) { WHITE } else { BLACK };
+        format!(
+            "/* Generated from [brand] in the configuration. */\n:root {{\n  --color-brand: {};\n  \
+             --color-brand-strong: {};\n  --color-on-brand: {};\n  --color-brand-soft: {};\n  \
+             --color-brand-tint: {};\n}}\n",
+            c.hex(),
+            c.mix(BLACK, 0.2).hex(),
+            on.hex(),
+            c.mix(WHITE, 0.88).hex(),
+            c.mix(WHITE, 0.95).hex(),
+        )
     }
 }
 
@@ -189,6 +308,22 @@ impl PublicOrigin {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn brand_colours_are_checked_and_become_tokens() {
+        assert_eq!(Rgb::parse("#5B2D8E"), Ok(Rgb(0x5b, 0x2d, 0x8e)));
+        assert_eq!(Rgb::parse("#fff"), Ok(Rgb(255, 255, 255)));
+        for bad in ["5b2d8e", "#5b2d8", "#ggg", "red", "#5b2d8e; } body { x", ""] {
+            assert!(Rgb::parse(bad).is_err(), "{bad}");
+        }
+        // Yellow on white cannot carry links.
+        assert!(Brand::check_primary("#ffd400").unwrap_err().contains("4.5:1"));
+        let brand = Brand { primary: Some(Brand::check_primary("#005a9c").unwrap()), logo: None };
+        let css = brand.css();
+        assert!(css.contains("--color-brand: #005a9c;"), "{css}");
+        assert!(css.contains("--color-on-brand: #ffffff;"), "{css}");
+        assert!(!Brand::default().css().contains("--color-brand"));
+    }
 
     #[test]
     fn trusted_proxies_match_addresses_and_networks() {

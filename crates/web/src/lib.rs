@@ -18,7 +18,7 @@ mod router;
 mod state;
 mod visitor;
 
-pub use config::{PublicOrigin, ServerSecret, TrustedProxies, WebConfig};
+pub use config::{Brand, Logo, PublicOrigin, ServerSecret, TrustedProxies, WebConfig};
 pub use i18n::{Tr, catalog_keys};
 pub use router::router;
 pub use state::AppState;

@@ -60,6 +60,10 @@ pub struct Frame {
     pub companies: Vec<cabinet_store::admins::GrantedCompany>,
     pub current_company: Option<String>,
     pub dev_mode: bool,
+    /// The white label's logo is configured (`/assets/brand-logo`).
+    pub logo: bool,
+    /// The part of the portal the page belongs to, for the main menu's current item.
+    pub section: &'static str,
 }
 
 impl Frame {
@@ -75,6 +79,8 @@ impl Frame {
             companies: Vec::new(),
             current_company: None,
             dev_mode: state.config.dev_mode,
+            logo: state.config.brand.logo.is_some(),
+            section: section_of(&visitor.path),
             t,
         }
     }
@@ -96,5 +102,21 @@ impl Frame {
 
     pub fn is_current(&self, company_id: &str) -> bool {
         self.current_company.as_deref() == Some(company_id)
+    }
+
+    /// Whether the page belongs to this item of the main menu.
+    pub fn in_section(&self, section: &str) -> bool {
+        self.section == section
+    }
+}
+
+/// The main menu's item a path belongs to.
+fn section_of(path: &str) -> &'static str {
+    if path.starts_with("/numbers") {
+        "numbers"
+    } else if path.starts_with("/reports") {
+        "reports"
+    } else {
+        ""
     }
 }

@@ -423,11 +423,7 @@ async fn run_width(
         v.goto("not-found", "/no/such/page").await;
         v.header_on_error_page("not-found").await;
         v.goto("outbox", "/dev/outbox").await;
-        // TODO(issue 9): the design helper adds /dev/styleguide; once merged, visit it always.
-        let styleguide = app.browser().get("/dev/styleguide").await.status;
-        if styleguide != reqwest::StatusCode::NOT_FOUND {
-            v.goto("styleguide", "/dev/styleguide").await;
-        }
+        v.goto("styleguide", "/dev/styleguide").await;
     }
     // Signing out says so (once, in the last language).
     v.form("signed-out", "/numbers", "", "form[action='/signout'] button[type=submit]").await;

@@ -169,3 +169,92 @@ async fn an_administrator_of_two_companies_switches_between_them() {
         assert!(page.body.contains(&format!("value=\"{id}\" selected")), "the switcher shows the current company");
     }
 }
+
+/// The row of `n` in a list page or a row fragment.
+fn row_of<'a>(body: &'a str, n: &str) -> &'a str {
+    let start = body.find(&format!("<tr id=\"row-{n}\"")).unwrap_or_else(|| panic!("no row for {n}"));
+    let end = body[start..].find("</tr>").unwrap() + start;
+    &body[start..end]
+}
+
+#[tokio::test]
+async fn the_list_and_the_profile_agree_while_any_request_waits_and_the_row_updates_itself() {
+    // No worker: the request stays with Cabinet (Processing), the operator still says Active.
+    let app = spawn_with(Options { worker: false, ..Options::default() }).await;
+    let b = app.signed_in(CAROL).await;
+    let n = all_numbers(&app, BIN_A).await.remove(0);
+    let before = b.get("/numbers").await;
+    assert!(row_of(&before.body, &n).contains("state active"), "{}", row_of(&before.body, &n));
+
+    // A service switch: not a change of the number's state.
+    let profile = b.get(&format!("/numbers/{n}")).await;
+    let marker = format!("href=\"/numbers/{n}/services/");
+    let start = profile.body.find(&marker).expect("a service switch") + "href=\"".len();
+    let href = &profile.body[start..start + profile.body[start..].find('"').unwrap()];
+    let confirm = b.get(href).await;
+    assert_eq!(confirm.status, StatusCode::OK, "{href}");
+    b.post(href, &[("csrf", confirm.csrf().as_str())]).await;
+
+    let profile = b.get(&format!("/numbers/{n}")).await;
+    assert!(profile.body.contains("id=\"number-state\">Processing"), "the profile says Processing");
+    let list = b.get("/numbers").await;
+    let row = row_of(&list.body, &n);
+    assert!(row.contains("state processing") && row.contains(">Processing<"), "the list agrees: {row}");
+    assert!(row.contains(&format!("hx-get=\"/numbers/{n}/row\"")) && row.contains("every 2s"), "it polls: {row}");
+    let other = all_numbers(&app, BIN_A).await.remove(1);
+    assert!(!row_of(&list.body, &other).contains("hx-get"), "only the waiting row polls");
+
+    let fragment = b.get(&format!("/numbers/{n}/row")).await;
+    assert_eq!(fragment.status, StatusCode::OK);
+    assert!(!fragment.body.contains("<html"), "the row alone");
+    assert!(row_of(&fragment.body, &n).contains(">Processing<"));
+
+    // The request is done: the row shows the state, stops polling and announces it.
+    let company = cabinet_store::companies::by_bin(&app.db.db, &Bin::parse(BIN_A).unwrap()).await.unwrap().unwrap();
+    let pending = cabinet_store::actions::pending_on(&app.db.db, &company.id, &n).await.unwrap().expect("pending");
+    let job = pending.job_id.unwrap();
+    cabinet_store::actions::finish_for_job(&app.db.db, &job, cabinet_store::actions::SUCCESS, None, 1).await.unwrap();
+    let fragment = b.get(&format!("/numbers/{n}/row")).await;
+    let row = row_of(&fragment.body, &n);
+    assert!(row.contains(">Active<") && !row.contains("hx-get"), "{row}");
+    assert!(row.contains("data-announce=\""), "{row}");
+    assert!(row_of(&b.get("/numbers").await.body, &n).contains(">Active<"));
+
+    // Another company's number, or no number at all, has no row.
+    let theirs = all_numbers(&app, BIN_B).await.remove(0);
+    assert_eq!(b.get(&format!("/numbers/{theirs}/row")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(b.get("/numbers/garbage/row").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn pages_show_their_range_and_a_refused_search_replaces_the_results() {
+    let app = spawn().await;
+    let b = app.signed_in(CAROL).await;
+    let first = b.get("/numbers").await;
+    assert!(first.body.contains("1–20 of 60"), "the first page's range");
+    let second = b.get(&pager_link(&first, "next").unwrap()).await;
+    assert!(second.body.contains("21–40 of 60"), "the second page's range");
+    let third = b.get(&pager_link(&second, "next").unwrap()).await;
+    assert!(third.body.contains("41–60 of 60"));
+    assert!(pager_link(&third, "next").is_none());
+    let back = b.get(&pager_link(&third, "prev").unwrap()).await;
+    assert!(back.body.contains("21–40 of 60"), "back again");
+    // A position that does not fit the page is not believed on the first page.
+    let forged = b.get("/numbers?from=500").await;
+    assert!(forged.body.contains("1–20 of 60"));
+    // An old link without the position shows no range rather than a wrong one.
+    let old = b.get(&format!("/numbers?after={}", numbers_on(&first)[19])).await;
+    assert_eq!(numbers_on(&old), numbers_on(&second));
+    assert!(!old.body.contains("id=\"numbers-range\"") && !old.body.contains("1–20 of"));
+
+    // Search-as-you-type with letters: the 422 fragment holds the message and neither the
+    // count nor the rows (app.js lets htmx swap it in).
+    let res = b.client.get(format!("{}/numbers?q=abc", b.base)).header("HX-Request", "true").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("id=\"search-error\"") && !body.contains("number-link") && !body.contains("numbers-count"));
+
+    // A search that finds nothing says what to try, and offers the whole list.
+    let none = b.get("/numbers?q=00000000000").await;
+    assert!(none.body.contains("class=\"empty-state\"") && none.body.contains("Show all numbers"));
+}

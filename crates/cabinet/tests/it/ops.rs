@@ -32,6 +32,12 @@ async fn every_page_carries_security_headers_and_embedded_assets_load() {
         assert!(page.body.contains(asset), "{asset} linked from the page");
     }
     assert_eq!(b.get("/assets/nope.js").await.status, StatusCode::NOT_FOUND);
+    // The white label's stylesheet is always linked; without [brand] it overrides nothing.
+    let brand = b.get("/assets/brand.css").await;
+    assert_eq!(brand.status, StatusCode::OK);
+    assert!(brand.headers.get("content-type").unwrap().to_str().unwrap().starts_with("text/css"));
+    assert!(page.body.contains("/assets/brand.css") && !brand.body.contains("--color-brand"));
+    assert_eq!(b.get("/assets/brand-logo").await.status, StatusCode::NOT_FOUND, "no logo configured");
 }
 
 #[tokio::test]
@@ -43,6 +49,18 @@ async fn the_dev_outbox_is_served_only_in_dev_mode() {
     assert_eq!(outbox.status, StatusCode::OK);
     let code = code_in(&app.last_message_to(ALICE).await.unwrap().body);
     assert!(outbox.body.contains(&code));
+    let guide = b.get("/dev/styleguide").await;
+    assert_eq!(guide.status, StatusCode::OK);
+    for part in [
+        "class=\"btn danger\"",
+        "class=\"field invalid\"",
+        "class=\"error-summary\"",
+        "class=\"menu-list\"",
+        "class=\"empty-state\"",
+        "21–40 of 1 000",
+    ] {
+        assert!(guide.body.contains(part), "the style guide shows {part}");
+    }
 
     let (prod, gateway, _smtp) = crate::gateways::delivering(Options { dev: false, ..Options::default() }).await;
     let b = prod.browser();
@@ -51,4 +69,5 @@ async fn the_dev_outbox_is_served_only_in_dev_mode() {
     let page = b.get("/dev/outbox").await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(!page.body.contains(&code));
+    assert_eq!(b.get("/dev/styleguide").await.status, StatusCode::NOT_FOUND);
 }

@@ -1,5 +1,5 @@
 //! Developer pages, served only in dev mode: the outbox of SMS and e-mail with each
-//! message's delivery state.
+//! message's delivery state, and the style guide of the design system.
 
 use crate::AppState;
 use crate::error::WebError;
@@ -41,4 +41,22 @@ pub async fn outbox_page(State(state): State<AppState>, visitor: Visitor) -> Res
         .collect();
     let frame = Frame::public(&state, &visitor, "outbox-title");
     Ok(html(StatusCode::OK, &OutboxPage { frame, messages }))
+}
+
+#[derive(Template)]
+#[template(path = "styleguide.html")]
+struct StyleguidePage {
+    frame: Frame,
+    /// The pager's range as the numbers list writes it.
+    range: String,
+}
+
+/// GET /dev/styleguide: every component of the design system, in the visitor's language.
+pub async fn styleguide(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
+    if !state.config.dev_mode {
+        return Err(WebError::NotFound(visitor.locale));
+    }
+    let frame = Frame::public(&state, &visitor, "sg-title");
+    let range = frame.t.t2("pager-range", ("range", "21–40"), ("total", "1 000"));
+    Ok(html(StatusCode::OK, &StyleguidePage { frame, range }))
 }

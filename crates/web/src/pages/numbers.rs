@@ -6,12 +6,14 @@ use crate::auth::{Permission, Signed};
 use crate::error::WebError;
 use crate::render::{Frame, html, urlencode};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use cabinet_core::Msisdn;
-use cabinet_core::operator::{NumberPage, NumberQuery, NumberState, NumberSummary};
+use cabinet_core::operator::{MatchCount, NumberPage, NumberQuery, NumberState, NumberSummary};
+use cabinet_store::actions;
 use serde::Deserialize;
+use std::collections::HashSet;
 
 #[derive(Deserialize, Default)]
 pub struct ListParams {
@@ -19,6 +21,9 @@ pub struct ListParams {
     q: String,
     after: Option<String>,
     before: Option<String>,
+    /// How many numbers come before this page (the pager's "21–40 of 1 000"): the list is
+    /// paged by number (keyset), so the links carry the position.
+    from: Option<String>,
 }
 
 #[derive(Template)]
@@ -37,36 +42,100 @@ struct NumbersList {
     error: Option<String>,
     page: NumberPage,
     count: String,
+    /// "21–40 of 1 000", when the page holds numbers.
+    range: Option<String>,
     prev_href: Option<String>,
     next_href: Option<String>,
     /// The ⋮ menu offers operations only to who may do them.
     can_manage: bool,
+    /// The page's numbers with a request still waiting for the operator: shown as
+    /// Processing, as their profile is.
+    pending: HashSet<String>,
 }
 
-impl NumbersList {
-    fn state_key(&self, n: &NumberSummary) -> &'static str {
-        state_key(n.state)
+/// One row of the list, for a Processing row to poll until its request is done.
+#[derive(Template)]
+#[template(path = "numbers_row.html")]
+struct NumbersRow {
+    t: crate::Tr,
+    n: NumberSummary,
+    can_manage: bool,
+    pending: HashSet<String>,
+    /// Set when the request is done: what the row announces (aria-live) when it is swapped in.
+    announce: Option<String>,
+}
+
+/// What a row shows, shared by the list and the single row.
+trait RowView {
+    fn can_manage(&self) -> bool;
+    fn pending(&self) -> &HashSet<String>;
+
+    /// What a row swapped in after its request says to screen readers.
+    fn announce(&self) -> Option<&str> {
+        None
     }
 
-    fn state_class(&self, n: &NumberSummary) -> &'static str {
-        n.state.code()
+    /// The state as the profile shows it: Processing while any request on the number waits.
+    fn shown(&self, n: &NumberSummary) -> NumberState {
+        if self.pending().contains(n.msisdn.as_str()) { NumberState::Processing } else { n.state }
     }
+}
 
-    fn can_block(&self, n: &NumberSummary) -> bool {
-        self.can_manage && n.state == NumberState::Active
+impl RowView for NumbersList {
+    fn can_manage(&self) -> bool {
+        self.can_manage
     }
-
-    fn can_unblock(&self, n: &NumberSummary) -> bool {
-        self.can_manage && n.state == NumberState::Blocked
+    fn pending(&self) -> &HashSet<String> {
+        &self.pending
     }
+}
 
-    fn billing_key(&self, n: &NumberSummary) -> &'static str {
-        match n.billing {
-            cabinet_core::operator::BillingMethod::Credit => "billing-credit",
-            cabinet_core::operator::BillingMethod::Advance => "billing-advance",
+impl RowView for NumbersRow {
+    fn can_manage(&self) -> bool {
+        self.can_manage
+    }
+    fn pending(&self) -> &HashSet<String> {
+        &self.pending
+    }
+    fn announce(&self) -> Option<&str> {
+        self.announce.as_deref()
+    }
+}
+
+macro_rules! row_methods {
+    ($t:ty) => {
+        impl $t {
+            fn state_key(&self, n: &NumberSummary) -> &'static str {
+                state_key(self.shown(n))
+            }
+
+            fn state_class(&self, n: &NumberSummary) -> &'static str {
+                self.shown(n).code()
+            }
+
+            fn processing(&self, n: &NumberSummary) -> bool {
+                self.shown(n) == NumberState::Processing
+            }
+
+            fn can_block(&self, n: &NumberSummary) -> bool {
+                self.can_manage() && self.shown(n) == NumberState::Active
+            }
+
+            fn can_unblock(&self, n: &NumberSummary) -> bool {
+                self.can_manage() && self.shown(n) == NumberState::Blocked
+            }
+
+            fn billing_key(&self, n: &NumberSummary) -> &'static str {
+                match n.billing {
+                    cabinet_core::operator::BillingMethod::Credit => "billing-credit",
+                    cabinet_core::operator::BillingMethod::Advance => "billing-advance",
+                }
+            }
         }
-    }
+    };
 }
+row_methods!(NumbersList);
+row_methods!(NumbersRow);
 
 pub fn state_key(s: NumberState) -> &'static str {
     match s {
@@ -122,6 +191,30 @@ fn keyset(v: Option<String>) -> Option<String> {
     v.filter(|s| s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// The position carried by the pager's links: digits only, at most ten million.
+fn position(v: Option<&str>) -> Option<u64> {
+    v.filter(|s| s.len() <= 8 && s.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|s| s.parse().ok())
+        .filter(|n| *n <= 10_000_000)
+}
+
+/// "21–40 of 1 000" (or "of more than 1 000" when the count stopped at its cap).
+fn range_text(t: &crate::Tr, first: u64, last: u64, total: Option<MatchCount>) -> String {
+    let group = |n: u64| cabinet_core::money::format_count(n as i64, t.locale);
+    let range = format!("{}–{}", group(first), group(last));
+    match total {
+        Some(MatchCount::AtLeast(n)) => t.t2("pager-range-more", ("range", range), ("total", group(n))),
+        Some(MatchCount::Exactly(n)) => t.t2("pager-range", ("range", range), ("total", group(n.max(last)))),
+        None => t.t1("pager-range-only", "range", range),
+    }
+}
+
+/// The page's numbers that have a request waiting in Cabinet's own records (one statement).
+async fn pending_of(state: &AppState, company_id: &str, items: &[NumberSummary]) -> Result<HashSet<String>, WebError> {
+    let numbers: Vec<&str> = items.iter().map(|n| n.msisdn.as_str()).collect();
+    Ok(actions::processing_among(&state.db, company_id, &numbers).await?.into_iter().collect())
+}
+
 pub async fn list(
     State(state): State<AppState>,
     signed: Signed,
@@ -137,6 +230,7 @@ pub async fn list(
     };
     let page;
     let count;
+    let mut total = None;
     if error.is_some() {
         page = NumberPage { items: Vec::new(), has_prev: false, has_next: false, matched: None };
         count = String::new();
@@ -157,17 +251,47 @@ pub async fn list(
             state.match_counts.put(key, m);
         }
         count = match (&digits, &known.or(page.matched)) {
-            (Some(_), Some(m)) => t.match_count(m),
-            _ => t.t1("numbers-total", "count", state.number_count(&scope.bin).await.map_err(unavailable)? as i64),
+            (Some(_), Some(m)) => {
+                total = Some(*m);
+                t.match_count(m)
+            }
+            _ => {
+                let n = state.number_count(&scope.bin).await.map_err(unavailable)?;
+                total = Some(MatchCount::Exactly(n));
+                t.t1("numbers-total", "count", n as i64)
+            }
         };
     }
+    // The first page starts at 0 whatever the link said; a later page at its link's
+    // position, and without one (an old link) it shows no range rather than a wrong one.
+    let from = if page.has_prev { position(p.from.as_deref()) } else { Some(0) };
+    let shown = page.items.len() as u64;
+    let range = from.filter(|_| shown > 0).map(|from| range_text(&t, from + 1, from + shown, total));
     let qpart = if p.q.trim().is_empty() { String::new() } else { format!("q={}&", urlencode(p.q.trim())) };
-    let prev_href =
-        page.has_prev.then(|| page.items.first().map(|n| format!("/numbers?{qpart}before={}", n.msisdn))).flatten();
-    let next_href =
-        page.has_next.then(|| page.items.last().map(|n| format!("/numbers?{qpart}after={}", n.msisdn))).flatten();
+    let prev_from = from.map(|f| format!("&from={}", f.saturating_sub(u64::from(limit)))).unwrap_or_default();
+    let next_from = from.map(|f| format!("&from={}", f + shown)).unwrap_or_default();
+    let prev_href = page
+        .has_prev
+        .then(|| page.items.first().map(|n| format!("/numbers?{qpart}before={}{prev_from}", n.msisdn)))
+        .flatten();
+    let next_href = page
+        .has_next
+        .then(|| page.items.last().map(|n| format!("/numbers?{qpart}after={}{next_from}", n.msisdn)))
+        .flatten();
     let can_manage = signed.require(Permission::ManageNumbers).is_ok();
-    let list = NumbersList { t, q: p.q.trim().to_string(), error, page, count, prev_href, next_href, can_manage };
+    let pending = pending_of(&state, &scope.company_id, &page.items).await?;
+    let list = NumbersList {
+        t,
+        q: p.q.trim().to_string(),
+        error,
+        page,
+        count,
+        range,
+        prev_href,
+        next_href,
+        can_manage,
+        pending,
+    };
     let status = if list.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     // htmx asks for the table alone when the search box changes.
     if headers.contains_key("hx-request") && !headers.contains_key("hx-boosted") {
@@ -177,9 +301,38 @@ pub async fn list(
     Ok(html(status, &NumbersPage { frame, list }))
 }
 
+/// GET /numbers/{msisdn}/row: one row of the list, which a Processing row asks for every
+/// two seconds (htmx) until its request is done; the returned row stops asking.
+pub async fn row(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(number): Path<String>,
+) -> Result<Response, WebError> {
+    let scope = signed.require(Permission::ViewNumbers)?;
+    let t = signed.visitor.tr();
+    let msisdn = Msisdn::parse(&number).map_err(|_| WebError::NotFound(t.locale))?;
+    let profile = crate::pages::profile::company_number(&state, &scope, t.locale, &msisdn).await?;
+    let n = profile.summary;
+    let pending = pending_of(&state, &scope.company_id, std::slice::from_ref(&n)).await?;
+    let can_manage = signed.require(Permission::ManageNumbers).is_ok();
+    let mut row = NumbersRow { t, n, can_manage, pending, announce: None };
+    if !row.processing(&row.n) {
+        row.announce = Some(format!("{}: {}", row.n.msisdn.pretty(), t.t(row.state_key(&row.n))));
+    }
+    Ok(html(StatusCode::OK, &row))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::search_digits;
+    use super::{position, search_digits};
+
+    #[test]
+    fn the_position_in_page_links_is_digits_only() {
+        assert_eq!(position(Some("40")), Some(40));
+        for bad in [None, Some(""), Some("-20"), Some("1e3"), Some("99999999"), Some("20 "), Some("٤٠")] {
+            assert_eq!(position(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn search_accepts_numbers_in_any_format() {
