@@ -2,6 +2,7 @@
 
 use crate::{Db, StoreResult, ids};
 use sqlx::AnyConnection;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub const PROCESSING: &str = "processing";
 pub const SUCCESS: &str = "success";
@@ -61,10 +62,27 @@ pub struct NewAction<'a> {
     pub job_id: Option<&'a str>,
 }
 
+/// Bumped by this process whenever an action starts or stops waiting for the operator, so
+/// that what a page remembered of the waiting numbers is forgotten at once here (another
+/// instance's changes show when its memory expires).
+static PROCESSING_CHANGES: AtomicU64 = AtomicU64::new(0);
+
+/// How many times this process has started or ended a waiting action (see above).
+pub fn processing_changes() -> u64 {
+    PROCESSING_CHANGES.load(Ordering::Acquire)
+}
+
+fn processing_changed() {
+    PROCESSING_CHANGES.fetch_add(1, Ordering::AcqRel);
+}
+
 /// Records an action, inside the caller's transaction.
 pub async fn record(conn: &mut AnyConnection, who: &Actor<'_>, a: &NewAction<'_>, now_ms: i64) -> StoreResult<String> {
     let id = ids::new_id();
     let finished = (a.status != PROCESSING).then_some(now_ms);
+    if a.status == PROCESSING {
+        processing_changed();
+    }
     sqlx::query(
         "INSERT INTO actions (id, company_id, admin_id, admin_name, admin_phone, kind, msisdn, details, status, reason, job_id, created_ms, finished_ms)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
@@ -116,6 +134,7 @@ pub async fn finish_for_job_in(
     .bind(job_id)
     .execute(conn)
     .await?;
+    processing_changed();
     Ok(())
 }
 
@@ -210,6 +229,23 @@ pub async fn pending_on(db: &Db, company_id: &str, msisdn: &str) -> StoreResult<
     .bind(msisdn)
     .fetch_optional(db.pool())
     .await?)
+}
+
+/// The company's numbers with an action still waiting for the operator, or None when there
+/// are more than `cap` (then ask [`processing_among`] for a page's numbers). There are
+/// usually none or a few, found through a partial index, so the list can ask this beside
+/// the operator's page instead of after it.
+pub async fn processing_in_company(db: &Db, company_id: &str, cap: usize) -> StoreResult<Option<Vec<String>>> {
+    let found = db
+        .select(format!(
+            "SELECT DISTINCT msisdn FROM actions WHERE company_id = $1 AND status = 'processing' \
+             AND msisdn IS NOT NULL LIMIT {}",
+            cap + 1
+        ))
+        .text(company_id)
+        .all(|r| r.text(0))
+        .await?;
+    Ok((found.len() <= cap).then_some(found))
 }
 
 /// Which of these numbers (a page of the list) have an action still waiting for the

@@ -54,6 +54,12 @@ pub const CABINET: MigrationSet = MigrationSet {
             sqlite: include_str!("../migrations/sqlite/0005_delivery.sql"),
             postgres: include_str!("../migrations/postgres/0005_delivery.sql"),
         },
+        Step {
+            version: 6,
+            description: "processing actions index",
+            sqlite: include_str!("../migrations/sqlite/0006_processing_index.sql"),
+            postgres: include_str!("../migrations/postgres/0006_processing_index.sql"),
+        },
     ],
 };
 

@@ -29,6 +29,9 @@ pub struct Inner {
     /// and accounts are only ever added, so a count seconds old is still right, and a
     /// three-digit count costs more than the page it is shown on.
     pub match_counts: TtlCache<(String, String), cabinet_core::operator::MatchCount>,
+    /// Per company: the numbers with a request waiting (None: too many to list), with the
+    /// `actions::processing_changes()` they were read at. Kept one second.
+    pub pending: TtlCache<String, (u64, Option<Vec<String>>)>,
     /// Wakes this process's job worker when a job is enqueued.
     pub jobs_wake: Arc<Notify>,
     /// This process's job worker's sign of life, for `/readyz`.
@@ -52,6 +55,7 @@ impl AppState {
         let companies = TtlCache::new(Duration::from_secs(10), 10_000);
         let number_counts = TtlCache::new(Duration::from_secs(10), 10_000);
         let match_counts = TtlCache::new(Duration::from_secs(10), 10_000);
+        let pending = TtlCache::new(Duration::from_secs(1), 10_000);
         let worker_pulse = crate::ops::WorkerPulse::default();
         Ok(AppState(Arc::new(Inner {
             db,
@@ -62,6 +66,7 @@ impl AppState {
             companies,
             number_counts,
             match_counts,
+            pending,
             jobs_wake,
             worker_pulse,
         })))

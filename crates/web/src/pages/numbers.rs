@@ -51,6 +51,51 @@ struct NumbersList {
     /// The page's numbers with a request still waiting for the operator: shown as
     /// Processing, as their profile is.
     pending: HashSet<String>,
+    l: RowLabels,
+}
+
+/// The labels every row repeats (column names for the card layout, menu items), looked up
+/// once per page rather than once per row.
+struct RowLabels {
+    number: String,
+    account: String,
+    tariff: String,
+    billing: String,
+    state: String,
+    available: String,
+    remaining: String,
+    actions: String,
+    profile: String,
+    block: String,
+    sim: String,
+    esim: String,
+    secret: String,
+    forwarding: String,
+    imei: String,
+    unblock: String,
+}
+
+impl RowLabels {
+    fn new(t: &crate::Tr) -> RowLabels {
+        RowLabels {
+            number: t.t("col-number"),
+            account: t.t("col-account"),
+            tariff: t.t("col-tariff"),
+            billing: t.t("col-billing"),
+            state: t.t("col-state"),
+            available: t.t("col-available"),
+            remaining: t.t("col-remaining"),
+            actions: t.t("col-actions"),
+            profile: t.t("menu-profile"),
+            block: t.t("op-block"),
+            sim: t.t("op-sim-title"),
+            esim: t.t("esim-title"),
+            secret: t.t("secret-send"),
+            forwarding: t.t("fwd-title"),
+            imei: t.t("imei-title"),
+            unblock: t.t("op-unblock"),
+        }
+    }
 }
 
 /// One row of the list, for a Processing row to poll until its request is done.
@@ -58,6 +103,7 @@ struct NumbersList {
 #[template(path = "numbers_row.html")]
 struct NumbersRow {
     t: crate::Tr,
+    l: RowLabels,
     n: NumberSummary,
     can_manage: bool,
     pending: HashSet<String>,
@@ -209,6 +255,9 @@ fn range_text(t: &crate::Tr, first: u64, last: u64, total: Option<MatchCount>) -
     }
 }
 
+/// How many waiting numbers a company may have for the list to take them all at once.
+const PENDING_CAP: usize = 200;
+
 /// The page's numbers that have a request waiting in Cabinet's own records (one statement).
 async fn pending_of(state: &AppState, company_id: &str, items: &[NumberSummary]) -> Result<HashSet<String>, WebError> {
     let numbers: Vec<&str> = items.iter().map(|n| n.msisdn.as_str()).collect();
@@ -230,6 +279,7 @@ pub async fn list(
     };
     let page;
     let count;
+    let mut pending_in_company = Some(Vec::new());
     let mut total = None;
     if error.is_some() {
         page = NumberPage { items: Vec::new(), has_prev: false, has_next: false, matched: None };
@@ -246,7 +296,22 @@ pub async fn list(
             count_cap: if known.is_some() { None } else { Some(1000) },
         };
         let unavailable = |_| WebError::Operator(t.locale);
-        page = state.operator.list_numbers(&scope.bin, &query).await.map_err(unavailable)?;
+        // Cabinet's own waiting requests: remembered for a second (forgotten at once when
+        // this process starts or ends one), else asked beside the operator's page.
+        let changes = actions::processing_changes();
+        let remembered = state.pending.get(&scope.company_id).filter(|(seen, _)| *seen == changes);
+        if let Some((_, numbers)) = remembered {
+            page = state.operator.list_numbers(&scope.bin, &query).await.map_err(unavailable)?;
+            pending_in_company = numbers;
+        } else {
+            let (listed, waiting) = tokio::join!(
+                state.operator.list_numbers(&scope.bin, &query),
+                actions::processing_in_company(&state.db, &scope.company_id, PENDING_CAP),
+            );
+            page = listed.map_err(unavailable)?;
+            pending_in_company = waiting?;
+            state.pending.put(scope.company_id.clone(), (changes, pending_in_company.clone()));
+        }
         if let (Some(key), None, Some(m)) = (count_key, known, page.matched) {
             state.match_counts.put(key, m);
         }
@@ -279,7 +344,10 @@ pub async fn list(
         .then(|| page.items.last().map(|n| format!("/numbers?{qpart}after={}{next_from}", n.msisdn)))
         .flatten();
     let can_manage = signed.require(Permission::ManageNumbers).is_ok();
-    let pending = pending_of(&state, &scope.company_id, &page.items).await?;
+    let pending = match pending_in_company {
+        Some(numbers) => numbers.into_iter().collect(),
+        None => pending_of(&state, &scope.company_id, &page.items).await?,
+    };
     let list = NumbersList {
         t,
         q: p.q.trim().to_string(),
@@ -291,6 +359,7 @@ pub async fn list(
         next_href,
         can_manage,
         pending,
+        l: RowLabels::new(&t),
     };
     let status = if list.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     // htmx asks for the table alone when the search box changes.
@@ -315,7 +384,7 @@ pub async fn row(
     let n = profile.summary;
     let pending = pending_of(&state, &scope.company_id, std::slice::from_ref(&n)).await?;
     let can_manage = signed.require(Permission::ManageNumbers).is_ok();
-    let mut row = NumbersRow { t, n, can_manage, pending, announce: None };
+    let mut row = NumbersRow { t, l: RowLabels::new(&t), n, can_manage, pending, announce: None };
     if !row.processing(&row.n) {
         row.announce = Some(format!("{}: {}", row.n.msisdn.pretty(), t.t(row.state_key(&row.n))));
     }
