@@ -7,6 +7,14 @@ use std::collections::HashSet;
 
 const T0: i64 = 1_760_000_000_000;
 
+/// The administrator who acts in the actions-history tests (+7 701 211 21 01, «Алия»).
+async fn admin_aliya(db: &Db) -> admins::Admin {
+    let phone = Msisdn::parse("77012112101").unwrap();
+    admins::create(db, admins::NewAdmin { phone: &phone, name: "Алия", email: None, password_hash: None }, T0)
+        .await
+        .unwrap()
+}
+
 async fn enqueue(db: &Db, kind: &str, run_at: i64) -> String {
     let mut tx = db.begin_write().await.unwrap();
     let id = jobs::enqueue(&mut tx, kind, "{}", 5, run_at, T0).await.unwrap();
@@ -98,11 +106,7 @@ async fn the_actions_history_is_per_company_newest_first() {
     let db = test_db().await;
     let a = companies::create(&db, &Bin::parse("940740000015").unwrap(), "A", T0).await.unwrap();
     let b = companies::create(&db, &Bin::parse("050540001331").unwrap(), "B", T0).await.unwrap();
-    let phone = Msisdn::parse("77012112101").unwrap();
-    let admin =
-        admins::create(&db, admins::NewAdmin { phone: &phone, name: "Алия", email: None, password_hash: None }, T0)
-            .await
-            .unwrap();
+    let admin = admin_aliya(&db).await;
     let who =
         |company_id| actions::Actor {
             company_id, admin_id: &admin.id, admin_name: "Алия", admin_phone: "77012112101"
@@ -142,11 +146,7 @@ async fn secret_codes_are_issued_replaced_and_deleted_per_company() {
     let secret = settings::server_secret(&db).await.unwrap();
     let a = companies::create(&db, &Bin::parse("940740000015").unwrap(), "A", T0).await.unwrap();
     let b = companies::create(&db, &Bin::parse("050540001331").unwrap(), "B", T0).await.unwrap();
-    let phone = Msisdn::parse("77012112101").unwrap();
-    let admin =
-        admins::create(&db, admins::NewAdmin { phone: &phone, name: "Алия", email: None, password_hash: None }, T0)
-            .await
-            .unwrap();
+    let admin = admin_aliya(&db).await;
     let who =
         actions::Actor { company_id: &a.id, admin_id: &admin.id, admin_name: "Алия", admin_phone: "77012112101" };
     let n = "77010000001";
@@ -192,11 +192,7 @@ async fn secret_codes_are_issued_replaced_and_deleted_per_company() {
 async fn an_export_walks_a_period_page_by_page_through_equal_times() {
     let db = test_db().await;
     let a = companies::create(&db, &Bin::parse("940740000015").unwrap(), "A", T0).await.unwrap();
-    let phone = Msisdn::parse("77012112101").unwrap();
-    let admin =
-        admins::create(&db, admins::NewAdmin { phone: &phone, name: "Алия", email: None, password_hash: None }, T0)
-            .await
-            .unwrap();
+    let admin = admin_aliya(&db).await;
     let who =
         actions::Actor { company_id: &a.id, admin_id: &admin.id, admin_name: "Алия", admin_phone: "77012112101" };
     let new = actions::NewAction {

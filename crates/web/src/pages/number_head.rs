@@ -329,10 +329,9 @@ pub async fn show(
     headers: HeaderMap,
     Path(number): Path<String>,
 ) -> Result<Response, WebError> {
-    let scope = signed.require(Permission::ViewNumbers)?;
+    let (scope, msisdn, profile) =
+        crate::pages::operations::company_number_as(&state, &signed, &number, Permission::ViewNumbers).await?;
     let t = signed.visitor.tr();
-    let msisdn = Msisdn::parse(&number).map_err(|_| WebError::NotFound(t.locale))?;
-    let profile = crate::pages::profile::company_number(&state, &scope, t.locale, &msisdn).await?;
     // While polling the head shows the request as processing; the outcome itself is shown
     // (and the cookie cleared) by the page the poll reloads.
     let notice = flash(&state, &scope, &t, &headers, msisdn.as_str(), Place::Profile).await?;

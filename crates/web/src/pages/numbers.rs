@@ -377,10 +377,9 @@ pub async fn row(
     signed: Signed,
     Path(number): Path<String>,
 ) -> Result<Response, WebError> {
-    let scope = signed.require(Permission::ViewNumbers)?;
+    let (scope, _, profile) =
+        crate::pages::operations::company_number_as(&state, &signed, &number, Permission::ViewNumbers).await?;
     let t = signed.visitor.tr();
-    let msisdn = Msisdn::parse(&number).map_err(|_| WebError::NotFound(t.locale))?;
-    let profile = crate::pages::profile::company_number(&state, &scope, t.locale, &msisdn).await?;
     let n = profile.summary;
     let pending = pending_of(&state, &scope.company_id, std::slice::from_ref(&n)).await?;
     let can_manage = signed.require(Permission::ManageNumbers).is_ok();

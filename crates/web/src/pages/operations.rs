@@ -170,7 +170,18 @@ pub(crate) async fn target(
     signed: &Signed,
     number: &str,
 ) -> Result<(CompanyScope, Msisdn, NumberProfile), WebError> {
-    let scope = signed.require(Permission::ManageNumbers)?;
+    company_number_as(state, signed, number, Permission::ManageNumbers).await
+}
+
+/// One of the company's numbers from the path, for who has `permission`: a malformed number
+/// or one the company does not have is not found.
+pub(crate) async fn company_number_as(
+    state: &AppState,
+    signed: &Signed,
+    number: &str,
+    permission: Permission,
+) -> Result<(CompanyScope, Msisdn, NumberProfile), WebError> {
+    let scope = signed.require(permission)?;
     let l = signed.locale();
     let msisdn = Msisdn::parse(number).map_err(|_| WebError::NotFound(l))?;
     let profile = profile::company_number(state, &scope, l, &msisdn).await?;
