@@ -486,6 +486,68 @@ pub enum OperationState {
     },
 }
 
+/// Why the operator refused a balance transfer; nothing moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum TransferRefusal {
+    #[error("the sender and the recipient are the same number")]
+    SameNumber,
+    /// The amount is zero (negative amounts never parse).
+    #[error("the amount must be more than zero")]
+    NotPositive,
+    /// Not one of the customer's numbers (another company's number is told the same).
+    #[error("the sender is not one of the company's numbers")]
+    UnknownSender,
+    #[error("the recipient is not one of the company's numbers")]
+    UnknownRecipient,
+    /// Only an advance (prepaid) number has a balance of its own to give or receive; a
+    /// credit number's account is settled by payments.
+    #[error("the sender is not an advance number")]
+    SenderNotAdvance,
+    #[error("the recipient is not an advance number")]
+    RecipientNotAdvance,
+    /// The sender's balance is less than the amount.
+    #[error("the sender's balance is less than the amount")]
+    NotEnoughMoney,
+}
+
+impl TransferRefusal {
+    /// The stable code kept in the actions history.
+    pub fn code(self) -> &'static str {
+        match self {
+            TransferRefusal::SameNumber => "same_number",
+            TransferRefusal::NotPositive => "not_positive",
+            TransferRefusal::UnknownSender => "unknown_sender",
+            TransferRefusal::UnknownRecipient => "unknown_recipient",
+            TransferRefusal::SenderNotAdvance => "sender_not_advance",
+            TransferRefusal::RecipientNotAdvance => "recipient_not_advance",
+            TransferRefusal::NotEnoughMoney => "not_enough_money",
+        }
+    }
+
+    pub const ALL: [TransferRefusal; 7] = [
+        TransferRefusal::SameNumber,
+        TransferRefusal::NotPositive,
+        TransferRefusal::UnknownSender,
+        TransferRefusal::UnknownRecipient,
+        TransferRefusal::SenderNotAdvance,
+        TransferRefusal::RecipientNotAdvance,
+        TransferRefusal::NotEnoughMoney,
+    ];
+
+    pub fn from_code(code: &str) -> Option<TransferRefusal> {
+        TransferRefusal::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+/// A balance transfer the operator made: one ledger transaction, and both balances after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferDone {
+    /// The operator's reference of the ledger transaction.
+    pub reference: String,
+    pub sender_balance: Money,
+    pub recipient_balance: Money,
+}
+
 /// What Cabinet asks of the operator. Later issues add operations (block, SIM swap…),
 /// usage records, invoices and payments.
 #[async_trait::async_trait]
@@ -516,4 +578,16 @@ pub trait OperatorPort: Send + Sync + 'static {
         operation: &Operation,
         key: &str,
     ) -> OperatorResult<OperationState>;
+
+    /// Moves `amount` from one of the customer's advance numbers to another, as one balanced
+    /// ledger transaction, or refuses and moves nothing. Idempotent on `key`: the same key
+    /// again moves nothing more and answers as the first time did.
+    async fn transfer(
+        &self,
+        customer: &Bin,
+        from: &Msisdn,
+        to: &Msisdn,
+        amount: Money,
+        key: &str,
+    ) -> OperatorResult<Result<TransferDone, TransferRefusal>>;
 }

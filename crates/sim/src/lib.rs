@@ -8,6 +8,7 @@
 //! listed, found or shown.
 
 pub mod catalog;
+pub mod ledger;
 mod numbers;
 mod operations;
 mod profile;
@@ -18,9 +19,9 @@ pub use seed::{SeedReport, SeedSpec, seed_customer};
 
 use cabinet_core::operator::{
     EsimActivation, MatchCount, NumberPage, NumberProfile, NumberQuery, Operation, OperationState, OperatorError,
-    OperatorPort, OperatorResult,
+    OperatorPort, OperatorResult, TransferDone, TransferRefusal,
 };
-use cabinet_core::{Bin, Msisdn};
+use cabinet_core::{Bin, Money, Msisdn};
 use cabinet_store::migrations::{MigrationSet, Step};
 use cabinet_store::{Db, StoreError};
 
@@ -52,6 +53,12 @@ pub const SIMULATOR: MigrationSet = MigrationSet {
             description: "neutral tariff code",
             sqlite: include_str!("../migrations/sqlite/0004_neutral_tariff_code.sql"),
             postgres: include_str!("../migrations/postgres/0004_neutral_tariff_code.sql"),
+        },
+        Step {
+            version: 5,
+            description: "ledger",
+            sqlite: include_str!("../migrations/sqlite/0005_ledger.sql"),
+            postgres: include_str!("../migrations/postgres/0005_ledger.sql"),
         },
     ],
 };
@@ -136,6 +143,17 @@ impl OperatorPort for Simulator {
         key: &str,
     ) -> OperatorResult<OperationState> {
         Ok(self.submit_request(customer, msisdn, operation, key).await?)
+    }
+
+    async fn transfer(
+        &self,
+        customer: &Bin,
+        from: &Msisdn,
+        to: &Msisdn,
+        amount: Money,
+        key: &str,
+    ) -> OperatorResult<Result<TransferDone, TransferRefusal>> {
+        Ok(ledger::transfer(&self.db, customer, from, to, amount, key).await?)
     }
 }
 

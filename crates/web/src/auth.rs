@@ -18,6 +18,8 @@ pub enum Permission {
     ManageNumbers,
     /// Read the company's actions history.
     ViewHistory,
+    /// Move money between the company's numbers (balance transfer).
+    TransferBalance,
 }
 
 /// Which permissions a role grants. `full` is what the operator grants by default.
@@ -27,6 +29,8 @@ pub fn role_allows(role: &str, permission: Permission) -> bool {
             matches!(role, "full" | "operations" | "read_only" | "accountant")
         }
         Permission::ManageNumbers => matches!(role, "full" | "operations"),
+        // Money is the accountant's, not the operations role's (issue 12's roles).
+        Permission::TransferBalance => matches!(role, "full" | "accountant"),
     }
 }
 

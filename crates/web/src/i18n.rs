@@ -146,6 +146,12 @@ impl Tr {
         LOCALES.lookup_with_args(self.lang(), key, &args)
     }
 
+    /// The message `key` with any number of arguments.
+    pub fn tn(&self, key: &str, args: Vec<(&'static str, FluentArg)>) -> String {
+        let args = args.into_iter().map(|(k, v)| (Cow::Borrowed(k), v.0)).collect();
+        LOCALES.lookup_with_args(self.lang(), key, &args)
+    }
+
     pub fn money(&self, m: &Money) -> String {
         m.format(self.locale)
     }
@@ -211,6 +217,7 @@ pub fn catalog_keys() -> Vec<(Locale, Vec<String>)> {
                 include_str!(concat!("../locales/", $lang, "/layout.ftl")),
                 include_str!(concat!("../locales/", $lang, "/access.ftl")),
                 include_str!(concat!("../locales/", $lang, "/operations.ftl")),
+                include_str!(concat!("../locales/", $lang, "/money.ftl")),
             ]
         };
     }

@@ -116,6 +116,8 @@ fn section_of(path: &str) -> &'static str {
         "numbers"
     } else if path.starts_with("/reports") {
         "reports"
+    } else if path.starts_with("/transfer") {
+        "transfer"
     } else {
         ""
     }

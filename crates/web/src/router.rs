@@ -1,7 +1,8 @@
 //! Every route of the portal, in one place.
 
 use crate::pages::{
-    company, dev, esim, forwarding, history, imei, lang, number_head, numbers, operations, profile, secret_code, signin,
+    company, dev, esim, forwarding, history, imei, lang, number_head, numbers, operations, profile, secret_code,
+    signin, transfer,
 };
 use crate::{AppState, assets, error, ops, request, visitor};
 use axum::Router;
@@ -40,6 +41,8 @@ pub fn router(state: AppState) -> Router {
             get(operations::confirm_service).post(operations::request_service),
         )
         .route("/numbers/{msisdn}/bans/{ban}/{switch}", get(operations::confirm_ban).post(operations::request_ban))
+        .route("/transfer", get(transfer::show).post(transfer::transfer))
+        .route("/transfer/confirm", post(transfer::confirm))
         .route("/reports/actions", get(history::show))
         .route("/reports/actions.xlsx", get(history::xlsx))
         .route("/company", post(company::switch))

@@ -246,6 +246,9 @@ struct Data {
     search: String,
     search_none: String,
     period: String,
+    /// Two advance numbers, the first with money to transfer.
+    sender: String,
+    recipient: String,
 }
 
 async fn prepare(app: &TestApp) -> Data {
@@ -290,7 +293,15 @@ async fn prepare(app: &TestApp) -> Data {
     let today = jiff::Zoned::now().date();
     let week_ago = today.checked_sub(jiff::Span::new().days(7)).unwrap();
     let period = format!("from={}&to={}", week_ago.strftime("%d-%m-%Y"), today.strftime("%d-%m-%Y"));
-    Data { active, blocked, other_company, service_on, search, search_none, period }
+    let advance: Vec<_> = numbers_of_state(app, BIN_A, NumberState::Active)
+        .await
+        .into_iter()
+        .filter(|n| n.billing == cabinet_core::operator::BillingMethod::Advance)
+        .collect();
+    let sender = advance.iter().find(|n| n.remaining.tiyn() >= 100_000).expect("an advance number with 1,000 ₸");
+    let recipient = advance.iter().find(|n| n.msisdn != sender.msisdn).expect("a second advance number");
+    let (sender, recipient) = (sender.msisdn.to_string(), recipient.msisdn.to_string());
+    Data { active, blocked, other_company, service_on, search, search_none, period, sender, recipient }
 }
 
 /// Sign-in of one browser: phone and password, the code page in each language, then the code.
@@ -367,7 +378,7 @@ async fn run_width(
     sign_in(&mut v, app, mail).await;
 
     // Signed in.
-    let Data { active: a, blocked, other_company, service_on, search, search_none, period } = data;
+    let Data { active: a, blocked, other_company, service_on, search, search_none, period, sender, recipient } = data;
     for lang in LANGS {
         v.lang(lang, "/numbers").await;
         v.check("numbers").await;
@@ -406,6 +417,19 @@ async fn run_width(
             .await;
         v.goto("secret-send-confirm", &format!("/numbers/{a}/secret-code/send")).await;
         v.goto("secret-delete-confirm", &format!("/numbers/{a}/secret-code/delete")).await;
+        v.goto("transfer", "/transfer").await;
+        let fill = |from: &str, to: &str, tenge: &str| {
+            format!(
+                "document.querySelector('#from').value = '{from}'; document.querySelector('#to').value = '{to}';
+                 document.querySelector('#tenge').value = '{tenge}'; document.querySelector('#tiyn').value = '50';"
+            )
+        };
+        let next = "#transfer-continue";
+        v.form("transfer-wrong", "/transfer", &fill("+7700111235", &sender, "abc"), next).await;
+        v.form("transfer-confirm", "/transfer", &fill(&sender, &recipient, "1"), next).await;
+        v.form("transfer-done", "", "", "#confirm").await;
+        v.form("transfer-confirm-too-much", "/transfer", &fill(&sender, &recipient, "999999"), next).await;
+        v.form("transfer-refused", "", "", "#confirm").await;
         v.goto("history", &format!("/reports/actions?{period}")).await;
         v.goto("history-bad-period", "/reports/actions?from=31-02-2026&to=01-03-2026").await;
         v.goto("error-other-company", &format!("/numbers/{other_company}")).await;

@@ -17,4 +17,5 @@ mod ops;
 mod scoping;
 mod security;
 mod signin;
+mod transfer;
 mod worker;

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use cabinet::worker::Worker;
 use cabinet_core::operator::{
     EsimActivation, MatchCount, NumberPage, NumberProfile, NumberQuery, NumberState, Operation, OperationState,
-    OperatorPort, OperatorResult,
+    OperatorPort, OperatorResult, TransferDone, TransferRefusal,
 };
 use cabinet_core::time::now_ms;
 use cabinet_core::{Bin, Msisdn};
@@ -191,6 +191,17 @@ impl OperatorPort for LeaseThief {
             self.stolen.fetch_add(1, Ordering::SeqCst);
         }
         Ok(answer)
+    }
+
+    async fn transfer(
+        &self,
+        c: &Bin,
+        from: &Msisdn,
+        to: &Msisdn,
+        amount: cabinet_core::Money,
+        key: &str,
+    ) -> OperatorResult<Result<TransferDone, TransferRefusal>> {
+        self.sim.transfer(c, from, to, amount, key).await
     }
 }
 

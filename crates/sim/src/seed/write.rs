@@ -125,6 +125,21 @@ pub(crate) async fn write_batch(db: &Db, bin: &str, batch: &Batch) -> Result<(),
         },
     )
     .await?;
+    // The advance numbers' balances enter the books with them.
+    let advance: std::collections::HashSet<&str> = batch
+        .accounts
+        .iter()
+        .filter(|a| a.billing == cabinet_core::operator::BillingMethod::Advance)
+        .map(|a| a.account_no.as_str())
+        .collect();
+    let balances: Vec<(&str, i64)> = batch
+        .subscribers
+        .iter()
+        .filter(|r| advance.contains(r.account_no.as_str()))
+        .map(|r| (r.msisdn.as_str(), r.balance))
+        .collect();
+    let opened_ms = batch.subscribers.iter().map(|r| r.created_ms).min().unwrap_or_default();
+    crate::ledger::open_books(conn, bin, &balances, opened_ms).await?;
     // The search runs of the batch's numbers, in key order: the index grows at a few places
     // instead of all over.
     let mut grams: Vec<(String, &str)> = batch

@@ -82,6 +82,11 @@ struct HistoryPage {
 /// "Block number 77010542001": the action's words with its subject.
 pub fn action_text(t: &Tr, a: &Action) -> String {
     let number = a.msisdn.clone().unwrap_or_default();
+    if a.kind == "transfer"
+        && let Some(text) = crate::pages::transfer::action_text(t, &number, &a.details)
+    {
+        return text;
+    }
     let key = format!("action-{}", a.kind.replace('_', "-"));
     let details: Option<Details> = serde_json::from_str(&a.details).ok();
     let name = match details.as_ref().map(|d| (&d.operation, &d.name)) {

@@ -13,3 +13,4 @@ pub mod operations;
 pub mod profile;
 pub mod secret_code;
 pub mod signin;
+pub mod transfer;

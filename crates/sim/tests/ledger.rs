@@ -1,0 +1,147 @@
+//! The simulated operator's books: balance transfers as balanced ledger transactions, their
+//! refusals, idempotency, and parallel transfers that must neither create nor lose money.
+
+mod common;
+
+use cabinet_core::operator::{BillingMethod, NumberSummary, OperatorPort, TransferRefusal};
+use cabinet_core::{Money, Msisdn};
+use cabinet_sim::{Simulator, ledger};
+use common::*;
+
+async fn advance_numbers(sim: &Simulator) -> Vec<NumberSummary> {
+    all_forward(sim, &bin_a(), None, 200).await.into_iter().filter(|n| n.billing == BillingMethod::Advance).collect()
+}
+
+async fn balance(sim: &Simulator, n: &Msisdn) -> Money {
+    sim.number_profile(&bin_a(), n).await.unwrap().unwrap().summary.remaining
+}
+
+async fn books_are_true(sim: &Simulator) {
+    let books = ledger::check_books(sim.db(), &bin_a()).await.unwrap();
+    assert_eq!(books.total, 0, "the entries sum to zero");
+    assert!(books.unbalanced_txns.is_empty(), "unbalanced transactions: {:?}", books.unbalanced_txns);
+    assert!(books.mismatched_numbers.is_empty(), "balances without entries: {:?}", books.mismatched_numbers);
+}
+
+#[tokio::test]
+async fn seeded_balances_are_in_the_books() {
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 300, 5).await;
+    let advance = advance_numbers(&sim).await;
+    assert!(advance.iter().any(|n| n.remaining.tiyn() > 0), "the seed gives advance numbers money");
+    books_are_true(&sim).await;
+}
+
+#[tokio::test]
+async fn a_transfer_moves_the_money_once_and_balances_the_books() {
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 300, 5).await;
+    let advance = advance_numbers(&sim).await;
+    let from = advance.iter().find(|n| n.remaining.tiyn() >= 10_000).expect("a number with 100 ₸");
+    let to = advance.iter().find(|n| n.msisdn != from.msisdn).unwrap();
+    let (a0, b0) = (from.remaining, to.remaining);
+
+    let done = sim.transfer(&bin_a(), &from.msisdn, &to.msisdn, Money(5_005), "t-1").await.unwrap().unwrap();
+    assert_eq!(done.sender_balance, Money(a0.tiyn() - 5_005));
+    assert_eq!(done.recipient_balance, Money(b0.tiyn() + 5_005));
+    assert_eq!(balance(&sim, &from.msisdn).await, done.sender_balance, "the profile shows the new balance");
+    assert_eq!(balance(&sim, &to.msisdn).await, done.recipient_balance);
+
+    // The same request again (a double click, a retry) answers the same and moves nothing.
+    let again = sim.transfer(&bin_a(), &from.msisdn, &to.msisdn, Money(5_005), "t-1").await.unwrap().unwrap();
+    assert_eq!(again, done);
+    assert_eq!(balance(&sim, &from.msisdn).await, done.sender_balance);
+    books_are_true(&sim).await;
+}
+
+#[tokio::test]
+async fn refused_transfers_say_why_and_move_nothing() {
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 300, 5).await;
+    seed(&sim, &bin_b(), 50, 6).await;
+    let all = all_forward(&sim, &bin_a(), None, 200).await;
+    let advance: Vec<_> = all.iter().filter(|n| n.billing == BillingMethod::Advance).collect();
+    let credit = all.iter().find(|n| n.billing == BillingMethod::Credit).expect("a credit number");
+    let (a, b) = (advance[0], advance[1]);
+    let other = all_forward(&sim, &bin_b(), None, 200).await.remove(0);
+    let before: Vec<Money> = vec![balance(&sim, &a.msisdn).await, balance(&sim, &b.msisdn).await];
+
+    let refused = |from: &Msisdn, to: &Msisdn, amount: i64, key: &'static str| {
+        let sim = sim.clone();
+        let (from, to) = (from.clone(), to.clone());
+        async move { sim.transfer(&bin_a(), &from, &to, Money(amount), key).await.unwrap().unwrap_err() }
+    };
+    assert_eq!(refused(&a.msisdn, &a.msisdn, 100, "r1").await, TransferRefusal::SameNumber);
+    assert_eq!(refused(&a.msisdn, &b.msisdn, 0, "r2").await, TransferRefusal::NotPositive);
+    assert_eq!(refused(&other.msisdn, &b.msisdn, 100, "r3").await, TransferRefusal::UnknownSender);
+    assert_eq!(refused(&a.msisdn, &other.msisdn, 100, "r4").await, TransferRefusal::UnknownRecipient);
+    assert_eq!(refused(&credit.msisdn, &b.msisdn, 100, "r5").await, TransferRefusal::SenderNotAdvance);
+    assert_eq!(refused(&a.msisdn, &credit.msisdn, 100, "r6").await, TransferRefusal::RecipientNotAdvance);
+    let too_much = before[0].tiyn() + 1;
+    assert_eq!(refused(&a.msisdn, &b.msisdn, too_much, "r7").await, TransferRefusal::NotEnoughMoney);
+    // Every refused one the other way round too (the rows are taken in number order).
+    assert_eq!(refused(&b.msisdn, &a.msisdn, before[1].tiyn() + 1, "r8").await, TransferRefusal::NotEnoughMoney);
+
+    assert_eq!(vec![balance(&sim, &a.msisdn).await, balance(&sim, &b.msisdn).await], before);
+    let other_now = sim.number_profile(&bin_b(), &other.msisdn).await.unwrap().unwrap().summary.remaining;
+    assert_eq!(other_now, other.remaining, "another customer's number is untouched");
+    books_are_true(&sim).await;
+    // A refused key leaves no transaction behind: it can be used for a transfer afterwards.
+    assert!(sim.transfer(&bin_a(), &a.msisdn, &b.msisdn, Money(1), "r7").await.unwrap().is_ok());
+}
+
+/// Many transfers at once, in both directions among a few numbers, more than some of them
+/// hold: on PostgreSQL a read-then-write would overdraw or lose money; the guarded spend and
+/// the number-ordered locks must keep the total and every balance true.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_transfers_neither_create_nor_lose_money() {
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 300, 5).await;
+    let advance = advance_numbers(&sim).await;
+    let ring: Vec<Msisdn> =
+        advance.iter().filter(|n| n.remaining.tiyn() > 0).take(4).map(|n| n.msisdn.clone()).collect();
+    let mut total_before = 0;
+    for n in &ring {
+        total_before += balance(&sim, n).await.tiyn();
+    }
+    let richest = {
+        let mut best = 0;
+        for n in &ring {
+            best = best.max(balance(&sim, n).await.tiyn());
+        }
+        best
+    };
+    // Each amount is a third of the richest balance: some of the 60 must be refused.
+    let amount = (richest / 3).max(1);
+    let mut tasks = Vec::new();
+    for i in 0..60usize {
+        let sim = sim.clone();
+        let from = ring[i % ring.len()].clone();
+        let to = ring[(i + 1 + i / ring.len()) % ring.len()].clone();
+        tasks.push(tokio::spawn(async move {
+            if from == to {
+                return None;
+            }
+            Some(sim.transfer(&bin_a(), &from, &to, Money(amount), &format!("p-{i}")).await.unwrap())
+        }));
+    }
+    let mut done = 0;
+    let mut short = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Some(Ok(_)) => done += 1,
+            Some(Err(TransferRefusal::NotEnoughMoney)) => short += 1,
+            Some(Err(other)) => panic!("unexpected refusal {other:?}"),
+            None => {}
+        }
+    }
+    assert!(done > 0, "some transfers went through");
+    let mut total_after = 0;
+    for n in &ring {
+        let b = balance(&sim, n).await.tiyn();
+        assert!(b >= 0, "no balance went below zero: {b}");
+        total_after += b;
+    }
+    assert_eq!(total_after, total_before, "{done} transfers, {short} refused for money: the total is unchanged");
+    books_are_true(&sim).await;
+}

@@ -1,0 +1,27 @@
+# Money: balance transfer.
+nav-transfer = Balance transfer
+transfer-title = Balance transfer
+transfer-lead = Balance transfer from one company number to another
+transfer-from = Sender
+transfer-to = Recipient
+transfer-amount = Transfer amount (₸)
+transfer-amount-hint = Tenge, then tiyn (two digits)
+transfer-tenge = Tenge
+transfer-tiyn = Tiyn
+transfer-note = Balance transfers are only possible within the same company, under the same BIN, between numbers with advance (prepaid) billing. The sender's balance must cover the amount.
+transfer-submit = Transfer balance
+transfer-question = Transfer { $amount } from number { $from } to number { $to }?
+transfer-done = The balance has been transferred: { $amount } from number { $from } to number { $to }.
+transfer-done-balances = Sender's balance now { $sender }, recipient's { $recipient }.
+transfer-refused = The transfer was not made: { $reason }. Nothing has been moved.
+transfer-amount-format = Enter the amount as tenge and at most two digits of tiyn, for example 50 and 00
+transfer-amount-zero = Enter an amount greater than zero
+transfer-amount-too-large = The amount is too large: at most 999 999 999,99 ₸ in one transfer
+action-transfer = Balance transfer of { $amount } from number { $from } to number { $to }
+reason-same-number = the sender and the recipient are the same number
+reason-not-positive = the amount must be greater than zero
+reason-unknown-sender = the sender is not one of the company's numbers
+reason-unknown-recipient = the recipient is not one of the company's numbers
+reason-sender-not-advance = the sender is a credit number; only numbers with advance billing have a balance to transfer
+reason-recipient-not-advance = the recipient is a credit number; a credit number's account is paid by payment, not by transfer
+reason-not-enough-money = the sender's balance is less than the amount
