@@ -425,10 +425,10 @@ async fn run_width(
             )
         };
         let next = "#transfer-continue";
-        v.form("transfer-wrong", "/transfer", &fill("+7700111235", &sender, "abc"), next).await;
-        v.form("transfer-confirm", "/transfer", &fill(&sender, &recipient, "1"), next).await;
+        v.form("transfer-wrong", "/transfer", &fill("+7700111235", sender, "abc"), next).await;
+        v.form("transfer-confirm", "/transfer", &fill(sender, recipient, "1"), next).await;
         v.form("transfer-done", "", "", "#confirm").await;
-        v.form("transfer-confirm-too-much", "/transfer", &fill(&sender, &recipient, "999999"), next).await;
+        v.form("transfer-confirm-too-much", "/transfer", &fill(sender, recipient, "999999"), next).await;
         v.form("transfer-refused", "", "", "#confirm").await;
         v.goto("history", &format!("/reports/actions?{period}")).await;
         v.goto("history-bad-period", "/reports/actions?from=31-02-2026&to=01-03-2026").await;
