@@ -168,6 +168,7 @@ async fn made_with(db: &Db, key: &str) -> Result<Option<TransferDone>, SimError>
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BooksCheck {
     pub total: i64,
+    /// Transactions whose entries do not sum to zero, and transfers without both entries.
     pub unbalanced_txns: Vec<i64>,
     /// Numbers whose entries do not add up to their balance: (msisdn, Σ entries, balance).
     pub mismatched_numbers: Vec<(String, i64, i64)>,
@@ -182,9 +183,11 @@ pub async fn check_books(db: &Db, customer: &Bin) -> Result<BooksCheck, SimError
     .bind(customer.as_str())
     .fetch_one(db.pool())
     .await?;
+    // A transaction whose entries do not sum to zero, or a transfer without its two entries.
     let unbalanced_txns: Vec<i64> = sqlx::query_scalar(
-        "SELECT t.id FROM sim_ledger_txns t JOIN sim_ledger_entries e ON e.txn_id = t.id WHERE t.bin = $1 \
-         GROUP BY t.id HAVING SUM(e.amount) <> 0 ORDER BY t.id",
+        "SELECT t.id FROM sim_ledger_txns t LEFT JOIN sim_ledger_entries e ON e.txn_id = t.id WHERE t.bin = $1 \
+         GROUP BY t.id, t.kind HAVING COALESCE(SUM(e.amount), 0) <> 0 OR (t.kind = 'transfer' AND COUNT(e.id) <> 2) \
+         ORDER BY t.id",
     )
     .bind(customer.as_str())
     .fetch_all(db.pool())

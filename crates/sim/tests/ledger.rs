@@ -145,3 +145,83 @@ async fn parallel_transfers_neither_create_nor_lose_money() {
     assert_eq!(total_after, total_before, "{done} transfers, {short} refused for money: the total is unchanged");
     books_are_true(&sim).await;
 }
+
+/// The child of the test below: transfers around a ring of numbers, four at a time, until it
+/// is killed.
+async fn transfer_until_killed(url: &str, ring: &[String]) {
+    let db = cabinet_store::Db::connect(url).await.unwrap();
+    let sim = Simulator::new(db);
+    let ring: Vec<Msisdn> = ring.iter().map(|n| Msisdn::parse(n).unwrap()).collect();
+    let mut i = 0usize;
+    loop {
+        let mut batch = Vec::new();
+        for _ in 0..4 {
+            let (from, to) = (ring[i % ring.len()].clone(), ring[(i + 1) % ring.len()].clone());
+            let sim = sim.clone();
+            let key = format!("kill-{}-{i}", std::process::id());
+            batch.push(tokio::spawn(async move {
+                sim.transfer(&bin_a(), &from, &to, Money(1 + (i as i64 % 97)), &key).await
+            }));
+            i += 1;
+        }
+        for t in batch {
+            let _ = t.await;
+        }
+    }
+}
+
+/// A process killed with SIGKILL while it transfers (no shutdown, transactions open) loses
+/// and creates nothing: every committed transfer is whole, nothing else is left behind.
+#[tokio::test]
+async fn a_process_killed_mid_transfer_loses_and_creates_nothing() {
+    const TEST: &str = "a_process_killed_mid_transfer_loses_and_creates_nothing";
+    if let (Ok(url), Ok(ring)) = (std::env::var("LEDGER_KILL_DB"), std::env::var("LEDGER_KILL_RING")) {
+        let ring: Vec<String> = ring.split(',').map(str::to_string).collect();
+        return transfer_until_killed(&url, &ring).await;
+    }
+    let (db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 300, 5).await;
+    let ring: Vec<Msisdn> = advance_numbers(&sim)
+        .await
+        .into_iter()
+        .filter(|n| n.remaining.tiyn() > 10_000)
+        .take(3)
+        .map(|n| n.msisdn)
+        .collect();
+    let mut total_before = 0;
+    for n in &ring {
+        total_before += balance(&sim, n).await.tiyn();
+    }
+    let made = async || -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM sim_ledger_txns WHERE kind = 'transfer'")
+            .fetch_one(sim.db().pool())
+            .await
+            .unwrap()
+    };
+    for round in 0..3 {
+        let before = made().await;
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", TEST, "--nocapture"])
+            .env("LEDGER_KILL_DB", &db.url)
+            .env("LEDGER_KILL_RING", ring.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(","))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Killed at a different point each round, once transfers are flowing.
+        let mut waited = 0;
+        while made().await < before + 20 + round * 7 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            waited += 1;
+            assert!(waited < 4_000, "the child made no transfers");
+        }
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+    }
+    let mut total_after = 0;
+    for n in &ring {
+        total_after += balance(&sim, n).await.tiyn();
+    }
+    assert_eq!(total_after, total_before, "{} transfers made, the total is unchanged", made().await);
+    books_are_true(&sim).await;
+}
