@@ -548,6 +548,29 @@ pub struct TransferDone {
     pub recipient_balance: Money,
 }
 
+/// How a change of an advance number's balance came about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BalanceMoveKind {
+    /// Money paid in: the channel's code (kaspi, card, terminal, bank_transfer) and its
+    /// reference.
+    TopUp { channel: String, reference: String },
+    /// A balance transfer from another of the customer's numbers.
+    TransferIn { from: String, reference: String },
+    /// A balance transfer to another of the customer's numbers.
+    TransferOut { to: String, reference: String },
+}
+
+/// One change of an advance number's balance: its payment history's row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BalanceMove {
+    pub at_ms: i64,
+    pub kind: BalanceMoveKind,
+    /// Positive when money came in.
+    pub amount: Money,
+    pub balance_before: Money,
+    pub balance_after: Money,
+}
+
 /// What Cabinet asks of the operator. Later issues add operations (block, SIM swap…),
 /// usage records, invoices and payments.
 #[async_trait::async_trait]
@@ -590,4 +613,14 @@ pub trait OperatorPort: Send + Sync + 'static {
         amount: Money,
         key: &str,
     ) -> OperatorResult<Result<TransferDone, TransferRefusal>>;
+
+    /// The changes of an advance number's balance in `[from_ms, to_ms)`, oldest first, or
+    /// None when the number is not the customer's.
+    async fn balance_moves(
+        &self,
+        customer: &Bin,
+        msisdn: &Msisdn,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> OperatorResult<Option<Vec<BalanceMove>>>;
 }

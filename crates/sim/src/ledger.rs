@@ -3,7 +3,7 @@
 //! one guarded UPDATE, so that parallel requests cannot spend the same money twice.
 
 use crate::SimError;
-use cabinet_core::operator::{TransferDone, TransferRefusal};
+use cabinet_core::operator::{BalanceMove, BalanceMoveKind, TransferDone, TransferRefusal};
 use cabinet_core::{Bin, Money, Msisdn};
 use cabinet_store::Db;
 use sqlx::{AnyConnection, Row};
@@ -252,4 +252,61 @@ pub(crate) async fn open_books(
         q.execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// An advance number's balance changes in `[from_ms, to_ms)`, oldest first (the opening of
+/// the books is not a change); None when the number is not the customer's.
+pub(crate) async fn balance_moves(
+    db: &Db,
+    customer: &Bin,
+    msisdn: &Msisdn,
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<Option<Vec<BalanceMove>>, SimError> {
+    let mine: Option<i64> = sqlx::query_scalar("SELECT 1 FROM sim_subscribers WHERE msisdn = $1 AND bin = $2")
+        .bind(msisdn.as_str())
+        .bind(customer.as_str())
+        .fetch_optional(db.pool())
+        .await?;
+    if mine.is_none() {
+        return Ok(None);
+    }
+    // The other side of a transfer is the transaction's other number entry.
+    let rows = sqlx::query(
+        "SELECT t.id, t.kind, t.created_ms, e.amount, e.balance_after, p.channel, p.reference, \
+                (SELECT o.account FROM sim_ledger_entries o WHERE o.txn_id = t.id AND o.id <> e.id AND o.account LIKE 'number:%') \
+           FROM sim_ledger_entries e JOIN sim_ledger_txns t ON t.id = e.txn_id \
+           LEFT JOIN sim_payments p ON p.txn_id = t.id \
+          WHERE e.account = $1 AND t.bin = $2 AND t.kind <> 'opening' AND t.created_ms >= $3 AND t.created_ms < $4 \
+          ORDER BY t.created_ms, t.id",
+    )
+    .bind(number_account(msisdn.as_str()))
+    .bind(customer.as_str())
+    .bind(from_ms)
+    .bind(to_ms)
+    .fetch_all(db.pool())
+    .await?;
+    let mut moves = Vec::with_capacity(rows.len());
+    for r in rows {
+        let (id, kind, at_ms, amount): (i64, String, i64, i64) = (r.get(0), r.get(1), r.get(2), r.get(3));
+        let after: i64 = r.get::<Option<i64>, _>(4).unwrap_or_default();
+        let other = r.get::<Option<String>, _>(7).unwrap_or_default().trim_start_matches("number:").to_string();
+        let kind = match kind.as_str() {
+            "payment" => BalanceMoveKind::TopUp {
+                channel: r.get::<Option<String>, _>(5).unwrap_or_default(),
+                reference: r.get::<Option<String>, _>(6).unwrap_or_default(),
+            },
+            "transfer" if amount >= 0 => BalanceMoveKind::TransferIn { from: other, reference: reference(id) },
+            "transfer" => BalanceMoveKind::TransferOut { to: other, reference: reference(id) },
+            other => return Err(SimError::BadData(format!("ledger transaction kind {other:?}"))),
+        };
+        moves.push(BalanceMove {
+            at_ms,
+            kind,
+            amount: Money(amount),
+            balance_before: Money(after - amount),
+            balance_after: Money(after),
+        });
+    }
+    Ok(Some(moves))
 }

@@ -18,8 +18,8 @@ pub use operations::{Behaviour, NETWORK_FAILURE, UNKNOWN_NUMBER};
 pub use seed::{SeedReport, SeedSpec, seed_customer};
 
 use cabinet_core::operator::{
-    EsimActivation, MatchCount, NumberPage, NumberProfile, NumberQuery, Operation, OperationState, OperatorError,
-    OperatorPort, OperatorResult, TransferDone, TransferRefusal,
+    BalanceMove, EsimActivation, MatchCount, NumberPage, NumberProfile, NumberQuery, Operation, OperationState,
+    OperatorError, OperatorPort, OperatorResult, TransferDone, TransferRefusal,
 };
 use cabinet_core::{Bin, Money, Msisdn};
 use cabinet_store::migrations::{MigrationSet, Step};
@@ -59,6 +59,12 @@ pub const SIMULATOR: MigrationSet = MigrationSet {
             description: "ledger",
             sqlite: include_str!("../migrations/sqlite/0005_ledger.sql"),
             postgres: include_str!("../migrations/postgres/0005_ledger.sql"),
+        },
+        Step {
+            version: 6,
+            description: "payments",
+            sqlite: include_str!("../migrations/sqlite/0006_payments.sql"),
+            postgres: include_str!("../migrations/postgres/0006_payments.sql"),
         },
     ],
 };
@@ -154,6 +160,16 @@ impl OperatorPort for Simulator {
         key: &str,
     ) -> OperatorResult<Result<TransferDone, TransferRefusal>> {
         Ok(ledger::transfer(&self.db, customer, from, to, amount, key).await?)
+    }
+
+    async fn balance_moves(
+        &self,
+        customer: &Bin,
+        msisdn: &Msisdn,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> OperatorResult<Option<Vec<BalanceMove>>> {
+        Ok(ledger::balance_moves(&self.db, customer, msisdn, from_ms, to_ms).await?)
     }
 }
 

@@ -3,6 +3,7 @@
 //! a benchmark all see the same company. Seeding a BIN that exists adds numbers to it.
 
 mod generate;
+mod payments;
 mod rows;
 mod write;
 

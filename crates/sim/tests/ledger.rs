@@ -3,7 +3,7 @@
 
 mod common;
 
-use cabinet_core::operator::{BillingMethod, NumberSummary, OperatorPort, TransferRefusal};
+use cabinet_core::operator::{BalanceMoveKind, BillingMethod, NumberSummary, OperatorPort, TransferRefusal};
 use cabinet_core::{Money, Msisdn};
 use cabinet_sim::{Simulator, ledger};
 use common::*;
@@ -224,4 +224,49 @@ async fn a_process_killed_mid_transfer_loses_and_creates_nothing() {
     }
     assert_eq!(total_after, total_before, "{} transfers made, the total is unchanged", made().await);
     books_are_true(&sim).await;
+}
+
+/// The payment history of advance numbers: seeded top-ups and transfers, each with the
+/// balance before and after, chained, ending at the balance the profile shows.
+#[tokio::test]
+async fn balance_moves_chain_from_the_opening_to_the_balance() {
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 300, 5).await;
+    seed(&sim, &bin_b(), 20, 6).await;
+    let advance = advance_numbers(&sim).await;
+    let (all_from, all_to) = (0, i64::MAX);
+    let mut with_top_ups = 0;
+    for n in &advance {
+        let moves = sim.balance_moves(&bin_a(), &n.msisdn, all_from, all_to).await.unwrap().unwrap();
+        with_top_ups += usize::from(!moves.is_empty());
+        for m in &moves {
+            assert_eq!(m.balance_before.tiyn() + m.amount.tiyn(), m.balance_after.tiyn());
+            assert!(
+                matches!(&m.kind, BalanceMoveKind::TopUp { channel, reference } if !channel.is_empty() && !reference.is_empty())
+            );
+        }
+        assert!(moves.windows(2).all(|w| w[0].balance_after == w[1].balance_before && w[0].at_ms <= w[1].at_ms));
+        if let Some(last) = moves.last() {
+            assert_eq!(last.balance_after, n.remaining, "the history ends at the balance");
+        }
+    }
+    assert!(with_top_ups * 2 > advance.len(), "most advance numbers were topped up ({with_top_ups})");
+
+    // A transfer shows on both numbers, newest last, with the other number.
+    let from = advance.iter().find(|n| n.remaining.tiyn() >= 1_000).unwrap();
+    let to = advance.iter().find(|n| n.msisdn != from.msisdn).unwrap();
+    sim.transfer(&bin_a(), &from.msisdn, &to.msisdn, Money(777), "h-1").await.unwrap().unwrap();
+    let out = sim.balance_moves(&bin_a(), &from.msisdn, all_from, all_to).await.unwrap().unwrap().pop().unwrap();
+    assert!(matches!(&out.kind, BalanceMoveKind::TransferOut { to: t, .. } if t == to.msisdn.as_str()));
+    assert_eq!((out.amount, out.balance_after), (Money(-777), Money(from.remaining.tiyn() - 777)));
+    let inn = sim.balance_moves(&bin_a(), &to.msisdn, all_from, all_to).await.unwrap().unwrap().pop().unwrap();
+    assert!(matches!(&inn.kind, BalanceMoveKind::TransferIn { from: f, .. } if f == from.msisdn.as_str()));
+
+    // The period cuts; another customer's number is not found.
+    let moves = sim.balance_moves(&bin_a(), &from.msisdn, all_from, all_to).await.unwrap().unwrap();
+    let cut = moves.last().unwrap().at_ms;
+    let before_cut = sim.balance_moves(&bin_a(), &from.msisdn, all_from, cut).await.unwrap().unwrap();
+    assert_eq!(before_cut.len(), moves.len() - 1);
+    let other = all_forward(&sim, &bin_b(), None, 50).await.remove(0);
+    assert_eq!(sim.balance_moves(&bin_a(), &other.msisdn, all_from, all_to).await.unwrap(), None);
 }

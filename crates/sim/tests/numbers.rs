@@ -126,13 +126,15 @@ async fn numbers_seeded_before_the_digit_run_index_and_the_books_are_found_after
         format!(
             "CREATE TABLE sim_ledger_entries (id {key}, txn_id BIGINT, account TEXT, amount BIGINT, balance_after BIGINT)"
         ),
+        "CREATE TABLE sim_payments (txn_id BIGINT, msisdn TEXT, channel TEXT, reference TEXT, amount BIGINT, received_ms BIGINT)"
+            .to_string(),
     ] {
         sqlx::query(sqlx::AssertSqlSafe(sql)).execute(db.pool()).await.unwrap();
     }
     let sim = cabinet_sim::Simulator::new(db.db.clone());
     let a = bin_a();
     seed(&sim, &a, 500, 41).await;
-    for table in ["sim_number_grams", "sim_ledger_entries", "sim_ledger_txns"] {
+    for table in ["sim_number_grams", "sim_payments", "sim_ledger_entries", "sim_ledger_txns"] {
         sqlx::query(sqlx::AssertSqlSafe(format!("DROP TABLE {table}"))).execute(db.pool()).await.unwrap();
     }
 

@@ -203,6 +203,16 @@ impl OperatorPort for LeaseThief {
     ) -> OperatorResult<Result<TransferDone, TransferRefusal>> {
         self.sim.transfer(c, from, to, amount, key).await
     }
+
+    async fn balance_moves(
+        &self,
+        c: &Bin,
+        m: &Msisdn,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> OperatorResult<Option<Vec<cabinet_core::operator::BalanceMove>>> {
+        self.sim.balance_moves(c, m, from_ms, to_ms).await
+    }
 }
 
 #[tokio::test]

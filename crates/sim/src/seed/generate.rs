@@ -286,6 +286,16 @@ impl<'a> Generator<'a> {
             created_ms,
             msisdn,
         };
+        if billing == BillingMethod::Advance {
+            let seed = self.spec.seed;
+            batch.payments.extend(super::payments::top_ups(
+                seed,
+                &sub.msisdn,
+                sub.balance,
+                created_ms,
+                self.spec.now_ms,
+            ));
+        }
         self.tariff_allowances(&sub, tariff, batch);
         self.services(&sub, billing, batch);
         self.contract_phones(&sub, batch);

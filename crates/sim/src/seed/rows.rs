@@ -76,6 +76,17 @@ pub(crate) struct PhoneRow {
     pub promotion: &'static str,
 }
 
+/// A top-up of an advance number's balance.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PaymentRow {
+    pub msisdn: String,
+    /// kaspi | card | terminal
+    pub channel: &'static str,
+    pub reference: String,
+    pub amount: i64,
+    pub received_ms: i64,
+}
+
 /// Accounts with all their numbers and what hangs off them: one write transaction.
 #[derive(Debug, Default)]
 pub(crate) struct Batch {
@@ -84,4 +95,5 @@ pub(crate) struct Batch {
     pub services: Vec<ServiceRow>,
     pub allowances: Vec<AllowanceRow>,
     pub phones: Vec<PhoneRow>,
+    pub payments: Vec<PaymentRow>,
 }

@@ -132,14 +132,21 @@ pub(crate) async fn write_batch(db: &Db, bin: &str, batch: &Batch) -> Result<(),
         .filter(|a| a.billing == cabinet_core::operator::BillingMethod::Advance)
         .map(|a| a.account_no.as_str())
         .collect();
+    // What each had before the seeded top-ups: the books then run from there to its balance.
+    let mut topped: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
+    for p in &batch.payments {
+        *topped.entry(p.msisdn.as_str()).or_default() += p.amount;
+    }
     let balances: Vec<(&str, i64)> = batch
         .subscribers
         .iter()
         .filter(|r| advance.contains(r.account_no.as_str()))
-        .map(|r| (r.msisdn.as_str(), r.balance))
+        .map(|r| (r.msisdn.as_str(), r.balance - topped.get(r.msisdn.as_str()).copied().unwrap_or(0)))
         .collect();
     let opened_ms = batch.subscribers.iter().map(|r| r.created_ms).min().unwrap_or_default();
     crate::ledger::open_books(conn, bin, &balances, opened_ms).await?;
+    let opening: std::collections::HashMap<&str, i64> = balances.iter().copied().collect();
+    top_ups(conn, dialect, bin, &batch.payments, &opening).await?;
     // The search runs of the batch's numbers, in key order: the index grows at a few places
     // instead of all over.
     let mut grams: Vec<(String, &str)> = batch
@@ -207,5 +214,78 @@ pub(crate) async fn write_batch(db: &Db, bin: &str, batch: &Batch) -> Result<(),
         .execute(&mut *conn)
         .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// The batch's top-ups as payments: one ledger transaction each (the number's balance against
+/// `op:cash`), in time order per number so that each entry's balance-after is true.
+async fn top_ups(
+    conn: &mut AnyConnection,
+    dialect: Dialect,
+    bin: &str,
+    payments: &[super::rows::PaymentRow],
+    opening: &std::collections::HashMap<&str, i64>,
+) -> Result<(), crate::SimError> {
+    let mut running: std::collections::HashMap<&str, i64> = opening.clone();
+    let mut after = Vec::with_capacity(payments.len());
+    for p in payments {
+        let b = running.entry(p.msisdn.as_str()).or_default();
+        *b += p.amount;
+        after.push(*b);
+    }
+    let key = |p: &super::rows::PaymentRow| format!("pay:{}:{}", p.msisdn, p.reference);
+    for (chunk, after) in payments.chunks(400).zip(after.chunks(400)) {
+        insert(conn, dialect, "INSERT INTO sim_ledger_txns (bin, kind, key, created_ms)", 4, chunk, |q, p| {
+            q.bind(bin).bind("payment").bind(key(p)).bind(p.received_ms)
+        })
+        .await?;
+        let keys: Vec<String> = chunk.iter().map(key).collect();
+        let placeholders: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
+        let mut q = sqlx::query_as::<_, (i64, String)>(AssertSqlSafe(format!(
+            "SELECT id, key FROM sim_ledger_txns WHERE key IN ({})",
+            placeholders.join(", ")
+        )));
+        for k in &keys {
+            q = q.bind(k.clone());
+        }
+        let ids: std::collections::HashMap<String, i64> =
+            q.fetch_all(&mut *conn).await?.into_iter().map(|(id, k)| (k, id)).collect();
+        let rows: Vec<(i64, &super::rows::PaymentRow, i64)> =
+            chunk.iter().zip(after).map(|(p, a)| (ids[&key(p)], p, *a)).collect();
+        insert(
+            conn,
+            dialect,
+            "INSERT INTO sim_payments (txn_id, msisdn, channel, reference, amount, received_ms)",
+            6,
+            &rows,
+            |q, (id, p, _)| {
+                q.bind(*id)
+                    .bind(p.msisdn.as_str())
+                    .bind(p.channel)
+                    .bind(p.reference.as_str())
+                    .bind(p.amount)
+                    .bind(p.received_ms)
+            },
+        )
+        .await?;
+        let entries: Vec<(i64, String, i64, Option<i64>)> = rows
+            .iter()
+            .flat_map(|(id, p, a)| {
+                [
+                    (*id, crate::ledger::number_account(&p.msisdn), p.amount, Some(*a)),
+                    (*id, "op:cash".to_string(), -p.amount, None),
+                ]
+            })
+            .collect();
+        insert(
+            conn,
+            dialect,
+            "INSERT INTO sim_ledger_entries (txn_id, account, amount, balance_after)",
+            4,
+            &entries,
+            |q, e| q.bind(e.0).bind(e.1.clone()).bind(e.2).bind(e.3),
+        )
+        .await?;
+    }
     Ok(())
 }
