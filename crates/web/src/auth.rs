@@ -20,6 +20,8 @@ pub enum Permission {
     ViewHistory,
     /// Move money between the company's numbers (balance transfer).
     TransferBalance,
+    /// See payments and balance changes (payment history).
+    ViewPayments,
 }
 
 /// Which permissions a role grants. `full` is what the operator grants by default.
@@ -31,6 +33,7 @@ pub fn role_allows(role: &str, permission: Permission) -> bool {
         Permission::ManageNumbers => matches!(role, "full" | "operations"),
         // Money is the accountant's, not the operations role's (issue 12's roles).
         Permission::TransferBalance => matches!(role, "full" | "accountant"),
+        Permission::ViewPayments => matches!(role, "full" | "accountant" | "read_only"),
     }
 }
 

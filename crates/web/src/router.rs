@@ -1,8 +1,8 @@
 //! Every route of the portal, in one place.
 
 use crate::pages::{
-    company, dev, esim, forwarding, history, imei, lang, number_head, numbers, operations, profile, secret_code,
-    signin, transfer,
+    company, dev, esim, forwarding, history, imei, lang, number_head, numbers, operations, payments, profile,
+    secret_code, signin, transfer,
 };
 use crate::{AppState, assets, error, ops, request, visitor};
 use axum::Router;
@@ -23,6 +23,8 @@ pub fn router(state: AppState) -> Router {
         .route("/numbers/{msisdn}/head", get(number_head::show))
         .route("/numbers/{msisdn}/notice", get(number_head::notice))
         .route("/numbers/{msisdn}/row", get(numbers::row))
+        .route("/numbers/{msisdn}/payments", get(payments::show))
+        .route("/numbers/{msisdn}/payments.xlsx", get(payments::xlsx))
         .route("/numbers/{msisdn}/sim", get(operations::sim_show).post(operations::sim_request))
         .route("/numbers/{msisdn}/sim/confirm", post(operations::sim_confirm))
         .route("/numbers/{msisdn}/imei", get(imei::show).post(imei::request))

@@ -430,6 +430,9 @@ async fn run_width(
         v.form("transfer-done", "", "", "#confirm").await;
         v.form("transfer-confirm-too-much", "/transfer", &fill(sender, recipient, "999999"), next).await;
         v.form("transfer-refused", "", "", "#confirm").await;
+        v.goto("payments", &format!("/numbers/{sender}/payments")).await;
+        v.goto("payments-bad-period", &format!("/numbers/{sender}/payments?from=31-02-2026&to=01-03-2026")).await;
+        v.goto("profile-advance", &format!("/numbers/{sender}")).await;
         v.goto("history", &format!("/reports/actions?{period}")).await;
         v.goto("history-bad-period", "/reports/actions?from=31-02-2026&to=01-03-2026").await;
         v.goto("error-other-company", &format!("/numbers/{other_company}")).await;

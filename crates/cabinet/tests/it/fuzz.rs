@@ -66,6 +66,11 @@ fn form_fields(csrf: &str) -> Vec<(&'static str, String)> {
         ("phone", CAROL),
         ("password", "wrong-password"),
         ("code", "000000"),
+        ("from", "77012112101"),
+        ("to", "+7 701 211 77 05"),
+        ("tenge", "50"),
+        ("tiyn", "00"),
+        ("key", "0123456789abcdef0123456789abcdef"),
     ]
     .into_iter()
     .map(|(k, v)| (k, v.to_string()))

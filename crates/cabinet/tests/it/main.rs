@@ -14,6 +14,7 @@ mod numbers;
 mod observability;
 mod operations;
 mod ops;
+mod payments;
 mod scoping;
 mod security;
 mod signin;

@@ -25,3 +25,27 @@ reason-unknown-recipient = the recipient is not one of the company's numbers
 reason-sender-not-advance = the sender is a credit number; only numbers with advance billing have a balance to transfer
 reason-recipient-not-advance = the recipient is a credit number; a credit number's account is paid by payment, not by transfer
 reason-not-enough-money = the sender's balance is less than the amount
+
+# Money: payment history of advance numbers.
+payments-title = Payment history
+payments-credit-note = This number has credit billing: its payments go to its personal account and are in Documents and reports → Payments report. Payment history is kept for numbers with advance billing.
+payments-on-screen = On screen
+payments-as-xlsx = XLSX file
+payments-empty = No payments or transfers in this period.
+payments-when = Date and time
+payments-kind = Type
+payments-comment = Comment
+payments-sum = Sum
+payments-before = Balance before
+payments-after = Balance after
+payments-kind-top-up = Balance top-up
+payments-kind-transfer-in = Balance transfer in
+payments-kind-transfer-out = Balance transfer out
+payments-comment-top-up = { $channel }, reference { $reference }
+payments-comment-from = From number { $number }, { $reference }
+payments-comment-to = To number { $number }, { $reference }
+channel-kaspi = Kaspi
+channel-card = Bank card
+channel-terminal = Payment terminal
+channel-bank-transfer = Bank transfer
+head-payments = Payment history

@@ -25,3 +25,27 @@ reason-unknown-recipient = алушы компанияның нөмірі еме
 reason-sender-not-advance = жіберушінің есеп айырысу әдісі кредиттік; аударуға арналған баланс тек аванстық әдісі бар нөмірлерде болады
 reason-recipient-not-advance = алушының есеп айырысу әдісі кредиттік; кредиттік нөмірдің шоты аударыммен емес, төлеммен төленеді
 reason-not-enough-money = жіберушінің балансы бұл сомаға жетпейді
+
+# Ақша: аванстық нөмірлердің төлемдер тарихы.
+payments-title = Төлемдер тарихы
+payments-credit-note = Бұл нөмірдің есеп айырысу әдісі кредиттік: оның төлемдері жеке шотқа түседі және «Құжаттар мен есептер» → «Төлемдер бойынша есеп» бөлімінде көрінеді. Төлемдер тарихы аванстық әдісі бар нөмірлер үшін жүргізіледі.
+payments-on-screen = Экранға
+payments-as-xlsx = XLSX файлы
+payments-empty = Бұл кезеңде төлемдер мен аударымдар жоқ.
+payments-when = Күні мен уақыты
+payments-kind = Түрі
+payments-comment = Түсініктеме
+payments-sum = Сома
+payments-before = Дейінгі баланс
+payments-after = Кейінгі баланс
+payments-kind-top-up = Балансты толтыру
+payments-kind-transfer-in = Балансты аудару (түсім)
+payments-kind-transfer-out = Балансты аудару (есептен шығару)
+payments-comment-top-up = { $channel }, операция нөмірі { $reference }
+payments-comment-from = { $number } нөмірінен, { $reference }
+payments-comment-to = { $number } нөміріне, { $reference }
+channel-kaspi = Kaspi
+channel-card = Банк картасы
+channel-terminal = Төлем терминалы
+channel-bank-transfer = Банк аударымы
+head-payments = Төлемдер тарихы

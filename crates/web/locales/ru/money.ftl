@@ -25,3 +25,27 @@ reason-unknown-recipient = получатель не является номер
 reason-sender-not-advance = у отправителя кредитный метод расчетов; баланс для перевода есть только у номеров с авансовым методом
 reason-recipient-not-advance = у получателя кредитный метод расчетов; счет кредитного номера оплачивается платежом, а не переводом
 reason-not-enough-money = баланса отправителя не хватает на эту сумму
+
+# Деньги: история платежей авансовых номеров.
+payments-title = История платежей
+payments-credit-note = У этого номера кредитный метод расчетов: его платежи поступают на лицевой счет и видны в разделе «Документы и отчеты» → «Отчет по платежам». История платежей ведется для номеров с авансовым методом расчетов.
+payments-on-screen = На экран
+payments-as-xlsx = Файл формата XLSX
+payments-empty = За этот период нет платежей и переводов.
+payments-when = Дата и время
+payments-kind = Тип
+payments-comment = Комментарий
+payments-sum = Сумма
+payments-before = Баланс до
+payments-after = Баланс после
+payments-kind-top-up = Пополнение баланса
+payments-kind-transfer-in = Перенос баланса (поступление)
+payments-kind-transfer-out = Перенос баланса (списание)
+payments-comment-top-up = { $channel }, номер операции { $reference }
+payments-comment-from = С номера { $number }, { $reference }
+payments-comment-to = На номер { $number }, { $reference }
+channel-kaspi = Kaspi
+channel-card = Банковская карта
+channel-terminal = Платежный терминал
+channel-bank-transfer = Банковский перевод
+head-payments = История платежей

@@ -131,33 +131,39 @@ fn row(t: &Tr, zone: &cabinet_core::time::OperatorZone, a: &Action) -> Row {
 
 /// A period as dates (`dd-mm-yyyy`, written anew: what was typed may hold spaces or
 /// control characters) and as instants `[from_ms, to_ms)`.
-struct Period {
-    from: String,
-    to: String,
-    from_ms: i64,
-    to_ms: i64,
+pub(crate) struct Period {
+    pub from: String,
+    pub to: String,
+    pub from_ms: i64,
+    pub to_ms: i64,
 }
 
 /// A period that cannot be used: as typed, the field at fault and the catalog key of what
 /// is wrong.
-struct BadPeriod {
-    from: String,
-    to: String,
-    field: PeriodField,
-    key: &'static str,
+pub(crate) struct BadPeriod {
+    pub from: String,
+    pub to: String,
+    pub field: PeriodField,
+    pub key: &'static str,
 }
 
-/// The period the parameters name (default: the last month up to today).
 fn period(zone: &OperatorZone, p: &Params) -> Result<Period, BadPeriod> {
+    period_within(zone, p.from.as_deref(), p.to.as_deref(), MAX_DAYS)
+}
+
+/// The period typed (default: the last month up to today), at most `max_days` long.
+pub(crate) fn period_within(
+    zone: &OperatorZone,
+    from: Option<&str>,
+    to: Option<&str>,
+    max_days: i32,
+) -> Result<Period, BadPeriod> {
     let today = zone.civil_date(now_ms()).unwrap_or_default();
     let default_from = today.checked_sub(1.month()).unwrap_or(today);
-    let from_s = p
-        .from
-        .clone()
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| default_from.strftime("%d-%m-%Y").to_string());
-    let to_s = p.to.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| today.strftime("%d-%m-%Y").to_string());
-    match parse_period(&from_s, &to_s, today, MAX_DAYS) {
+    let typed = |s: Option<&str>| s.filter(|s| !s.trim().is_empty()).map(str::to_string);
+    let from_s = typed(from).unwrap_or_else(|| default_from.strftime("%d-%m-%Y").to_string());
+    let to_s = typed(to).unwrap_or_else(|| today.strftime("%d-%m-%Y").to_string());
+    match parse_period(&from_s, &to_s, today, max_days) {
         Ok((f, to)) => {
             let (from_ms, to_ms) = (zone.start_of_day_ms(f), zone.start_of_day_ms(to.tomorrow().unwrap_or(to)));
             let day = |d: jiff::civil::Date| d.strftime("%d-%m-%Y").to_string();
@@ -282,10 +288,29 @@ pub async fn xlsx(
         tracing::error!(error = %e, "history export failed");
         WebError::Internal
     })?;
+    xlsx_attachment(file, &format!("actions-{from_s}-{to_s}.xlsx"))
+}
+
+/// A moment in the operator's local time, for a date cell.
+pub(crate) fn local_time(zone: &OperatorZone, ms: i64) -> Option<LocalDateTime> {
+    let d = jiff::Timestamp::from_millisecond(ms).ok()?.to_zoned(zone.tz().clone()).datetime();
+    Some(LocalDateTime {
+        year: u16::try_from(d.year()).ok()?,
+        month: d.month() as u8,
+        day: d.day() as u8,
+        hour: d.hour() as u8,
+        minute: d.minute() as u8,
+        second: d.second() as u8,
+    })
+}
+
+/// A finished workbook in a temporary file, streamed as a download named `filename` (made
+/// of digits, dashes and dots only: it goes into a header).
+pub(crate) fn xlsx_attachment(file: std::fs::File, filename: &str) -> Result<Response, WebError> {
     let len = file.metadata().map(|m| m.len()).map_err(|_| WebError::Internal)?;
     let headers = [
         (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-        (header::CONTENT_DISPOSITION, format!("attachment; filename=\"actions-{from_s}-{to_s}.xlsx\"")),
+        (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
         (header::CONTENT_LENGTH, len.to_string()),
     ];
     Ok((headers, Body::from_stream(file_chunks(file))).into_response())
@@ -298,19 +323,7 @@ fn export_row(t: &Tr, zone: &OperatorZone, a: &Action) -> Vec<Cell> {
         Some(reason) => format!("{} ({reason})", t.t(r.status_key)),
         None => t.t(r.status_key),
     };
-    let when = jiff::Timestamp::from_millisecond(a.created_ms)
-        .map(|ts| ts.to_zoned(zone.tz().clone()).datetime())
-        .ok()
-        .and_then(|d| {
-            Some(LocalDateTime {
-                year: u16::try_from(d.year()).ok()?,
-                month: d.month() as u8,
-                day: d.day() as u8,
-                hour: d.hour() as u8,
-                minute: d.minute() as u8,
-                second: d.second() as u8,
-            })
-        });
+    let when = local_time(zone, a.created_ms);
     vec![
         Cell::Text(r.action),
         Cell::Text(status),

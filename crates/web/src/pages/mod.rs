@@ -10,6 +10,7 @@ pub mod lang;
 pub mod number_head;
 pub mod numbers;
 pub mod operations;
+pub mod payments;
 pub mod profile;
 pub mod secret_code;
 pub mod signin;

@@ -230,6 +230,8 @@ pub struct NumberHead {
     notice: Option<OpNotice>,
     /// The operations of the menu: (id, href, text, why it cannot be used now).
     menu: Vec<MenuItem>,
+    /// An advance number's payment history, for who may see payments.
+    payments: bool,
 }
 
 pub struct MenuItem {
@@ -318,6 +320,8 @@ pub fn view_of(
         blocked_for_debt: shown == NumberState::BlockedDebt,
         notice: notice.filter(|n| n.anchor.is_none()),
         menu,
+        payments: profile.summary.billing == cabinet_core::operator::BillingMethod::Advance
+            && signed.require(Permission::ViewPayments).is_ok(),
         t,
     }
 }

@@ -1,0 +1,212 @@
+//! Payment history of an advance number (the number page's "Payment history", manual
+//! 001): a period, then on screen or as an XLSX file — date and time, type, comment (the
+//! channel and its reference, or the other number of a transfer), sum, balance before and
+//! after. A credit number's payments belong to its account (issue 11's payments report).
+
+use crate::auth::{Permission, Signed};
+use crate::error::{PeriodField, WebError};
+use crate::pages::history::{BadPeriod, Period, local_time, period_within, xlsx_attachment};
+use crate::pages::operations::company_number_as;
+use crate::render::{Frame, html};
+use crate::{AppState, Tr};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use cabinet_core::Msisdn;
+use cabinet_core::operator::{BalanceMove, BalanceMoveKind, BillingMethod};
+use cabinet_core::time::{OperatorZone, now_ms};
+use cabinet_reports::{Cell, TableHead, TableWriter};
+use serde::Deserialize;
+use std::io::{Seek, SeekFrom};
+
+/// The longest period one request may cover (the operator keeps a year of payments here).
+const MAX_DAYS: i32 = 366;
+
+#[derive(Deserialize, Default)]
+pub struct Params {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+struct MoveRow {
+    when: String,
+    kind: String,
+    comment: String,
+    amount: String,
+    incoming: bool,
+    before: String,
+    after: String,
+}
+
+#[derive(Template)]
+#[template(path = "payments.html")]
+struct PaymentsPage {
+    frame: Frame,
+    msisdn: String,
+    pretty: String,
+    advance: bool,
+    from: String,
+    to: String,
+    error: Option<(PeriodField, String)>,
+    rows: Vec<MoveRow>,
+}
+
+impl PaymentsPage {
+    fn error_for(&self, from: bool) -> Option<&str> {
+        let want = if from { PeriodField::From } else { PeriodField::To };
+        self.error.as_ref().filter(|(f, _)| *f == want).map(|(_, m)| m.as_str())
+    }
+}
+
+fn kind_text(t: &Tr, k: &BalanceMoveKind) -> String {
+    t.t(match k {
+        BalanceMoveKind::TopUp { .. } => "payments-kind-top-up",
+        BalanceMoveKind::TransferIn { .. } => "payments-kind-transfer-in",
+        BalanceMoveKind::TransferOut { .. } => "payments-kind-transfer-out",
+    })
+}
+
+fn comment(t: &Tr, k: &BalanceMoveKind) -> String {
+    let pretty = |n: &str| Msisdn::parse(n).map(|m| m.pretty()).unwrap_or_else(|_| n.to_string());
+    match k {
+        BalanceMoveKind::TopUp { channel, reference } => {
+            let channel = t.try_t(&format!("channel-{}", channel.replace('_', "-"))).unwrap_or_else(|| channel.clone());
+            t.t2("payments-comment-top-up", ("channel", channel), ("reference", reference.as_str()))
+        }
+        BalanceMoveKind::TransferIn { from, reference } => {
+            t.t2("payments-comment-from", ("number", pretty(from)), ("reference", reference.as_str()))
+        }
+        BalanceMoveKind::TransferOut { to, reference } => {
+            t.t2("payments-comment-to", ("number", pretty(to)), ("reference", reference.as_str()))
+        }
+    }
+}
+
+fn screen_row(t: &Tr, zone: &OperatorZone, m: &BalanceMove) -> MoveRow {
+    MoveRow {
+        when: zone.date_time_seconds(m.at_ms),
+        kind: kind_text(t, &m.kind),
+        comment: comment(t, &m.kind),
+        amount: t.money(&m.amount),
+        incoming: m.amount.tiyn() >= 0,
+        before: t.money(&m.balance_before),
+        after: t.money(&m.balance_after),
+    }
+}
+
+/// The number (one of the company's) and its moves in the period, or the page's error.
+async fn moves(
+    state: &AppState,
+    signed: &Signed,
+    number: &str,
+    p: &Params,
+) -> Result<(Msisdn, bool, Result<(Period, Vec<BalanceMove>), BadPeriod>), WebError> {
+    let (scope, msisdn, profile) = company_number_as(state, signed, number, Permission::ViewPayments).await?;
+    let advance = profile.summary.billing == BillingMethod::Advance;
+    let period = match period_within(&state.config.zone, p.from.as_deref(), p.to.as_deref(), MAX_DAYS) {
+        Ok(period) => period,
+        Err(bad) => return Ok((msisdn, advance, Err(bad))),
+    };
+    let moves = if advance {
+        state
+            .operator
+            .balance_moves(&scope.bin, &msisdn, period.from_ms, period.to_ms)
+            .await
+            .map_err(|_| WebError::Operator(signed.locale()))?
+            .ok_or(WebError::NumberNotFound(signed.locale()))?
+    } else {
+        Vec::new()
+    };
+    Ok((msisdn, advance, Ok((period, moves))))
+}
+
+/// GET /numbers/{msisdn}/payments: the period form and the moves on screen.
+pub async fn show(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(number): Path<String>,
+    Query(p): Query<Params>,
+) -> Result<Response, WebError> {
+    let t = signed.visitor.tr();
+    let (msisdn, advance, found) = moves(&state, &signed, &number, &p).await?;
+    let frame = Frame::signed(&state, &signed, t.t("payments-title")).await?;
+    let zone = &state.config.zone;
+    let (status, from, to, error, rows) = match found {
+        Ok((period, moves)) => {
+            let rows = moves.iter().rev().map(|m| screen_row(&t, zone, m)).collect();
+            (StatusCode::OK, period.from, period.to, None, rows)
+        }
+        Err(BadPeriod { from, to, field, key }) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, from, to, Some((field, t.t(key))), Vec::new())
+        }
+    };
+    let page =
+        PaymentsPage { frame, pretty: msisdn.pretty(), msisdn: msisdn.to_string(), advance, from, to, error, rows };
+    Ok(html(status, &page))
+}
+
+/// GET /numbers/{msisdn}/payments.xlsx: the same moves as a workbook with real dates and
+/// numeric money.
+pub async fn xlsx(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(number): Path<String>,
+    Query(p): Query<Params>,
+) -> Result<Response, WebError> {
+    let t = signed.visitor.tr();
+    let (msisdn, advance, found) = moves(&state, &signed, &number, &p).await?;
+    let Ok((period, moves)) = found else { return Err(WebError::BadRequest(t.locale)) };
+    if !advance {
+        return Err(WebError::NotFound(t.locale));
+    }
+    let zone = state.config.zone.clone();
+    let head = TableHead {
+        sheet: t.t("payments-title"),
+        title: format!("{} {} {} → {}", t.t("payments-title"), msisdn.pretty(), period.from, period.to),
+        as_of: t.t1("report-as-of", "when", zone.date_time(now_ms())),
+        header: [
+            "payments-when",
+            "payments-kind",
+            "payments-comment",
+            "payments-sum",
+            "payments-before",
+            "payments-after",
+        ]
+        .iter()
+        .map(|k| t.t(k))
+        .collect(),
+        widths: vec![20.0, 26.0, 44.0, 16.0, 16.0, 16.0],
+    };
+    let rows: Vec<Vec<Cell>> = moves
+        .iter()
+        .map(|m| {
+            vec![
+                local_time(&zone, m.at_ms).map_or_else(|| Cell::Text(String::new()), Cell::DateTime),
+                Cell::Text(kind_text(&t, &m.kind)),
+                Cell::Text(comment(&t, &m.kind)),
+                Cell::Money(m.amount.tiyn()),
+                Cell::Money(m.balance_before.tiyn()),
+                Cell::Money(m.balance_after.tiyn()),
+            ]
+        })
+        .collect();
+    let file =
+        tokio::task::spawn_blocking(move || -> Result<std::fs::File, Box<dyn std::error::Error + Send + Sync>> {
+            let mut table = TableWriter::new(head)?;
+            for row in &rows {
+                table.row(row)?;
+            }
+            let mut file = tempfile::tempfile()?;
+            table.finish(&mut file)?;
+            file.seek(SeekFrom::Start(0))?;
+            Ok(file)
+        })
+        .await
+        .map_err(|_| WebError::Internal)?
+        .map_err(|e| {
+            tracing::error!(error = %e, "payment history export failed");
+            WebError::Internal
+        })?;
+    xlsx_attachment(file, &format!("payments-{msisdn}-{}-{}.xlsx", period.from, period.to))
+}
