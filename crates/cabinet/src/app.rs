@@ -44,8 +44,13 @@ pub struct Portal {
 
 /// The simulator as the settings describe its network.
 pub fn simulator(settings: &Settings, db: Db) -> Simulator {
-    Simulator::new(db)
-        .with_behaviour(Behaviour { delay_ms: settings.sim_delay_ms, failure_rate: settings.sim_failure_rate })
+    let sim = Simulator::new(db)
+        .with_behaviour(Behaviour { delay_ms: settings.sim_delay_ms, failure_rate: settings.sim_failure_rate });
+    // Days and billing months are cut where the portal cuts its periods (checked at start).
+    match cabinet_core::time::OperatorZone::named(&settings.time_zone) {
+        Ok(zone) => sim.with_zone(zone),
+        Err(_) => sim,
+    }
 }
 
 impl Portal {

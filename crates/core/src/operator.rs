@@ -548,6 +548,99 @@ pub struct TransferDone {
     pub recipient_balance: Money,
 }
 
+/// What a usage record is: calls by destination, SMS, data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum UsageKind {
+    OnNetCall,
+    OffNetCall,
+    LandlineCall,
+    InternationalCall,
+    Sms,
+    Data,
+}
+
+/// How a usage kind is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsageUnit {
+    Seconds,
+    Messages,
+    Kilobytes,
+}
+
+impl UsageKind {
+    pub const ALL: [UsageKind; 6] = [
+        UsageKind::OnNetCall,
+        UsageKind::OffNetCall,
+        UsageKind::LandlineCall,
+        UsageKind::InternationalCall,
+        UsageKind::Sms,
+        UsageKind::Data,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            UsageKind::OnNetCall => "on_net_call",
+            UsageKind::OffNetCall => "off_net_call",
+            UsageKind::LandlineCall => "landline_call",
+            UsageKind::InternationalCall => "international_call",
+            UsageKind::Sms => "sms",
+            UsageKind::Data => "data",
+        }
+    }
+
+    pub fn unit(self) -> UsageUnit {
+        match self {
+            UsageKind::Sms => UsageUnit::Messages,
+            UsageKind::Data => UsageUnit::Kilobytes,
+            _ => UsageUnit::Seconds,
+        }
+    }
+
+    /// The tariff's allowance this kind draws on.
+    pub fn allowance(self) -> AllowanceKind {
+        match self {
+            UsageKind::OnNetCall => AllowanceKind::OnNetCalls,
+            UsageKind::OffNetCall => AllowanceKind::OffNetMinutes,
+            UsageKind::LandlineCall => AllowanceKind::LandlineMinutes,
+            UsageKind::InternationalCall => AllowanceKind::InternationalMinutes,
+            UsageKind::Sms => AllowanceKind::Sms,
+            UsageKind::Data => AllowanceKind::Data,
+        }
+    }
+}
+
+/// One call, message or data session of a number, rated: how much of it came from the
+/// allowances and what the rest cost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsageRecord {
+    pub at_ms: i64,
+    pub kind: UsageKind,
+    /// The other party's number, or the access point of a data session.
+    pub other: String,
+    /// Seconds, messages or kilobytes (`kind.unit()`).
+    pub quantity: i64,
+    /// The part of `quantity` the allowances covered.
+    pub from_allowance: i64,
+    pub charge: Money,
+}
+
+/// A period's records of one kind added up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsageTotal {
+    pub kind: UsageKind,
+    pub records: u64,
+    pub quantity: i64,
+    pub from_allowance: i64,
+    pub charge: Money,
+}
+
+/// A number's usage in a period: the records in time order and their totals by kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsageReport {
+    pub records: Vec<UsageRecord>,
+    pub totals: Vec<UsageTotal>,
+}
+
 /// How a change of an advance number's balance came about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BalanceMoveKind {
@@ -623,4 +716,14 @@ pub trait OperatorPort: Send + Sync + 'static {
         from_ms: i64,
         to_ms: i64,
     ) -> OperatorResult<Option<Vec<BalanceMove>>>;
+
+    /// The number's usage records in `[from_ms, to_ms)` (up to now), rated against its
+    /// tariff, or None when the number is not the customer's.
+    async fn usage(
+        &self,
+        customer: &Bin,
+        msisdn: &Msisdn,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> OperatorResult<Option<UsageReport>>;
 }

@@ -13,13 +13,14 @@ mod numbers;
 mod operations;
 mod profile;
 pub mod seed;
+pub mod usage;
 
 pub use operations::{Behaviour, NETWORK_FAILURE, UNKNOWN_NUMBER};
 pub use seed::{SeedReport, SeedSpec, seed_customer};
 
 use cabinet_core::operator::{
     BalanceMove, EsimActivation, MatchCount, NumberPage, NumberProfile, NumberQuery, Operation, OperationState,
-    OperatorError, OperatorPort, OperatorResult, TransferDone, TransferRefusal,
+    OperatorError, OperatorPort, OperatorResult, TransferDone, TransferRefusal, UsageReport,
 };
 use cabinet_core::{Bin, Money, Msisdn};
 use cabinet_store::migrations::{MigrationSet, Step};
@@ -95,11 +96,19 @@ impl From<SimError> for OperatorError {
 pub struct Simulator {
     db: Db,
     behaviour: Behaviour,
+    /// Where the operator's days and billing months begin.
+    zone: cabinet_core::time::OperatorZone,
 }
 
 impl Simulator {
     pub fn new(db: Db) -> Simulator {
-        Simulator { db, behaviour: Behaviour::default() }
+        let zone = cabinet_core::time::OperatorZone::named("Asia/Almaty").expect("the bundled time zone database");
+        Simulator { db, behaviour: Behaviour::default(), zone }
+    }
+
+    pub fn with_zone(mut self, zone: cabinet_core::time::OperatorZone) -> Simulator {
+        self.zone = zone;
+        self
     }
 
     /// The same simulator with another network behaviour (delay, failure rate).
@@ -170,6 +179,17 @@ impl OperatorPort for Simulator {
         to_ms: i64,
     ) -> OperatorResult<Option<Vec<BalanceMove>>> {
         Ok(ledger::balance_moves(&self.db, customer, msisdn, from_ms, to_ms).await?)
+    }
+
+    async fn usage(
+        &self,
+        customer: &Bin,
+        msisdn: &Msisdn,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> OperatorResult<Option<UsageReport>> {
+        let now = cabinet_core::time::now_ms();
+        Ok(usage::report(&self.db, &self.zone, customer, msisdn, from_ms, to_ms, now).await?)
     }
 }
 

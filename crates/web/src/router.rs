@@ -2,7 +2,7 @@
 
 use crate::pages::{
     company, dev, esim, forwarding, history, imei, lang, number_head, numbers, operations, payments, profile,
-    secret_code, signin, transfer,
+    secret_code, signin, transfer, usage,
 };
 use crate::{AppState, assets, error, ops, request, visitor};
 use axum::Router;
@@ -24,6 +24,7 @@ pub fn router(state: AppState) -> Router {
         .route("/numbers/{msisdn}/notice", get(number_head::notice))
         .route("/numbers/{msisdn}/row", get(numbers::row))
         .route("/numbers/{msisdn}/payments", get(payments::show))
+        .route("/numbers/{msisdn}/usage", get(usage::show))
         .route("/numbers/{msisdn}/payments.xlsx", get(payments::xlsx))
         .route("/numbers/{msisdn}/sim", get(operations::sim_show).post(operations::sim_request))
         .route("/numbers/{msisdn}/sim/confirm", post(operations::sim_confirm))

@@ -433,6 +433,8 @@ async fn run_width(
         v.goto("payments", &format!("/numbers/{sender}/payments")).await;
         v.goto("payments-bad-period", &format!("/numbers/{sender}/payments?from=31-02-2026&to=01-03-2026")).await;
         v.goto("profile-advance", &format!("/numbers/{sender}")).await;
+        v.goto("usage", &format!("/numbers/{sender}/usage")).await;
+        v.goto("usage-too-old", &format!("/numbers/{sender}/usage?from=01-01-2020&to=02-01-2020")).await;
         v.goto("history", &format!("/reports/actions?{period}")).await;
         v.goto("history-bad-period", "/reports/actions?from=31-02-2026&to=01-03-2026").await;
         v.goto("error-other-company", &format!("/numbers/{other_company}")).await;

@@ -19,4 +19,5 @@ mod scoping;
 mod security;
 mod signin;
 mod transfer;
+mod usage;
 mod worker;

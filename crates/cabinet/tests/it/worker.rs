@@ -213,6 +213,16 @@ impl OperatorPort for LeaseThief {
     ) -> OperatorResult<Option<Vec<cabinet_core::operator::BalanceMove>>> {
         self.sim.balance_moves(c, m, from_ms, to_ms).await
     }
+
+    async fn usage(
+        &self,
+        c: &Bin,
+        m: &Msisdn,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> OperatorResult<Option<cabinet_core::operator::UsageReport>> {
+        self.sim.usage(c, m, from_ms, to_ms).await
+    }
 }
 
 #[tokio::test]

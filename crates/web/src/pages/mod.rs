@@ -15,3 +15,4 @@ pub mod profile;
 pub mod secret_code;
 pub mod signin;
 pub mod transfer;
+pub mod usage;

@@ -1,0 +1,98 @@
+//! Usage details on screen: the period's rules, the totals and the records as the operator
+//! rates them, a page at a time.
+
+use crate::helpers::*;
+use cabinet_core::operator::{NumberQuery, NumberState, OperatorPort};
+use cabinet_core::{Bin, Locale, Money};
+use cabinet_sim::Simulator;
+use reqwest::StatusCode;
+
+fn almaty() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("Asia/Almaty").unwrap()
+}
+
+fn day(d: jiff::civil::Date) -> String {
+    d.strftime("%d-%m-%Y").to_string()
+}
+
+fn start_ms(d: jiff::civil::Date) -> i64 {
+    d.to_zoned(almaty()).unwrap().timestamp().as_millisecond()
+}
+
+#[tokio::test]
+async fn usage_details_show_the_operators_records_and_totals_for_the_period() {
+    let app = spawn().await;
+    let b = app.signed_in(CAROL).await;
+    let sim = Simulator::new(app.db.db.clone());
+    let q = NumberQuery { limit: 1000, ..NumberQuery::default() };
+    let numbers = sim.list_numbers(&Bin::parse(BIN_A).unwrap(), &q).await.unwrap().items;
+    let n = numbers.iter().find(|n| n.state == NumberState::Active).unwrap();
+
+    let profile = b.get(&format!("/numbers/{}", n.msisdn)).await;
+    assert!(profile.body.contains(&format!("href=\"/numbers/{}/usage\"", n.msisdn)), "the profile head leads there");
+    assert!(
+        b.get("/numbers").await.body.contains(&format!("class=\"menu-usage\" href=\"/numbers/{}/usage\"", n.msisdn))
+    );
+
+    // The default period: the last month up to today.
+    let page = b.get(&format!("/numbers/{}/usage", n.msisdn)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let today = jiff::Timestamp::now().to_zoned(almaty()).date();
+    let from = today.checked_sub(jiff::Span::new().months(1)).unwrap();
+    assert!(
+        page.body.contains(&format!("value=\"{}\"", day(from)))
+            && page.body.contains(&format!("value=\"{}\"", day(today)))
+    );
+    assert!(page.body.contains("id=\"usage-today\""), "today's records may be incomplete");
+    let report = sim
+        .usage(&Bin::parse(BIN_A).unwrap(), &n.msisdn, start_ms(from), start_ms(today.tomorrow().unwrap()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(report.records.len() > 100, "a month of usage is more than a page ({})", report.records.len());
+    let total = cabinet_core::money::format_count(report.records.len() as i64, Locale::En);
+    assert!(page.body.contains(&format!("1–100 of {total}")), "{}", page.body);
+    assert_eq!(page.body.matches("<tr><td data-label=\"Date and time\">").count(), 100);
+    let charge: i64 = report.records.iter().map(|r| r.charge.tiyn()).sum();
+    assert!(page.body.contains(&format!("id=\"usage-total-charge\">{}<", Money(charge).format(Locale::En))));
+    for s in &report.totals {
+        assert!(page.body.contains(&s.charge.format(Locale::En)), "{:?}", s.kind);
+    }
+    let first = &report.records[0];
+    assert!(page.body.contains(&first.charge.format(Locale::En)));
+
+    // The next page carries on where the first stopped.
+    let next = b.get(&format!("/numbers/{}/usage?from={}&to={}&page=2", n.msisdn, day(from), day(today))).await;
+    assert_eq!(next.status, StatusCode::OK);
+    assert!(next.body.contains(&format!("101–{} of {total}", report.records.len().min(200))));
+}
+
+#[tokio::test]
+async fn periods_outside_the_last_90_days_and_other_companies_numbers_are_refused() {
+    let app = spawn().await;
+    let b = app.signed_in(CAROL).await;
+    let sim = Simulator::new(app.db.db.clone());
+    let q = NumberQuery { limit: 100, ..NumberQuery::default() };
+    let n = sim.list_numbers(&Bin::parse(BIN_A).unwrap(), &q).await.unwrap().items.remove(0).msisdn;
+    let today = jiff::Timestamp::now().to_zoned(almaty()).date();
+    let back = |days: i64| day(today.checked_sub(jiff::Span::new().days(days)).unwrap());
+    let page = |from: String, to: String| {
+        let b = &b;
+        let n = n.clone();
+        async move { b.get(&format!("/numbers/{n}/usage?from={from}&to={to}")).await }
+    };
+    // 90 days including today is the furthest back.
+    assert_eq!(page(back(89), back(0)).await.status, StatusCode::OK);
+    let old = page(back(90), back(80)).await;
+    assert_eq!(old.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(old.body.contains("usage details go back 90 days"), "{}", old.body);
+    let future = page(back(0), day(today.tomorrow().unwrap())).await;
+    assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(page(back(2), back(5)).await.status, StatusCode::UNPROCESSABLE_ENTITY, "reversed");
+    assert_eq!(page("31-02-2026".into(), back(0)).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(b.get(&format!("/numbers/{n}/usage?page=999")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(b.get(&format!("/numbers/{n}/usage?page=-1")).await.status, StatusCode::NOT_FOUND);
+
+    let other = sim.list_numbers(&Bin::parse(BIN_B).unwrap(), &q).await.unwrap().items.remove(0).msisdn;
+    assert_eq!(b.get(&format!("/numbers/{other}/usage")).await.status, StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,239 @@
+//! Usage of a number: its calls, messages and data sessions, derived rather than stored (a
+//! 100,000-number company has millions a month). A number's records for a day are a pure
+//! function of the customer, the number and the day, so every screen and file that asks
+//! sees the same ones; rating folds a billing month's records in time order against the
+//! tariff's allowances, then its prices.
+
+use crate::catalog::{self, Tariff};
+use cabinet_core::Money;
+use cabinet_core::operator::{AllowanceKind, UsageKind, UsageRecord, UsageTotal};
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
+
+pub(crate) const DAY: i64 = 86_400_000;
+
+/// A record before rating.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Raw {
+    pub at_ms: i64,
+    pub kind: UsageKind,
+    pub other: String,
+    pub quantity: i64,
+}
+
+fn fnv(parts: &[&[u8]]) -> u64 {
+    // FNV-1a: stable across builds and platforms (std's hasher is not).
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in *p {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// How much this number talks, texts and browses, drawn once: 0.3 (a spare SIM) to 2.5.
+fn intensity(bin: &str, msisdn: &str) -> f64 {
+    let mut rng = ChaCha8Rng::seed_from_u64(fnv(&[bin.as_bytes(), msisdn.as_bytes(), b"intensity"]));
+    rng.random_range(0.3..2.5)
+}
+
+/// Hours of the day by weight: working hours busy, nights quiet.
+const HOURS: [u32; 24] = [1, 1, 1, 1, 1, 2, 4, 8, 14, 18, 20, 20, 18, 18, 20, 20, 18, 16, 12, 10, 8, 6, 4, 2];
+
+fn hour(rng: &mut ChaCha8Rng) -> i64 {
+    let total: u32 = HOURS.iter().sum();
+    let mut pick = rng.random_range(0..total);
+    for (h, w) in HOURS.iter().enumerate() {
+        if pick < *w {
+            return h as i64;
+        }
+        pick -= w;
+    }
+    12
+}
+
+fn digits(rng: &mut ChaCha8Rng, n: usize) -> String {
+    (0..n).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect()
+}
+
+/// The other party of a call or message of this kind.
+fn other(rng: &mut ChaCha8Rng, kind: UsageKind) -> String {
+    const ON_NET: [&str; 4] = ["701", "702", "775", "778"];
+    const OFF_NET: [&str; 4] = ["705", "707", "747", "771"];
+    const LANDLINE: [&str; 3] = ["727", "717", "7122"];
+    const ABROAD: [&str; 5] = ["49", "86", "90", "971", "44"];
+    let pick = |rng: &mut ChaCha8Rng, xs: &[&str]| xs[rng.random_range(0..xs.len())].to_string();
+    match kind {
+        UsageKind::OnNetCall | UsageKind::Sms => format!("7{}{}", pick(rng, &ON_NET), digits(rng, 7)),
+        UsageKind::OffNetCall => format!("7{}{}", pick(rng, &OFF_NET), digits(rng, 7)),
+        UsageKind::LandlineCall => {
+            let code = pick(rng, &LANDLINE);
+            let rest = 10 - code.len();
+            format!("7{code}{}", digits(rng, rest))
+        }
+        UsageKind::InternationalCall => {
+            let code = pick(rng, &ABROAD);
+            format!("{code}{}", digits(rng, 10 - code.len().min(3)))
+        }
+        UsageKind::Data => "internet".to_string(),
+    }
+}
+
+/// The number's records of the local day starting at `day_start_ms` (none before
+/// `from_ms` or from `until_ms` on: before the number existed, once it is blocked, after
+/// now), in time order.
+pub(crate) fn day(bin: &str, msisdn: &str, day_start_ms: i64, weekend: bool, from_ms: i64, until_ms: i64) -> Vec<Raw> {
+    let day_no = day_start_ms.div_euclid(DAY);
+    let mut rng = ChaCha8Rng::seed_from_u64(fnv(&[bin.as_bytes(), msisdn.as_bytes(), &day_no.to_le_bytes()]));
+    let scale = intensity(bin, msisdn) * if weekend { 0.4 } else { 1.0 };
+    let count = |rng: &mut ChaCha8Rng, lo: f64, hi: f64| (rng.random_range(lo..hi) * scale).round() as usize;
+    let mut out = Vec::new();
+    let at = |rng: &mut ChaCha8Rng| day_start_ms + hour(rng) * 3_600_000 + rng.random_range(0..3_600_000);
+    for _ in 0..count(&mut rng, 2.0, 12.0) {
+        let kind = match rng.random_range(0..100) {
+            0..45 => UsageKind::OnNetCall,
+            45..77 => UsageKind::OffNetCall,
+            77..97 => UsageKind::LandlineCall,
+            _ => UsageKind::InternationalCall,
+        };
+        // Most calls are short; a few run long.
+        let seconds =
+            if rng.random_range(0..10) == 0 { rng.random_range(300..2_400) } else { rng.random_range(5..300) };
+        out.push(Raw { at_ms: at(&mut rng), kind, other: other(&mut rng, kind), quantity: seconds });
+    }
+    for _ in 0..count(&mut rng, 0.0, 5.0) {
+        out.push(Raw {
+            at_ms: at(&mut rng),
+            kind: UsageKind::Sms,
+            other: other(&mut rng, UsageKind::Sms),
+            quantity: 1,
+        });
+    }
+    for _ in 0..count(&mut rng, 2.0, 9.0) {
+        let kb =
+            if rng.random_range(0..8) == 0 { rng.random_range(50_000..400_000) } else { rng.random_range(50..40_000) };
+        out.push(Raw { at_ms: at(&mut rng), kind: UsageKind::Data, other: "internet".into(), quantity: kb });
+    }
+    out.retain(|r| r.at_ms >= from_ms && r.at_ms < until_ms);
+    out.sort_by(|a, b| a.at_ms.cmp(&b.at_ms).then(a.kind.code().cmp(b.kind.code())));
+    out
+}
+
+/// What one unit beyond the allowances costs, and how big a unit is: a started minute, a
+/// message, a started megabyte.
+pub fn price(tariff: &Tariff, kind: UsageKind) -> (i64, Money) {
+    let tenge = |t: i64| Money(t * 100);
+    let m2m = tariff.code == "m2m";
+    match kind {
+        UsageKind::OnNetCall => (60, tenge(10)),
+        UsageKind::OffNetCall => (60, tenge(if m2m { 40 } else { 25 })),
+        UsageKind::LandlineCall => (60, tenge(20)),
+        UsageKind::InternationalCall => (60, tenge(150)),
+        UsageKind::Sms => (1, tenge(15)),
+        UsageKind::Data => (1024, tenge(10)),
+    }
+}
+
+/// Rates a billing month's records (all of them from the month's start, in time order):
+/// each draws on its allowance first, what is left over costs the tariff's price per
+/// started unit.
+pub(crate) fn rate(tariff: &Tariff, raws: Vec<Raw>) -> Vec<UsageRecord> {
+    let mut left: Vec<(AllowanceKind, Option<i64>)> = tariff.grants.iter().map(|g| (g.kind, g.amount)).collect();
+    raws.into_iter()
+        .map(|r| {
+            let grant = left.iter_mut().find(|(k, _)| *k == r.kind.allowance());
+            let from_allowance = match grant {
+                Some((_, None)) => r.quantity,
+                Some((_, Some(rest))) => {
+                    let used = r.quantity.min(*rest);
+                    *rest -= used;
+                    used
+                }
+                None => 0,
+            };
+            let (unit, per_unit) = price(tariff, r.kind);
+            let beyond = r.quantity - from_allowance;
+            let units = (beyond + unit - 1) / unit;
+            UsageRecord {
+                at_ms: r.at_ms,
+                kind: r.kind,
+                other: r.other,
+                quantity: r.quantity,
+                from_allowance,
+                charge: Money(units * per_unit.tiyn()),
+            }
+        })
+        .collect()
+}
+
+/// The records added up by kind, in the kinds' order; kinds without records are left out.
+pub(crate) fn totals(records: &[UsageRecord]) -> Vec<UsageTotal> {
+    UsageKind::ALL
+        .into_iter()
+        .filter_map(|kind| {
+            let of: Vec<_> = records.iter().filter(|r| r.kind == kind).collect();
+            (!of.is_empty()).then(|| UsageTotal {
+                kind,
+                records: of.len() as u64,
+                quantity: of.iter().map(|r| r.quantity).sum(),
+                from_allowance: of.iter().map(|r| r.from_allowance).sum(),
+                charge: Money(of.iter().map(|r| r.charge.tiyn()).sum()),
+            })
+        })
+        .collect()
+}
+
+/// The tariff a number's records are rated against.
+pub(crate) fn tariff_of(code: &str) -> &'static Tariff {
+    catalog::tariff(code).unwrap_or(&catalog::TARIFFS[0])
+}
+
+/// The number's rated records in `[from_ms, to_ms)` (cut at `now_ms`), or None when it is
+/// not the customer's. Each billing month touched is rated from its first day, so that a
+/// record in mid-month finds its allowances as they stood.
+pub(crate) async fn report(
+    db: &cabinet_store::Db,
+    zone: &cabinet_core::time::OperatorZone,
+    customer: &cabinet_core::Bin,
+    msisdn: &cabinet_core::Msisdn,
+    from_ms: i64,
+    to_ms: i64,
+    now_ms: i64,
+) -> Result<Option<cabinet_core::operator::UsageReport>, crate::SimError> {
+    use jiff::ToSpan;
+    let row: Option<(String, String, i64, i64)> = sqlx::query_as(
+        "SELECT tariff_code, state, state_changed_ms, created_ms FROM sim_subscribers WHERE msisdn = $1 AND bin = $2",
+    )
+    .bind(msisdn.as_str())
+    .bind(customer.as_str())
+    .fetch_optional(db.pool())
+    .await?;
+    let Some((tariff_code, state, state_changed_ms, created_ms)) = row else { return Ok(None) };
+    // A blocked number makes no calls: nothing from the moment it was blocked.
+    let blocked_since = (state != "active").then_some(state_changed_ms);
+    let until = to_ms.min(now_ms).min(blocked_since.unwrap_or(i64::MAX));
+    let tariff = tariff_of(&tariff_code);
+    let mut records = Vec::new();
+    // Nothing before the number existed: the months before it need no walking.
+    let Some(first) = zone.civil_date(from_ms.max(created_ms)) else { return Ok(None) };
+    let mut month = first.first_of_month();
+    while zone.start_of_day_ms(month) < until {
+        let next = month.checked_add(1.month()).map_err(|e| crate::SimError::BadData(e.to_string()))?;
+        let mut raws = Vec::new();
+        let mut d = month;
+        while d < next && zone.start_of_day_ms(d) < until {
+            let start = zone.start_of_day_ms(d);
+            let weekend = matches!(d.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday);
+            raws.extend(day(customer.as_str(), msisdn.as_str(), start, weekend, created_ms, until));
+            d = d.tomorrow().map_err(|e| crate::SimError::BadData(e.to_string()))?;
+        }
+        records.extend(rate(tariff, raws).into_iter().filter(|r| r.at_ms >= from_ms && r.at_ms < to_ms));
+        month = next;
+    }
+    let totals = totals(&records);
+    Ok(Some(cabinet_core::operator::UsageReport { records, totals }))
+}

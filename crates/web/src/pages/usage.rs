@@ -1,0 +1,204 @@
+//! Usage details of a number (the profile head and the list's row menu): a period within
+//! the last 90 days including today (default: the last month), on screen a page at a time
+//! with totals by kind. Today's records may still be coming in, and the page says so.
+
+use crate::auth::{Permission, Signed};
+use crate::error::{PeriodField, WebError};
+use crate::pages::history::{BadPeriod, period_within};
+use crate::pages::operations::company_number_as;
+use crate::render::{Frame, html};
+use crate::{AppState, Tr};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use cabinet_core::Money;
+use cabinet_core::operator::{UsageKind, UsageRecord, UsageTotal, UsageUnit};
+use cabinet_core::time::now_ms;
+use jiff::ToSpan;
+use serde::Deserialize;
+
+/// How far back usage details go, today included.
+pub const DAYS_BACK: i64 = 90;
+const PAGE_SIZE: usize = 100;
+
+#[derive(Deserialize, Default)]
+pub struct Params {
+    from: Option<String>,
+    to: Option<String>,
+    page: Option<String>,
+}
+
+struct RecordRow {
+    when: String,
+    kind: String,
+    other: String,
+    quantity: String,
+    from_allowance: String,
+    charge: String,
+}
+
+struct TotalRow {
+    kind: String,
+    records: String,
+    quantity: String,
+    from_allowance: String,
+    charge: String,
+}
+
+#[derive(Template)]
+#[template(path = "usage.html")]
+struct UsagePage {
+    frame: Frame,
+    msisdn: String,
+    pretty: String,
+    from: String,
+    to: String,
+    error: Option<(PeriodField, String)>,
+    totals: Vec<TotalRow>,
+    total_charge: String,
+    rows: Vec<RecordRow>,
+    /// "101–200 of 1,234".
+    range: Option<String>,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+    includes_today: bool,
+}
+
+impl UsagePage {
+    fn error_for(&self, from: bool) -> Option<&str> {
+        let want = if from { PeriodField::From } else { PeriodField::To };
+        self.error.as_ref().filter(|(f, _)| *f == want).map(|(_, m)| m.as_str())
+    }
+}
+
+fn kind_text(t: &Tr, k: UsageKind) -> String {
+    t.t(&format!("usage-kind-{}", k.code().replace('_', "-")))
+}
+
+/// `3:05` for a call, `1` for messages, `12.34 MB` (`12,34 МБ`) for data.
+fn amount(t: &Tr, k: UsageKind, q: i64) -> String {
+    match k.unit() {
+        UsageUnit::Seconds => format!("{}:{:02}", q / 60, q % 60),
+        UsageUnit::Messages => cabinet_core::money::format_count(q, t.locale),
+        UsageUnit::Kilobytes => {
+            let hundredths = q * 100 / 1024;
+            let sep = if t.locale == cabinet_core::Locale::En { '.' } else { ',' };
+            let mb = format!(
+                "{}{sep}{:02}",
+                cabinet_core::money::format_count(hundredths / 100, t.locale),
+                hundredths % 100
+            );
+            t.t1("unit-mb", "n", mb)
+        }
+    }
+}
+
+fn record_row(t: &Tr, zone: &cabinet_core::time::OperatorZone, r: &UsageRecord) -> RecordRow {
+    RecordRow {
+        when: zone.date_time_seconds(r.at_ms),
+        kind: kind_text(t, r.kind),
+        other: match r.kind {
+            UsageKind::Data => t.t("usage-data-session"),
+            _ => r.other.clone(),
+        },
+        quantity: amount(t, r.kind, r.quantity),
+        from_allowance: amount(t, r.kind, r.from_allowance),
+        charge: t.money(&r.charge),
+    }
+}
+
+fn total_row(t: &Tr, s: &UsageTotal) -> TotalRow {
+    TotalRow {
+        kind: kind_text(t, s.kind),
+        records: cabinet_core::money::format_count(s.records as i64, t.locale),
+        quantity: amount(t, s.kind, s.quantity),
+        from_allowance: amount(t, s.kind, s.from_allowance),
+        charge: t.money(&s.charge),
+    }
+}
+
+/// GET /numbers/{msisdn}/usage: the period form, the totals and a page of records.
+pub async fn show(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(number): Path<String>,
+    Query(p): Query<Params>,
+) -> Result<Response, WebError> {
+    let (scope, msisdn, _) = company_number_as(&state, &signed, &number, Permission::ViewNumbers).await?;
+    let t = signed.visitor.tr();
+    let zone = &state.config.zone;
+    let frame = Frame::signed(&state, &signed, t.t("usage-title")).await?;
+    let today = zone.civil_date(now_ms()).unwrap_or_default();
+    let oldest = today.checked_sub((DAYS_BACK - 1).days()).unwrap_or(today);
+    let mut page = UsagePage {
+        frame,
+        pretty: msisdn.pretty(),
+        msisdn: msisdn.to_string(),
+        from: String::new(),
+        to: String::new(),
+        error: None,
+        totals: Vec::new(),
+        total_charge: String::new(),
+        rows: Vec::new(),
+        range: None,
+        prev_href: None,
+        next_href: None,
+        includes_today: false,
+    };
+    let period = match period_within(zone, p.from.as_deref(), p.to.as_deref(), DAYS_BACK as i32) {
+        Ok(period) if period.from_ms < zone.start_of_day_ms(oldest) => {
+            Err(BadPeriod { from: period.from, to: period.to, field: PeriodField::From, key: "usage-period-too-old" })
+        }
+        other => other,
+    };
+    let period = match period {
+        Ok(period) => period,
+        Err(BadPeriod { from, to, field, key }) => {
+            page.from = from;
+            page.to = to;
+            page.error = Some((field, t.t1(key, "days", DAYS_BACK)));
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page));
+        }
+    };
+    let report = state
+        .operator
+        .usage(&scope.bin, &msisdn, period.from_ms, period.to_ms)
+        .await
+        .map_err(|_| WebError::Operator(t.locale))?
+        .ok_or(WebError::NumberNotFound(t.locale))?;
+    let pages = report.records.len().div_ceil(PAGE_SIZE).max(1);
+    let Some(n) = page_number(p.page.as_deref()).filter(|n| *n <= pages) else {
+        return Err(WebError::NotFound(t.locale));
+    };
+    let start = (n - 1) * PAGE_SIZE;
+    let shown = &report.records[start.min(report.records.len())..(start + PAGE_SIZE).min(report.records.len())];
+    let href = |k: usize| format!("/numbers/{msisdn}/usage?from={}&to={}&page={k}", period.from, period.to);
+    page.rows = shown.iter().map(|r| record_row(&t, zone, r)).collect();
+    page.totals = report.totals.iter().map(|s| total_row(&t, s)).collect();
+    page.total_charge = t.money(&Money(report.totals.iter().map(|s| s.charge.tiyn()).sum()));
+    page.range = (!shown.is_empty()).then(|| {
+        t.tn(
+            "usage-range",
+            vec![
+                ("first", (start as i64 + 1).into()),
+                ("last", ((start + shown.len()) as i64).into()),
+                ("total", (report.records.len() as i64).into()),
+            ],
+        )
+    });
+    page.prev_href = (n > 1).then(|| href(n - 1));
+    page.next_href = (n < pages).then(|| href(n + 1));
+    page.includes_today = period.to_ms > now_ms();
+    page.from = period.from;
+    page.to = period.to;
+    Ok(html(StatusCode::OK, &page))
+}
+
+/// The page asked for: absent is the first; otherwise a whole number from 1.
+fn page_number(page: Option<&str>) -> Option<usize> {
+    match page.map(str::trim) {
+        None | Some("") => Some(1),
+        Some(s) => s.parse().ok().filter(|n| *n >= 1),
+    }
+}
