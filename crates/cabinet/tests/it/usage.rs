@@ -95,4 +95,8 @@ async fn periods_outside_the_last_90_days_and_other_companies_numbers_are_refuse
 
     let other = sim.list_numbers(&Bin::parse(BIN_B).unwrap(), &q).await.unwrap().items.remove(0).msisdn;
     assert_eq!(b.get(&format!("/numbers/{other}/usage")).await.status, StatusCode::NOT_FOUND);
+    // A wrong period does not make another company's number visible either.
+    let wrong = format!("/numbers/{other}/usage?from=01-01-2020&to=02-01-2020");
+    assert_eq!(b.get(&wrong).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(b.get("/numbers/12ab/usage").await.status, StatusCode::NOT_FOUND);
 }

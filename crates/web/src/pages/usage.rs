@@ -5,16 +5,15 @@
 use crate::auth::{Permission, Signed};
 use crate::error::{PeriodField, WebError};
 use crate::pages::history::{BadPeriod, period_within};
-use crate::pages::operations::company_number_as;
 use crate::render::{Frame, html};
 use crate::{AppState, Tr};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use cabinet_core::Money;
 use cabinet_core::operator::{UsageKind, UsageRecord, UsageTotal, UsageUnit};
 use cabinet_core::time::now_ms;
+use cabinet_core::{Money, Msisdn};
 use jiff::ToSpan;
 use serde::Deserialize;
 
@@ -125,8 +124,19 @@ pub async fn show(
     Path(number): Path<String>,
     Query(p): Query<Params>,
 ) -> Result<Response, WebError> {
-    let (scope, msisdn, _) = company_number_as(&state, &signed, &number, Permission::ViewNumbers).await?;
+    let scope = signed.require(Permission::ViewNumbers)?;
     let t = signed.visitor.tr();
+    let msisdn = Msisdn::parse(&number).map_err(|_| WebError::NotFound(t.locale))?;
+    // The operator answers None for a number that is not the company's; an empty period
+    // asks only that, so a wrong period on another company's number is still not found.
+    let usage = async |from_ms: i64, to_ms: i64| {
+        state
+            .operator
+            .usage(&scope.bin, &msisdn, from_ms, to_ms)
+            .await
+            .map_err(|_| WebError::Operator(t.locale))?
+            .ok_or(WebError::NumberNotFound(t.locale))
+    };
     let zone = &state.config.zone;
     let frame = Frame::signed(&state, &signed, t.t("usage-title")).await?;
     let today = zone.civil_date(now_ms()).unwrap_or_default();
@@ -155,18 +165,14 @@ pub async fn show(
     let period = match period {
         Ok(period) => period,
         Err(BadPeriod { from, to, field, key }) => {
+            usage(0, 0).await?;
             page.from = from;
             page.to = to;
             page.error = Some((field, t.t1(key, "days", DAYS_BACK)));
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
     };
-    let report = state
-        .operator
-        .usage(&scope.bin, &msisdn, period.from_ms, period.to_ms)
-        .await
-        .map_err(|_| WebError::Operator(t.locale))?
-        .ok_or(WebError::NumberNotFound(t.locale))?;
+    let report = usage(period.from_ms, period.to_ms).await?;
     let pages = report.records.len().div_ceil(PAGE_SIZE).max(1);
     let Some(n) = page_number(p.page.as_deref()).filter(|n| *n <= pages) else {
         return Err(WebError::NotFound(t.locale));
