@@ -8,6 +8,7 @@ mod cache;
 mod config;
 mod csrf;
 mod error;
+mod export;
 mod i18n;
 mod limits;
 pub mod ops;

@@ -100,3 +100,50 @@ async fn periods_outside_the_last_90_days_and_other_companies_numbers_are_refuse
     assert_eq!(b.get(&wrong).await.status, StatusCode::NOT_FOUND);
     assert_eq!(b.get("/numbers/12ab/usage").await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn usage_details_as_xlsx_hold_every_record_with_dates_and_charges_that_add_up() {
+    use calamine::{Data, Reader, Xlsx};
+    let app = spawn().await;
+    let b = app.signed_in(CAROL).await;
+    let sim = Simulator::new(app.db.db.clone());
+    let q = NumberQuery { limit: 1000, ..NumberQuery::default() };
+    let numbers = sim.list_numbers(&Bin::parse(BIN_A).unwrap(), &q).await.unwrap().items;
+    let n = numbers.iter().find(|n| n.state == NumberState::Active).unwrap();
+    let today = jiff::Timestamp::now().to_zoned(almaty()).date();
+    let from = today.checked_sub(jiff::Span::new().days(20)).unwrap();
+    let report = sim
+        .usage(&Bin::parse(BIN_A).unwrap(), &n.msisdn, start_ms(from), start_ms(today.tomorrow().unwrap()))
+        .await
+        .unwrap()
+        .unwrap();
+
+    let url = format!("{}/numbers/{}/usage.xlsx?from={}&to={}", b.base, n.msisdn, day(from), day(today));
+    let res = b.client.get(url).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    let rows: Vec<_> = range.rows().skip(4).collect();
+    let records = &rows[..report.records.len()];
+    let money = |c: &Data| match c {
+        Data::Float(f) => (f * 100.0).round() as i64,
+        other => panic!("a number cell, not {other:?}"),
+    };
+    for (row, r) in records.iter().zip(&report.records) {
+        assert!(matches!(&row[0], Data::DateTime(d) if d.is_datetime()), "a date cell: {:?}", row[0]);
+        assert_eq!(money(&row[5]), r.charge.tiyn());
+    }
+    let total = rows.last().unwrap();
+    assert_eq!(total[0], Data::String("Total".into()));
+    assert_eq!(
+        money(&total[5]),
+        records.iter().map(|r| money(&r[5])).sum::<i64>(),
+        "the total is the sum of the records"
+    );
+    assert_eq!(
+        b.get(&format!("/numbers/{}/usage.xlsx?from=01-01-2020&to=02-01-2020", n.msisdn)).await.status,
+        StatusCode::BAD_REQUEST
+    );
+}

@@ -9,18 +9,17 @@ use crate::pages::operations::{Details, ban_key, forward_kind_key};
 use crate::render::{Frame, html, urlencode};
 use crate::{AppState, Tr};
 use askama::Template;
-use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use cabinet_core::operator::Operation;
 use cabinet_core::time::OperatorZone;
 use cabinet_core::time::{now_ms, parse_period};
-use cabinet_reports::{Cell, LocalDateTime, TableHead, TableWriter};
+use cabinet_reports::{Cell, TableHead, TableWriter};
 use cabinet_store::actions::{self, Action};
 use jiff::ToSpan;
 use serde::Deserialize;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Seek, SeekFrom};
 
 const PAGE_SIZE: i64 = 50;
 /// The longest period one request may cover.
@@ -288,32 +287,7 @@ pub async fn xlsx(
         tracing::error!(error = %e, "history export failed");
         WebError::Internal
     })?;
-    xlsx_attachment(file, &format!("actions-{from_s}-{to_s}.xlsx"))
-}
-
-/// A moment in the operator's local time, for a date cell.
-pub(crate) fn local_time(zone: &OperatorZone, ms: i64) -> Option<LocalDateTime> {
-    let d = jiff::Timestamp::from_millisecond(ms).ok()?.to_zoned(zone.tz().clone()).datetime();
-    Some(LocalDateTime {
-        year: u16::try_from(d.year()).ok()?,
-        month: d.month() as u8,
-        day: d.day() as u8,
-        hour: d.hour() as u8,
-        minute: d.minute() as u8,
-        second: d.second() as u8,
-    })
-}
-
-/// A finished workbook in a temporary file, streamed as a download named `filename` (made
-/// of digits, dashes and dots only: it goes into a header).
-pub(crate) fn xlsx_attachment(file: std::fs::File, filename: &str) -> Result<Response, WebError> {
-    let len = file.metadata().map(|m| m.len()).map_err(|_| WebError::Internal)?;
-    let headers = [
-        (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-        (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
-        (header::CONTENT_LENGTH, len.to_string()),
-    ];
-    Ok((headers, Body::from_stream(file_chunks(file))).into_response())
+    crate::export::xlsx_attachment(file, &format!("actions-{from_s}-{to_s}.xlsx"))
 }
 
 /// A row of the export: the moment is a date cell, the rest as the page words it.
@@ -323,31 +297,11 @@ fn export_row(t: &Tr, zone: &OperatorZone, a: &Action) -> Vec<Cell> {
         Some(reason) => format!("{} ({reason})", t.t(r.status_key)),
         None => t.t(r.status_key),
     };
-    let when = local_time(zone, a.created_ms);
+    let when = crate::export::local_time(zone, a.created_ms);
     vec![
         Cell::Text(r.action),
         Cell::Text(status),
         when.map(Cell::DateTime).unwrap_or(Cell::Text(r.when)),
         Cell::Text(r.admin),
     ]
-}
-
-/// The file in 64 KiB chunks, each read on the blocking pool.
-fn file_chunks(file: std::fs::File) -> impl futures_util::Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static {
-    futures_util::stream::unfold(Some(file), |file| async move {
-        let mut file = file?;
-        let read = tokio::task::spawn_blocking(move || {
-            let mut buf = vec![0; 64 * 1024];
-            let n = file.read(&mut buf)?;
-            buf.truncate(n);
-            Ok::<_, std::io::Error>((buf, file))
-        })
-        .await;
-        match read {
-            Ok(Ok((buf, _))) if buf.is_empty() => None,
-            Ok(Ok((buf, file))) => Some((Ok(buf), Some(file))),
-            Ok(Err(e)) => Some((Err(e), None)),
-            Err(e) => Some((Err(std::io::Error::other(e)), None)),
-        }
-    })
 }

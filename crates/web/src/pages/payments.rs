@@ -5,7 +5,8 @@
 
 use crate::auth::{Permission, Signed};
 use crate::error::{PeriodField, WebError};
-use crate::pages::history::{BadPeriod, Period, local_time, period_within, xlsx_attachment};
+use crate::export::local_time;
+use crate::pages::history::{BadPeriod, Period, period_within};
 use crate::pages::operations::company_number_as;
 use crate::render::{Frame, html};
 use crate::{AppState, Tr};
@@ -15,10 +16,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use cabinet_core::Msisdn;
 use cabinet_core::operator::{BalanceMove, BalanceMoveKind, BillingMethod};
-use cabinet_core::time::{OperatorZone, now_ms};
-use cabinet_reports::{Cell, TableHead, TableWriter};
+use cabinet_core::time::OperatorZone;
+use cabinet_reports::Cell;
 use serde::Deserialize;
-use std::io::{Seek, SeekFrom};
 
 /// The longest period one request may cover (the operator keeps a year of payments here).
 const MAX_DAYS: i32 = 366;
@@ -161,23 +161,21 @@ pub async fn xlsx(
         return Err(WebError::NotFound(t.locale));
     }
     let zone = state.config.zone.clone();
-    let head = TableHead {
-        sheet: t.t("payments-title"),
-        title: format!("{} {} {} → {}", t.t("payments-title"), msisdn.pretty(), period.from, period.to),
-        as_of: t.t1("report-as-of", "when", zone.date_time(now_ms())),
-        header: [
-            "payments-when",
-            "payments-kind",
-            "payments-comment",
-            "payments-sum",
-            "payments-before",
-            "payments-after",
-        ]
-        .iter()
-        .map(|k| t.t(k))
-        .collect(),
-        widths: vec![20.0, 26.0, 44.0, 16.0, 16.0, 16.0],
-    };
+    let head = crate::export::number_report_head(
+        &t,
+        &zone,
+        "payments-title",
+        &msisdn,
+        (&period.from, &period.to),
+        &[
+            ("payments-when", 20.0),
+            ("payments-kind", 26.0),
+            ("payments-comment", 44.0),
+            ("payments-sum", 16.0),
+            ("payments-before", 16.0),
+            ("payments-after", 16.0),
+        ],
+    );
     let rows: Vec<Vec<Cell>> = moves
         .iter()
         .map(|m| {
@@ -191,22 +189,5 @@ pub async fn xlsx(
             ]
         })
         .collect();
-    let file =
-        tokio::task::spawn_blocking(move || -> Result<std::fs::File, Box<dyn std::error::Error + Send + Sync>> {
-            let mut table = TableWriter::new(head)?;
-            for row in &rows {
-                table.row(row)?;
-            }
-            let mut file = tempfile::tempfile()?;
-            table.finish(&mut file)?;
-            file.seek(SeekFrom::Start(0))?;
-            Ok(file)
-        })
-        .await
-        .map_err(|_| WebError::Internal)?
-        .map_err(|e| {
-            tracing::error!(error = %e, "payment history export failed");
-            WebError::Internal
-        })?;
-    xlsx_attachment(file, &format!("payments-{msisdn}-{}-{}.xlsx", period.from, period.to))
+    crate::export::xlsx_of(head, rows, &format!("payments-{msisdn}-{}-{}.xlsx", period.from, period.to)).await
 }

@@ -4,7 +4,8 @@
 
 use crate::auth::{Permission, Signed};
 use crate::error::{PeriodField, WebError};
-use crate::pages::history::{BadPeriod, period_within};
+use crate::export::local_time;
+use crate::pages::history::{BadPeriod, Period, period_within};
 use crate::render::{Frame, html};
 use crate::{AppState, Tr};
 use askama::Template;
@@ -12,8 +13,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use cabinet_core::operator::{UsageKind, UsageRecord, UsageTotal, UsageUnit};
-use cabinet_core::time::now_ms;
+use cabinet_core::time::{OperatorZone, now_ms};
 use cabinet_core::{Money, Msisdn};
+use cabinet_reports::Cell;
 use jiff::ToSpan;
 use serde::Deserialize;
 
@@ -139,8 +141,6 @@ pub async fn show(
     };
     let zone = &state.config.zone;
     let frame = Frame::signed(&state, &signed, t.t("usage-title")).await?;
-    let today = zone.civil_date(now_ms()).unwrap_or_default();
-    let oldest = today.checked_sub((DAYS_BACK - 1).days()).unwrap_or(today);
     let mut page = UsagePage {
         frame,
         pretty: msisdn.pretty(),
@@ -156,13 +156,7 @@ pub async fn show(
         next_href: None,
         includes_today: false,
     };
-    let period = match period_within(zone, p.from.as_deref(), p.to.as_deref(), DAYS_BACK as i32) {
-        Ok(period) if period.from_ms < zone.start_of_day_ms(oldest) => {
-            Err(BadPeriod { from: period.from, to: period.to, field: PeriodField::From, key: "usage-period-too-old" })
-        }
-        other => other,
-    };
-    let period = match period {
+    let period = match usage_period(zone, &p) {
         Ok(period) => period,
         Err(BadPeriod { from, to, field, key }) => {
             usage(0, 0).await?;
@@ -199,6 +193,87 @@ pub async fn show(
     page.from = period.from;
     page.to = period.to;
     Ok(html(StatusCode::OK, &page))
+}
+
+/// The period asked for, within the last `DAYS_BACK` days, today included.
+fn usage_period(zone: &OperatorZone, p: &Params) -> Result<Period, BadPeriod> {
+    let today = zone.civil_date(now_ms()).unwrap_or_default();
+    let oldest = today.checked_sub((DAYS_BACK - 1).days()).unwrap_or(today);
+    match period_within(zone, p.from.as_deref(), p.to.as_deref(), DAYS_BACK as i32) {
+        Ok(period) if period.from_ms < zone.start_of_day_ms(oldest) => {
+            Err(BadPeriod { from: period.from, to: period.to, field: PeriodField::From, key: "usage-period-too-old" })
+        }
+        other => other,
+    }
+}
+
+/// GET /numbers/{msisdn}/usage.xlsx: the period's records as a workbook (date cells,
+/// numeric charges), with the totals by type after them.
+pub async fn xlsx(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(number): Path<String>,
+    Query(p): Query<Params>,
+) -> Result<Response, WebError> {
+    let scope = signed.require(Permission::ViewNumbers)?;
+    let t = signed.visitor.tr();
+    let msisdn = Msisdn::parse(&number).map_err(|_| WebError::NotFound(t.locale))?;
+    let zone = state.config.zone.clone();
+    let Ok(period) = usage_period(&zone, &p) else { return Err(WebError::BadRequest(t.locale)) };
+    let report = state
+        .operator
+        .usage(&scope.bin, &msisdn, period.from_ms, period.to_ms)
+        .await
+        .map_err(|_| WebError::Operator(t.locale))?
+        .ok_or(WebError::NumberNotFound(t.locale))?;
+    let head = crate::export::number_report_head(
+        &t,
+        &zone,
+        "usage-title",
+        &msisdn,
+        (&period.from, &period.to),
+        &[
+            ("payments-when", 20.0),
+            ("usage-kind", 34.0),
+            ("usage-other", 16.0),
+            ("usage-quantity", 18.0),
+            ("usage-from-allowance", 18.0),
+            ("usage-charge", 14.0),
+        ],
+    );
+    let text = |s: String| Cell::Text(s);
+    let mut rows: Vec<Vec<Cell>> = report
+        .records
+        .iter()
+        .map(|r| {
+            let shown = record_row(&t, &zone, r);
+            vec![
+                local_time(&zone, r.at_ms).map_or_else(|| text(String::new()), Cell::DateTime),
+                text(shown.kind),
+                text(shown.other),
+                text(shown.quantity),
+                text(shown.from_allowance),
+                Cell::Money(r.charge.tiyn()),
+            ]
+        })
+        .collect();
+    // The totals by type, then the period's total, under the records.
+    rows.push(Vec::new());
+    for s in &report.totals {
+        let shown = total_row(&t, s);
+        rows.push(vec![
+            text(t.t("usage-total")),
+            text(shown.kind),
+            text(shown.records),
+            text(shown.quantity),
+            text(shown.from_allowance),
+            Cell::Money(s.charge.tiyn()),
+        ]);
+    }
+    let all: i64 = report.totals.iter().map(|s| s.charge.tiyn()).sum();
+    let blank = || text(String::new());
+    rows.push(vec![text(t.t("usage-total")), blank(), blank(), blank(), blank(), Cell::Money(all)]);
+    crate::export::xlsx_of(head, rows, &format!("usage-{msisdn}-{}-{}.xlsx", period.from, period.to)).await
 }
 
 /// The page asked for: absent is the first; otherwise a whole number from 1.

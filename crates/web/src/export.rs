@@ -1,0 +1,97 @@
+//! Files a page offers for download: workbooks written on the blocking pool into a
+//! temporary file and streamed from it, in constant memory whatever their size.
+
+use crate::error::WebError;
+use axum::body::Body;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use cabinet_core::time::OperatorZone;
+use cabinet_reports::{Cell, LocalDateTime, TableHead, TableWriter};
+use std::io::{Read, Seek, SeekFrom};
+
+/// A moment in the operator's local time, for a date cell.
+pub fn local_time(zone: &OperatorZone, ms: i64) -> Option<LocalDateTime> {
+    let d = jiff::Timestamp::from_millisecond(ms).ok()?.to_zoned(zone.tz().clone()).datetime();
+    Some(LocalDateTime {
+        year: u16::try_from(d.year()).ok()?,
+        month: d.month() as u8,
+        day: d.day() as u8,
+        hour: d.hour() as u8,
+        minute: d.minute() as u8,
+        second: d.second() as u8,
+    })
+}
+
+/// A finished workbook in a temporary file, streamed as a download named `filename` (made
+/// of digits, dashes and dots only: it goes into a header).
+pub fn xlsx_attachment(file: std::fs::File, filename: &str) -> Result<Response, WebError> {
+    let len = file.metadata().map(|m| m.len()).map_err(|_| WebError::Internal)?;
+    let headers = [
+        (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+        (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+        (header::CONTENT_LENGTH, len.to_string()),
+    ];
+    Ok((headers, Body::from_stream(file_chunks(file))).into_response())
+}
+
+/// The head of a table about one number over a period: the title with the number and the
+/// dates, the moment its data is valid for, and the columns' names from the catalog.
+pub fn number_report_head(
+    t: &crate::Tr,
+    zone: &OperatorZone,
+    title_key: &str,
+    msisdn: &cabinet_core::Msisdn,
+    (from, to): (&str, &str),
+    columns: &[(&str, f64)],
+) -> TableHead {
+    TableHead {
+        sheet: t.t(title_key),
+        title: format!("{} {} {from} → {to}", t.t(title_key), msisdn.pretty()),
+        as_of: t.t1("report-as-of", "when", zone.date_time(cabinet_core::time::now_ms())),
+        header: columns.iter().map(|(k, _)| t.t(k)).collect(),
+        widths: columns.iter().map(|(_, w)| *w).collect(),
+    }
+}
+
+/// A workbook of `rows` under `head`, as a download named `filename` (for tables a page
+/// holds in memory already; the actions history streams its rows instead).
+pub async fn xlsx_of(head: TableHead, rows: Vec<Vec<Cell>>, filename: &str) -> Result<Response, WebError> {
+    let file =
+        tokio::task::spawn_blocking(move || -> Result<std::fs::File, Box<dyn std::error::Error + Send + Sync>> {
+            let mut table = TableWriter::new(head)?;
+            for row in &rows {
+                table.row(row)?;
+            }
+            let mut file = tempfile::tempfile()?;
+            table.finish(&mut file)?;
+            file.seek(SeekFrom::Start(0))?;
+            Ok(file)
+        })
+        .await
+        .map_err(|_| WebError::Internal)?
+        .map_err(|e| {
+            tracing::error!(error = %e, file = filename, "export failed");
+            WebError::Internal
+        })?;
+    xlsx_attachment(file, filename)
+}
+
+/// The file in 64 KiB chunks, each read on the blocking pool.
+fn file_chunks(file: std::fs::File) -> impl futures_util::Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static {
+    futures_util::stream::unfold(Some(file), |file| async move {
+        let mut file = file?;
+        let read = tokio::task::spawn_blocking(move || {
+            let mut buf = vec![0; 64 * 1024];
+            let n = file.read(&mut buf)?;
+            buf.truncate(n);
+            Ok::<_, std::io::Error>((buf, file))
+        })
+        .await;
+        match read {
+            Ok(Ok((buf, _))) if buf.is_empty() => None,
+            Ok(Ok((buf, file))) => Some((Ok(buf), Some(file))),
+            Ok(Err(e)) => Some((Err(e), None)),
+            Err(e) => Some((Err(std::io::Error::other(e)), None)),
+        }
+    })
+}
