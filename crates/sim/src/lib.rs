@@ -98,12 +98,19 @@ pub struct Simulator {
     behaviour: Behaviour,
     /// Where the operator's days and billing months begin.
     zone: cabinet_core::time::OperatorZone,
+    /// Past days' usage, remembered (see `usage::DayCache`).
+    days: std::sync::Arc<usage::DayCache>,
 }
 
 impl Simulator {
     pub fn new(db: Db) -> Simulator {
         let zone = cabinet_core::time::OperatorZone::named("Asia/Almaty").expect("the bundled time zone database");
-        Simulator { db, behaviour: Behaviour::default(), zone }
+        Simulator { db, behaviour: Behaviour::default(), zone, days: Default::default() }
+    }
+
+    /// What a profile needs to know of now: the zone, the usage remembered, the clock.
+    pub(crate) fn profile_now(&self) -> profile::Now<'_> {
+        profile::Now { zone: &self.zone, days: &self.days, now_ms: cabinet_core::time::now_ms() }
     }
 
     pub fn with_zone(mut self, zone: cabinet_core::time::OperatorZone) -> Simulator {
@@ -143,7 +150,7 @@ impl OperatorPort for Simulator {
     }
 
     async fn number_profile(&self, customer: &Bin, msisdn: &Msisdn) -> OperatorResult<Option<NumberProfile>> {
-        Ok(profile::load(&self.db, customer, msisdn).await?)
+        Ok(profile::load(&self.db, customer, msisdn, self.profile_now()).await?)
     }
 
     async fn issue_esim(&self, customer: &Bin, msisdn: &Msisdn) -> OperatorResult<Result<EsimActivation, String>> {

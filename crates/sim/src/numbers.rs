@@ -37,7 +37,7 @@ pub(crate) struct SummaryRow {
     account_no: String,
     pub(crate) tariff_code: String,
     billing: String,
-    state: String,
+    pub(crate) state: String,
     individual_limit: Option<i64>,
     period_spent: i64,
     balance: i64,

@@ -188,7 +188,7 @@ impl Simulator {
         customer: &Bin,
         msisdn: &Msisdn,
     ) -> Result<Result<EsimActivation, String>, SimError> {
-        let Some(p) = crate::profile::load(self.db(), customer, msisdn).await? else {
+        let Some(p) = crate::profile::load(self.db(), customer, msisdn, self.profile_now()).await? else {
             return Ok(Err(UNKNOWN_NUMBER.to_string()));
         };
         let (pending,): (i64,) =
@@ -229,7 +229,7 @@ impl Simulator {
             return self.settle(key, r, now).await;
         }
         let db = self.db();
-        let profile = crate::profile::load(db, customer, msisdn).await?;
+        let profile = crate::profile::load(db, customer, msisdn, self.profile_now()).await?;
         let mut tx = db.begin_write().await?;
         let (pending,): (i64,) =
             sqlx::query_as("SELECT COUNT(*) FROM sim_requests WHERE msisdn = $1 AND state = 'pending'")

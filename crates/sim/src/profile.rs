@@ -35,6 +35,7 @@ struct ProfileRow {
     puk2: String,
     iccid: String,
     last_imei: Option<String>,
+    created_ms: i64,
 }
 
 impl ProfileRow {
@@ -61,16 +62,40 @@ impl ProfileRow {
             puk2: r.text(c + 16)?,
             iccid: r.text(c + 17)?,
             last_imei: r.opt_text(c + 18)?,
+            created_ms: r.int(c + 19)?,
         })
     }
 }
 
 /// The profile of `msisdn`, or None when it is not a number of `customer`.
-pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Option<NumberProfile>, SimError> {
+/// Where the tariff's allowances stand: this month's usage, as rated (`usage`).
+pub(crate) struct Now<'a> {
+    pub zone: &'a cabinet_core::time::OperatorZone,
+    pub days: &'a crate::usage::DayCache,
+    pub now_ms: i64,
+}
+
+pub(crate) async fn load(
+    db: &Db,
+    customer: &Bin,
+    msisdn: &Msisdn,
+    now: Now<'_>,
+) -> Result<Option<NumberProfile>, SimError> {
     let (row, children) = Children::load(db, customer, msisdn.as_str()).await?;
     let Some(row) = row else {
         return Ok(None);
     };
+    let blocked_since = (row.summary.state != "active").then_some(row.state_changed_ms);
+    let month = crate::usage::month_to_date(
+        now.days,
+        now.zone,
+        customer.as_str(),
+        msisdn.as_str(),
+        row.created_ms,
+        blocked_since,
+        now.now_ms,
+    );
+    let (month_start, next_month) = current_month(now.zone, now.now_ms);
     let tariff_code = row.summary.tariff_code.clone();
     let account_credit_limit = row.summary.credit_limit;
     let summary = row.summary.into_summary()?;
@@ -100,6 +125,12 @@ pub(crate) async fn load(db: &Db, customer: &Bin, msisdn: &Msisdn) -> Result<Opt
         let name = match (from_tariff, catalog::service(&source)) {
             (false, Some(s)) => s.name.localized(),
             _ => catalog::allowance_name(kind).localized(),
+        };
+        // The tariff's allowances renew every billing month and shrink with its usage.
+        let (available, connected_ms, until_ms) = if from_tariff {
+            (total - crate::usage::used_of(&month, kind, total), month_start, next_month)
+        } else {
+            (available, connected_ms, until_ms)
         };
         allowances.push(Allowance { kind, name, from_tariff, unlimited, available, total, connected_ms, until_ms });
     }
@@ -197,7 +228,7 @@ struct Children {
 }
 
 /// How many columns the profile row has (`ProfileRow::from_select`).
-const PROFILE_WIDTH: usize = SUMMARY_WIDTH + 19;
+const PROFILE_WIDTH: usize = SUMMARY_WIDTH + 20;
 
 /// The number's row and the six small tables about it in one query, so one round trip: on
 /// PostgreSQL each query costs a network round trip and the driver's work, more than these
@@ -209,7 +240,7 @@ static PROFILE_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT {SUMMARY_COLUMNS}, s.state_changed_ms, a.account_type, a.past_debt, s.roaming_debt, \
            s.registration_form, s.esim, s.ban_ussd, s.ban_selfcare_details, s.ban_selfcare, s.subscription_block, \
-           s.hidden_caller_id, s.in_roaming, s.sim_replaced_ms, s.pin1, s.pin2, s.puk1, s.puk2, s.iccid, s.last_imei, \
+           s.hidden_caller_id, s.in_roaming, s.sim_replaced_ms, s.pin1, s.pin2, s.puk1, s.puk2, s.iccid, s.last_imei, s.created_ms, \
            NULL AS t1, NULL AS t2, NULL AS t3, 0 AS i1, 0 AS i2, 0 AS i3, 0 AS i4, 0 AS i5, 0 AS i6, 0 AS ord, \
            'profile' AS kind
          FROM sim_subscribers s JOIN sim_accounts a ON a.account_no = s.account_no WHERE s.msisdn = $1 AND s.bin = $3
@@ -289,4 +320,13 @@ fn kind_rank(kind: AllowanceKind) -> u8 {
         AllowanceKind::Sms => 4,
         AllowanceKind::Data => 5,
     }
+}
+
+/// The billing month around `now_ms`: its first instant and the next month's.
+fn current_month(zone: &cabinet_core::time::OperatorZone, now_ms: i64) -> (i64, i64) {
+    use jiff::ToSpan;
+    let today = zone.civil_date(now_ms).unwrap_or_default();
+    let first = today.first_of_month();
+    let next = first.checked_add(1.month()).unwrap_or(first);
+    (zone.start_of_day_ms(first), zone.start_of_day_ms(next))
 }

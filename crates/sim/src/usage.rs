@@ -237,3 +237,76 @@ pub(crate) async fn report(
     let totals = totals(&records);
     Ok(Some(cabinet_core::operator::UsageReport { records, totals }))
 }
+
+/// What whole past days used, by kind, per number: a past day's records never change, so a
+/// profile asks the generator only for today. Keyed by what cuts a day's records: the
+/// number, the day, when it was created and since when it is blocked.
+#[derive(Debug, Default)]
+pub struct DayCache(std::sync::Mutex<std::collections::HashMap<DayKey, [i64; 6]>>);
+
+type DayKey = (String, i64, i64, i64);
+
+/// Remembered days at most (about 100 bytes each); past it the cache starts afresh.
+const DAY_CACHE_MAX: usize = 400_000;
+
+fn quantities(raws: &[Raw]) -> [i64; 6] {
+    let mut q = [0; 6];
+    for r in raws {
+        if let Some(i) = UsageKind::ALL.iter().position(|k| *k == r.kind) {
+            q[i] += r.quantity;
+        }
+    }
+    q
+}
+
+/// Seconds, messages and kilobytes of each kind (in `UsageKind::ALL` order) the number used
+/// in the current billing month up to `now_ms`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn month_to_date(
+    cache: &DayCache,
+    zone: &cabinet_core::time::OperatorZone,
+    bin: &str,
+    msisdn: &str,
+    created_ms: i64,
+    blocked_since: Option<i64>,
+    now_ms: i64,
+) -> [i64; 6] {
+    let mut sum = [0; 6];
+    let Some(today) = zone.civil_date(now_ms) else { return sum };
+    let until = now_ms.min(blocked_since.unwrap_or(i64::MAX));
+    let mut d = today.first_of_month();
+    while d <= today {
+        let start = zone.start_of_day_ms(d);
+        let weekend = matches!(d.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday);
+        let q = if d == today {
+            quantities(&day(bin, msisdn, start, weekend, created_ms, until))
+        } else {
+            let key = (msisdn.to_string(), start, created_ms, blocked_since.unwrap_or(-1));
+            let known = cache.0.lock().unwrap_or_else(|e| e.into_inner()).get(&key).copied();
+            match known {
+                Some(q) => q,
+                None => {
+                    let q = quantities(&day(bin, msisdn, start, weekend, created_ms, until));
+                    let mut map = cache.0.lock().unwrap_or_else(|e| e.into_inner());
+                    if map.len() >= DAY_CACHE_MAX {
+                        map.clear();
+                    }
+                    map.insert(key, q);
+                    q
+                }
+            }
+        };
+        for (s, v) in sum.iter_mut().zip(q) {
+            *s += v;
+        }
+        let Ok(next) = d.tomorrow() else { break };
+        d = next;
+    }
+    sum
+}
+
+/// The part of an allowance of `kind` with `total` units that a month's usage took.
+pub(crate) fn used_of(month: &[i64; 6], kind: AllowanceKind, total: i64) -> i64 {
+    let used: i64 = UsageKind::ALL.iter().zip(month).filter(|(k, _)| k.allowance() == kind).map(|(_, q)| *q).sum();
+    used.min(total)
+}

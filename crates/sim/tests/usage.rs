@@ -105,3 +105,32 @@ async fn no_usage_while_blocked_and_less_at_weekends() {
     // 8 weekend days against 22 weekdays, at less than half the rate.
     assert!((weekend as f64 / 8.0) < 0.6 * (weekday as f64 / 22.0), "weekend {weekend}, weekday {weekday}");
 }
+
+/// The profile's Remaining allowance follows from the same records: what this month's usage
+/// took from each of the tariff's allowances and what remains add up to the allowance.
+#[tokio::test]
+async fn allowance_used_and_remaining_add_up_to_the_allowance() {
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 120, 5).await;
+    let zone = almaty();
+    let now = cabinet_core::time::now_ms();
+    let today = zone.civil_date(now).unwrap();
+    let month_start = zone.start_of_day_ms(today.first_of_month());
+    let mut checked = 0;
+    for n in numbers(&sim).await.iter().filter(|n| n.state == NumberState::Active).take(30) {
+        let p = sim.number_profile(&bin_a(), &n.msisdn).await.unwrap().unwrap();
+        let records = report(&sim, n, month_start, now + DAY).await;
+        for a in p.allowances.iter().filter(|a| a.from_tariff && !a.unlimited) {
+            let used: i64 = records.iter().filter(|r| r.kind.allowance() == a.kind).map(|r| r.from_allowance).sum();
+            assert_eq!(a.available + used, a.total, "{} {:?}", n.msisdn, a.kind);
+            assert!(a.available >= 0 && a.connected_ms == month_start, "this month's allowance");
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "allowances checked: {checked}");
+    // Asking again (past days remembered) gives the same.
+    let n = numbers(&sim).await.into_iter().find(|n| n.state == NumberState::Active).unwrap();
+    let first = sim.number_profile(&bin_a(), &n.msisdn).await.unwrap().unwrap().allowances;
+    let again = sim.number_profile(&bin_a(), &n.msisdn).await.unwrap().unwrap().allowances;
+    assert_eq!(first, again);
+}
