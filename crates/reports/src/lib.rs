@@ -1,6 +1,9 @@
 //! Cabinet's documents, made from plain rows: no store, no web here, so that a report is a
 //! pure function of its data and each can be tested by reading the file back.
 
+mod format;
+mod pdf;
 mod table;
 
+pub use pdf::{PdfError, PdfTableWriter};
 pub use table::{Cell, LocalDateTime, TableHead, TableWriter, XlsxError};

@@ -1,0 +1,360 @@
+//! A titled table as a PDF: the title and the as-of line on the first page, the header row
+//! on top of every page, rows wrapped within their columns and broken across pages, and
+//! "N / M" at the foot of every page.
+//!
+//! krilla draws but does not lay out, so the layout is here: rows are placed as they come
+//! into pages of positioned text and rules, kept in memory (a page's footer needs the page
+//! count, known only at the end), and drawn with krilla in `finish`.
+
+mod text;
+
+use crate::format;
+use crate::table::{Cell, TableHead};
+use krilla::Document;
+use krilla::color::luma;
+use krilla::geom::{PathBuilder, Point};
+use krilla::metadata::Metadata;
+use krilla::page::PageSettings;
+use krilla::paint::Stroke;
+use krilla::text::TextDirection;
+use std::io::Write;
+use text::{Face, Fonts};
+
+#[derive(Debug, thiserror::Error)]
+#[error("could not write the PDF: {0}")]
+pub struct PdfError(String);
+
+/// Points per millimetre.
+const MM: f32 = 72.0 / 25.4;
+const A4_SHORT: f32 = 210.0 * MM;
+const A4_LONG: f32 = 297.0 * MM;
+const MARGIN: f32 = 15.0 * MM;
+const TITLE_SIZE: f32 = 13.0;
+const AS_OF_SIZE: f32 = 9.0;
+const BODY_SIZE: f32 = 8.0;
+const FOOTER_SIZE: f32 = 8.0;
+/// Line height as a multiple of the font size; the baseline sits one size below the top.
+const LEADING: f32 = 1.3;
+/// Space between a cell's text and its column's edges.
+const PAD_X: f32 = 2.5;
+const PAD_Y: f32 = 2.0;
+/// The footer line and the gap above it are kept free of rows.
+const FOOTER_SPACE: f32 = FOOTER_SIZE * LEADING + 6.0;
+/// A column missing from `widths`, or with a senseless width, gets this many characters.
+const DEFAULT_WIDTH: f64 = 10.0;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Align {
+    Left,
+    Right,
+}
+
+#[derive(Clone, Copy)]
+enum Weight {
+    Regular,
+    Bold,
+}
+
+/// Something drawn on a page, in points from its top left corner.
+enum Mark {
+    /// A line of text; `y` is its baseline.
+    Text { x: f32, y: f32, size: f32, weight: Weight, text: String },
+    /// A horizontal rule; `light` ones separate rows, the dark one ends the header.
+    Rule { x0: f32, x1: f32, y: f32, light: bool },
+}
+
+struct Page {
+    /// Where the header goes.
+    header_top: f32,
+    marks: Vec<Mark>,
+}
+
+/// One cell's lines and how they sit in the column.
+struct Lines {
+    lines: Vec<String>,
+    align: Align,
+}
+
+/// Writes a table row by row: `new`, `row` for each row, then `finish`.
+pub struct PdfTableWriter {
+    fonts: Fonts,
+    head: TableHead,
+    decimal_comma: bool,
+    page_width: f32,
+    page_height: f32,
+    /// Each column's left edge and width.
+    columns: Vec<(f32, f32)>,
+    /// The header's cells, wrapped once and drawn on every page; a column's header is
+    /// aligned as its amounts are, known only once rows come, so it is drawn in `finish`.
+    header: Vec<Lines>,
+    pages: Vec<Page>,
+    /// Where the next row starts on the last page.
+    y: f32,
+}
+
+impl PdfTableWriter {
+    /// `locale_decimal_comma`: amounts as `1 234,50 ₸` (ru, kk) rather than `1,234.50 ₸` (en).
+    pub fn new(head: TableHead, locale_decimal_comma: bool) -> Result<Self, PdfError> {
+        if head.header.is_empty() {
+            return Err(PdfError("a table needs at least one column".into()));
+        }
+        let fonts = Fonts::load().ok_or_else(|| PdfError("the embedded fonts do not load".into()))?;
+
+        // `widths` are in characters, as a spreadsheet's are: a character is taken to be a
+        // digit's advance, which is what a spreadsheet's unit is.
+        let chars: Vec<f64> = (0..head.header.len())
+            .map(|c| head.widths.get(c).copied().filter(|w| w.is_finite() && *w > 0.0).unwrap_or(DEFAULT_WIDTH))
+            .collect();
+        let total_chars: f64 = chars.iter().sum();
+        let digit = fonts.regular.width("0", BODY_SIZE);
+        let natural = total_chars as f32 * digit + chars.len() as f32 * 2.0 * PAD_X;
+        // A table that would be squeezed on a portrait page turns the page.
+        let (page_width, page_height) =
+            if natural > A4_SHORT - 2.0 * MARGIN { (A4_LONG, A4_SHORT) } else { (A4_SHORT, A4_LONG) };
+        // Then the columns share the whole width in proportion to their widths.
+        let usable = page_width - 2.0 * MARGIN;
+        let mut x = MARGIN;
+        let columns = chars
+            .iter()
+            .map(|w| {
+                let width = (*w / total_chars) as f32 * usable;
+                x += width;
+                (x - width, width)
+            })
+            .collect::<Vec<_>>();
+
+        let header = head
+            .header
+            .iter()
+            .zip(&columns)
+            .map(|(h, (_, w))| Lines { lines: fonts.bold.wrap(h, BODY_SIZE, w - 2.0 * PAD_X), align: Align::Left })
+            .collect();
+
+        let mut writer = PdfTableWriter {
+            fonts,
+            head,
+            decimal_comma: locale_decimal_comma,
+            page_width,
+            page_height,
+            columns,
+            header,
+            pages: Vec::new(),
+            y: MARGIN,
+        };
+        writer.start_page();
+        // A header taller than a page would leave no room for a line of a row.
+        if writer.fresh_room() == 0 {
+            return Err(PdfError("the header does not leave room for rows".into()));
+        }
+        Ok(writer)
+    }
+
+    fn line_height() -> f32 {
+        BODY_SIZE * LEADING
+    }
+
+    fn bottom(&self) -> f32 {
+        self.page_height - MARGIN - FOOTER_SPACE
+    }
+
+    /// How many lines of a row fit below `self.y` on this page.
+    fn room(&self) -> usize {
+        let free = self.bottom() - self.y - 2.0 * PAD_Y;
+        if free < Self::line_height() { 0 } else { (free / Self::line_height()) as usize }
+    }
+
+    fn face(&self, weight: Weight) -> &Face {
+        match weight {
+            Weight::Regular => &self.fonts.regular,
+            Weight::Bold => &self.fonts.bold,
+        }
+    }
+
+    /// Opens a page: on the first, the title and the as-of line; on every one, the header.
+    fn start_page(&mut self) {
+        self.pages.push(Page { header_top: 0.0, marks: Vec::new() });
+        self.y = MARGIN;
+        if self.pages.len() == 1 {
+            let width = self.page_width - 2.0 * MARGIN;
+            for (text, size, weight) in [
+                (self.head.title.clone(), TITLE_SIZE, Weight::Bold),
+                (self.head.as_of.clone(), AS_OF_SIZE, Weight::Regular),
+            ] {
+                for line in self.face(weight).wrap(&text, size, width) {
+                    self.mark(Mark::Text { x: MARGIN, y: self.y + size, size, weight, text: line });
+                    self.y += size * LEADING;
+                }
+            }
+            self.y += 8.0;
+        }
+        self.pages.last_mut().expect("a page is open").header_top = self.y;
+        self.y += self.header_height();
+        let (x0, x1) = (MARGIN, self.page_width - MARGIN);
+        self.mark(Mark::Rule { x0, x1, y: self.y, light: false });
+    }
+
+    fn mark(&mut self, mark: Mark) {
+        self.pages.last_mut().expect("a page is open").marks.push(mark);
+    }
+
+    /// Places the lines `range` of each cell as one band across the columns at `self.y`,
+    /// and moves `self.y` below it.
+    fn place(&mut self, cells: &[Lines], range: std::ops::Range<usize>) {
+        let marks = self.band(cells, range.clone(), Weight::Regular, self.y);
+        self.pages.last_mut().expect("a page is open").marks.extend(marks);
+        self.y += Self::band_height(range.len());
+    }
+
+    fn band_height(lines: usize) -> f32 {
+        2.0 * PAD_Y + lines as f32 * Self::line_height()
+    }
+
+    fn header_height(&self) -> f32 {
+        Self::band_height(self.header.iter().map(|c| c.lines.len()).max().unwrap_or(1))
+    }
+
+    /// The text of the lines `range` of each cell, in a band across the columns from `top`.
+    fn band(&self, cells: &[Lines], range: std::ops::Range<usize>, weight: Weight, top: f32) -> Vec<Mark> {
+        let top = top + PAD_Y;
+        let mut marks = Vec::new();
+        for (cell, &(x, width)) in cells.iter().zip(&self.columns) {
+            let lines = cell.lines.get(range.start..range.end.min(cell.lines.len())).unwrap_or_default();
+            for (i, line) in lines.iter().enumerate() {
+                let x = match cell.align {
+                    Align::Left => x + PAD_X,
+                    Align::Right => x + width - PAD_X - self.face(weight).width(line, BODY_SIZE),
+                };
+                let y = top + i as f32 * Self::line_height() + BODY_SIZE;
+                marks.push(Mark::Text { x, y, size: BODY_SIZE, weight, text: line.clone() });
+            }
+        }
+        marks
+    }
+
+    /// Appends a row: cells beyond the last are an error, missing ones are left blank.
+    pub fn row(&mut self, cells: &[Cell]) -> Result<(), PdfError> {
+        if cells.len() > self.columns.len() {
+            return Err(PdfError(format!(
+                "a row of {} cells in a table of {} columns",
+                cells.len(),
+                self.columns.len()
+            )));
+        }
+        let lines: Vec<Lines> = cells
+            .iter()
+            .zip(&self.columns)
+            .map(|(cell, (_, width))| {
+                let width = width - 2.0 * PAD_X;
+                match cell {
+                    // An amount stays on one line (its spaces are no-break), flush right.
+                    Cell::Money(tiyn) => {
+                        Lines { lines: vec![format::money(*tiyn, self.decimal_comma)], align: Align::Right }
+                    }
+                    Cell::Text(s) => Lines { lines: self.fonts.regular.wrap(s, BODY_SIZE, width), align: Align::Left },
+                    Cell::DateTime(t) => Lines {
+                        lines: self.fonts.regular.wrap(&format::date_time(t), BODY_SIZE, width),
+                        align: Align::Left,
+                    },
+                }
+            })
+            .collect();
+        // At least one line: a cell has one, and a row of no cells still takes a line.
+        let height = lines.iter().map(|c| c.lines.len()).max().unwrap_or(1);
+        for (c, cell) in cells.iter().enumerate() {
+            if matches!(cell, Cell::Money(_)) {
+                self.header[c].align = Align::Right;
+            }
+        }
+
+        let mut done = 0;
+        while done < height {
+            let (room, rest) = (self.room(), height - done);
+            if rest <= room {
+                self.place(&lines, done..height);
+                break;
+            }
+            // A row that would fit on the next page is moved there whole; only a row longer
+            // than a page (or the rest of one) is split, filling this page first.
+            if room > 0 && !(done == 0 && rest <= self.fresh_room() && room < self.fresh_room()) {
+                self.place(&lines, done..done + room);
+                done += room;
+            }
+            self.start_page();
+        }
+        let (x0, x1) = (MARGIN, self.page_width - MARGIN);
+        self.mark(Mark::Rule { x0, x1, y: self.y, light: true });
+        Ok(())
+    }
+
+    /// How many lines of a row fit on a page that has only the header.
+    fn fresh_room(&self) -> usize {
+        let top = MARGIN + self.header_height();
+        let free = self.bottom() - top - 2.0 * PAD_Y;
+        (free / Self::line_height()).max(0.0) as usize
+    }
+
+    /// "N / M", centred under the table. Drawn as three runs with wide gaps rather than as
+    /// one string: poppler (so pdftotext and the readers built on it) reads single digits
+    /// set with ordinary spaces as "1/8", taking those spaces for letter spacing.
+    fn footer(&self, n: usize, count: usize) -> Vec<Mark> {
+        let parts = [n.to_string(), "/".to_string(), count.to_string()];
+        let gap = FOOTER_SIZE * 0.6;
+        let widths: Vec<f32> = parts.iter().map(|p| self.fonts.regular.width(p, FOOTER_SIZE)).collect();
+        let total: f32 = widths.iter().sum::<f32>() + 2.0 * gap;
+        let mut x = (self.page_width - total) / 2.0;
+        parts
+            .into_iter()
+            .zip(widths)
+            .map(|(text, width)| {
+                let mark =
+                    Mark::Text { x, y: self.page_height - MARGIN, size: FOOTER_SIZE, weight: Weight::Regular, text };
+                x += width + gap;
+                mark
+            })
+            .collect()
+    }
+
+    /// Draws the pages, with "N / M" at the foot of each, and writes the PDF to `out`.
+    pub fn finish<W: Write>(self, mut out: W) -> Result<(), PdfError> {
+        let mut document = Document::new();
+        document.set_metadata(Metadata::new().title(self.head.title.clone()).creator("Cabinet".into()));
+        let settings = PageSettings::from_wh(self.page_width, self.page_height)
+            .ok_or_else(|| PdfError("a page has no size".into()))?;
+        let count = self.pages.len();
+        let header_lines = 0..self.header.iter().map(|c| c.lines.len()).max().unwrap_or(1);
+        for (n, page) in self.pages.iter().enumerate() {
+            let header = self.band(&self.header, header_lines.clone(), Weight::Bold, page.header_top);
+            let mut pdf_page = document.start_page_with(settings.clone());
+            let mut surface = pdf_page.surface();
+            let footer = self.footer(n + 1, count);
+            for mark in page.marks.iter().chain(&header).chain(&footer) {
+                match mark {
+                    Mark::Text { x, y, size, weight, text } => surface.draw_text(
+                        Point::from_xy(*x, *y),
+                        self.face(*weight).font.clone(),
+                        *size,
+                        text,
+                        false,
+                        TextDirection::Auto,
+                    ),
+                    Mark::Rule { x0, x1, y, light } => {
+                        let mut path = PathBuilder::new();
+                        path.move_to(*x0, *y);
+                        path.line_to(*x1, *y);
+                        let Some(path) = path.finish() else { continue };
+                        let (paint, width) =
+                            if *light { (luma::Color::new(190), 0.3) } else { (luma::Color::black(), 0.8) };
+                        surface.set_stroke(Some(Stroke { paint: paint.into(), width, ..Stroke::default() }));
+                        surface.draw_path(&path);
+                        // Text is filled, never stroked.
+                        surface.set_stroke(None);
+                    }
+                }
+            }
+            surface.finish();
+            pdf_page.finish();
+        }
+        let bytes = document.finish().map_err(|e| PdfError(format!("{e:?}")))?;
+        out.write_all(&bytes).map_err(|e| PdfError(e.to_string()))
+    }
+}
