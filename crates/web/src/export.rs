@@ -25,13 +25,40 @@ pub fn local_time(zone: &OperatorZone, ms: i64) -> Option<LocalDateTime> {
 /// A finished workbook in a temporary file, streamed as a download named `filename` (made
 /// of digits, dashes and dots only: it goes into a header).
 pub fn xlsx_attachment(file: std::fs::File, filename: &str) -> Result<Response, WebError> {
+    attachment(file, filename, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+}
+
+/// A finished file streamed as a download of `content_type` named `filename`.
+fn attachment(file: std::fs::File, filename: &str, content_type: &'static str) -> Result<Response, WebError> {
     let len = file.metadata().map(|m| m.len()).map_err(|_| WebError::Internal)?;
     let headers = [
-        (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+        (header::CONTENT_TYPE, content_type.to_string()),
         (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
         (header::CONTENT_LENGTH, len.to_string()),
     ];
     Ok((headers, Body::from_stream(file_chunks(file))).into_response())
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A document written by `write` into a temporary file on the blocking pool (the writers
+/// are synchronous), rewound for reading.
+async fn written(
+    filename: &str,
+    write: impl FnOnce(&mut std::fs::File) -> Result<(), BoxError> + Send + 'static,
+) -> Result<std::fs::File, WebError> {
+    tokio::task::spawn_blocking(move || -> Result<std::fs::File, BoxError> {
+        let mut file = tempfile::tempfile()?;
+        write(&mut file)?;
+        file.seek(SeekFrom::Start(0))?;
+        Ok(file)
+    })
+    .await
+    .map_err(|_| WebError::Internal)?
+    .map_err(|e| {
+        tracing::error!(error = %e, file = filename, "export failed");
+        WebError::Internal
+    })
 }
 
 /// The head of a table about one number over a period: the title with the number and the
@@ -53,26 +80,51 @@ pub fn number_report_head(
     }
 }
 
+/// The kinds of file a page offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Pdf,
+}
+
+/// `rows` under `head` as a file of `format`, downloaded as `name` with its extension.
+pub async fn file_of(
+    format: Format,
+    locale: cabinet_core::Locale,
+    head: TableHead,
+    rows: Vec<Vec<Cell>>,
+    name: &str,
+) -> Result<Response, WebError> {
+    match format {
+        Format::Xlsx => xlsx_of(head, rows, &format!("{name}.xlsx")).await,
+        Format::Pdf => pdf_of(head, rows, locale != cabinet_core::Locale::En, &format!("{name}.pdf")).await,
+    }
+}
+
+/// A PDF of `rows` under `head` (amounts with decimal commas unless `comma` is false).
+pub async fn pdf_of(head: TableHead, rows: Vec<Vec<Cell>>, comma: bool, filename: &str) -> Result<Response, WebError> {
+    let file = written(filename, move |file| {
+        let mut table = cabinet_reports::PdfTableWriter::new(head, comma)?;
+        for row in &rows {
+            table.row(row)?;
+        }
+        Ok(table.finish(file)?)
+    })
+    .await?;
+    attachment(file, filename, "application/pdf")
+}
+
 /// A workbook of `rows` under `head`, as a download named `filename` (for tables a page
 /// holds in memory already; the actions history streams its rows instead).
 pub async fn xlsx_of(head: TableHead, rows: Vec<Vec<Cell>>, filename: &str) -> Result<Response, WebError> {
-    let file =
-        tokio::task::spawn_blocking(move || -> Result<std::fs::File, Box<dyn std::error::Error + Send + Sync>> {
-            let mut table = TableWriter::new(head)?;
-            for row in &rows {
-                table.row(row)?;
-            }
-            let mut file = tempfile::tempfile()?;
-            table.finish(&mut file)?;
-            file.seek(SeekFrom::Start(0))?;
-            Ok(file)
-        })
-        .await
-        .map_err(|_| WebError::Internal)?
-        .map_err(|e| {
-            tracing::error!(error = %e, file = filename, "export failed");
-            WebError::Internal
-        })?;
+    let file = written(filename, move |file| {
+        let mut table = TableWriter::new(head)?;
+        for row in &rows {
+            table.row(row)?;
+        }
+        Ok(table.finish(file)?)
+    })
+    .await?;
     xlsx_attachment(file, filename)
 }
 

@@ -26,6 +26,7 @@ pub fn router(state: AppState) -> Router {
         .route("/numbers/{msisdn}/payments", get(payments::show))
         .route("/numbers/{msisdn}/usage", get(usage::show))
         .route("/numbers/{msisdn}/usage.xlsx", get(usage::xlsx))
+        .route("/numbers/{msisdn}/usage.pdf", get(usage::pdf))
         .route("/numbers/{msisdn}/payments.xlsx", get(payments::xlsx))
         .route("/numbers/{msisdn}/sim", get(operations::sim_show).post(operations::sim_request))
         .route("/numbers/{msisdn}/sim/confirm", post(operations::sim_confirm))

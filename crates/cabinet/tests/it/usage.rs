@@ -147,3 +147,42 @@ async fn usage_details_as_xlsx_hold_every_record_with_dates_and_charges_that_add
         StatusCode::BAD_REQUEST
     );
 }
+
+#[tokio::test]
+async fn usage_details_as_pdf_read_back_in_russian_with_every_record_and_the_total() {
+    let app = spawn().await;
+    let b = app.signed_in(CAROL).await;
+    b.get("/lang/ru").await;
+    let sim = Simulator::new(app.db.db.clone());
+    let q = NumberQuery { limit: 1000, ..NumberQuery::default() };
+    let numbers = sim.list_numbers(&Bin::parse(BIN_A).unwrap(), &q).await.unwrap().items;
+    let n = numbers.iter().find(|n| n.state == NumberState::Active).unwrap();
+    let today = jiff::Timestamp::now().to_zoned(almaty()).date();
+    let from = today.checked_sub(jiff::Span::new().days(6)).unwrap();
+    let report = sim
+        .usage(&Bin::parse(BIN_A).unwrap(), &n.msisdn, start_ms(from), start_ms(today.tomorrow().unwrap()))
+        .await
+        .unwrap()
+        .unwrap();
+
+    let url = format!("{}/numbers/{}/usage.pdf?from={}&to={}", b.base, n.msisdn, day(from), day(today));
+    let res = b.client.get(url).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("usage.pdf");
+    std::fs::write(&path, res.bytes().await.unwrap()).unwrap();
+    let out = std::process::Command::new("pdftotext").arg("-layout").arg(&path).arg("-").output().unwrap();
+    assert!(out.status.success(), "pdftotext reads it");
+    // pdftotext gives no-break spaces back as plain ones.
+    let text = String::from_utf8(out.stdout).unwrap().replace('\u{a0}', " ");
+    assert!(text.contains("Детализация") && text.contains(&n.msisdn.pretty()), "{text}");
+    assert!(text.contains("Мобильный интернет") && text.contains('₸'), "Cyrillic and the tenge sign");
+    let total: i64 = report.records.iter().map(|r| r.charge.tiyn()).sum();
+    assert!(text.contains(&Money(total).format(Locale::Ru).replace('\u{a0}', " ")), "the period's total");
+    // Every record's time is in the file.
+    let zone = cabinet_core::time::OperatorZone::named("Asia/Almaty").unwrap();
+    for r in &report.records {
+        assert!(text.contains(&zone.date_time_seconds(r.at_ms)), "{}", zone.date_time_seconds(r.at_ms));
+    }
+}

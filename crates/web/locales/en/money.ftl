@@ -74,3 +74,4 @@ usage-kind-landline-call = Calls to landlines
 usage-kind-international-call = International calls
 usage-kind-sms = SMS
 usage-kind-data = Mobile internet
+usage-as-pdf = PDF file

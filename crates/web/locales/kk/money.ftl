@@ -74,3 +74,4 @@ usage-kind-landline-call = Қалалық нөмірлерге қоңыраул�
 usage-kind-international-call = Халықаралық қоңыраулар
 usage-kind-sms = SMS
 usage-kind-data = Мобильді интернет
+usage-as-pdf = PDF файлы

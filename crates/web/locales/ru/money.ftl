@@ -74,3 +74,4 @@ usage-kind-landline-call = Звонки на городские номера
 usage-kind-international-call = Международные звонки
 usage-kind-sms = SMS
 usage-kind-data = Мобильный интернет
+usage-as-pdf = Файл формата PDF

@@ -215,11 +215,32 @@ pub async fn xlsx(
     Path(number): Path<String>,
     Query(p): Query<Params>,
 ) -> Result<Response, WebError> {
+    file(&state, &signed, &number, &p, crate::export::Format::Xlsx).await
+}
+
+/// GET /numbers/{msisdn}/usage.pdf: the same as a PDF (A4, the header on every page).
+pub async fn pdf(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(number): Path<String>,
+    Query(p): Query<Params>,
+) -> Result<Response, WebError> {
+    file(&state, &signed, &number, &p, crate::export::Format::Pdf).await
+}
+
+/// The period's records and totals as a file of `format`.
+async fn file(
+    state: &AppState,
+    signed: &Signed,
+    number: &str,
+    p: &Params,
+    format: crate::export::Format,
+) -> Result<Response, WebError> {
     let scope = signed.require(Permission::ViewNumbers)?;
     let t = signed.visitor.tr();
-    let msisdn = Msisdn::parse(&number).map_err(|_| WebError::NotFound(t.locale))?;
+    let msisdn = Msisdn::parse(number).map_err(|_| WebError::NotFound(t.locale))?;
     let zone = state.config.zone.clone();
-    let Ok(period) = usage_period(&zone, &p) else { return Err(WebError::BadRequest(t.locale)) };
+    let Ok(period) = usage_period(&zone, p) else { return Err(WebError::BadRequest(t.locale)) };
     let report = state
         .operator
         .usage(&scope.bin, &msisdn, period.from_ms, period.to_ms)
@@ -273,7 +294,8 @@ pub async fn xlsx(
     let all: i64 = report.totals.iter().map(|s| s.charge.tiyn()).sum();
     let blank = || text(String::new());
     rows.push(vec![text(t.t("usage-total")), blank(), blank(), blank(), blank(), Cell::Money(all)]);
-    crate::export::xlsx_of(head, rows, &format!("usage-{msisdn}-{}-{}.xlsx", period.from, period.to)).await
+    let name = format!("usage-{msisdn}-{}-{}", period.from, period.to);
+    crate::export::file_of(format, t.locale, head, rows, &name).await
 }
 
 /// The page asked for: absent is the first; otherwise a whole number from 1.
