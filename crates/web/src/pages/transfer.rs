@@ -223,15 +223,11 @@ pub async fn confirm(
         Ok(c) => c,
         Err(errors) => return form_page(&state, &signed, &form, errors, None, None).await,
     };
-    confirm_page(&state, &signed, &form, &c).await
+    confirm_page(&state, &signed, &c).await
 }
 
-async fn confirm_page(
-    state: &AppState,
-    signed: &Signed,
-    form: &TransferForm,
-    c: &Checked,
-) -> Result<Response, WebError> {
+/// "Transfer … ?" with a fresh idempotency key; Back returns to the form as typed.
+async fn confirm_page(state: &AppState, signed: &Signed, c: &Checked) -> Result<Response, WebError> {
     let t = signed.visitor.tr();
     let frame = Frame::signed(state, signed, t.t("transfer-title")).await?;
     let back = format!(
@@ -257,7 +253,6 @@ async fn confirm_page(
             ("key", ids::new_id()),
         ],
     };
-    let _ = form;
     Ok(html(StatusCode::OK, &page))
 }
 
@@ -275,7 +270,7 @@ pub async fn transfer(
     };
     // Only a key the confirmation gave: anything else is asked again.
     if !ids::is_id(&form.key) {
-        return confirm_page(&state, &signed, &form, &c).await;
+        return confirm_page(&state, &signed, &c).await;
     }
     let answer = state
         .operator
