@@ -64,6 +64,8 @@ pub struct Frame {
     pub logo: bool,
     /// The part of the portal the page belongs to, for the main menu's current item.
     pub section: &'static str,
+    /// The administrator's role lets them transfer money (the main menu offers the tab).
+    pub can_transfer: bool,
 }
 
 impl Frame {
@@ -81,6 +83,7 @@ impl Frame {
             dev_mode: state.config.dev_mode,
             logo: state.config.brand.logo.is_some(),
             section: section_of(&visitor.path),
+            can_transfer: false,
             t,
         }
     }
@@ -97,6 +100,7 @@ impl Frame {
         frame.admin_name = Some(signed.session.admin_name.clone());
         frame.companies = companies;
         frame.current_company = signed.session.company_id.clone();
+        frame.can_transfer = signed.require(crate::auth::Permission::TransferBalance).is_ok();
         Ok(frame)
     }
 

@@ -166,3 +166,47 @@ async fn refusals_say_why_move_nothing_and_the_operators_are_recorded() {
     assert_eq!(history(&b).await.matches("Balance transfer of").count(), 4, "form mistakes are not recorded");
     assert_eq!((balance(&app, BIN_A, &from).await, balance(&app, BIN_A, &to).await), (a0, b0));
 }
+
+/// Money is the full and accountant roles' business: the operations role is neither offered
+/// the tab nor let through, and an accountant is.
+#[tokio::test]
+async fn only_roles_that_may_move_money_are_offered_and_let_transfer() {
+    use cabinet_store::{admins, companies};
+    let app = spawn().await;
+    let a = companies::by_bin(&app.db, &Bin::parse(BIN_A).unwrap()).await.unwrap().unwrap();
+    let hash = cabinet_store::password::hash(PASSWORD.into()).await;
+    for (phone, role) in [("77017770001", "operations"), ("77017770002", "accountant")] {
+        let m = Msisdn::parse(phone).unwrap();
+        let admin = admins::create(
+            &app.db,
+            admins::NewAdmin { phone: &m, name: role, email: None, password_hash: Some(&hash) },
+            0,
+        )
+        .await
+        .unwrap();
+        admins::grant(&app.db, &admin, &a, role, 0).await.unwrap();
+    }
+    let operations = app.signed_in("77017770001").await;
+    let numbers = operations.get("/numbers").await;
+    assert_eq!(numbers.status, StatusCode::OK);
+    assert!(!numbers.body.contains("href=\"/transfer\""), "the tab is not offered");
+    assert_eq!(operations.get("/transfer").await.status, StatusCode::FORBIDDEN);
+    let (from, to) = sender_and_recipient(&app).await;
+    let before = balance(&app, BIN_A, &from).await;
+    let csrf = numbers.csrf();
+    let key = cabinet_store::ids::new_id();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("from", from.as_str()),
+        ("to", to.as_str()),
+        ("tenge", "1"),
+        ("tiyn", "00"),
+        ("key", key.as_str()),
+    ];
+    assert_eq!(operations.post("/transfer", &form).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(balance(&app, BIN_A, &from).await, before, "nothing moved");
+
+    let accountant = app.signed_in("77017770002").await;
+    assert!(accountant.get("/numbers").await.body.contains("href=\"/transfer\""));
+    assert_eq!(accountant.get("/transfer").await.status, StatusCode::OK);
+}
