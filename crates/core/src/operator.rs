@@ -651,6 +651,8 @@ pub enum BalanceMoveKind {
     TransferIn { from: String, reference: String },
     /// A balance transfer to another of the customer's numbers.
     TransferOut { to: String, reference: String },
+    /// A charge for a service (a package connected): the service's name.
+    Charge { service: Localized, reference: String },
 }
 
 /// One change of an advance number's balance: its payment history's row.

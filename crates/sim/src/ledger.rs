@@ -274,7 +274,8 @@ pub(crate) async fn balance_moves(
     // The other side of a transfer is the transaction's other number entry.
     let rows = sqlx::query(
         "SELECT t.id, t.kind, t.created_ms, e.amount, e.balance_after, p.channel, p.reference, \
-                (SELECT o.account FROM sim_ledger_entries o WHERE o.txn_id = t.id AND o.id <> e.id AND o.account LIKE 'number:%') \
+                (SELECT o.account FROM sim_ledger_entries o WHERE o.txn_id = t.id AND o.id <> e.id AND o.account LIKE 'number:%'), \
+                t.key \
            FROM sim_ledger_entries e JOIN sim_ledger_txns t ON t.id = e.txn_id \
            LEFT JOIN sim_payments p ON p.txn_id = t.id \
           WHERE e.account = $1 AND t.bin = $2 AND t.kind <> 'opening' AND t.created_ms >= $3 AND t.created_ms < $4 \
@@ -298,6 +299,14 @@ pub(crate) async fn balance_moves(
             },
             "transfer" if amount >= 0 => BalanceMoveKind::TransferIn { from: other, reference: reference(id) },
             "transfer" => BalanceMoveKind::TransferOut { to: other, reference: reference(id) },
+            "charge" => {
+                // The key is `charge:<service>:<request>`.
+                let key: String = r.get(8);
+                let code = key.split(':').nth(1).unwrap_or_default();
+                let service = crate::catalog::service(code)
+                    .map_or_else(|| cabinet_core::Localized::new(code, code, code), |s| s.name.localized());
+                BalanceMoveKind::Charge { service, reference: reference(id) }
+            }
             other => return Err(SimError::BadData(format!("ledger transaction kind {other:?}"))),
         };
         moves.push(BalanceMove {
@@ -309,4 +318,44 @@ pub(crate) async fn balance_moves(
         });
     }
     Ok(Some(moves))
+}
+
+/// Charges `amount` to an advance number's balance inside the caller's transaction, as a
+/// ledger transaction against `op:revenue` (once per `key`). The caller checked the
+/// balance when the request was accepted.
+pub(crate) async fn charge(
+    conn: &mut AnyConnection,
+    customer: &str,
+    msisdn: &str,
+    amount: i64,
+    key: &str,
+    now_ms: i64,
+) -> Result<(), SimError> {
+    let txn_id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO sim_ledger_txns (bin, kind, key, created_ms) VALUES ($1, 'charge', $2, $3) \
+         ON CONFLICT (key) DO NOTHING RETURNING id",
+    )
+    .bind(customer)
+    .bind(key)
+    .bind(now_ms)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(txn_id) = txn_id else { return Ok(()) };
+    let after: i64 =
+        sqlx::query_scalar("UPDATE sim_subscribers SET balance = balance - $1 WHERE msisdn = $2 RETURNING balance")
+            .bind(amount)
+            .bind(msisdn)
+            .fetch_one(&mut *conn)
+            .await?;
+    sqlx::query(
+        "INSERT INTO sim_ledger_entries (txn_id, account, amount, balance_after) VALUES ($1, $2, $3, $4), ($1, 'op:revenue', $5, NULL)",
+    )
+    .bind(txn_id)
+    .bind(number_account(msisdn))
+    .bind(-amount)
+    .bind(after)
+    .bind(amount)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -15,7 +15,7 @@ mod profile;
 pub mod seed;
 pub mod usage;
 
-pub use operations::{Behaviour, NETWORK_FAILURE, UNKNOWN_NUMBER};
+pub use operations::{Behaviour, NETWORK_FAILURE, NO_MONEY_FOR_SERVICE, UNKNOWN_NUMBER};
 pub use seed::{SeedReport, SeedSpec, seed_customer};
 
 use cabinet_core::operator::{

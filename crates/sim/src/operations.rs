@@ -158,7 +158,77 @@ fn fails(key: &str, rate: f64) -> bool {
 
 /// Why the network refuses `op` on the number as it stands, if it does.
 fn refusal(op: &Operation, p: &NumberProfile) -> Option<String> {
-    rules::check_on(op, p, p.summary.state).err().map(|r| r.code().to_string())
+    rules::check_on(op, p, p.summary.state).err().map(|r| r.code().to_string()).or_else(|| unpaid(op, p))
+}
+
+/// A package an advance number's balance cannot pay for is not connected.
+fn unpaid(op: &Operation, p: &NumberProfile) -> Option<String> {
+    let Operation::SetService { code, on: true } = op else { return None };
+    let price = crate::catalog::service(code).filter(|s| !s.grants.is_empty())?.price;
+    (p.summary.billing == cabinet_core::operator::BillingMethod::Advance && p.summary.remaining.tiyn() < price)
+        .then(|| NO_MONEY_FOR_SERVICE.to_string())
+}
+
+/// The refusal of a package whose price is more than an advance number's balance.
+pub const NO_MONEY_FOR_SERVICE: &str = "no_money_for_service";
+
+/// A package connected: its allowances for 30 days, and its price charged — from an advance
+/// number's balance as a ledger transaction (op:revenue), or to a credit number's charges
+/// of the bill cycle.
+async fn connect_package(
+    tx: &mut sqlx::AnyConnection,
+    bin: &str,
+    msisdn: &str,
+    code: &str,
+    key: &str,
+    now: i64,
+) -> Result<(), SimError> {
+    let Some(s) = crate::catalog::service(code).filter(|s| !s.grants.is_empty()) else { return Ok(()) };
+    const DAYS_30: i64 = 30 * 86_400_000;
+    for g in s.grants {
+        sqlx::query(
+            "INSERT INTO sim_allowances (msisdn, source, kind, unlimited, available, total, connected_ms, until_ms)
+             VALUES ($1, $2, $3, $4, $5, $5, $6, $7)
+             ON CONFLICT (msisdn, source, kind) DO UPDATE SET available = excluded.available, total = excluded.total,
+               connected_ms = excluded.connected_ms, until_ms = excluded.until_ms",
+        )
+        .bind(msisdn)
+        .bind(code)
+        .bind(g.kind.code())
+        .bind(i16::from(g.amount.is_none()))
+        .bind(g.amount.unwrap_or(0))
+        .bind(now)
+        .bind(now + DAYS_30)
+        .execute(&mut *tx)
+        .await?;
+    }
+    if s.price == 0 {
+        return Ok(());
+    }
+    let billing: String = sqlx::query_scalar(
+        "SELECT a.billing FROM sim_subscribers s JOIN sim_accounts a ON a.account_no = s.account_no WHERE s.msisdn = $1",
+    )
+    .bind(msisdn)
+    .fetch_one(&mut *tx)
+    .await?;
+    if billing == "advance" {
+        crate::ledger::charge(tx, bin, msisdn, s.price, &format!("charge:{code}:{key}"), now).await?;
+    } else {
+        sqlx::query(
+            "UPDATE sim_accounts SET period_charges = period_charges + $1
+             WHERE account_no = (SELECT account_no FROM sim_subscribers WHERE msisdn = $2)",
+        )
+        .bind(s.price)
+        .bind(msisdn)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE sim_subscribers SET period_spent = period_spent + $1 WHERE msisdn = $2")
+            .bind(s.price)
+            .bind(msisdn)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
 }
 
 /// The column that keeps a ban (a fixed name, never user input).
@@ -352,14 +422,21 @@ impl Simulator {
                         "INSERT INTO sim_subscriber_services (msisdn, service_code, activated_ms) VALUES ($1, $2, $3)
                          ON CONFLICT (msisdn, service_code) DO NOTHING",
                     )
-                    .bind(msisdn)
+                    .bind(msisdn.clone())
                     .bind(code.clone())
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
+                    connect_package(&mut tx, &bin, &msisdn, code, key, now).await?;
                 }
                 (Operation::SetService { code, on: false }, false) => {
                     sqlx::query("DELETE FROM sim_subscriber_services WHERE msisdn = $1 AND service_code = $2")
+                        .bind(msisdn.clone())
+                        .bind(code.clone())
+                        .execute(&mut *tx)
+                        .await?;
+                    // A package's allowances go with it.
+                    sqlx::query("DELETE FROM sim_allowances WHERE msisdn = $1 AND source = $2")
                         .bind(msisdn)
                         .bind(code.clone())
                         .execute(&mut *tx)

@@ -270,3 +270,78 @@ async fn balance_moves_chain_from_the_opening_to_the_balance() {
     let other = all_forward(&sim, &bin_b(), None, 50).await.remove(0);
     assert_eq!(sim.balance_moves(&bin_a(), &other.msisdn, all_from, all_to).await.unwrap(), None);
 }
+
+/// Connecting a package on an advance number charges its price through the books and adds
+/// its allowances; without the money it is refused and nothing changes; disconnecting
+/// takes the allowances away.
+#[tokio::test]
+async fn a_package_is_paid_from_the_balance_and_brings_its_allowances() {
+    use cabinet_core::operator::{Operation, OperationState, ServiceStatus};
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 300, 5).await;
+    let sim = sim.with_behaviour(cabinet_sim::Behaviour { delay_ms: 0, failure_rate: 0.0 });
+    // An active advance number and a package it may connect.
+    let mut found = None;
+    for n in advance_numbers(&sim).await.into_iter().filter(|n| n.state == cabinet_core::operator::NumberState::Active)
+    {
+        let p = sim.number_profile(&bin_a(), &n.msisdn).await.unwrap().unwrap();
+        let package = p.services.iter().find(|s| {
+            let op = Operation::SetService { code: s.code.clone(), on: true };
+            s.status == ServiceStatus::Available
+                && cabinet_sim::catalog::service(&s.code).is_some_and(|c| !c.grants.is_empty() && c.price > 0)
+                && cabinet_core::rules::check_on(&op, &p, p.summary.state).is_ok()
+        });
+        if let Some(s) = package {
+            found = Some((n.clone(), s.code.clone(), s.price));
+            break;
+        }
+    }
+    let (n, code, price) = found.expect("an advance number and a package it may connect");
+    let grants = cabinet_sim::catalog::service(&code).unwrap().grants;
+
+    // Too little money: refused, nothing moves or appears.
+    let mut refused = 0;
+    for poor in
+        advance_numbers(&sim).await.into_iter().filter(|x| x.state == cabinet_core::operator::NumberState::Active)
+    {
+        let p = sim.number_profile(&bin_a(), &poor.msisdn).await.unwrap().unwrap();
+        let Some(s) = p.services.iter().find(|s| {
+            let op = Operation::SetService { code: s.code.clone(), on: true };
+            s.price.tiyn() > poor.remaining.tiyn()
+                && cabinet_sim::catalog::service(&s.code).is_some_and(|c| !c.grants.is_empty())
+                && cabinet_core::rules::check_on(&op, &p, p.summary.state).is_ok()
+        }) else {
+            continue;
+        };
+        let op = Operation::SetService { code: s.code.clone(), on: true };
+        let answer = sim.submit(&bin_a(), &poor.msisdn, &op, &format!("pk-poor-{}", poor.msisdn)).await.unwrap();
+        assert_eq!(answer, OperationState::Failed { reason: cabinet_sim::NO_MONEY_FOR_SERVICE.into() });
+        let after = sim.number_profile(&bin_a(), &poor.msisdn).await.unwrap().unwrap();
+        assert_eq!((after.summary.remaining, after.allowances.len()), (poor.remaining, p.allowances.len()));
+        refused += 1;
+    }
+    assert!(refused > 0, "some number could not pay for a package");
+
+    let before = n.remaining;
+    let op = Operation::SetService { code: code.clone(), on: true };
+    assert_eq!(sim.submit(&bin_a(), &n.msisdn, &op, "pk-1").await.unwrap(), OperationState::Done);
+    // Asked again (a retry): charged once.
+    assert_eq!(sim.submit(&bin_a(), &n.msisdn, &op, "pk-1").await.unwrap(), OperationState::Done);
+    let p = sim.number_profile(&bin_a(), &n.msisdn).await.unwrap().unwrap();
+    assert_eq!(p.summary.remaining, Money(before.tiyn() - price.tiyn()), "the price is charged once");
+    for g in grants {
+        let a = p.allowances.iter().find(|a| !a.from_tariff && a.kind == g.kind && a.total == g.amount.unwrap_or(0));
+        assert!(a.is_some_and(|a| a.available == a.total), "{code}: {:?} added", g.kind);
+    }
+    let last = sim.balance_moves(&bin_a(), &n.msisdn, 0, i64::MAX).await.unwrap().unwrap().pop().unwrap();
+    assert!(matches!(last.kind, BalanceMoveKind::Charge { .. }) && last.amount == Money(-price.tiyn()));
+    books_are_true(&sim).await;
+
+    let off = Operation::SetService { code: code.clone(), on: false };
+    assert_eq!(sim.submit(&bin_a(), &n.msisdn, &off, "pk-2").await.unwrap(), OperationState::Done);
+    let p = sim.number_profile(&bin_a(), &n.msisdn).await.unwrap().unwrap();
+    assert!(
+        !p.allowances.iter().any(|a| !a.from_tariff && a.connected_ms == last.at_ms),
+        "its allowances went with it"
+    );
+}

@@ -75,3 +75,6 @@ usage-kind-international-call = International calls
 usage-kind-sms = SMS
 usage-kind-data = Mobile internet
 usage-as-pdf = PDF file
+payments-kind-charge = Charge for a service
+payments-comment-charge = Service { $service }, { $reference }
+reason-no-money-for-service = the number's balance is less than the package's price

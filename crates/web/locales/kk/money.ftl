@@ -75,3 +75,6 @@ usage-kind-international-call = Халықаралық қоңыраулар
 usage-kind-sms = SMS
 usage-kind-data = Мобильді интернет
 usage-as-pdf = PDF файлы
+payments-kind-charge = Қызмет үшін есептен шығару
+payments-comment-charge = { $service } қызметі, { $reference }
+reason-no-money-for-service = нөмір балансы пакеттің құнына жетпейді

@@ -75,3 +75,6 @@ usage-kind-international-call = Международные звонки
 usage-kind-sms = SMS
 usage-kind-data = Мобильный интернет
 usage-as-pdf = Файл формата PDF
+payments-kind-charge = Списание за услугу
+payments-comment-charge = Услуга { $service }, { $reference }
+reason-no-money-for-service = баланса номера не хватает на стоимость пакета

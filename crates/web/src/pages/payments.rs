@@ -64,6 +64,7 @@ fn kind_text(t: &Tr, k: &BalanceMoveKind) -> String {
         BalanceMoveKind::TopUp { .. } => "payments-kind-top-up",
         BalanceMoveKind::TransferIn { .. } => "payments-kind-transfer-in",
         BalanceMoveKind::TransferOut { .. } => "payments-kind-transfer-out",
+        BalanceMoveKind::Charge { .. } => "payments-kind-charge",
     })
 }
 
@@ -79,6 +80,9 @@ fn comment(t: &Tr, k: &BalanceMoveKind) -> String {
         }
         BalanceMoveKind::TransferOut { to, reference } => {
             t.t2("payments-comment-to", ("number", pretty(to)), ("reference", reference.as_str()))
+        }
+        BalanceMoveKind::Charge { service, reference } => {
+            t.t2("payments-comment-charge", ("service", t.text(service)), ("reference", reference.as_str()))
         }
     }
 }
