@@ -321,8 +321,8 @@ pub(crate) async fn balance_moves(
 }
 
 /// Charges `amount` to an advance number's balance inside the caller's transaction, as a
-/// ledger transaction against `op:revenue` (once per `key`). The caller checked the
-/// balance when the request was accepted.
+/// ledger transaction (key `key`) against `op:revenue`: one guarded statement, so that two
+/// charges at once cannot take the balance below zero. False when the balance is short.
 pub(crate) async fn charge(
     conn: &mut AnyConnection,
     customer: &str,
@@ -330,23 +330,23 @@ pub(crate) async fn charge(
     amount: i64,
     key: &str,
     now_ms: i64,
-) -> Result<(), SimError> {
-    let txn_id: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO sim_ledger_txns (bin, kind, key, created_ms) VALUES ($1, 'charge', $2, $3) \
-         ON CONFLICT (key) DO NOTHING RETURNING id",
+) -> Result<bool, SimError> {
+    let after: Option<i64> = sqlx::query_scalar(
+        "UPDATE sim_subscribers SET balance = balance - $1 WHERE msisdn = $2 AND balance >= $1 RETURNING balance",
+    )
+    .bind(amount)
+    .bind(msisdn)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(after) = after else { return Ok(false) };
+    let txn_id: i64 = sqlx::query_scalar(
+        "INSERT INTO sim_ledger_txns (bin, kind, key, created_ms) VALUES ($1, 'charge', $2, $3) RETURNING id",
     )
     .bind(customer)
     .bind(key)
     .bind(now_ms)
-    .fetch_optional(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    let Some(txn_id) = txn_id else { return Ok(()) };
-    let after: i64 =
-        sqlx::query_scalar("UPDATE sim_subscribers SET balance = balance - $1 WHERE msisdn = $2 RETURNING balance")
-            .bind(amount)
-            .bind(msisdn)
-            .fetch_one(&mut *conn)
-            .await?;
     sqlx::query(
         "INSERT INTO sim_ledger_entries (txn_id, account, amount, balance_after) VALUES ($1, $2, $3, $4), ($1, 'op:revenue', $5, NULL)",
     )
@@ -357,5 +357,5 @@ pub(crate) async fn charge(
     .bind(amount)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    Ok(true)
 }

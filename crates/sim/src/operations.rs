@@ -172,9 +172,10 @@ fn unpaid(op: &Operation, p: &NumberProfile) -> Option<String> {
 /// The refusal of a package whose price is more than an advance number's balance.
 pub const NO_MONEY_FOR_SERVICE: &str = "no_money_for_service";
 
-/// A package connected: its allowances for 30 days, and its price charged — from an advance
-/// number's balance as a ledger transaction (op:revenue), or to a credit number's charges
-/// of the bill cycle.
+/// A package connected: its price charged — from an advance number's balance as a ledger
+/// transaction (op:revenue), or to a credit number's charges of the bill cycle — and its
+/// allowances for 30 days. False (and nothing done) when an advance balance cannot pay:
+/// the check at submission can be outrun by another request on the number.
 async fn connect_package(
     tx: &mut sqlx::AnyConnection,
     bin: &str,
@@ -182,8 +183,35 @@ async fn connect_package(
     code: &str,
     key: &str,
     now: i64,
-) -> Result<(), SimError> {
-    let Some(s) = crate::catalog::service(code).filter(|s| !s.grants.is_empty()) else { return Ok(()) };
+) -> Result<bool, SimError> {
+    let Some(s) = crate::catalog::service(code).filter(|s| !s.grants.is_empty()) else { return Ok(true) };
+    if s.price > 0 {
+        let billing: String = sqlx::query_scalar(
+            "SELECT a.billing FROM sim_subscribers s JOIN sim_accounts a ON a.account_no = s.account_no WHERE s.msisdn = $1",
+        )
+        .bind(msisdn)
+        .fetch_one(&mut *tx)
+        .await?;
+        if billing == "advance" {
+            if !crate::ledger::charge(tx, bin, msisdn, s.price, &format!("charge:{code}:{key}"), now).await? {
+                return Ok(false);
+            }
+        } else {
+            sqlx::query(
+                "UPDATE sim_accounts SET period_charges = period_charges + $1
+                 WHERE account_no = (SELECT account_no FROM sim_subscribers WHERE msisdn = $2)",
+            )
+            .bind(s.price)
+            .bind(msisdn)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE sim_subscribers SET period_spent = period_spent + $1 WHERE msisdn = $2")
+                .bind(s.price)
+                .bind(msisdn)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
     const DAYS_30: i64 = 30 * 86_400_000;
     for g in s.grants {
         sqlx::query(
@@ -202,33 +230,7 @@ async fn connect_package(
         .execute(&mut *tx)
         .await?;
     }
-    if s.price == 0 {
-        return Ok(());
-    }
-    let billing: String = sqlx::query_scalar(
-        "SELECT a.billing FROM sim_subscribers s JOIN sim_accounts a ON a.account_no = s.account_no WHERE s.msisdn = $1",
-    )
-    .bind(msisdn)
-    .fetch_one(&mut *tx)
-    .await?;
-    if billing == "advance" {
-        crate::ledger::charge(tx, bin, msisdn, s.price, &format!("charge:{code}:{key}"), now).await?;
-    } else {
-        sqlx::query(
-            "UPDATE sim_accounts SET period_charges = period_charges + $1
-             WHERE account_no = (SELECT account_no FROM sim_subscribers WHERE msisdn = $2)",
-        )
-        .bind(s.price)
-        .bind(msisdn)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE sim_subscribers SET period_spent = period_spent + $1 WHERE msisdn = $2")
-            .bind(s.price)
-            .bind(msisdn)
-            .execute(&mut *tx)
-            .await?;
-    }
-    Ok(())
+    Ok(true)
 }
 
 /// The column that keeps a ban (a fixed name, never user input).
@@ -418,16 +420,23 @@ impl Simulator {
                 }
                 (_, true) => {}
                 (Operation::SetService { code, on: true }, false) => {
-                    sqlx::query(
-                        "INSERT INTO sim_subscriber_services (msisdn, service_code, activated_ms) VALUES ($1, $2, $3)
-                         ON CONFLICT (msisdn, service_code) DO NOTHING",
-                    )
-                    .bind(msisdn.clone())
-                    .bind(code.clone())
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                    connect_package(&mut tx, &bin, &msisdn, code, key, now).await?;
+                    if connect_package(&mut tx, &bin, &msisdn, code, key, now).await? {
+                        sqlx::query(
+                            "INSERT INTO sim_subscriber_services (msisdn, service_code, activated_ms) VALUES ($1, $2, $3)
+                             ON CONFLICT (msisdn, service_code) DO NOTHING",
+                        )
+                        .bind(msisdn.clone())
+                        .bind(code.clone())
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    } else {
+                        sqlx::query("UPDATE sim_requests SET state = 'failed', reason = $1 WHERE key = $2")
+                            .bind(NO_MONEY_FOR_SERVICE)
+                            .bind(key)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
                 }
                 (Operation::SetService { code, on: false }, false) => {
                     sqlx::query("DELETE FROM sim_subscriber_services WHERE msisdn = $1 AND service_code = $2")

@@ -345,3 +345,50 @@ async fn a_package_is_paid_from_the_balance_and_brings_its_allowances() {
         "its allowances went with it"
     );
 }
+
+/// Requests for a package at once on one advance number that can pay for one: the check at
+/// submission can be outrun, the guarded charge cannot — the balance never goes below zero
+/// and the price is taken once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_package_requests_cannot_overdraw_a_balance() {
+    use cabinet_core::operator::{Operation, ServiceStatus};
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 300, 5).await;
+    let sim = sim.with_behaviour(cabinet_sim::Behaviour { delay_ms: 0, failure_rate: 0.0 });
+    let advance = advance_numbers(&sim).await;
+    let mut found = None;
+    for n in advance.iter().filter(|n| n.state == cabinet_core::operator::NumberState::Active) {
+        let p = sim.number_profile(&bin_a(), &n.msisdn).await.unwrap().unwrap();
+        let package = p.services.iter().find(|s| {
+            let op = Operation::SetService { code: s.code.clone(), on: true };
+            s.status == ServiceStatus::Available
+                && cabinet_sim::catalog::service(&s.code).is_some_and(|c| !c.grants.is_empty() && c.price > 0)
+                && n.remaining.tiyn() >= s.price.tiyn()
+                && cabinet_core::rules::check_on(&op, &p, p.summary.state).is_ok()
+        });
+        if let Some(s) = package {
+            found = Some((n.clone(), s.code.clone(), s.price));
+            break;
+        }
+    }
+    let (n, code, price) = found.expect("a package an advance number can pay for");
+    // Leave it the price and a little: enough for one, not two.
+    let spare = advance.iter().find(|x| x.msisdn != n.msisdn).unwrap();
+    let excess = n.remaining.tiyn() - price.tiyn() - 1;
+    if excess > 0 {
+        sim.transfer(&bin_a(), &n.msisdn, &spare.msisdn, Money(excess), "shape").await.unwrap().unwrap();
+    }
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let (sim, m, code) = (sim.clone(), n.msisdn.clone(), code.clone());
+        tasks.push(tokio::spawn(async move {
+            sim.submit(&bin_a(), &m, &Operation::SetService { code, on: true }, &format!("race-{i}")).await.unwrap()
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let left = balance(&sim, &n.msisdn).await.tiyn();
+    assert_eq!(left, 1, "the price taken once from price + 1 tiyn");
+    books_are_true(&sim).await;
+}
