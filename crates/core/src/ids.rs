@@ -235,6 +235,12 @@ impl Msisdn {
         let d = &self.0;
         format!("+7 {} {} {} {}", &d[1..4], &d[4..7], &d[7..9], &d[9..11])
     }
+
+    /// A number kept as text (a forwarding target, the other side of a transfer) as the
+    /// portal shows numbers, or as it is when it is not one.
+    pub fn pretty_text(s: &str) -> String {
+        Msisdn::parse(s).map_or_else(|_| s.to_string(), |m| m.pretty())
+    }
 }
 
 /// Sum of a Luhn check over all the digits (the last one being the check digit).

@@ -21,8 +21,9 @@ pub(crate) struct Raw {
     pub quantity: i64,
 }
 
-fn fnv(parts: &[&[u8]]) -> u64 {
-    // FNV-1a: stable across builds and platforms (std's hasher is not).
+/// FNV-1a over `parts` (each ended by a separator): a seed for a generator that is stable
+/// across builds and platforms (std's hasher is not).
+pub(crate) fn fnv(parts: &[&[u8]]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for p in parts {
         for b in *p {
@@ -81,6 +82,11 @@ fn other(rng: &mut ChaCha8Rng, kind: UsageKind) -> String {
         }
         UsageKind::Data => "internet".to_string(),
     }
+}
+
+/// Saturdays and Sundays, when people call less.
+fn is_weekend(d: jiff::civil::Date) -> bool {
+    matches!(d.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday)
 }
 
 /// The number's records of the local day starting at `day_start_ms` (none before
@@ -227,7 +233,7 @@ pub(crate) async fn report(
         let mut d = month;
         while d < next && zone.start_of_day_ms(d) < until {
             let start = zone.start_of_day_ms(d);
-            let weekend = matches!(d.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday);
+            let weekend = is_weekend(d);
             raws.extend(day(customer.as_str(), msisdn.as_str(), start, weekend, created_ms, until));
             d = d.tomorrow().map_err(|e| crate::SimError::BadData(e.to_string()))?;
         }
@@ -277,7 +283,7 @@ pub(crate) fn month_to_date(
     let mut d = today.first_of_month();
     while d <= today {
         let start = zone.start_of_day_ms(d);
-        let weekend = matches!(d.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday);
+        let weekend = is_weekend(d);
         let q = if d == today {
             quantities(&day(bin, msisdn, start, weekend, created_ms, until))
         } else {

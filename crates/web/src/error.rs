@@ -160,6 +160,12 @@ pub enum PeriodField {
     To,
 }
 
+/// The message of a period's mistake when it belongs to the beginning (`from`) or the end.
+pub fn period_error_at(error: &Option<(PeriodField, String)>, from: bool) -> Option<&str> {
+    let want = if from { PeriodField::From } else { PeriodField::To };
+    error.as_ref().filter(|(f, _)| *f == want).map(|(_, m)| m.as_str())
+}
+
 /// The catalog key of a period's mistake, and the field it belongs to.
 pub fn period_error(e: PeriodError) -> (PeriodField, &'static str) {
     match e {

@@ -13,23 +13,13 @@ pub(crate) const HISTORY_DAYS: i64 = 90;
 /// Channels of advance top-ups and how often each is used.
 const CHANNELS: [(&str, u32); 3] = [("kaspi", 6), ("card", 3), ("terminal", 2)];
 
-fn stable_hash(seed: u64, msisdn: &str) -> u64 {
-    // FNV-1a: stable across builds and platforms (std's hasher is not).
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed;
-    for b in msisdn.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
 /// The number's top-ups in time order, within the last `HISTORY_DAYS` before `now_ms` and
 /// after the number was created; none when the balance is not positive.
 pub(crate) fn top_ups(seed: u64, msisdn: &str, balance: i64, created_ms: i64, now_ms: i64) -> Vec<PaymentRow> {
     if balance <= 0 {
         return Vec::new();
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(stable_hash(seed, msisdn));
+    let mut rng = ChaCha8Rng::seed_from_u64(crate::usage::fnv(&[&seed.to_le_bytes(), msisdn.as_bytes(), b"top-ups"]));
     let count = rng.random_range(0..=4usize);
     let start = (now_ms - HISTORY_DAYS * DAY).max(created_ms) + 1;
     let end = now_ms - 3_600_000;

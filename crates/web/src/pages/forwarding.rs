@@ -56,7 +56,7 @@ pub struct AddForm {
 
 fn target_text(t: &Tr, p: &NumberProfile, target: &ForwardTarget) -> String {
     match target {
-        ForwardTarget::Number(n) => Msisdn::parse(n).map(|m| m.pretty()).unwrap_or_else(|_| n.clone()),
+        ForwardTarget::Number(n) => Msisdn::pretty_text(n),
         ForwardTarget::Service(code) => {
             let name = p.forward_services.iter().find(|s| s.code == *code).map(|s| t.text(&s.name).to_string());
             t.t1("fwd-to-service", "name", name.unwrap_or_else(|| code.clone()))

@@ -56,8 +56,7 @@ pub struct Row {
 impl HistoryPage {
     /// The message for one field of the period, when the mistake is in it.
     fn error_for(&self, from: bool) -> Option<&str> {
-        let want = if from { PeriodField::From } else { PeriodField::To };
-        self.error.as_ref().filter(|(f, _)| *f == want).map(|(_, m)| m.as_str())
+        crate::error::period_error_at(&self.error, from)
     }
 }
 

@@ -156,7 +156,7 @@ fn done_text(t: &Tr, kind: &str, op: Option<&Operation>, name: Option<String>) -
     let key = format!("done-{}", kind.replace('_', "-"));
     if let Some(Operation::AddForwarding { kind, target }) = op {
         let target = match target {
-            ForwardTarget::Number(n) => Msisdn::parse(n).map(|m| m.pretty()).unwrap_or_else(|_| n.clone()),
+            ForwardTarget::Number(n) => Msisdn::pretty_text(n),
             ForwardTarget::Service(code) => t.t1("fwd-notice-service", "name", name.unwrap_or_else(|| code.clone())),
         };
         return t.t2(&key, ("kind", forward_phrase(t, *kind)), ("target", target));

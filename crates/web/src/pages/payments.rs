@@ -54,8 +54,7 @@ struct PaymentsPage {
 
 impl PaymentsPage {
     fn error_for(&self, from: bool) -> Option<&str> {
-        let want = if from { PeriodField::From } else { PeriodField::To };
-        self.error.as_ref().filter(|(f, _)| *f == want).map(|(_, m)| m.as_str())
+        crate::error::period_error_at(&self.error, from)
     }
 }
 
@@ -69,17 +68,16 @@ fn kind_text(t: &Tr, k: &BalanceMoveKind) -> String {
 }
 
 fn comment(t: &Tr, k: &BalanceMoveKind) -> String {
-    let pretty = |n: &str| Msisdn::parse(n).map(|m| m.pretty()).unwrap_or_else(|_| n.to_string());
     match k {
         BalanceMoveKind::TopUp { channel, reference } => {
             let channel = t.try_t(&format!("channel-{}", channel.replace('_', "-"))).unwrap_or_else(|| channel.clone());
             t.t2("payments-comment-top-up", ("channel", channel), ("reference", reference.as_str()))
         }
         BalanceMoveKind::TransferIn { from, reference } => {
-            t.t2("payments-comment-from", ("number", pretty(from)), ("reference", reference.as_str()))
+            t.t2("payments-comment-from", ("number", Msisdn::pretty_text(from)), ("reference", reference.as_str()))
         }
         BalanceMoveKind::TransferOut { to, reference } => {
-            t.t2("payments-comment-to", ("number", pretty(to)), ("reference", reference.as_str()))
+            t.t2("payments-comment-to", ("number", Msisdn::pretty_text(to)), ("reference", reference.as_str()))
         }
         BalanceMoveKind::Charge { service, reference } => {
             t.t2("payments-comment-charge", ("service", t.text(service)), ("reference", reference.as_str()))

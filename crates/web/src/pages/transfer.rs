@@ -162,13 +162,12 @@ async fn form_page(
 
 /// "50,00 ₸ from +7 701 211 21 01 to +7 701 211 77 05".
 fn words(t: &Tr, key: &str, amount: Money, from: &str, to: &str) -> String {
-    let pretty = |n: &str| Msisdn::parse(n).map(|m| m.pretty()).unwrap_or_else(|_| n.to_string());
     t.tn(
         key,
         vec![
             ("amount", FluentArg::from(t.money(&amount))),
-            ("from", FluentArg::from(pretty(from))),
-            ("to", FluentArg::from(pretty(to))),
+            ("from", FluentArg::from(Msisdn::pretty_text(from))),
+            ("to", FluentArg::from(Msisdn::pretty_text(to))),
         ],
     )
 }
