@@ -27,6 +27,9 @@ const DEFAULT_LIMIT: u32 = 20;
 
 pub(crate) const SUMMARY_COLUMNS: &str = "s.msisdn, s.account_no, s.tariff_code, a.billing, s.state, s.individual_limit, \
      s.period_spent, s.balance, a.credit_limit, a.period_charges";
+/// The subscriber's part of `SUMMARY_COLUMNS`: what a page's derived table carries.
+const PAGE_SUBSCRIBER_COLUMNS: &str =
+    "s.msisdn, s.account_no, s.tariff_code, s.state, s.individual_limit, s.period_spent, s.balance";
 /// How many columns `SUMMARY_COLUMNS` names: the columns after them start here.
 pub(crate) const SUMMARY_WIDTH: usize = 10;
 
@@ -163,6 +166,14 @@ impl Filter {
         }
     }
 
+    /// Whether the filter reads the subscribers' rows (as `s`) for every number it passes
+    /// over, so that a page can take its columns there instead of looking each number up
+    /// again. Not a walk: it checks thousands of entries of the covering index for the digits
+    /// and must not visit their rows (PostgreSQL would, for columns beyond the index).
+    fn reads_subscribers(&self) -> bool {
+        matches!(self, Filter::All | Filter::Exact(_)) || matches!(self, Filter::Gram(d) if d.len() > GRAM)
+    }
+
     /// The column the matching numbers come in, in index order.
     fn key(&self) -> &'static str {
         match self {
@@ -278,12 +289,19 @@ pub(crate) async fn list(db: &Db, customer: &Bin, q: &NumberQuery) -> Result<Num
     if let Some(cap) = inline_count {
         extras.push_str(&format!(", ({})", count_sql(&filter, dialect, cap)));
     }
-    // The page's numbers are picked first and joined to their rows and accounts after: only
-    // the page needs the money columns.
+    // The page's numbers are picked first (in index order, LIMIT inside) and joined to their
+    // accounts after: only the page needs the money columns. A derived table rather than
+    // `IN (…)`: a semi-join made PostgreSQL de-duplicate the keys, look every number up a
+    // second time and sort the page again (172 buffers a page instead of 18).
+    let from = filter.sql_from(dialect);
+    let page = if filter.reads_subscribers() {
+        format!("(SELECT {PAGE_SUBSCRIBER_COLUMNS} {from}{tail}) s")
+    } else {
+        format!("(SELECT {key} AS msisdn {from}{tail}) k JOIN sim_subscribers s ON s.msisdn = k.msisdn")
+    };
     let sql = format!(
-        "SELECT {SUMMARY_COLUMNS}{extras} FROM sim_subscribers s JOIN sim_accounts a ON a.account_no = s.account_no \
-         WHERE s.msisdn IN (SELECT {key} {}{tail}) ORDER BY s.msisdn {order}",
-        filter.sql_from(dialect)
+        "SELECT {SUMMARY_COLUMNS}{extras} FROM {page} JOIN sim_accounts a ON a.account_no = s.account_no \
+         ORDER BY s.msisdn {order}"
     );
     let mut qy = filter.bind(db.select(sql).text(customer.as_str()), dialect);
     if let Some(c) = cursor {

@@ -9,7 +9,7 @@ use cabinet_core::operator::{
     ForwardTarget, Forwarding, NumberProfile, ServiceEntry, ServiceGroup,
 };
 use cabinet_core::{Bin, Money, Msisdn};
-use cabinet_store::{Db, Row, StoreError};
+use cabinet_store::{Db, Dialect, Row, StoreError};
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
@@ -213,6 +213,9 @@ pub(crate) async fn load(
 
 type AllowanceRow = (String, String, bool, i64, i64, i64, i64);
 type PhoneRow = (String, String, bool, i64, i64, i64, i64, i64, String);
+/// A contract phone as the profile query gives it: seq first, flags as numbers.
+#[derive(serde::Deserialize)]
+struct PhoneJson(i64, String, String, i64, i64, i64, i64, i64, i64, String);
 
 /// The rows of the six small tables about one number that a profile shows.
 #[derive(Default)]
@@ -232,82 +235,99 @@ const PROFILE_WIDTH: usize = SUMMARY_WIDTH + 20;
 
 /// The number's row and the six small tables about it in one query, so one round trip: on
 /// PostgreSQL each query costs a network round trip and the driver's work, more than these
-/// lookups themselves. Every row has the profile's columns (NULL but in the 'profile' row),
-/// then (three texts, six integers, order), then its kind. The profile row comes only for
-/// the customer's own number; the rest of the rows are thrown away without it.
-static PROFILE_SQL: LazyLock<String> = LazyLock::new(|| {
-    let nulls = ["NULL"; PROFILE_WIDTH].join(", ");
+/// lookups themselves. Each table comes as one column beside the row: a JSON array of its
+/// rows (arrays of their columns), from a scalar subquery. (A UNION of the seven tables, each
+/// padded to the row's 41 columns, cost PostgreSQL three times as much: setting up its
+/// projections outweighed the lookups — 0.18 ms against 0.06 ms a profile in pgbench.) The
+/// row comes only for the customer's own number.
+fn profile_sql(dialect: Dialect) -> &'static str {
+    static SQL: LazyLock<[String; 2]> =
+        LazyLock::new(|| [build_profile_sql(Dialect::Sqlite), build_profile_sql(Dialect::Postgres)]);
+    &SQL[usize::from(dialect == Dialect::Postgres)]
+}
+
+fn build_profile_sql(dialect: Dialect) -> String {
+    let rows = |columns: &str, from: &str| match dialect {
+        Dialect::Sqlite => format!("(SELECT json_group_array(json_array({columns})) FROM {from})"),
+        Dialect::Postgres => format!("(SELECT CAST(json_agg(json_build_array({columns})) AS TEXT) FROM {from})"),
+    };
     format!(
         "SELECT {SUMMARY_COLUMNS}, s.state_changed_ms, a.account_type, a.past_debt, s.roaming_debt, \
            s.registration_form, s.esim, s.ban_ussd, s.ban_selfcare_details, s.ban_selfcare, s.subscription_block, \
            s.hidden_caller_id, s.in_roaming, s.sim_replaced_ms, s.pin1, s.pin2, s.puk1, s.puk2, s.iccid, s.last_imei, s.created_ms, \
-           NULL AS t1, NULL AS t2, NULL AS t3, 0 AS i1, 0 AS i2, 0 AS i3, 0 AS i4, 0 AS i5, 0 AS i6, 0 AS ord, \
-           'profile' AS kind
-         FROM sim_subscribers s JOIN sim_accounts a ON a.account_no = s.account_no WHERE s.msisdn = $1 AND s.bin = $3
-         UNION ALL SELECT {nulls}, service_code, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 'service'
-           FROM sim_subscriber_services WHERE msisdn = $1
-         UNION ALL SELECT {nulls}, source, kind, NULL, unlimited, available, total, connected_ms, until_ms, 0, 0, \
-           'allowance'
-           FROM sim_allowances WHERE msisdn = $1
-         UNION ALL SELECT {nulls}, device_name, device_type, promotion, active, activated_ms, terminates_ms, \
-           term_months, monthly_payment, contract_price, seq, 'phone'
-           FROM sim_contract_phones WHERE msisdn = $1
-         UNION ALL SELECT {nulls}, kind, target_type, target, 0, 0, 0, 0, 0, 0, 0, 'forwarding'
-           FROM sim_forwardings WHERE msisdn = $1
-         UNION ALL SELECT {nulls}, matching_id, NULL, NULL, expires_ms, 0, 0, 0, 0, 0, 0, 'esim'
-           FROM sim_esim_activations WHERE msisdn = $1 AND expires_ms > $2
-         UNION ALL SELECT {nulls}, imei, NULL, NULL, 0, 0, 0, 0, 0, 0, registered_ms, 'imei'
-           FROM sim_imei_registry WHERE msisdn = $1
-         ORDER BY kind, ord, t1"
+           {}, {}, {}, {}, {}, {} \
+         FROM sim_subscribers s JOIN sim_accounts a ON a.account_no = s.account_no WHERE s.msisdn = $1 AND s.bin = $3",
+        rows("service_code", "sim_subscriber_services WHERE msisdn = s.msisdn"),
+        rows(
+            "source, kind, unlimited, available, total, connected_ms, until_ms",
+            "sim_allowances WHERE msisdn = s.msisdn"
+        ),
+        rows(
+            "seq, device_name, device_type, active, activated_ms, terminates_ms, term_months, monthly_payment, \
+             contract_price, promotion",
+            "sim_contract_phones WHERE msisdn = s.msisdn"
+        ),
+        rows("kind, target_type, target", "sim_forwardings WHERE msisdn = s.msisdn"),
+        rows("matching_id, expires_ms", "sim_esim_activations WHERE msisdn = s.msisdn AND expires_ms > $2"),
+        rows("registered_ms, imei", "sim_imei_registry WHERE msisdn = s.msisdn"),
     )
-});
+}
+
+/// One child table's column: its rows, or none (PostgreSQL's aggregate of no rows is NULL).
+fn child_rows<T: serde::de::DeserializeOwned>(json: Option<String>) -> Result<Vec<T>, SimError> {
+    match json {
+        None => Ok(Vec::new()),
+        Some(j) => serde_json::from_str(&j).map_err(|e| SimError::BadData(format!("profile rows: {e}"))),
+    }
+}
 
 impl Children {
     /// The number's profile row (None when it is not the customer's) and its children.
     async fn load(db: &Db, customer: &Bin, msisdn: &str) -> Result<(Option<ProfileRow>, Children), SimError> {
-        let mut c = Children::default();
-        let mut profile = None;
         let now = cabinet_core::time::now_ms();
         let w = PROFILE_WIDTH;
-        db.select(PROFILE_SQL.as_str())
+        let loaded = db
+            .select(profile_sql(db.dialect()))
             .text(msisdn)
             .int(now)
             .text(customer.as_str())
-            .all(|r| {
-                let kind = r.text(w + 10)?;
-                if kind == "profile" {
-                    profile = Some(ProfileRow::from_select(r)?);
-                    return Ok(());
-                }
-                let t1 = r.text(w)?;
-                let text = |i| r.opt_text(w + i).map(Option::unwrap_or_default);
-                let int = |i| r.int(w + i);
-                match kind.as_str() {
-                    "service" => {
-                        c.services.insert(t1);
-                    }
-                    "allowance" => c.allowances.push((t1, text(1)?, int(3)? != 0, int(4)?, int(5)?, int(6)?, int(7)?)),
-                    "phone" => c.phones.push((
-                        t1,
-                        text(1)?,
-                        int(3)? != 0,
-                        int(4)?,
-                        int(5)?,
-                        int(6)?,
-                        int(7)?,
-                        int(8)?,
-                        text(2)?,
-                    )),
-                    "forwarding" => c.forwardings.push((t1, text(1)?, text(2)?)),
-                    "esim" => c.esim = Some(crate::operations::activation(&t1, int(3)?)),
-                    "imei" => c.imeis.push(t1),
-                    // The kinds are the query's own.
-                    _ => {}
-                }
-                Ok(())
+            .optional(|r| {
+                Ok((ProfileRow::from_select(r)?, (0..6).map(|i| r.opt_text(w + i)).collect::<Result<Vec<_>, _>>()?))
             })
             .await?;
-        Ok((profile, c))
+        let Some((row, mut json)) = loaded else {
+            return Ok((None, Children::default()));
+        };
+        let mut take = |i: usize| std::mem::take(&mut json[i]);
+        let services: Vec<(String,)> = child_rows(take(0))?;
+        let mut allowances: Vec<(String, String, i64, i64, i64, i64, i64)> = child_rows(take(1))?;
+        allowances.sort();
+        let mut phones: Vec<PhoneJson> = child_rows(take(2))?;
+        phones.sort_by_key(|p| p.0);
+        let mut forwardings: Vec<(String, String, String)> = child_rows(take(3))?;
+        forwardings.sort();
+        let esim: Vec<(String, i64)> = child_rows(take(4))?;
+        let mut imeis: Vec<(i64, String)> = child_rows(take(5))?;
+        imeis.sort();
+        let children = Children {
+            services: services.into_iter().map(|(code,)| code).collect(),
+            allowances: allowances
+                .into_iter()
+                .map(|(source, kind, unlimited, available, total, connected, until)| {
+                    (source, kind, unlimited != 0, available, total, connected, until)
+                })
+                .collect(),
+            phones: phones
+                .into_iter()
+                .map(|PhoneJson(_, name, kind, active, activated, terminates, term, monthly, price, promotion)| {
+                    (name, kind, active != 0, activated, terminates, term, monthly, price, promotion)
+                })
+                .collect(),
+            forwardings,
+            esim: esim.first().map(|(id, expires)| crate::operations::activation(id, *expires)),
+            imeis: imeis.into_iter().map(|(_, imei)| imei).collect(),
+        };
+        Ok((Some(row), children))
     }
 }
 

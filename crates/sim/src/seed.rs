@@ -91,7 +91,12 @@ pub async fn seed_customer(db: &Db, spec: &SeedSpec) -> Result<SeedReport, SimEr
     // thousands).
     if db.dialect() == Dialect::Postgres {
         use sqlx::Executor;
-        db.pool().execute("VACUUM (ANALYZE) sim_subscribers, sim_accounts, sim_number_grams").await?;
+        db.pool()
+            .execute(
+                "VACUUM (ANALYZE) sim_subscribers, sim_accounts, sim_number_grams, sim_subscriber_services, \
+                 sim_allowances, sim_contract_phones, sim_ledger_txns, sim_ledger_entries, sim_payments",
+            )
+            .await?;
     }
     tracing::info!(bin = spec.bin.as_str(), numbers = report.numbers, accounts = report.accounts, "simulator seeded");
     Ok(report)
