@@ -111,7 +111,8 @@ async fn usage_details_as_xlsx_hold_every_record_with_dates_and_charges_that_add
     let numbers = sim.list_numbers(&Bin::parse(BIN_A).unwrap(), &q).await.unwrap().items;
     let n = numbers.iter().find(|n| n.state == NumberState::Active).unwrap();
     let today = jiff::Timestamp::now().to_zoned(almaty()).date();
-    let from = today.checked_sub(jiff::Span::new().days(20)).unwrap();
+    // A week, today included: the longest period a file is made at once for.
+    let from = today.checked_sub(jiff::Span::new().days(6)).unwrap();
     let report = sim
         .usage(&Bin::parse(BIN_A).unwrap(), &n.msisdn, start_ms(from), start_ms(today.tomorrow().unwrap()))
         .await
