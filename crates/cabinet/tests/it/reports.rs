@@ -217,6 +217,10 @@ async fn the_payments_report_is_refused_past_three_months_and_otherwise_made_and
         refused.body
     );
     assert!(refused.body.contains("id=\"payments-report-error\""));
+    // Years back: the same limit, not another page's "at most 3 years".
+    let years = b.post_from(&form, &form, &[("from", "01-01-2020"), ("to", &days_ago(0))]).await;
+    assert_eq!(years.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(years.body.contains("covers the last 3 months at most"), "{}", years.body);
     assert_eq!(report_count(&app).await, 0, "no report and no job");
     let garbled = b.post_from(&form, &form, &[("from", "1-1"), ("to", "x")]).await;
     assert_eq!(garbled.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -86,6 +86,8 @@ async fn periods_outside_the_last_90_days_and_other_companies_numbers_are_refuse
     let old = page(back(90), back(80)).await;
     assert_eq!(old.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(old.body.contains("usage details go back 90 days"), "{}", old.body);
+    let years = page("01-01-2020".into(), back(0)).await;
+    assert!(years.body.contains("usage details go back 90 days"), "the limit, not another: {}", years.body);
     let future = page(back(0), day(today.tomorrow().unwrap())).await;
     assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(page(back(2), back(5)).await.status, StatusCode::UNPROCESSABLE_ENTITY, "reversed");
