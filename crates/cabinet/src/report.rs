@@ -9,7 +9,7 @@ use cabinet_core::time::now_ms;
 use cabinet_core::{Bin, Locale};
 use cabinet_store::jobs::{self, Job, kinds};
 use cabinet_store::reports::{self, FileInfo};
-use cabinet_store::{StoreResult, outbox};
+use cabinet_store::{StoreResult, admins, outbox};
 use cabinet_web::documents::{self, BuildError, Built, ReportRequest};
 use tokio::io::AsyncReadExt;
 
@@ -20,6 +20,7 @@ pub const MAX_ATTACHMENT_BYTES: u64 = 10 * 1024 * 1024;
 /// Why a report failed, as the page words it (`report-error-…`).
 pub const NUMBER_NOT_FOUND: &str = "number_not_found";
 pub const INTERNAL_ERROR: &str = "internal_error";
+pub const FORBIDDEN: &str = "forbidden";
 
 pub async fn run(w: &Worker, job: &Job) -> StoreResult<Outcome> {
     let Ok(payload) = serde_json::from_str::<kinds::ReportPayload>(&job.payload) else {
@@ -32,6 +33,10 @@ pub async fn run(w: &Worker, job: &Job) -> StoreResult<Outcome> {
     let (Some(request), Ok(bin)) = (request, Bin::stored(&found.bin)) else {
         return w.give_up(job, "bad_request", "unreadable report").await;
     };
+    // Whoever lost the company since asking gets nothing more of it by e-mail.
+    if admins::granted_company(&w.db, &found.report.admin_id, &found.report.company_id).await?.is_none() {
+        return w.give_up(job, FORBIDDEN, "the administrator no longer has the company").await;
+    }
     let locale = Locale::from_code(&found.report.locale).unwrap_or_default();
     reports::mark_running(&w.db, &found.report.id).await?;
     match documents::build(w.operator.as_ref(), &w.zone, &bin, locale, &request).await {

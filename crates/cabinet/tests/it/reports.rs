@@ -5,13 +5,17 @@
 use crate::gateways::{SmtpServer, delivering};
 use crate::helpers::*;
 use base64::Engine as _;
-use cabinet_core::operator::{BillingMethod, NumberQuery, NumberState, NumberSummary, OperatorPort};
-use cabinet_core::{Bin, Locale, Money};
+use cabinet::worker::Worker;
+use cabinet_core::operator::{
+    self as op, BillingMethod, NumberQuery, NumberState, NumberSummary, OperatorPort, OperatorResult,
+};
+use cabinet_core::{Bin, Locale, Money, Msisdn};
 use cabinet_sim::Simulator;
 use cabinet_store::reports::{self, NewReport, Owner};
 use cabinet_store::{admins, companies, outbox};
 use calamine::{Data, Reader, Xlsx};
 use reqwest::StatusCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 fn today() -> jiff::civil::Date {
@@ -332,6 +336,31 @@ async fn a_report_that_cannot_be_made_says_why_and_an_expired_one_is_gone_after_
     assert!(!row.contains("/download"));
     assert_eq!(b.get(&format!("/reports/{failed}/download")).await.status, StatusCode::NOT_FOUND);
 
+    // An administrator who lost the company after asking gets nothing by e-mail.
+    let alice = admins::by_phone(&app.db, &cabinet_core::Msisdn::parse(ALICE).unwrap()).await.unwrap().unwrap();
+    sqlx::query("DELETE FROM admin_companies WHERE admin_id = $1 AND company_id = $2")
+        .bind(&alice.id)
+        .bind(&a.id)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let mine = numbers(&app, BIN_A).await.remove(0).msisdn;
+    let params = params.replace(&other.to_string(), mine.as_str());
+    let new = NewReport { kind: "usage", params: &params, title: "x", locale: "en" };
+    let alices = Owner { company_id: &a.id, admin_id: &alice.id };
+    let revoked = reports::request(&app.db, alices, &new, cabinet_core::time::now_ms()).await.unwrap();
+    let mut state = None;
+    for _ in 0..400 {
+        let r = reports::get_for(&app.db, alices, &revoked).await.unwrap().unwrap();
+        if !r.pending() {
+            state = Some((r.state, r.error));
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(state, Some((reports::FAILED.to_string(), Some("forbidden".to_string()))));
+    assert!(app.last_message_to("alice@example.kz").await.is_none(), "no e-mail");
+
     // A ready one, then a week and more later.
     let n = numbers(&app, BIN_A).await.into_iter().find(|n| n.state == NumberState::Active).unwrap().msisdn;
     let page = format!("/numbers/{n}/usage");
@@ -350,4 +379,138 @@ async fn a_report_that_cannot_be_made_says_why_and_an_expired_one_is_gone_after_
     let (chunks,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM report_chunks").fetch_one(app.db.pool()).await.unwrap();
     assert_eq!(chunks, 0, "the files went with them");
+}
+
+/// The simulator, but its usage answers as `mode` says: the operator down, or the job's
+/// lease taken by another worker while the records were being read.
+struct Usage {
+    sim: Simulator,
+    db: cabinet_store::Db,
+    mode: Mode,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Down,
+    LeaseStolen,
+}
+
+#[async_trait::async_trait]
+impl OperatorPort for Usage {
+    async fn number_count(&self, c: &Bin) -> OperatorResult<u64> {
+        self.sim.number_count(c).await
+    }
+    async fn list_numbers(&self, c: &Bin, q: &NumberQuery) -> OperatorResult<op::NumberPage> {
+        self.sim.list_numbers(c, q).await
+    }
+    async fn count_matches(&self, c: &Bin, d: &str, cap: u64) -> OperatorResult<op::MatchCount> {
+        self.sim.count_matches(c, d, cap).await
+    }
+    async fn number_profile(&self, c: &Bin, m: &Msisdn) -> OperatorResult<Option<op::NumberProfile>> {
+        self.sim.number_profile(c, m).await
+    }
+    async fn issue_esim(&self, c: &Bin, m: &Msisdn) -> OperatorResult<Result<op::EsimActivation, String>> {
+        self.sim.issue_esim(c, m).await
+    }
+    async fn submit(&self, c: &Bin, m: &Msisdn, o: &op::Operation, key: &str) -> OperatorResult<op::OperationState> {
+        self.sim.submit(c, m, o, key).await
+    }
+    async fn transfer(
+        &self,
+        c: &Bin,
+        from: &Msisdn,
+        to: &Msisdn,
+        amount: Money,
+        key: &str,
+    ) -> OperatorResult<Result<op::TransferDone, op::TransferRefusal>> {
+        self.sim.transfer(c, from, to, amount, key).await
+    }
+    async fn balance_moves(&self, c: &Bin, m: &Msisdn, f: i64, t: i64) -> OperatorResult<Option<Vec<op::BalanceMove>>> {
+        self.sim.balance_moves(c, m, f, t).await
+    }
+    async fn usage(&self, c: &Bin, m: &Msisdn, f: i64, t: i64) -> OperatorResult<Option<op::UsageReport>> {
+        match self.mode {
+            Mode::Down => Err(op::OperatorError::Unavailable("connection refused".into())),
+            Mode::LeaseStolen => {
+                sqlx::query("UPDATE jobs SET locked_by = 'another-worker' WHERE kind = 'report'")
+                    .execute(self.db.pool())
+                    .await
+                    .unwrap();
+                self.sim.usage(c, m, f, t).await
+            }
+        }
+    }
+}
+
+/// A portal without a worker, a report of Carol's asked for through it, and a worker of
+/// the test's own over `mode`.
+async fn report_with_worker(mode: Mode) -> (TestApp, Owner<'static>, String, Worker) {
+    let app = spawn_with(Options { worker: false, ..Options::default() }).await;
+    let b = app.signed_in(CAROL).await;
+    let n = numbers(&app, BIN_A).await.into_iter().find(|n| n.state == NumberState::Active).unwrap().msisdn;
+    let page = format!("/numbers/{n}/usage");
+    let id =
+        report_in(&b.post_from(&page, &format!("{page}.xlsx"), &[("from", &days_ago(20)), ("to", &days_ago(1))]).await);
+    let a = companies::by_bin(&app.db, &Bin::parse(BIN_A).unwrap()).await.unwrap().unwrap();
+    let carol = admins::by_phone(&app.db, &Msisdn::parse(CAROL).unwrap()).await.unwrap().unwrap();
+    // Leaked for the test's length: an owner borrows its ids.
+    let owner = Owner { company_id: Box::leak(a.id.into_boxed_str()), admin_id: Box::leak(carol.id.into_boxed_str()) };
+    let worker = Worker {
+        db: app.db.db.clone(),
+        operator: Arc::new(Usage { sim: Simulator::new(app.db.db.clone()), db: app.db.db.clone(), mode }),
+        channels: Default::default(),
+        id: "test-worker".into(),
+        lease_ms: 30_000,
+        poll_ms: 50,
+        wake: Default::default(),
+        pulse: Default::default(),
+        zone: cabinet_core::time::OperatorZone::named("Asia/Almaty").unwrap(),
+    };
+    (app, owner, id, worker)
+}
+
+/// Runs the next due job; the report's job waits out no backoff (its time is made now).
+async fn run_report_job(app: &TestApp, w: &Worker) {
+    sqlx::query("UPDATE jobs SET run_at_ms = 0 WHERE kind = 'report' AND state = 'queued'")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    assert!(w.run_once().await.unwrap(), "a job ran");
+}
+
+#[tokio::test]
+async fn an_operator_that_does_not_answer_is_asked_again_then_the_report_fails_with_the_reason() {
+    let (app, owner, id, w) = report_with_worker(Mode::Down).await;
+    for attempt in 1..reports::ATTEMPTS {
+        run_report_job(&app, &w).await;
+        let r = reports::get_for(&app.db, owner, &id).await.unwrap().unwrap();
+        assert!(r.pending(), "attempt {attempt}: still to be made ({})", r.state);
+        let job = cabinet_store::jobs::get(&app.db, &r.job_id).await.unwrap().unwrap();
+        assert_eq!(job.state, cabinet_store::jobs::QUEUED);
+        assert!(job.last_error.unwrap_or_default().contains("connection refused"));
+    }
+    run_report_job(&app, &w).await;
+    let r = reports::get_for(&app.db, owner, &id).await.unwrap().unwrap();
+    assert_eq!((r.state.as_str(), r.error.as_deref()), (reports::FAILED, Some("operator_unavailable")));
+    assert_eq!(app.outbox_len().await, 1, "the sign-in code only: no report e-mail");
+
+    let b = app.signed_in(CAROL).await;
+    let row = b.get(&format!("/reports/{id}/row")).await.body;
+    assert!(
+        row.contains("The operator&#39;s system did not answer")
+            || row.contains("The operator's system did not answer"),
+        "{row}"
+    );
+}
+
+#[tokio::test]
+async fn a_report_worker_that_lost_its_lease_stores_no_file_and_sends_nothing() {
+    let (app, owner, id, w) = report_with_worker(Mode::LeaseStolen).await;
+    run_report_job(&app, &w).await;
+    let r = reports::get_for(&app.db, owner, &id).await.unwrap().unwrap();
+    assert!(r.pending(), "the other worker will finish it: {}", r.state);
+    let (chunks,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM report_chunks").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(chunks, 0);
+    assert_eq!(app.outbox_len().await, 1, "the sign-in code only");
 }

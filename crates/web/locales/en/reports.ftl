@@ -18,6 +18,7 @@ report-state-failed = Failed
 report-error-operator-unavailable = The operator's system did not answer. Ask for the report again later.
 report-error-number-not-found = The number no longer belongs to the company.
 report-error-internal-error = The file could not be made. Ask for the report again.
+report-error-forbidden = You no longer have access to this company.
 report-error-bad-request = The request could not be read. Ask for the report again.
 report-title-usage = Usage details { $number }, { $from } → { $to }, { $format }
 report-title-payments = Payments report { $number }, { $from } → { $to }, { $format }

@@ -18,6 +18,7 @@ report-state-failed = Қате
 report-error-operator-unavailable = Оператор жүйесі жауап бермеді. Есепті кейінірек қайта сұраңыз.
 report-error-number-not-found = Нөмір енді компанияға тиесілі емес.
 report-error-internal-error = Файлды жасау мүмкін болмады. Есепті қайта сұраңыз.
+report-error-forbidden = Сізде бұл компанияға енді қолжетімділік жоқ.
 report-error-bad-request = Есеп сұрауы танылмады. Есепті қайта сұраңыз.
 report-title-usage = Егжей-тегжейлі есеп { $number }, { $from } → { $to }, { $format }
 report-title-payments = Төлемдер бойынша есеп { $number }, { $from } → { $to }, { $format }

@@ -18,6 +18,7 @@ report-state-failed = Ошибка
 report-error-operator-unavailable = Система оператора не ответила. Запросите отчёт ещё раз позже.
 report-error-number-not-found = Номер больше не принадлежит компании.
 report-error-internal-error = Не удалось сформировать файл. Запросите отчёт ещё раз.
+report-error-forbidden = У вас больше нет доступа к этой компании.
 report-error-bad-request = Запрос отчёта не распознан. Запросите отчёт ещё раз.
 report-title-usage = Детализация { $number }, { $from } → { $to }, { $format }
 report-title-payments = Отчёт по платежам { $number }, { $from } → { $to }, { $format }

@@ -57,6 +57,9 @@ pub struct Row {
     size: String,
     expires: String,
     download: bool,
+    /// Say the outcome to screen readers: only a polled row that has just finished (the
+    /// rows a page loads with are not news).
+    announce: bool,
 }
 
 fn row(t: &Tr, zone: &OperatorZone, r: &Report) -> Row {
@@ -79,6 +82,7 @@ fn row(t: &Tr, zone: &OperatorZone, r: &Report) -> Row {
         size: r.size_bytes.map_or_else(|| "—".to_string(), |b| size_text(t, b)),
         expires: zone.date_time(r.expires_ms),
         download: r.state == reports::READY,
+        announce: false,
     }
 }
 
@@ -135,7 +139,9 @@ pub async fn row_fragment(
 ) -> Result<Response, WebError> {
     let r = own_report(&state, &signed, &id).await?;
     let t = signed.visitor.tr();
-    Ok(html(StatusCode::OK, &RowFragment { t, r: row(&t, &state.config.zone, &r) }))
+    let mut shown = row(&t, &state.config.zone, &r);
+    shown.announce = !shown.pending;
+    Ok(html(StatusCode::OK, &RowFragment { t, r: shown }))
 }
 
 /// GET /reports/{id}/download: the file, read from the store a chunk at a time.
