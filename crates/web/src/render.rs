@@ -118,8 +118,6 @@ impl Frame {
 fn section_of(path: &str) -> &'static str {
     if path.starts_with("/numbers") {
         "numbers"
-    } else if path == "/reports" || path.starts_with("/reports?") {
-        "my-reports"
     } else if path.starts_with("/reports") {
         "reports"
     } else if path.starts_with("/transfer") {

@@ -442,9 +442,9 @@ impl OperatorPort for Usage {
     }
 }
 
-/// A portal without a worker, a report of Carol's asked for through it, and a worker of
-/// the test's own over `mode`.
-async fn report_with_worker(mode: Mode) -> (TestApp, Owner<'static>, String, Worker) {
+/// A portal without a worker, a report of Carol's asked for through it (with its owner's
+/// company and administrator ids), and a worker of the test's own over `mode`.
+async fn report_with_worker(mode: Mode) -> (TestApp, (String, String), String, Worker) {
     let app = spawn_with(Options { worker: false, ..Options::default() }).await;
     let b = app.signed_in(CAROL).await;
     let n = numbers(&app, BIN_A).await.into_iter().find(|n| n.state == NumberState::Active).unwrap().msisdn;
@@ -453,8 +453,7 @@ async fn report_with_worker(mode: Mode) -> (TestApp, Owner<'static>, String, Wor
         report_in(&b.post_from(&page, &format!("{page}.xlsx"), &[("from", &days_ago(20)), ("to", &days_ago(1))]).await);
     let a = companies::by_bin(&app.db, &Bin::parse(BIN_A).unwrap()).await.unwrap().unwrap();
     let carol = admins::by_phone(&app.db, &Msisdn::parse(CAROL).unwrap()).await.unwrap().unwrap();
-    // Leaked for the test's length: an owner borrows its ids.
-    let owner = Owner { company_id: Box::leak(a.id.into_boxed_str()), admin_id: Box::leak(carol.id.into_boxed_str()) };
+    let owner = (a.id, carol.id);
     let worker = Worker {
         db: app.db.db.clone(),
         operator: Arc::new(Usage { sim: Simulator::new(app.db.db.clone()), db: app.db.db.clone(), mode }),
@@ -480,7 +479,8 @@ async fn run_report_job(app: &TestApp, w: &Worker) {
 
 #[tokio::test]
 async fn an_operator_that_does_not_answer_is_asked_again_then_the_report_fails_with_the_reason() {
-    let (app, owner, id, w) = report_with_worker(Mode::Down).await;
+    let (app, ids, id, w) = report_with_worker(Mode::Down).await;
+    let owner = Owner { company_id: &ids.0, admin_id: &ids.1 };
     for attempt in 1..reports::ATTEMPTS {
         run_report_job(&app, &w).await;
         let r = reports::get_for(&app.db, owner, &id).await.unwrap().unwrap();
@@ -505,7 +505,8 @@ async fn an_operator_that_does_not_answer_is_asked_again_then_the_report_fails_w
 
 #[tokio::test]
 async fn a_report_worker_that_lost_its_lease_stores_no_file_and_sends_nothing() {
-    let (app, owner, id, w) = report_with_worker(Mode::LeaseStolen).await;
+    let (app, ids, id, w) = report_with_worker(Mode::LeaseStolen).await;
+    let owner = Owner { company_id: &ids.0, admin_id: &ids.1 };
     run_report_job(&app, &w).await;
     let r = reports::get_for(&app.db, owner, &id).await.unwrap().unwrap();
     assert!(r.pending(), "the other worker will finish it: {}", r.state);
