@@ -128,6 +128,7 @@ async fn a_long_usage_period_as_xlsx_becomes_a_report_mailed_and_downloaded_as_o
 
     let row = wait_ready(&b, &id).await;
     assert!(row.body.contains(&format!("href=\"/reports/{id}/download\"")), "{}", row.body);
+    assert!(!row.body.contains("hx-trigger") && row.body.contains("data-announce"), "done: it stops asking");
     let list = b.get("/reports").await;
     assert!(list.body.contains(&format!("id=\"report-{id}\"")) && list.body.contains("Usage details +7"));
 
@@ -514,4 +515,8 @@ async fn a_report_worker_that_lost_its_lease_stores_no_file_and_sends_nothing() 
         sqlx::query_as("SELECT COUNT(*) FROM report_chunks").fetch_one(app.db.pool()).await.unwrap();
     assert_eq!(chunks, 0);
     assert_eq!(app.outbox_len().await, 1, "the sign-in code only");
+    // My reports shows it on its way, its row asking again until it is ready.
+    let list = app.signed_in(CAROL).await.get("/reports").await.body;
+    assert!(list.contains(&format!("hx-get=\"/reports/{id}/row\" hx-trigger=\"every 2s\"")), "{list}");
+    assert!(list.contains("Being prepared") && !list.contains(&format!("/reports/{id}/download")));
 }
