@@ -57,14 +57,10 @@ impl Portal {
     pub async fn bind(settings: &Settings, db: Db) -> Result<Portal> {
         let operator: Arc<dyn OperatorPort> = Arc::new(simulator(settings, db.clone()));
         let wake = Arc::new(Notify::new());
-        let state = AppState::new(
-            db.clone(),
-            operator.clone(),
-            settings.web_config()?,
-            crate::telemetry::metrics(),
-            wake.clone(),
-        )
-        .await?;
+        let web_config = settings.web_config()?;
+        let zone = web_config.zone.clone();
+        let state =
+            AppState::new(db.clone(), operator.clone(), web_config, crate::telemetry::metrics(), wake.clone()).await?;
         let listener =
             TcpListener::bind(&settings.listen).await.with_context(|| format!("listening on {}", settings.listen))?;
         let addr = listener.local_addr()?;
@@ -78,6 +74,7 @@ impl Portal {
             poll_ms: 250,
             wake,
             pulse: state.worker_pulse.clone(),
+            zone,
         });
         Ok(Portal { addr, db, worker, listener, router: cabinet_web::router(state) })
     }

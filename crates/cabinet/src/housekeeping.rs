@@ -1,9 +1,9 @@
 //! Periodic clean-up of state that has run out: expired sessions, ended one-time codes,
-//! old rate-limit windows, delivered messages and secrets left in the outbox. Safe to run on
-//! every instance at once.
+//! old rate-limit windows, delivered messages and secrets left in the outbox, expired
+//! reports and their files. Safe to run on every instance at once.
 
 use cabinet_core::time::now_ms;
-use cabinet_store::{Db, StoreResult, attempts, otp, outbox, sessions};
+use cabinet_store::{Db, StoreResult, attempts, otp, outbox, reports, sessions};
 use std::time::Duration;
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
@@ -16,6 +16,8 @@ pub async fn sweep(db: &Db, now: i64) -> StoreResult<u64> {
     // Delivered or given-up messages go after a week; a secret kept undelivered in the dev
     // outbox is erased after an hour (codes expire long before).
     n += outbox::purge(db, now - 7 * DAY_MS, now - 3600 * 1000).await?;
+    // Reports leave My reports (with their files) when they expire.
+    n += reports::delete_expired(db, now).await?;
     Ok(n)
 }
 

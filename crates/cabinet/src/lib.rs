@@ -9,5 +9,6 @@ pub mod config;
 mod deliver;
 pub mod demo;
 pub mod housekeeping;
+mod report;
 pub mod telemetry;
 pub mod worker;

@@ -5,13 +5,13 @@
 //! within a lease. A job's outcome and its effects (the action's status, a result SMS, a
 //! message marked sent) commit in one transaction fenced by the lease.
 
-use crate::deliver;
+use crate::{deliver, report};
 use cabinet_core::operator::{OperationState, OperatorPort};
-use cabinet_core::time::now_ms;
+use cabinet_core::time::{OperatorZone, now_ms};
 use cabinet_core::{Bin, Msisdn};
 use cabinet_delivery::Channels;
 use cabinet_store::jobs::{self, Job, kinds};
-use cabinet_store::{Db, StoreResult, actions, outbox};
+use cabinet_store::{Db, StoreResult, actions, outbox, reports};
 use cabinet_web::ops::WorkerPulse;
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,6 +38,8 @@ pub struct Worker {
     pub wake: Arc<Notify>,
     /// Beats while the worker loop is alive (`/readyz`).
     pub pulse: WorkerPulse,
+    /// The operator's clock: reports cut days and write times in it.
+    pub zone: OperatorZone,
 }
 
 /// How a job ended, for the log and the outcome counter.
@@ -139,6 +141,7 @@ impl Worker {
         match job.kind.as_str() {
             kinds::OPERATION => self.run_operation(job).await,
             kinds::DELIVER => deliver::deliver(self, job).await,
+            kinds::REPORT => report::run(self, job).await,
             other => {
                 tracing::error!(job = %job.id, kind = other, "unknown job kind");
                 self.give_up(job, "bad_request", "unknown job kind").await
@@ -146,7 +149,8 @@ impl Worker {
         }
     }
 
-    /// Fails the job and whatever waits on it (the action, the message) in one transaction.
+    /// Fails the job and whatever waits on it (the action, the message, the report) in one
+    /// transaction; `reason` is the code the page words.
     pub(crate) async fn give_up(&self, job: &Job, reason: &str, error: &str) -> StoreResult<Outcome> {
         let now = now_ms();
         let mut tx = self.db.begin_write().await?;
@@ -160,6 +164,11 @@ impl Worker {
             kinds::DELIVER => {
                 if let Ok(p) = serde_json::from_str::<kinds::DeliverPayload>(&job.payload) {
                     outbox::record_failure(&mut tx, &p.message_id, error, true).await?;
+                }
+            }
+            kinds::REPORT => {
+                if let Ok(p) = serde_json::from_str::<kinds::ReportPayload>(&job.payload) {
+                    reports::mark_failed_in(&mut tx, &p.report_id, reason, now).await?;
                 }
             }
             _ => {}

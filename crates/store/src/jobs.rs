@@ -242,6 +242,15 @@ pub mod kinds {
         pub message_id: String,
     }
 
+    /// A report an administrator asked for (`reports`): built, stored for download and
+    /// e-mailed. What to build is in the report's row, so that the payload stays an id.
+    pub const REPORT: &str = "report";
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct ReportPayload {
+        pub report_id: String,
+    }
+
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct ResultSms {
         pub done: String,

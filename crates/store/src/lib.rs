@@ -14,6 +14,7 @@ pub mod migrations;
 pub mod otp;
 pub mod outbox;
 pub mod password;
+pub mod reports;
 pub mod requests;
 pub mod secret_codes;
 mod select;

@@ -60,6 +60,12 @@ pub const CABINET: MigrationSet = MigrationSet {
             sqlite: include_str!("../migrations/sqlite/0006_processing_index.sql"),
             postgres: include_str!("../migrations/postgres/0006_processing_index.sql"),
         },
+        Step {
+            version: 7,
+            description: "reports",
+            sqlite: include_str!("../migrations/sqlite/0007_reports.sql"),
+            postgres: include_str!("../migrations/postgres/0007_reports.sql"),
+        },
     ],
 };
 

@@ -25,7 +25,7 @@ pub fn local_time(zone: &OperatorZone, ms: i64) -> Option<LocalDateTime> {
 /// A finished workbook in a temporary file, streamed as a download named `filename` (made
 /// of digits, dashes and dots only: it goes into a header).
 pub fn xlsx_attachment(file: std::fs::File, filename: &str) -> Result<Response, WebError> {
-    attachment(file, filename, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    attachment(file, filename, XLSX_TYPE)
 }
 
 /// A finished file streamed as a download of `content_type` named `filename`.
@@ -39,26 +39,20 @@ fn attachment(file: std::fs::File, filename: &str, content_type: &'static str) -
     Ok((headers, Body::from_stream(file_chunks(file))).into_response())
 }
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// A document written by `write` into a temporary file on the blocking pool (the writers
 /// are synchronous), rewound for reading.
-async fn written(
-    filename: &str,
+async fn written_file(
     write: impl FnOnce(&mut std::fs::File) -> Result<(), BoxError> + Send + 'static,
-) -> Result<std::fs::File, WebError> {
+) -> Result<std::fs::File, BoxError> {
     tokio::task::spawn_blocking(move || -> Result<std::fs::File, BoxError> {
         let mut file = tempfile::tempfile()?;
         write(&mut file)?;
         file.seek(SeekFrom::Start(0))?;
         Ok(file)
     })
-    .await
-    .map_err(|_| WebError::Internal)?
-    .map_err(|e| {
-        tracing::error!(error = %e, file = filename, "export failed");
-        WebError::Internal
-    })
+    .await?
 }
 
 /// The head of a table about one number over a period: the title with the number and the
@@ -81,11 +75,30 @@ pub fn number_report_head(
 }
 
 /// The kinds of file a page offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     Xlsx,
     Pdf,
 }
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Pdf => "pdf",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Xlsx => XLSX_TYPE,
+            Format::Pdf => "application/pdf",
+        }
+    }
+}
+
+const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// `rows` under `head` as a file of `format`, downloaded as `name` with its extension.
 pub async fn file_of(
@@ -95,37 +108,41 @@ pub async fn file_of(
     rows: Vec<Vec<Cell>>,
     name: &str,
 ) -> Result<Response, WebError> {
-    match format {
-        Format::Xlsx => xlsx_of(head, rows, &format!("{name}.xlsx")).await,
-        Format::Pdf => pdf_of(head, rows, locale != cabinet_core::Locale::En, &format!("{name}.pdf")).await,
-    }
+    let filename = format!("{name}.{}", format.extension());
+    let file = table_file(format, locale, head, rows).await.map_err(|e| {
+        tracing::error!(error = %e, file = filename, "export failed");
+        WebError::Internal
+    })?;
+    attachment(file, &filename, format.content_type())
 }
 
-/// A PDF of `rows` under `head` (amounts with decimal commas unless `comma` is false).
-pub async fn pdf_of(head: TableHead, rows: Vec<Vec<Cell>>, comma: bool, filename: &str) -> Result<Response, WebError> {
-    let file = written(filename, move |file| {
-        let mut table = cabinet_reports::PdfTableWriter::new(head, comma)?;
-        for row in &rows {
-            table.row(row)?;
+/// `rows` under `head` written as a file of `format` into a temporary file, rewound: what a
+/// page downloads at once and what a report job stores are the same bytes.
+pub async fn table_file(
+    format: Format,
+    locale: cabinet_core::Locale,
+    head: TableHead,
+    rows: Vec<Vec<Cell>>,
+) -> Result<std::fs::File, BoxError> {
+    // Amounts with decimal commas but in English.
+    let comma = locale != cabinet_core::Locale::En;
+    written_file(move |file| match format {
+        Format::Xlsx => {
+            let mut table = TableWriter::new(head)?;
+            for row in &rows {
+                table.row(row)?;
+            }
+            Ok(table.finish(file)?)
         }
-        Ok(table.finish(file)?)
-    })
-    .await?;
-    attachment(file, filename, "application/pdf")
-}
-
-/// A workbook of `rows` under `head`, as a download named `filename` (for tables a page
-/// holds in memory already; the actions history streams its rows instead).
-pub async fn xlsx_of(head: TableHead, rows: Vec<Vec<Cell>>, filename: &str) -> Result<Response, WebError> {
-    let file = written(filename, move |file| {
-        let mut table = TableWriter::new(head)?;
-        for row in &rows {
-            table.row(row)?;
+        Format::Pdf => {
+            let mut table = cabinet_reports::PdfTableWriter::new(head, comma)?;
+            for row in &rows {
+                table.row(row)?;
+            }
+            Ok(table.finish(file)?)
         }
-        Ok(table.finish(file)?)
     })
-    .await?;
-    xlsx_attachment(file, filename)
+    .await
 }
 
 /// The file in 64 KiB chunks, each read on the blocking pool.

@@ -7,6 +7,7 @@ mod auth;
 mod cache;
 mod config;
 mod csrf;
+pub mod documents;
 mod error;
 mod export;
 mod i18n;
@@ -20,6 +21,7 @@ mod state;
 mod visitor;
 
 pub use config::{Brand, Logo, PublicOrigin, ServerSecret, TrustedProxies, WebConfig};
+pub use export::Format;
 pub use i18n::{Tr, catalog_keys};
 pub use router::router;
 pub use state::AppState;

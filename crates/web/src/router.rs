@@ -1,8 +1,8 @@
 //! Every route of the portal, in one place.
 
 use crate::pages::{
-    company, dev, esim, forwarding, history, imei, lang, number_head, numbers, operations, payments, profile,
-    secret_code, signin, transfer, usage,
+    company, dev, esim, forwarding, history, imei, lang, number_head, numbers, operations, payments, payments_report,
+    profile, reports, secret_code, signin, transfer, usage,
 };
 use crate::{AppState, assets, error, ops, request, visitor};
 use axum::Router;
@@ -25,8 +25,9 @@ pub fn router(state: AppState) -> Router {
         .route("/numbers/{msisdn}/row", get(numbers::row))
         .route("/numbers/{msisdn}/payments", get(payments::show))
         .route("/numbers/{msisdn}/usage", get(usage::show))
-        .route("/numbers/{msisdn}/usage.xlsx", get(usage::xlsx))
-        .route("/numbers/{msisdn}/usage.pdf", get(usage::pdf))
+        .route("/numbers/{msisdn}/usage.xlsx", get(usage::xlsx).post(usage::request_xlsx))
+        .route("/numbers/{msisdn}/usage.pdf", get(usage::pdf).post(usage::request_pdf))
+        .route("/numbers/{msisdn}/payments/report", get(payments_report::show).post(payments_report::request))
         .route("/numbers/{msisdn}/payments.xlsx", get(payments::xlsx))
         .route("/numbers/{msisdn}/sim", get(operations::sim_show).post(operations::sim_request))
         .route("/numbers/{msisdn}/sim/confirm", post(operations::sim_confirm))
@@ -48,6 +49,9 @@ pub fn router(state: AppState) -> Router {
         .route("/numbers/{msisdn}/bans/{ban}/{switch}", get(operations::confirm_ban).post(operations::request_ban))
         .route("/transfer", get(transfer::show).post(transfer::transfer))
         .route("/transfer/confirm", post(transfer::confirm))
+        .route("/reports", get(reports::list))
+        .route("/reports/{id}/row", get(reports::row_fragment))
+        .route("/reports/{id}/download", get(reports::download))
         .route("/reports/actions", get(history::show))
         .route("/reports/actions.xlsx", get(history::xlsx))
         .route("/company", post(company::switch))

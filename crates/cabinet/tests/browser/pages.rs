@@ -301,7 +301,39 @@ async fn prepare(app: &TestApp) -> Data {
     let sender = advance.iter().find(|n| n.remaining.tiyn() >= 100_000).expect("an advance number with 1,000 ₸");
     let recipient = advance.iter().find(|n| n.msisdn != sender.msisdn).expect("a second advance number");
     let (sender, recipient) = (sender.msisdn.to_string(), recipient.msisdn.to_string());
+    my_reports(app, &b, &active, &other_company).await;
     Data { active, blocked, other_company, service_on, search, search_none, period, sender, recipient }
+}
+
+/// Carol's My reports holds a ready report and one that failed, so that both show.
+async fn my_reports(app: &TestApp, b: &Browser, active: &str, other_company: &str) {
+    let today = jiff::Zoned::now().date();
+    let day = |n: i64| today.checked_sub(jiff::Span::new().days(n)).unwrap().strftime("%d-%m-%Y").to_string();
+    let usage = format!("/numbers/{active}/usage");
+    let asked = b.post_from(&usage, &format!("{usage}.xlsx"), &[("from", &day(30)), ("to", &day(0))]).await;
+    let id = asked.location().and_then(|l| l.split("report=").nth(1)).expect("a report").to_string();
+    // A report on a number the company does not have: the worker fails it, with the reason.
+    let a =
+        cabinet_store::companies::by_bin(&app.db, &cabinet_core::Bin::parse(BIN_A).unwrap()).await.unwrap().unwrap();
+    let carol = cabinet_core::Msisdn::parse(CAROL).unwrap();
+    let carol = cabinet_store::admins::by_phone(&app.db, &carol).await.unwrap().unwrap();
+    let params = format!(
+        "{{\"msisdn\":\"{other_company}\",\"from\":\"{}\",\"to\":\"{}\",\"from_ms\":0,\"to_ms\":1,\"format\":\"pdf\"}}",
+        day(20),
+        day(1)
+    );
+    let owner = cabinet_store::reports::Owner { company_id: &a.id, admin_id: &carol.id };
+    let new = cabinet_store::reports::NewReport { kind: "usage", params: &params, title: "", locale: "ru" };
+    let failed = cabinet_store::reports::request(&app.db, owner, &new, cabinet_core::time::now_ms()).await.unwrap();
+    for id in [id, failed] {
+        for _ in 0..400 {
+            let row = b.get(&format!("/reports/{id}/row")).await.body;
+            if row.contains("data-state=\"ready\"") || row.contains("data-state=\"failed\"") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
 }
 
 /// Sign-in of one browser: phone and password, the code page in each language, then the code.
@@ -435,6 +467,13 @@ async fn run_width(
         v.goto("profile-advance", &format!("/numbers/{sender}")).await;
         v.goto("usage", &format!("/numbers/{sender}/usage")).await;
         v.goto("usage-too-old", &format!("/numbers/{sender}/usage?from=01-01-2020&to=02-01-2020")).await;
+        // The default period (a month) as XLSX: a report, "Your request … has been accepted".
+        v.form("usage-report-accepted", &format!("/numbers/{sender}/usage"), "", "#usage-xlsx").await;
+        let report = format!("/numbers/{sender}/payments/report");
+        v.goto("payments-report", &report).await;
+        let too_old = "document.querySelector('#from').value = '01-01-2020'";
+        v.form("payments-report-too-old", &report, too_old, "#payments-report-request").await;
+        v.goto("reports", "/reports").await;
         v.goto("history", &format!("/reports/actions?{period}")).await;
         v.goto("history-bad-period", "/reports/actions?from=31-02-2026&to=01-03-2026").await;
         v.goto("error-other-company", &format!("/numbers/{other_company}")).await;

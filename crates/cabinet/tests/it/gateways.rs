@@ -163,6 +163,8 @@ pub struct Mail {
     pub text: String,
     /// File name and the SHA-256 of its bytes, per attachment.
     pub attachments: Vec<(String, String)>,
+    /// Each attachment's bytes, base64 (to read a report back).
+    pub contents: Vec<String>,
 }
 
 /// How the test SMTP server speaks.
@@ -336,14 +338,15 @@ fn make_certificates(dir: &Path) {
 /// Reads a Maildir file with Python's own e-mail parser (an independent MIME reader).
 fn parse_mail(path: &Path) -> Mail {
     const SCRIPT: &str = r#"
-import email, email.policy, hashlib, json, sys
+import base64, email, email.policy, hashlib, json, sys
 m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
 body = m.get_body(preferencelist=('plain',))
 files = [(p.get_filename(), hashlib.sha256(p.get_payload(decode=True) or b'').hexdigest())
          for p in m.iter_attachments()]
 print(json.dumps({'to': str(m['To']), 'from': str(m['From']), 'subject': str(m['Subject']),
                   'message_id': str(m['Message-ID']), 'text': body.get_content() if body else '',
-                  'attachments': files}))
+                  'attachments': files,
+                  'contents': [base64.b64encode(p.get_payload(decode=True) or b'').decode() for p in m.iter_attachments()]}))
 "#;
     let out = Command::new("python3").args(["-c", SCRIPT]).arg(path).output().unwrap();
     assert!(out.status.success(), "could not parse {}: {}", path.display(), String::from_utf8_lossy(&out.stderr));

@@ -15,6 +15,7 @@ mod observability;
 mod operations;
 mod ops;
 mod payments;
+mod reports;
 mod scoping;
 mod security;
 mod signin;

@@ -52,6 +52,7 @@ fn worker(db: &Db, name: &str, lease_ms: i64, channels: Channels) -> Worker {
         poll_ms: 50,
         wake: Default::default(),
         pulse: Default::default(),
+        zone: cabinet_core::time::OperatorZone::named("Asia/Almaty").unwrap(),
     }
 }
 

@@ -43,6 +43,7 @@ sg-table = Data table
 sg-menu = Row menu
 sg-paging = Paging
 sg-empty = Empty state
+sg-tabs = Tabs
 sg-crumbs = Breadcrumbs
 sg-confirm = Confirmation
 sg-pairs = Label and value pairs

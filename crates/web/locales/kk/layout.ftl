@@ -43,6 +43,7 @@ sg-table = Деректер кестесі
 sg-menu = Жол мәзірі
 sg-paging = Беттер
 sg-empty = Бос күй
+sg-tabs = Қойындылар
 sg-crumbs = Навигация жолы
 sg-confirm = Растау
 sg-pairs = «Атауы — мәні» жұптары

@@ -43,6 +43,7 @@ sg-table = Таблица данных
 sg-menu = Меню строки
 sg-paging = Страницы
 sg-empty = Пустое состояние
+sg-tabs = Вкладки
 sg-crumbs = Хлебные крошки
 sg-confirm = Подтверждение
 sg-pairs = Пары «название — значение»

@@ -5,7 +5,7 @@
 
 use crate::auth::{Permission, Signed};
 use crate::error::{PeriodField, WebError};
-use crate::export::local_time;
+use crate::export::{Format, local_time};
 use crate::pages::history::{BadPeriod, Period, period_within};
 use crate::pages::operations::company_number_as;
 use crate::render::{Frame, html};
@@ -17,7 +17,7 @@ use axum::response::Response;
 use cabinet_core::Msisdn;
 use cabinet_core::operator::{BalanceMove, BalanceMoveKind, BillingMethod};
 use cabinet_core::time::OperatorZone;
-use cabinet_reports::Cell;
+use cabinet_reports::{Cell, TableHead};
 use serde::Deserialize;
 
 /// The longest period one request may cover (the operator keeps a year of payments here).
@@ -163,12 +163,30 @@ pub async fn xlsx(
         return Err(WebError::NotFound(t.locale));
     }
     let zone = state.config.zone.clone();
+    let (head, rows) = table(&t, &zone, &msisdn, (&period.from, &period.to), &moves);
+    crate::export::file_of(Format::Xlsx, t.locale, head, rows, &file_name(&msisdn, &period.from, &period.to)).await
+}
+
+/// `payments-77011234567-01-11-2026-30-11-2026` (digits and dashes: it goes into a header).
+pub(crate) fn file_name(msisdn: &Msisdn, from: &str, to: &str) -> String {
+    format!("payments-{msisdn}-{from}-{to}")
+}
+
+/// The moves as a table with real dates and numeric money: the same for the file made at
+/// once and for the payments report.
+pub(crate) fn table(
+    t: &Tr,
+    zone: &OperatorZone,
+    msisdn: &Msisdn,
+    (from, to): (&str, &str),
+    moves: &[BalanceMove],
+) -> (TableHead, Vec<Vec<Cell>>) {
     let head = crate::export::number_report_head(
-        &t,
-        &zone,
+        t,
+        zone,
         "payments-title",
-        &msisdn,
-        (&period.from, &period.to),
+        msisdn,
+        (from, to),
         &[
             ("payments-when", 20.0),
             ("payments-kind", 26.0),
@@ -178,18 +196,18 @@ pub async fn xlsx(
             ("payments-after", 16.0),
         ],
     );
-    let rows: Vec<Vec<Cell>> = moves
+    let rows = moves
         .iter()
         .map(|m| {
             vec![
-                local_time(&zone, m.at_ms).map_or_else(|| Cell::Text(String::new()), Cell::DateTime),
-                Cell::Text(kind_text(&t, &m.kind)),
-                Cell::Text(comment(&t, &m.kind)),
+                local_time(zone, m.at_ms).map_or_else(|| Cell::Text(String::new()), Cell::DateTime),
+                Cell::Text(kind_text(t, &m.kind)),
+                Cell::Text(comment(t, &m.kind)),
                 Cell::Money(m.amount.tiyn()),
                 Cell::Money(m.balance_before.tiyn()),
                 Cell::Money(m.balance_after.tiyn()),
             ]
         })
         .collect();
-    crate::export::xlsx_of(head, rows, &format!("payments-{msisdn}-{}-{}.xlsx", period.from, period.to)).await
+    (head, rows)
 }

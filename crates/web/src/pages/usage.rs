@@ -3,19 +3,21 @@
 //! with totals by kind. Today's records may still be coming in, and the page says so.
 
 use crate::auth::{Permission, Signed};
+use crate::csrf::CsrfForm;
+use crate::documents::{NumberPeriod, ReportRequest};
 use crate::error::{PeriodField, WebError};
-use crate::export::local_time;
+use crate::export::{Format, local_time};
 use crate::pages::history::{BadPeriod, Period, period_within};
-use crate::render::{Frame, html};
+use crate::render::{Frame, html, urlencode};
 use crate::{AppState, Tr};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
-use cabinet_core::operator::{UsageKind, UsageRecord, UsageTotal, UsageUnit};
+use axum::response::{IntoResponse, Redirect, Response};
+use cabinet_core::operator::{UsageKind, UsageRecord, UsageReport, UsageTotal, UsageUnit};
 use cabinet_core::time::{OperatorZone, now_ms};
 use cabinet_core::{Money, Msisdn};
-use cabinet_reports::Cell;
+use cabinet_reports::{Cell, TableHead};
 use jiff::ToSpan;
 use serde::Deserialize;
 
@@ -28,6 +30,9 @@ pub struct Params {
     from: Option<String>,
     to: Option<String>,
     page: Option<String>,
+    /// The report just asked for (after the request's redirect): the page says it was
+    /// accepted, if it is this administrator's.
+    report: Option<String>,
 }
 
 struct RecordRow {
@@ -64,6 +69,10 @@ struct UsagePage {
     prev_href: Option<String>,
     next_href: Option<String>,
     includes_today: bool,
+    /// A report was just asked for: "Your request … has been accepted".
+    accepted: bool,
+    /// How many days a file made at once may cover.
+    at_once_days: i64,
 }
 
 impl UsagePage {
@@ -154,7 +163,13 @@ pub async fn show(
         prev_href: None,
         next_href: None,
         includes_today: false,
+        accepted: false,
+        at_once_days: AT_ONCE_DAYS,
     };
+    if let Some(id) = &p.report {
+        let owner = crate::pages::reports::owner(&signed, &scope);
+        page.accepted = cabinet_store::reports::get_for(&state.db, owner, id).await?.is_some();
+    }
     let period = match usage_period(zone, &p) {
         Ok(period) => period,
         Err(BadPeriod { from, to, field, key }) => {
@@ -198,7 +213,9 @@ pub async fn show(
 fn usage_period(zone: &OperatorZone, p: &Params) -> Result<Period, BadPeriod> {
     let today = zone.civil_date(now_ms()).unwrap_or_default();
     let oldest = today.checked_sub((DAYS_BACK - 1).days()).unwrap_or(today);
-    match period_within(zone, p.from.as_deref(), p.to.as_deref(), DAYS_BACK as i32) {
+    // The length is bounded by the beginning's limit below, which says what the limit is
+    // (the generic "too long" names another page's three years).
+    match period_within(zone, p.from.as_deref(), p.to.as_deref(), i32::MAX) {
         Ok(period) if period.from_ms < zone.start_of_day_ms(oldest) => {
             Err(BadPeriod { from: period.from, to: period.to, field: PeriodField::From, key: "usage-period-too-old" })
         }
@@ -214,7 +231,7 @@ pub async fn xlsx(
     Path(number): Path<String>,
     Query(p): Query<Params>,
 ) -> Result<Response, WebError> {
-    file(&state, &signed, &number, &p, crate::export::Format::Xlsx).await
+    file(&state, &signed, &number, &p, Format::Xlsx).await
 }
 
 /// GET /numbers/{msisdn}/usage.pdf: the same as a PDF (A4, the header on every page).
@@ -224,34 +241,130 @@ pub async fn pdf(
     Path(number): Path<String>,
     Query(p): Query<Params>,
 ) -> Result<Response, WebError> {
-    file(&state, &signed, &number, &p, crate::export::Format::Pdf).await
+    file(&state, &signed, &number, &p, Format::Pdf).await
 }
 
-/// The period's records and totals as a file of `format`.
+/// The period's records and totals as a file of `format`, at once: only for a short period
+/// (a longer one is asked for by POST and made as a report).
 async fn file(
     state: &AppState,
     signed: &Signed,
     number: &str,
     p: &Params,
-    format: crate::export::Format,
+    format: Format,
 ) -> Result<Response, WebError> {
     let scope = signed.require(Permission::ViewNumbers)?;
     let t = signed.visitor.tr();
     let msisdn = Msisdn::parse(number).map_err(|_| WebError::NotFound(t.locale))?;
     let zone = state.config.zone.clone();
     let Ok(period) = usage_period(&zone, p) else { return Err(WebError::BadRequest(t.locale)) };
+    if is_large(&period) {
+        // A link kept from before: the page's buttons ask for the report.
+        return Ok(Redirect::to(&page_href(&msisdn, &period.from, &period.to)).into_response());
+    }
     let report = state
         .operator
         .usage(&scope.bin, &msisdn, period.from_ms, period.to_ms)
         .await
         .map_err(|_| WebError::Operator(t.locale))?
         .ok_or(WebError::NumberNotFound(t.locale))?;
+    let (head, rows) = table(&t, &zone, &msisdn, (&period.from, &period.to), &report);
+    crate::export::file_of(format, t.locale, head, rows, &file_name(&msisdn, &period.from, &period.to)).await
+}
+
+/// Periods longer than this go as a report (a job, then My reports and e-mail) instead of
+/// a file at once. The decision has to be made before asking the operator, so it is made
+/// on days, not on rows: a busy number makes a few hundred records a day, so a week is a
+/// few thousand rows, a file written in well under a second within the request; three
+/// months may take seconds and megabytes, which a request should not hold on to.
+pub const AT_ONCE_DAYS: i64 = 7;
+
+/// Whether the period is longer than a file made at once may cover.
+fn is_large(period: &Period) -> bool {
+    // Whole local days; a day with a clock change is 23 or 25 hours, hence the rounding.
+    let days = (period.to_ms - period.from_ms + 12 * 3600 * 1000) / (24 * 3600 * 1000);
+    days > AT_ONCE_DAYS
+}
+
+fn page_href(msisdn: &Msisdn, from: &str, to: &str) -> String {
+    format!("/numbers/{msisdn}/usage?from={}&to={}", urlencode(from), urlencode(to))
+}
+
+/// `usage-77011234567-01-11-2026-30-11-2026` (digits and dashes: it goes into a header).
+pub(crate) fn file_name(msisdn: &Msisdn, from: &str, to: &str) -> String {
+    format!("usage-{msisdn}-{from}-{to}")
+}
+
+/// POST /numbers/{msisdn}/usage.xlsx: the period's file asked for from the page's button.
+pub async fn request_xlsx(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(number): Path<String>,
+    CsrfForm(p): CsrfForm<Params>,
+) -> Result<Response, WebError> {
+    request_file(&state, &signed, &number, &p, Format::Xlsx).await
+}
+
+/// POST /numbers/{msisdn}/usage.pdf: the same as a PDF.
+pub async fn request_pdf(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(number): Path<String>,
+    CsrfForm(p): CsrfForm<Params>,
+) -> Result<Response, WebError> {
+    request_file(&state, &signed, &number, &p, Format::Pdf).await
+}
+
+/// A short period's file is downloaded at once (a redirect to its GET); a longer one is
+/// made as a report, and the page says the request was accepted. A wrong period goes back
+/// to the page, which says what is wrong.
+async fn request_file(
+    state: &AppState,
+    signed: &Signed,
+    number: &str,
+    p: &Params,
+    format: Format,
+) -> Result<Response, WebError> {
+    let scope = signed.require(Permission::ViewNumbers)?;
+    let t = signed.visitor.tr();
+    let msisdn = Msisdn::parse(number).map_err(|_| WebError::NotFound(t.locale))?;
+    let typed = |s: &Option<String>| s.clone().unwrap_or_default();
+    let period = match usage_period(&state.config.zone, p) {
+        Ok(period) => period,
+        Err(_) => return Ok(Redirect::to(&page_href(&msisdn, &typed(&p.from), &typed(&p.to))).into_response()),
+    };
+    let query = format!("from={}&to={}", urlencode(&period.from), urlencode(&period.to));
+    if !is_large(&period) {
+        let href = format!("/numbers/{msisdn}/usage.{}?{query}", format.extension());
+        return Ok(Redirect::to(&href).into_response());
+    }
+    // Nothing is stored for a number that is not the company's (an empty period asks only that).
+    state
+        .operator
+        .usage(&scope.bin, &msisdn, 0, 0)
+        .await
+        .map_err(|_| WebError::Operator(t.locale))?
+        .ok_or(WebError::NumberNotFound(t.locale))?;
+    let request = ReportRequest::Usage(NumberPeriod::new(&msisdn, &period, format));
+    let id = crate::pages::reports::submit(state, signed, &scope, &request).await?;
+    Ok(Redirect::to(&format!("{}&report={id}", page_href(&msisdn, &period.from, &period.to))).into_response())
+}
+
+/// The report's table: the records (date cells, numeric charges), then the totals by type
+/// and the period's total. The same for a file made at once and for a report.
+pub(crate) fn table(
+    t: &Tr,
+    zone: &OperatorZone,
+    msisdn: &Msisdn,
+    (from, to): (&str, &str),
+    report: &UsageReport,
+) -> (TableHead, Vec<Vec<Cell>>) {
     let head = crate::export::number_report_head(
-        &t,
-        &zone,
+        t,
+        zone,
         "usage-title",
-        &msisdn,
-        (&period.from, &period.to),
+        msisdn,
+        (from, to),
         &[
             ("payments-when", 20.0),
             ("usage-kind", 34.0),
@@ -266,9 +379,9 @@ async fn file(
         .records
         .iter()
         .map(|r| {
-            let shown = record_row(&t, &zone, r);
+            let shown = record_row(t, zone, r);
             vec![
-                local_time(&zone, r.at_ms).map_or_else(|| text(String::new()), Cell::DateTime),
+                local_time(zone, r.at_ms).map_or_else(|| text(String::new()), Cell::DateTime),
                 text(shown.kind),
                 text(shown.other),
                 text(shown.quantity),
@@ -280,7 +393,7 @@ async fn file(
     // The totals by type, then the period's total, under the records.
     rows.push(Vec::new());
     for s in &report.totals {
-        let shown = total_row(&t, s);
+        let shown = total_row(t, s);
         rows.push(vec![
             text(t.t("usage-total")),
             text(shown.kind),
@@ -293,8 +406,7 @@ async fn file(
     let all: i64 = report.totals.iter().map(|s| s.charge.tiyn()).sum();
     let blank = || text(String::new());
     rows.push(vec![text(t.t("usage-total")), blank(), blank(), blank(), blank(), Cell::Money(all)]);
-    let name = format!("usage-{msisdn}-{}-{}", period.from, period.to);
-    crate::export::file_of(format, t.locale, head, rows, &name).await
+    (head, rows)
 }
 
 /// The page asked for: absent is the first; otherwise a whole number from 1.
