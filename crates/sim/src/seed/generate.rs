@@ -77,24 +77,14 @@ impl<'a> Generator<'a> {
         }
     }
 
-    /// All the rows for `spec.numbers` new numbers, cut into batches of about `per_batch`
-    /// numbers along account boundaries (an account and its numbers land together).
-    pub(crate) fn generate(mut self, per_batch: usize) -> Result<Vec<Batch>, SimError> {
+    /// The rows for `spec.numbers` new numbers, one batch of about `per_batch` numbers at a
+    /// time, cut along account boundaries (an account and its numbers land together). Made as
+    /// they are written, so that a seed holds one batch in memory, not the whole company.
+    pub(crate) fn batches(mut self, per_batch: usize) -> Result<Batches<'a>, SimError> {
         let n = self.spec.numbers as usize;
         let msisdns = self.msisdns(n)?;
         let sizes = self.account_sizes(n);
-        let mut batches = vec![Batch::default()];
-        let mut next = msisdns.into_iter();
-        for size in sizes {
-            let numbers: Vec<String> = next.by_ref().take(size).collect();
-            let batch = batches.last_mut().expect("one batch at least");
-            self.account(numbers, batch);
-            if batch.subscribers.len() >= per_batch {
-                batches.push(Batch::default());
-            }
-        }
-        batches.retain(|b| !b.subscribers.is_empty());
-        Ok(batches)
+        Ok(Batches { generator: self, msisdns: msisdns.into_iter(), sizes: sizes.into_iter(), per_batch })
     }
 
     fn pick<T: Copy>(&mut self, weighted: &[(T, u32)]) -> T {
@@ -304,6 +294,28 @@ impl<'a> Generator<'a> {
 }
 
 /// The billing month around `now`, cut in the operator's time zone: [first day, next first).
+/// The batches of a seed, generated one at a time (`Generator::batches`).
+pub(crate) struct Batches<'a> {
+    generator: Generator<'a>,
+    msisdns: std::vec::IntoIter<String>,
+    sizes: std::vec::IntoIter<usize>,
+    per_batch: usize,
+}
+
+impl Iterator for Batches<'_> {
+    type Item = Batch;
+
+    fn next(&mut self) -> Option<Batch> {
+        let mut batch = Batch::default();
+        while batch.subscribers.len() < self.per_batch {
+            let Some(size) = self.sizes.next() else { break };
+            let numbers: Vec<String> = self.msisdns.by_ref().take(size).collect();
+            self.generator.account(numbers, &mut batch);
+        }
+        (!batch.subscribers.is_empty()).then_some(batch)
+    }
+}
+
 fn billing_month(spec: &SeedSpec) -> (i64, i64) {
     let zone = &spec.zone;
     let Some(today) = zone.civil_date(spec.now_ms) else {
