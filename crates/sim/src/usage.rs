@@ -229,19 +229,36 @@ pub(crate) async fn report(
     let mut month = first.first_of_month();
     while zone.start_of_day_ms(month) < until {
         let next = month.checked_add(1.month()).map_err(|e| crate::SimError::BadData(e.to_string()))?;
-        let mut raws = Vec::new();
-        let mut d = month;
-        while d < next && zone.start_of_day_ms(d) < until {
-            let start = zone.start_of_day_ms(d);
-            let weekend = is_weekend(d);
-            raws.extend(day(customer.as_str(), msisdn.as_str(), start, weekend, created_ms, until));
-            d = d.tomorrow().map_err(|e| crate::SimError::BadData(e.to_string()))?;
-        }
-        records.extend(rate(tariff, raws).into_iter().filter(|r| r.at_ms >= from_ms && r.at_ms < to_ms));
+        let rated = rated_month(zone, customer.as_str(), msisdn.as_str(), tariff, created_ms, until, month)?;
+        records.extend(rated.into_iter().filter(|r| r.at_ms >= from_ms && r.at_ms < to_ms));
         month = next;
     }
     let totals = totals(&records);
     Ok(Some(cabinet_core::operator::UsageReport { records, totals }))
+}
+
+/// The number's records of the billing month that starts on `first` (none before
+/// `created_ms` or from `until_ms` on), rated from the month's first day: what the usage
+/// details show for the month and what its invoice charges.
+pub(crate) fn rated_month(
+    zone: &cabinet_core::time::OperatorZone,
+    bin: &str,
+    msisdn: &str,
+    tariff: &Tariff,
+    created_ms: i64,
+    until_ms: i64,
+    first: jiff::civil::Date,
+) -> Result<Vec<UsageRecord>, crate::SimError> {
+    let next =
+        first.first_of_month().last_of_month().tomorrow().map_err(|e| crate::SimError::BadData(e.to_string()))?;
+    let mut raws = Vec::new();
+    let mut d = first;
+    while d < next && zone.start_of_day_ms(d) < until_ms {
+        let start = zone.start_of_day_ms(d);
+        raws.extend(day(bin, msisdn, start, is_weekend(d), created_ms, until_ms));
+        d = d.tomorrow().map_err(|e| crate::SimError::BadData(e.to_string()))?;
+    }
+    Ok(rate(tariff, raws))
 }
 
 /// What whole past days used, by kind, per number: a past day's records never change, so a

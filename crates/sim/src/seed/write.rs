@@ -3,62 +3,9 @@
 //! without its numbers or a count that disagrees with the rows.
 
 use super::rows::Batch;
+use crate::bulk::insert;
 use cabinet_store::{Db, Dialect};
-use sqlx::any::AnyArguments;
-use sqlx::{Any, AnyConnection, AssertSqlSafe};
-use std::fmt::Write;
-
-/// Bound parameters per INSERT statement: enough rows to amortise the round trip (400 of the
-/// widest table, 26 columns), far below both engines' limits (32,766 and 65,535).
-const PARAMS_PER_INSERT: usize = 10_400;
-
-type Query = sqlx::query::Query<'static, Any, AnyArguments>;
-
-/// `head` followed by `VALUES (…), (…)` for `rows` rows of `cols` columns. Written out here
-/// because sqlx's QueryBuilder emits `?` placeholders for the Any driver, which PostgreSQL
-/// refuses; SQLite keeps `?`, since looking up a numbered `$N` costs SQLite a scan of all
-/// the statement's parameter names (quadratic in a 10,000-parameter INSERT).
-fn values_sql(dialect: Dialect, head: &str, rows: usize, cols: usize) -> String {
-    let mut sql = String::with_capacity(head.len() + rows * cols * 6);
-    sql.push_str(head);
-    sql.push_str(" VALUES ");
-    for r in 0..rows {
-        sql.push_str(if r == 0 { "(" } else { ", (" });
-        for c in 0..cols {
-            let sep = if c == 0 { "" } else { ", " };
-            match dialect {
-                Dialect::Sqlite => sql.push_str(if c == 0 { "?" } else { ", ?" }),
-                Dialect::Postgres => {
-                    let _ = write!(sql, "{sep}${}", r * cols + c + 1);
-                }
-            }
-        }
-        sql.push(')');
-    }
-    sql
-}
-
-/// Inserts `rows` in statements of `ROWS_PER_INSERT`; `bind` binds one row's `cols` values.
-async fn insert<T, F>(
-    conn: &mut AnyConnection,
-    dialect: Dialect,
-    head: &str,
-    cols: usize,
-    rows: &[T],
-    bind: F,
-) -> Result<(), sqlx::Error>
-where
-    F: Fn(Query, &T) -> Query,
-{
-    for chunk in rows.chunks(PARAMS_PER_INSERT / cols) {
-        let mut q: Query = sqlx::query(AssertSqlSafe(values_sql(dialect, head, chunk.len(), cols)));
-        for row in chunk {
-            q = bind(q, row);
-        }
-        q.execute(&mut *conn).await?;
-    }
-    Ok(())
-}
+use sqlx::{AnyConnection, AssertSqlSafe};
 
 fn flag(b: bool) -> i16 {
     i16::from(b)
@@ -144,7 +91,8 @@ pub(crate) async fn write_batch(db: &Db, bin: &str, batch: &Batch) -> Result<(),
         .map(|r| (r.msisdn.as_str(), r.balance - topped.get(r.msisdn.as_str()).copied().unwrap_or(0)))
         .collect();
     let opened_ms = batch.subscribers.iter().map(|r| r.created_ms).min().unwrap_or_default();
-    crate::ledger::open_books(conn, bin, &balances, opened_ms).await?;
+    let debts: Vec<(&str, i64)> = batch.accounts.iter().map(|a| (a.account_no.as_str(), a.past_debt)).collect();
+    crate::ledger::open_books(conn, bin, &balances, &debts, opened_ms).await?;
     let opening: std::collections::HashMap<&str, i64> = balances.iter().copied().collect();
     top_ups(conn, dialect, bin, &batch.payments, &opening).await?;
     // The search runs of the batch's numbers, in key order: the index grows at a few places
