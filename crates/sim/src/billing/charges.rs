@@ -83,7 +83,15 @@ pub(crate) fn number_lines(
     }
     let until = m.end_ms.min(n.blocked_since.unwrap_or(i64::MAX));
     if until > m.start_ms {
-        let records = usage::rated_month(zone, bin, &n.msisdn, tariff, n.created_ms, until, m.month.first_day())?;
+        let records = usage::rated_month(
+            zone,
+            bin,
+            &n.msisdn,
+            tariff,
+            (n.created_ms, until),
+            m.month.first_day(),
+            usage::Parties::Unnamed,
+        )?;
         for total in usage::totals(&records) {
             let (_, per_unit) = usage::price(tariff, total.kind);
             let units = total.charge.tiyn() / per_unit.tiyn().max(1);

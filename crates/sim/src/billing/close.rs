@@ -107,15 +107,35 @@ async fn close_customer(
             let of = numbers.remove(&account_no).unwrap_or_default();
             batch.push((account_no, billing, of));
         }
-        let (zone2, bin2, m2) = (zone.clone(), bin.to_string(), m.clone());
-        // Rating is CPU work: off the async threads.
-        let drafts = tokio::task::spawn_blocking(move || charges::drafts(&zone2, &bin2, &m2, batch))
-            .await
-            .map_err(|e| SimError::BadData(format!("rating failed: {e}")))??;
+        let drafts = drafts_in_parallel(zone, bin, m, batch).await?;
         report.add(write(db, zone, bin, m, &drafts, now_ms).await?);
         after = last;
     }
     Ok(report)
+}
+
+/// The drafts of a batch of accounts, rated on the blocking pool (CPU work: off the async
+/// threads), split across the machine's cores; in the batch's order.
+pub(crate) async fn drafts_in_parallel(
+    zone: &OperatorZone,
+    bin: &str,
+    m: &MonthToClose,
+    mut batch: Vec<(String, BillingMethod, Vec<NumberInMonth>)>,
+) -> Result<Vec<Draft>, SimError> {
+    let parts = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let size = batch.len().div_ceil(parts).max(1);
+    let mut tasks = Vec::new();
+    while !batch.is_empty() {
+        let rest = batch.split_off(size.min(batch.len()));
+        let part = std::mem::replace(&mut batch, rest);
+        let (zone, bin, m) = (zone.clone(), bin.to_string(), m.clone());
+        tasks.push(tokio::task::spawn_blocking(move || charges::drafts(&zone, &bin, &m, part)));
+    }
+    let mut out = Vec::new();
+    for t in tasks {
+        out.extend(t.await.map_err(|e| SimError::BadData(format!("rating failed: {e}")))??);
+    }
+    Ok(out)
 }
 
 /// The batch's invoices, their lines and their ledger transactions in one store transaction.
