@@ -653,6 +653,9 @@ pub enum BalanceMoveKind {
     TransferOut { to: String, reference: String },
     /// A charge for a service (a package connected): the service's name.
     Charge { service: Localized, reference: String },
+    /// A month's invoice settled from the balance: the month (`YYYY-MM`) and the invoice's
+    /// system number.
+    Invoice { month: String, invoice: String, reference: String },
 }
 
 /// One change of an advance number's balance: its payment history's row.

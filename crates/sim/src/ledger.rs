@@ -333,8 +333,12 @@ pub(crate) async fn balance_moves(
             // The key is `invoice:<account>:<YYYY-MM>`.
             "invoice" => {
                 let key: String = r.get(8);
-                let month = key.rsplit(':').next().unwrap_or_default();
-                BalanceMoveKind::Charge { service: invoice_charge_name(month), reference: reference(id) }
+                let mut parts = key.split(':').skip(1);
+                let (account, month) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+                let invoice = cabinet_core::time::BillingMonth::parse(month)
+                    .map(|m| crate::billing::system_no(account, m))
+                    .map_err(|_| SimError::BadData(format!("invoice key {key:?}")))?;
+                BalanceMoveKind::Invoice { month: month.to_string(), invoice, reference: reference(id) }
             }
             other => return Err(SimError::BadData(format!("ledger transaction kind {other:?}"))),
         };
@@ -347,16 +351,6 @@ pub(crate) async fn balance_moves(
         });
     }
     Ok(Some(moves))
-}
-
-/// What a month's invoice is called in a payment history: `11.2026` for `2026-11`.
-fn invoice_charge_name(month: &str) -> cabinet_core::Localized {
-    let (y, m) = month.split_once('-').unwrap_or((month, ""));
-    cabinet_core::Localized::new(
-        format!("Услуги связи за {m}.{y}"),
-        format!("Mobile services for {m}.{y}"),
-        format!("{m}.{y} үшін байланыс қызметтері"),
-    )
 }
 
 /// Charges `amount` to an advance number's balance inside the caller's transaction, as a

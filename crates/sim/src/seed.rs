@@ -2,6 +2,7 @@
 //! services, allowances and contract phones, generated from a seed so that a demo, a test and
 //! a benchmark all see the same company. Seeding a BIN that exists adds numbers to it.
 
+mod billing;
 mod generate;
 mod payments;
 mod rows;
@@ -75,9 +76,17 @@ pub async fn seed_customer(db: &Db, spec: &SeedSpec) -> Result<SeedReport, SimEr
         .collect();
     let batches = generate::Generator::new(spec, taken_msisdns, taken_accounts).generate(NUMBERS_PER_BATCH)?;
 
+    // The history's months that are over are closed with the numbers (VAT as in force).
+    let mut months = Vec::new();
+    for month in billing::months_to_close(&spec.zone, spec.now_ms) {
+        let rate = crate::billing::vat::rate_bp(&mut *db.pool().acquire().await?, month).await?;
+        months.push(crate::billing::charges::MonthToClose::new(&spec.zone, month, rate));
+    }
     let mut report = SeedReport::default();
     for batch in &batches {
-        write::write_batch(db, spec.bin.as_str(), batch).await?;
+        let closed =
+            billing::close_batch(&spec.zone, spec.bin.as_str(), spec.seed, &months, batch, spec.now_ms).await?;
+        write::write_batch(db, &spec.zone, spec.bin.as_str(), batch, &closed).await?;
         report.numbers += batch.subscribers.len() as u64;
         report.accounts += batch.accounts.len() as u64;
         report.services += batch.services.len() as u64;

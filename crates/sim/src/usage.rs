@@ -181,7 +181,7 @@ fn day_of(
         out.push(Raw { at_ms: at(&mut rng), kind: UsageKind::Data, other, quantity: kb });
     }
     out.retain(|r| r.at_ms >= from_ms && r.at_ms < until_ms);
-    out.sort_by(|a, b| a.at_ms.cmp(&b.at_ms).then(a.kind.code().cmp(b.kind.code())));
+    out.sort_by(|a, b| a.at_ms.cmp(&b.at_ms).then_with(|| a.kind.code().cmp(b.kind.code())));
     out
 }
 

@@ -50,22 +50,19 @@ async fn numbers(sim: &Simulator, bin: &Bin) -> HashMap<String, NumberSummary> {
     all_forward(sim, bin, None, 200).await.into_iter().map(|n| (n.msisdn.as_str().to_string(), n)).collect()
 }
 
-#[tokio::test]
-async fn an_invoice_is_its_lines_plus_vat_and_each_line_follows_from_the_usage_records() {
-    let (_db, sim) = simulator().await;
-    seed(&sim, &bin_a(), 120, 11).await;
-    let m = "2026-02";
-    let made = close(&sim, m, Some(&bin_a())).await;
-    let docs = documents(&sim, &bin_a(), m).await;
-    assert!(made.invoices > 50, "most accounts have something to pay ({})", made.invoices);
-    assert_eq!(docs.len() as u64, made.invoices);
-    assert_eq!(made.total, Money(docs.iter().map(|d| d.invoice.total.tiyn()).sum()), "the report adds up");
-    let by_number = numbers(&sim, &bin_a()).await;
+/// What a bookkeeper checks of a month's invoices: each adds up (net = Σ lines, VAT = Σ
+/// lines' VAT rounded half up at `rate_bp`, total = net + VAT), and each number's lines are
+/// its tariff's fee, its usage beyond the allowances exactly as the usage details give it
+/// for the month, and its services' monthly fees. Returns how many usage lines there were.
+async fn invoices_follow_from_the_records(sim: &Simulator, bin: &Bin, m: &str, rate_bp: i64) -> usize {
+    let docs = documents(sim, bin, m).await;
+    assert!(!docs.is_empty(), "{m} has invoices");
+    let by_number = numbers(sim, bin).await;
     let (start, end) = month(m).bounds_ms(sim.zone());
     let mut usage_lines = 0;
     for d in &docs {
         let i = &d.invoice;
-        assert_eq!(i.month, m);
+        assert_eq!((i.month.as_str(), i.vat_rate_bp), (m, rate_bp));
         assert_eq!(i.net.tiyn(), d.lines.iter().map(|l| l.net.tiyn()).sum::<i64>(), "{}: net = Σ lines", i.system_no);
         assert_eq!(
             i.vat.tiyn(),
@@ -76,11 +73,9 @@ async fn an_invoice_is_its_lines_plus_vat_and_each_line_follows_from_the_usage_r
         assert_eq!(i.total.tiyn(), i.net.tiyn() + i.vat.tiyn(), "{}: total = net + VAT", i.system_no);
         assert!(i.due_ms > i.issued_ms);
         for l in &d.lines {
-            assert_eq!(l.vat.tiyn(), half_up_vat(l.net.tiyn(), 1600), "VAT of a line is rounded half up");
+            assert_eq!(l.vat.tiyn(), half_up_vat(l.net.tiyn(), rate_bp), "VAT of a line is rounded half up");
             assert!(l.net.tiyn() > 0, "no empty lines");
         }
-        // Each number's lines: its tariff's fee, its usage beyond the allowances exactly as
-        // the usage details give it for the month, its services' monthly fees.
         let mut msisdns: Vec<&str> = d.lines.iter().map(|l| l.msisdn.as_str()).collect();
         msisdns.dedup();
         for msisdn in msisdns {
@@ -97,7 +92,7 @@ async fn an_invoice_is_its_lines_plus_vat_and_each_line_follows_from_the_usage_r
                     "{msisdn}: subscription"
                 );
             }
-            let report = sim.usage(&bin_a(), &Msisdn::parse(msisdn).unwrap(), start, end).await.unwrap().unwrap();
+            let report = sim.usage(bin, &Msisdn::parse(msisdn).unwrap(), start, end).await.unwrap().unwrap();
             for kind in cabinet_core::operator::UsageKind::ALL {
                 let on_invoice: i64 =
                     lines.iter().filter(|l| l.kind == InvoiceLineKind::Usage(kind)).map(|l| l.net.tiyn()).sum();
@@ -111,7 +106,56 @@ async fn an_invoice_is_its_lines_plus_vat_and_each_line_follows_from_the_usage_r
             }
         }
     }
+    usage_lines
+}
+
+#[tokio::test]
+async fn an_invoice_is_its_lines_plus_vat_and_each_line_follows_from_the_usage_records() {
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 120, 11).await;
+    let m = "2026-02";
+    let made = close(&sim, m, Some(&bin_a())).await;
+    let docs = documents(&sim, &bin_a(), m).await;
+    assert!(made.invoices > 50, "most accounts have something to pay ({})", made.invoices);
+    assert_eq!(docs.len() as u64, made.invoices);
+    assert_eq!(made.total, Money(docs.iter().map(|d| d.invoice.total.tiyn()).sum()), "the report adds up");
+    let usage_lines = invoices_follow_from_the_records(&sim, &bin_a(), m, 1600).await;
     assert!(usage_lines > 20, "usage beyond allowances is charged somewhere ({usage_lines})");
+}
+
+#[tokio::test]
+async fn the_seed_closes_the_months_of_its_history_the_same_way_every_time() {
+    let (_d1, one) = simulator().await;
+    let (_d2, two) = simulator().await;
+    seed(&one, &bin_a(), 150, 19).await;
+    seed(&two, &bin_a(), 150, 19).await;
+    // The history is the 90 days before T0 (2025-10-09): July to September are over.
+    let months = |sim: Simulator| async move {
+        let mut m: Vec<String> =
+            sim.invoices(&bin_a(), &all(None)).await.unwrap().into_iter().map(|i| i.month).collect();
+        m.dedup();
+        m
+    };
+    assert_eq!(months(one.clone()).await, ["2025-09", "2025-08", "2025-07"]);
+    assert_eq!(one.invoices(&bin_a(), &all(None)).await.unwrap(), two.invoices(&bin_a(), &all(None)).await.unwrap());
+    for m in ["2025-07", "2025-08", "2025-09"] {
+        invoices_follow_from_the_records(&one, &bin_a(), m, 1200).await;
+    }
+    books_are_true(&one, &bin_a()).await;
+    // Credit accounts paid their invoices by bank transfer, but those in debt from before.
+    let credit: Vec<_> = one
+        .invoices(&bin_a(), &all(None))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.billing == BillingMethod::Credit)
+        .collect();
+    let paid = credit.iter().filter(|i| i.paid == i.total && i.paid_ms.is_some_and(|t| t > i.issued_ms)).count();
+    assert!(paid * 4 > credit.len() * 3, "most were paid ({paid} of {})", credit.len());
+    assert!(credit.iter().all(|i| i.paid == i.total || (i.paid == Money::ZERO && i.paid_ms.is_none())));
+    // Closing a seeded month again makes nothing.
+    let again = close_month(one.db(), one.zone(), month("2025-09"), None, now_ms()).await.unwrap();
+    assert_eq!(again, CloseReport::default());
 }
 
 #[tokio::test]

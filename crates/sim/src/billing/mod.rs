@@ -16,12 +16,13 @@
 //! VAT is rounded half up per line (each line of an electronic invoice carries its own VAT);
 //! an invoice's VAT is the sum of its lines', so every number's share is exact in tiyn.
 
-mod charges;
-mod close;
+pub(crate) mod charges;
+pub(crate) mod close;
 mod numbering;
-mod post;
+pub(crate) mod post;
 mod read;
-mod vat;
+pub(crate) mod vat;
 
 pub use close::{CloseReport, close_month};
+pub(crate) use numbering::system_no;
 pub(crate) use read::{invoice, invoices};

@@ -12,10 +12,18 @@ fn flag(b: bool) -> i16 {
 }
 
 /// Writes one batch and adds its numbers to the customer's count, in one transaction.
-pub(crate) async fn write_batch(db: &Db, bin: &str, batch: &Batch) -> Result<(), crate::SimError> {
+pub(crate) async fn write_batch(
+    db: &Db,
+    zone: &cabinet_core::time::OperatorZone,
+    bin: &str,
+    batch: &Batch,
+    closed: &super::billing::ClosedMonths,
+) -> Result<(), crate::SimError> {
     let mut tx = db.begin_write().await?;
     let conn: &mut AnyConnection = &mut tx;
     let dialect = db.dialect();
+    // An account's debt after the history: its unpaid invoices on top of its opening debt.
+    let debts = closed.final_debts(batch);
     insert(
         conn,
         dialect,
@@ -29,7 +37,7 @@ pub(crate) async fn write_batch(db: &Db, bin: &str, batch: &Batch) -> Result<(),
                 .bind(r.billing.code())
                 .bind(r.credit_limit)
                 .bind(r.period_charges)
-                .bind(r.past_debt)
+                .bind(debts.get(&r.account_no).copied().unwrap_or(r.past_debt))
         },
     )
     .await?;
@@ -79,22 +87,30 @@ pub(crate) async fn write_batch(db: &Db, bin: &str, batch: &Batch) -> Result<(),
         .filter(|a| a.billing == cabinet_core::operator::BillingMethod::Advance)
         .map(|a| a.account_no.as_str())
         .collect();
-    // What each had before the seeded top-ups: the books then run from there to its balance.
+    // What each had before the seeded top-ups and the history's invoices: the books then run
+    // from there to its balance.
     let mut topped: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
     for p in &batch.payments {
         *topped.entry(p.msisdn.as_str()).or_default() += p.amount;
     }
+    let charged = closed.charged();
     let balances: Vec<(&str, i64)> = batch
         .subscribers
         .iter()
         .filter(|r| advance.contains(r.account_no.as_str()))
-        .map(|r| (r.msisdn.as_str(), r.balance - topped.get(r.msisdn.as_str()).copied().unwrap_or(0)))
+        .map(|r| {
+            let m = r.msisdn.as_str();
+            (m, r.balance - topped.get(m).copied().unwrap_or(0) + charged.get(m).copied().unwrap_or(0))
+        })
         .collect();
     let opened_ms = batch.subscribers.iter().map(|r| r.created_ms).min().unwrap_or_default();
-    let debts: Vec<(&str, i64)> = batch.accounts.iter().map(|a| (a.account_no.as_str(), a.past_debt)).collect();
-    crate::ledger::open_books(conn, bin, &balances, &debts, opened_ms).await?;
+    let opening_debts: Vec<(&str, i64)> = batch.accounts.iter().map(|a| (a.account_no.as_str(), a.past_debt)).collect();
+    crate::ledger::open_books(conn, bin, &balances, &opening_debts, opened_ms).await?;
     let opening: std::collections::HashMap<&str, i64> = balances.iter().copied().collect();
-    top_ups(conn, dialect, bin, &batch.payments, &opening).await?;
+    let afters = super::billing::balance_afters(&opening, &batch.payments, closed);
+    top_ups(conn, dialect, bin, &batch.payments, &afters.payments).await?;
+    let opening_debts = opening_debts.iter().map(|(a, d)| (a.to_string(), *d)).collect();
+    super::billing::write_closed(conn, dialect, zone, bin, closed, &afters, opening_debts).await?;
     // The search runs of the batch's numbers, in key order: the index grows at a few places
     // instead of all over.
     let mut grams: Vec<(String, &str)> = batch
@@ -166,21 +182,14 @@ pub(crate) async fn write_batch(db: &Db, bin: &str, batch: &Batch) -> Result<(),
 }
 
 /// The batch's top-ups as payments: one ledger transaction each (the number's balance against
-/// `op:cash`), in time order per number so that each entry's balance-after is true.
+/// `op:cash`), with the balance after each (`after`, in the same order).
 async fn top_ups(
     conn: &mut AnyConnection,
     dialect: Dialect,
     bin: &str,
     payments: &[super::rows::PaymentRow],
-    opening: &std::collections::HashMap<&str, i64>,
+    after: &[i64],
 ) -> Result<(), crate::SimError> {
-    let mut running: std::collections::HashMap<&str, i64> = opening.clone();
-    let mut after = Vec::with_capacity(payments.len());
-    for p in payments {
-        let b = running.entry(p.msisdn.as_str()).or_default();
-        *b += p.amount;
-        after.push(*b);
-    }
     let key = |p: &super::rows::PaymentRow| format!("pay:{}:{}", p.msisdn, p.reference);
     for (chunk, after) in payments.chunks(400).zip(after.chunks(400)) {
         insert(conn, dialect, "INSERT INTO sim_ledger_txns (bin, kind, key, created_ms)", 4, chunk, |q, p| {
