@@ -153,9 +153,11 @@ async fn the_seed_closes_the_months_of_its_history_the_same_way_every_time() {
     let paid = credit.iter().filter(|i| i.paid == i.total && i.paid_ms.is_some_and(|t| t > i.issued_ms)).count();
     assert!(paid * 4 > credit.len() * 3, "most were paid ({paid} of {})", credit.len());
     assert!(credit.iter().all(|i| i.paid == i.total || (i.paid == Money::ZERO && i.paid_ms.is_none())));
-    // Closing a seeded month again makes nothing.
+    // Closing a seeded month again makes no invoice; the accounts that never paid (in debt
+    // from before the books) are overdue by now and their active numbers are blocked.
     let again = close_month(one.db(), one.zone(), month("2025-09"), None, now_ms()).await.unwrap();
-    assert_eq!(again, CloseReport::default());
+    assert_eq!((again.invoices, again.total), (0, Money::ZERO));
+    assert!(again.blocked > 0 && (again.blocked as usize) < 150, "{again:?}");
 }
 
 #[tokio::test]
@@ -311,4 +313,74 @@ async fn another_customers_invoices_are_never_returned() {
         .await
         .unwrap();
     assert_eq!(found, vec![mine.clone()]);
+}
+
+#[tokio::test]
+async fn an_invoice_unpaid_past_its_due_date_blocks_the_account_and_paying_it_lifts_that() {
+    use cabinet_core::operator::NumberState;
+    use cabinet_sim::billing::pay_account;
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 150, 20).await;
+    seed(&sim, &bin_b(), 20, 21).await;
+    let before = numbers(&sim, &bin_a()).await;
+    // January's invoices fell due on 21.02.2026: today they are overdue.
+    let made = close(&sim, "2026-01", Some(&bin_a())).await;
+    assert!(made.blocked > 0, "{made:?}");
+    let after = numbers(&sim, &bin_a()).await;
+    let credit: Vec<_> = sim
+        .invoices(&bin_a(), &all(Some("2026-01")))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.billing == BillingMethod::Credit)
+        .collect();
+    let overdue: std::collections::HashSet<&str> = credit.iter().map(|i| i.account_no.as_str()).collect();
+    for (m, n) in &after {
+        let was = before[m].state;
+        let expected = if overdue.contains(n.account_no.as_str()) && was == NumberState::Active {
+            NumberState::BlockedDebt
+        } else {
+            was
+        };
+        assert_eq!(n.state, expected, "{m} of {} ({:?})", n.account_no, n.billing);
+    }
+    // An account whose numbers were all active, blocked now for its invoice.
+    let invoice = credit
+        .iter()
+        .find(|i| before.values().filter(|n| n.account_no == i.account_no).all(|n| n.state == NumberState::Active))
+        .expect("an account with only active numbers");
+    let account = invoice.account_no.as_str();
+    let its = |sim_numbers: &HashMap<String, NumberSummary>| {
+        sim_numbers.values().filter(|n| n.account_no == account).map(|n| n.state).collect::<Vec<_>>()
+    };
+    let now = now_ms();
+    let pay = |amount: i64, reference: &'static str| {
+        let sim = sim.clone();
+        async move {
+            pay_account(sim.db(), &bin_a(), account, Money(amount), ("bank_transfer", reference), now).await.unwrap()
+        }
+    };
+    // Less than it owes: still blocked.
+    let part = pay(100, "PP-000001").await.expect("the customer's account");
+    assert_eq!(part.unblocked, 0);
+    assert!(its(&numbers(&sim, &bin_a()).await).iter().all(|s| *s == NumberState::BlockedDebt));
+    // All it owes: the invoice is paid and the block lifted.
+    let owed = part.debt.tiyn();
+    let paid = pay(owed, "PP-000002").await.unwrap();
+    assert_eq!(paid.debt, Money::ZERO);
+    assert_eq!(paid.unblocked as usize, its(&after).len());
+    assert!(its(&numbers(&sim, &bin_a()).await).iter().all(|s| *s == NumberState::Active));
+    let settled = sim.invoice(&bin_a(), &invoice.system_no).await.unwrap().unwrap().invoice;
+    assert_eq!((settled.paid, settled.paid_ms), (settled.total, Some(now)));
+    let q = InvoiceQuery { account_no: Some(account.to_string()), limit: 100, ..Default::default() };
+    assert!(sim.invoices(&bin_a(), &q).await.unwrap().iter().all(|i| i.paid == i.total), "nothing unpaid is left");
+    // The same payment order again changes nothing; another customer cannot pay this account.
+    assert_eq!(
+        pay(owed, "PP-000002").await.unwrap(),
+        cabinet_sim::billing::AccountPayment { debt: Money::ZERO, unblocked: 0 }
+    );
+    let foreign = pay_account(sim.db(), &bin_b(), account, Money(100), ("bank_transfer", "PP-9"), now).await.unwrap();
+    assert!(foreign.is_none());
+    books_are_true(&sim, &bin_a()).await;
+    books_are_true(&sim, &bin_b()).await;
 }

@@ -38,8 +38,12 @@ pub async fn close(
     bin: Option<&Bin>,
     now_ms: i64,
 ) -> Result<String> {
-    let CloseReport { invoices, total } =
+    let CloseReport { invoices, total, blocked } =
         close_month(db, zone, month, bin, now_ms).await.with_context(|| format!("closing {month}"))?;
     let whom = bin.map_or_else(|| "all customers".to_string(), |b| format!("BIN {b}"));
-    Ok(format!("Closed {month} for {whom}: {invoices} invoices, {} in all.", total.format(Locale::En)))
+    Ok(format!(
+        "Closed {month} for {whom}: {invoices} invoices, {} in all. {blocked} numbers put into Blocked / Debt \
+         for invoices unpaid past their due date.",
+        total.format(Locale::En)
+    ))
 }

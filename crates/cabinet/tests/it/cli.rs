@@ -175,6 +175,7 @@ async fn operator_staff_close_a_billing_month_once() {
     let total = cabinet_core::Money(invoices.iter().map(|i| i.total.tiyn()).sum());
     let says = format!("{} invoices, {} in all", invoices.len(), total.format(cabinet_core::Locale::En));
     assert!(out.contains("Closed 2026-06 for BIN 940740000015") && out.contains(&says), "{out} / {says}");
+    assert!(out.contains("numbers put into Blocked / Debt for invoices unpaid past their due date"), "{out}");
     let again = ok(&run(&["billing", "close", "--month", "2026-06"]));
     assert!(again.contains("Closed 2026-06 for all customers: 0 invoices"), "{again}");
     assert_eq!(cabinet_core::operator::OperatorPort::invoices(&sim, &bin, &q).await.unwrap(), invoices);

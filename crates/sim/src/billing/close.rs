@@ -22,18 +22,22 @@ pub struct CloseReport {
     pub invoices: u64,
     /// Their totals with VAT.
     pub total: Money,
+    /// Numbers put into Blocked / Debt for an invoice unpaid past its due date.
+    pub blocked: u64,
 }
 
 impl CloseReport {
     fn add(&mut self, other: CloseReport) {
         self.invoices += other.invoices;
         self.total = Money(self.total.tiyn() + other.total.tiyn());
+        self.blocked += other.blocked;
     }
 }
 
 /// Closes `month` for the customer, or for every customer: one invoice per account that has
 /// something to charge, posted at `now_ms`. Refused while the month is not over; accounts
-/// invoiced for the month before are left as they are.
+/// invoiced for the month before are left as they are. Then every invoice unpaid past its
+/// due date blocks its account's numbers (`debt::block_overdue`).
 pub async fn close_month(
     db: &Db,
     zone: &OperatorZone,
@@ -60,6 +64,8 @@ pub async fn close_month(
     let mut report = CloseReport::default();
     for bin in customers {
         report.add(close_customer(db, zone, &bin, &m, now_ms).await?);
+        let bin = Bin::stored(&bin).map_err(|_| SimError::BadData(format!("customer BIN {bin:?}")))?;
+        report.blocked += super::debt::block_overdue(db, &bin, now_ms).await?;
     }
     Ok(report)
 }
@@ -161,7 +167,11 @@ async fn write(
     })
     .await?;
     tx.commit().await?;
-    Ok(CloseReport { invoices: claimed.len() as u64, total: Money(claimed.iter().map(|(d, _)| d.total()).sum()) })
+    Ok(CloseReport {
+        invoices: claimed.len() as u64,
+        total: Money(claimed.iter().map(|(d, _)| d.total()).sum()),
+        blocked: 0,
+    })
 }
 
 /// The numbers of the customer's accounts in `(after, last]`, by account, with their

@@ -18,11 +18,13 @@
 
 pub(crate) mod charges;
 pub(crate) mod close;
+mod debt;
 mod numbering;
 pub(crate) mod post;
 mod read;
 pub(crate) mod vat;
 
 pub use close::{CloseReport, close_month};
+pub use debt::{AccountPayment, block_overdue, pay_account};
 pub(crate) use numbering::system_no;
 pub(crate) use read::{invoice, invoices};
