@@ -56,7 +56,7 @@ pub async fn pay_account(
         .bind(customer.as_str())
         .fetch_optional(&mut *conn)
         .await?;
-    let (Some(debt_before), true) = (mine, amount.tiyn() > 0) else { return Ok(None) };
+    let (Some(debt_seen), true) = (mine, amount.tiyn() > 0) else { return Ok(None) };
     let key = format!("pay:{account_no}:{reference}");
     let txn: Option<i64> = sqlx::query_scalar(
         "INSERT INTO sim_ledger_txns (bin, kind, key, created_ms) VALUES ($1, 'payment', $2, $3) \
@@ -69,8 +69,10 @@ pub async fn pay_account(
     .await?;
     let Some(txn) = txn else {
         // Received before: nothing more.
-        return Ok(Some(AccountPayment { debt: Money(debt_before), unblocked: 0 }));
+        return Ok(Some(AccountPayment { debt: Money(debt_seen), unblocked: 0 }));
     };
+    // The account's row is locked from here on: what it owed before is read from it, not
+    // from the look above (a parallel payment may have come between).
     let debt: i64 = sqlx::query_scalar(
         "UPDATE sim_accounts SET past_debt = past_debt - $1 WHERE account_no = $2 RETURNING past_debt",
     )
@@ -78,6 +80,7 @@ pub async fn pay_account(
     .bind(account_no)
     .fetch_one(&mut *conn)
     .await?;
+    let debt_before = debt + amount.tiyn();
     sqlx::query(
         "INSERT INTO sim_ledger_entries (txn_id, account, amount, balance_after) VALUES ($1, $2, $3, $4), ($1, 'op:cash', $5, NULL)",
     )
