@@ -1,5 +1,5 @@
 //! The command line: `cabinet [serve]`, `migrate`, `seed`, `company create`, `admin create`,
-//! `admin grant`, `outbox`.
+//! `admin grant`, `outbox`, `billing close`.
 
 use crate::config::{FlagOverrides, Settings};
 use crate::{app, commands, demo, telemetry};
@@ -70,10 +70,26 @@ pub enum Command {
     /// Administrators.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Billing months of the simulated operator.
+    #[command(subcommand)]
+    Billing(BillingCommand),
     /// Print the newest SMS and e-mail messages of the outbox.
     Outbox {
         #[arg(long, default_value_t = 20)]
         limit: i64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BillingCommand {
+    /// Close a month that is over: one invoice per account (again: nothing more).
+    Close {
+        /// YYYY-MM, for example 2026-11.
+        #[arg(long)]
+        month: String,
+        /// Only this customer (default: every customer).
+        #[arg(long)]
+        bin: Option<String>,
     },
 }
 
@@ -177,6 +193,13 @@ pub async fn run(cli: Cli) -> Result<()> {
             let db = app::open_store(&settings).await?;
             commands::admin_grant(&db, &phone, &bin, &role).await?;
             println!("Access granted.");
+            Ok(())
+        }
+        Some(Command::Billing(BillingCommand::Close { month, bin })) => {
+            let now = cabinet_core::time::now_ms();
+            let (month, bin) = commands::billing_close_args(&month, bin.as_deref(), &zone, now)?;
+            let db = app::open_store(&settings).await?;
+            println!("{}", commands::billing_close(&db, &zone, month, bin.as_ref(), now).await?);
             Ok(())
         }
         Some(Command::Outbox { limit }) => {

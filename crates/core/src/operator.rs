@@ -653,6 +653,9 @@ pub enum BalanceMoveKind {
     TransferOut { to: String, reference: String },
     /// A charge for a service (a package connected): the service's name.
     Charge { service: Localized, reference: String },
+    /// A month's invoice settled from the balance: the month (`YYYY-MM`) and the invoice's
+    /// system number.
+    Invoice { month: String, invoice: String, reference: String },
 }
 
 /// One change of an advance number's balance: its payment history's row.
@@ -666,8 +669,79 @@ pub struct BalanceMove {
     pub balance_after: Money,
 }
 
-/// What Cabinet asks of the operator. Later issues add operations (block, SIM swap…),
-/// usage records, invoices and payments.
+/// What an invoice line charges for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvoiceLineKind {
+    /// The tariff's monthly fee.
+    Subscription,
+    /// Usage of one kind beyond the allowances, at the tariff's prices.
+    Usage(UsageKind),
+    /// A service's monthly fee.
+    Service,
+    /// Packages connected in the month (their price, charged when connected).
+    Package,
+}
+
+/// One line of an invoice: one number's charge of one kind, before VAT, and its VAT.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceLine {
+    pub msisdn: String,
+    pub kind: InvoiceLineKind,
+    /// The tariff's, usage kind's, service's or package's code.
+    pub code: String,
+    pub name: Localized,
+    /// Units charged: months (1), started minutes, messages, started megabytes, connections.
+    pub quantity: i64,
+    pub net: Money,
+    pub vat: Money,
+}
+
+/// An invoice of one of the customer's accounts for a billing month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invoice {
+    /// The electronic invoice's registration number.
+    pub registration_no: String,
+    /// The billing system's number of the invoice.
+    pub system_no: String,
+    pub account_no: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub billing: BillingMethod,
+    pub issued_ms: i64,
+    pub due_ms: i64,
+    pub net: Money,
+    /// VAT in basis points (1600 = 16%), as in force for the month.
+    pub vat_rate_bp: i64,
+    pub vat: Money,
+    /// net + vat.
+    pub total: Money,
+    /// How much of the total is settled; `paid_ms` is when it was settled in full.
+    pub paid: Money,
+    pub paid_ms: Option<i64>,
+}
+
+/// An invoice with its lines, numbers in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceDocument {
+    pub invoice: Invoice,
+    pub lines: Vec<InvoiceLine>,
+}
+
+/// Which of the customer's invoices to list: every filter given must hold. Newest month
+/// first, then by account; at most `limit`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InvoiceQuery {
+    pub account_no: Option<String>,
+    /// `YYYY-MM`.
+    pub month: Option<String>,
+    /// Invoices with a line for this number.
+    pub msisdn: Option<String>,
+    /// The registration number or the system number.
+    pub number: Option<String>,
+    pub limit: u32,
+}
+
+/// What Cabinet asks of the operator.
 #[async_trait::async_trait]
 pub trait OperatorPort: Send + Sync + 'static {
     /// How many numbers the customer has.
@@ -728,4 +802,11 @@ pub trait OperatorPort: Send + Sync + 'static {
         from_ms: i64,
         to_ms: i64,
     ) -> OperatorResult<Option<UsageReport>>;
+
+    /// The customer's invoices that match `query`.
+    async fn invoices(&self, customer: &Bin, query: &InvoiceQuery) -> OperatorResult<Vec<Invoice>>;
+
+    /// One of the customer's invoices with its lines, by registration or system number; None
+    /// when the customer has no such invoice.
+    async fn invoice(&self, customer: &Bin, number: &str) -> OperatorResult<Option<InvoiceDocument>>;
 }

@@ -171,3 +171,86 @@ mod tests {
         assert_eq!(p("01-03-2026", "11-03-2026"), Err(PeriodError::ToInFuture));
     }
 }
+
+/// A billing month, `2026-11`: the operator-local calendar month an invoice covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BillingMonth(Date);
+
+/// Why a billing month was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum MonthError {
+    #[error("a month is written YYYY-MM, for example 2026-11")]
+    Format,
+    #[error("the month must be between 01 and 12")]
+    NoSuchMonth,
+}
+
+impl BillingMonth {
+    /// Parses `YYYY-MM` (years 2000–2099, the range billing ever needs).
+    pub fn parse(input: &str) -> Result<BillingMonth, MonthError> {
+        let s = input.trim();
+        let (y, m) = s.split_once('-').ok_or(MonthError::Format)?;
+        let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+        if !digits(y, 4) || !digits(m, 2) {
+            return Err(MonthError::Format);
+        }
+        let (y, m): (i16, i8) =
+            (y.parse().map_err(|_| MonthError::Format)?, m.parse().map_err(|_| MonthError::Format)?);
+        if !(2000..=2099).contains(&y) {
+            return Err(MonthError::Format);
+        }
+        Date::new(y, m, 1).map(BillingMonth).map_err(|_| MonthError::NoSuchMonth)
+    }
+
+    /// The month a local date falls in.
+    pub fn of(date: Date) -> BillingMonth {
+        BillingMonth(date.first_of_month())
+    }
+
+    pub fn first_day(self) -> Date {
+        self.0
+    }
+
+    pub fn last_day(self) -> Date {
+        self.0.last_of_month()
+    }
+
+    pub fn next(self) -> BillingMonth {
+        BillingMonth(self.0.checked_add(jiff::Span::new().months(1)).unwrap_or(self.0))
+    }
+
+    pub fn prev(self) -> BillingMonth {
+        BillingMonth(self.0.checked_sub(jiff::Span::new().months(1)).unwrap_or(self.0))
+    }
+
+    /// Its first instant and the next month's first instant in the zone: `[start, end)`.
+    pub fn bounds_ms(self, zone: &OperatorZone) -> (i64, i64) {
+        (zone.start_of_day_ms(self.0), zone.start_of_day_ms(self.next().0))
+    }
+}
+
+impl std::fmt::Display for BillingMonth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.0.year(), self.0.month())
+    }
+}
+
+#[cfg(test)]
+mod billing_month_tests {
+    use super::*;
+
+    #[test]
+    fn months_parse_and_step() {
+        let m = BillingMonth::parse("2026-11").unwrap();
+        assert_eq!(m.to_string(), "2026-11");
+        assert_eq!(m.next().to_string(), "2026-12");
+        assert_eq!(m.next().next().to_string(), "2027-01");
+        assert_eq!(BillingMonth::parse("2026-01").unwrap().prev().to_string(), "2025-12");
+        assert_eq!(m.last_day(), Date::constant(2026, 11, 30));
+        for bad in ["", "2026", "2026-1", "26-11", "2026/11", "2026-11-01", "abcd-ef", "1999-12"] {
+            assert_eq!(BillingMonth::parse(bad), Err(MonthError::Format), "{bad:?}");
+        }
+        assert_eq!(BillingMonth::parse("2026-13"), Err(MonthError::NoSuchMonth));
+        assert_eq!(BillingMonth::parse("2026-00"), Err(MonthError::NoSuchMonth));
+    }
+}

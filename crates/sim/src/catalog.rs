@@ -97,6 +97,18 @@ pub struct Service {
 }
 
 impl Service {
+    /// A package: charged its price when connected, with allowances for 30 days.
+    pub fn is_package(&self) -> bool {
+        !self.grants.is_empty()
+    }
+
+    /// The fee charged for every billing month the service is on: services that are neither
+    /// packages (charged when connected) nor of a family (roaming packs charge by the day of
+    /// use, and data or minute packs are packages).
+    pub fn monthly_fee(&self) -> Option<i64> {
+        (self.price > 0 && !self.is_package() && self.family.is_none()).then_some(self.price)
+    }
+
     /// Whether the catalog lets this service be switched on a number with this tariff and
     /// billing method.
     pub fn offered_to(&self, tariff_code: &str, billing: BillingMethod) -> bool {

@@ -13,6 +13,12 @@ pub fn number_account(msisdn: &str) -> String {
     format!("number:{msisdn}")
 }
 
+/// The ledger account of a billing account's debt: minus its unpaid charges of past periods
+/// (`sim_accounts.past_debt`).
+pub fn billing_account(account_no: &str) -> String {
+    format!("account:{account_no}")
+}
+
 /// The reference a customer sees for a ledger transaction.
 fn reference(txn_id: i64) -> String {
     format!("T{txn_id:08}")
@@ -172,6 +178,9 @@ pub struct BooksCheck {
     pub unbalanced_txns: Vec<i64>,
     /// Numbers whose entries do not add up to their balance: (msisdn, Σ entries, balance).
     pub mismatched_numbers: Vec<(String, i64, i64)>,
+    /// Accounts whose entries do not add up to minus their past-period debt: (account,
+    /// Σ entries, past debt).
+    pub mismatched_accounts: Vec<(String, i64, i64)>,
 }
 
 /// Reads the whole ledger of one customer (tests and the operator's checks).
@@ -202,19 +211,31 @@ pub async fn check_books(db: &Db, customer: &Bin) -> Result<BooksCheck, SimError
     .bind(customer.as_str())
     .fetch_all(db.pool())
     .await?;
+    let accounts = sqlx::query(
+        "SELECT a.account_no, CAST(COALESCE(SUM(e.amount), 0) AS BIGINT), a.past_debt FROM sim_accounts a \
+         LEFT JOIN sim_ledger_entries e ON e.account = 'account:' || a.account_no \
+         WHERE a.bin = $1 GROUP BY a.account_no, a.past_debt \
+         HAVING CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) <> -a.past_debt",
+    )
+    .bind(customer.as_str())
+    .fetch_all(db.pool())
+    .await?;
     Ok(BooksCheck {
         total: total.unwrap_or(0),
         unbalanced_txns,
         mismatched_numbers: mismatched.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect(),
+        mismatched_accounts: accounts.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect(),
     })
 }
 
 /// Opens the books of a batch of new numbers inside the seed's transaction: their balances
-/// as entries of the customer's opening transaction, against `op:opening`.
+/// and their accounts' debts (as negative amounts) as entries of the customer's opening
+/// transaction, against `op:opening`.
 pub(crate) async fn open_books(
     conn: &mut AnyConnection,
     customer: &str,
     balances: &[(&str, i64)],
+    debts: &[(&str, i64)],
     now_ms: i64,
 ) -> Result<(), SimError> {
     sqlx::query(
@@ -230,11 +251,13 @@ pub(crate) async fn open_books(
         .bind(format!("opening:{customer}"))
         .fetch_one(&mut *conn)
         .await?;
+    let opened: i64 = balances.iter().map(|(_, b)| b).sum::<i64>() - debts.iter().map(|(_, d)| d).sum::<i64>();
     let entries: Vec<(String, i64, Option<i64>)> = balances
         .iter()
         .filter(|(_, b)| *b != 0)
         .map(|(m, b)| (number_account(m), *b, Some(*b)))
-        .chain(std::iter::once(("op:opening".to_string(), -balances.iter().map(|(_, b)| b).sum::<i64>(), None)))
+        .chain(debts.iter().filter(|(_, d)| *d != 0).map(|(a, d)| (billing_account(a), -*d, Some(-*d))))
+        .chain(std::iter::once(("op:opening".to_string(), -opened, None)))
         .collect();
     for chunk in entries.chunks(500) {
         let mut sql = String::from("INSERT INTO sim_ledger_entries (txn_id, account, amount, balance_after) VALUES ");
@@ -306,6 +329,16 @@ pub(crate) async fn balance_moves(
                 let service = crate::catalog::service(code)
                     .map_or_else(|| cabinet_core::Localized::new(code, code, code), |s| s.name.localized());
                 BalanceMoveKind::Charge { service, reference: reference(id) }
+            }
+            // The key is `invoice:<account>:<YYYY-MM>`.
+            "invoice" => {
+                let key: String = r.get(8);
+                let mut parts = key.split(':').skip(1);
+                let (account, month) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+                let invoice = cabinet_core::time::BillingMonth::parse(month)
+                    .map(|m| crate::billing::system_no(account, m))
+                    .map_err(|_| SimError::BadData(format!("invoice key {key:?}")))?;
+                BalanceMoveKind::Invoice { month: month.to_string(), invoice, reference: reference(id) }
             }
             other => return Err(SimError::BadData(format!("ledger transaction kind {other:?}"))),
         };

@@ -7,6 +7,8 @@
 //! Every answer is scoped by the customer's BIN: a number of another customer is never
 //! listed, found or shown.
 
+pub mod billing;
+mod bulk;
 pub mod catalog;
 pub mod ledger;
 mod numbers;
@@ -19,8 +21,9 @@ pub use operations::{Behaviour, NETWORK_FAILURE, NO_MONEY_FOR_SERVICE, UNKNOWN_N
 pub use seed::{SeedReport, SeedSpec, seed_customer};
 
 use cabinet_core::operator::{
-    BalanceMove, EsimActivation, MatchCount, NumberPage, NumberProfile, NumberQuery, Operation, OperationState,
-    OperatorError, OperatorPort, OperatorResult, TransferDone, TransferRefusal, UsageReport,
+    BalanceMove, EsimActivation, Invoice, InvoiceDocument, InvoiceQuery, MatchCount, NumberPage, NumberProfile,
+    NumberQuery, Operation, OperationState, OperatorError, OperatorPort, OperatorResult, TransferDone, TransferRefusal,
+    UsageReport,
 };
 use cabinet_core::{Bin, Money, Msisdn};
 use cabinet_store::migrations::{MigrationSet, Step};
@@ -67,6 +70,12 @@ pub const SIMULATOR: MigrationSet = MigrationSet {
             sqlite: include_str!("../migrations/sqlite/0006_payments.sql"),
             postgres: include_str!("../migrations/postgres/0006_payments.sql"),
         },
+        Step {
+            version: 7,
+            description: "billing months",
+            sqlite: include_str!("../migrations/sqlite/0007_billing_months.sql"),
+            postgres: include_str!("../migrations/postgres/0007_billing_months.sql"),
+        },
     ],
 };
 
@@ -80,6 +89,12 @@ pub enum SimError {
     /// The operator's number ranges are (nearly) used up.
     #[error("no free numbers left in the operator's ranges")]
     NoFreeNumbers,
+    /// A billing month can be closed only once it is over.
+    #[error("the month {0} is not over yet")]
+    MonthNotOver(String),
+    /// No customer with this BIN in the simulator.
+    #[error("the simulator has no customer with BIN {0}")]
+    UnknownCustomer(String),
     /// A row in the simulator's tables that the code cannot read (a bug or a hand edit).
     #[error("bad simulator data: {0}")]
     BadData(String),
@@ -126,6 +141,10 @@ impl Simulator {
 
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    pub fn zone(&self) -> &cabinet_core::time::OperatorZone {
+        &self.zone
     }
 
     /// Applies the simulator's pending migrations.
@@ -197,6 +216,14 @@ impl OperatorPort for Simulator {
     ) -> OperatorResult<Option<UsageReport>> {
         let now = cabinet_core::time::now_ms();
         Ok(usage::report(&self.db, &self.zone, customer, msisdn, from_ms, to_ms, now).await?)
+    }
+
+    async fn invoices(&self, customer: &Bin, query: &InvoiceQuery) -> OperatorResult<Vec<Invoice>> {
+        Ok(billing::invoices(&self.db, customer, query).await?)
+    }
+
+    async fn invoice(&self, customer: &Bin, number: &str) -> OperatorResult<Option<InvoiceDocument>> {
+        Ok(billing::invoice(&self.db, customer, number).await?)
     }
 }
 

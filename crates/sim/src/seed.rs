@@ -2,6 +2,7 @@
 //! services, allowances and contract phones, generated from a seed so that a demo, a test and
 //! a benchmark all see the same company. Seeding a BIN that exists adds numbers to it.
 
+mod billing;
 mod generate;
 mod payments;
 mod rows;
@@ -77,10 +78,18 @@ pub async fn seed_customer(db: &Db, spec: &SeedSpec) -> Result<SeedReport, SimEr
         .collect();
     let batches = generate::Generator::new(spec, taken_msisdns, taken_accounts).batches(NUMBERS_PER_BATCH)?;
 
+    // The history's months that are over are closed with the numbers (VAT as in force).
+    let mut months = Vec::new();
+    for month in billing::months_to_close(&spec.zone, spec.now_ms) {
+        let rate = crate::billing::vat::rate_bp(&mut *db.pool().acquire().await?, month).await?;
+        months.push(crate::billing::charges::MonthToClose::new(&spec.zone, month, rate));
+    }
     let mut report = SeedReport::default();
     for batch in batches {
         let batch = &batch;
-        write::write_batch(db, spec.bin.as_str(), batch).await?;
+        let closed =
+            billing::close_batch(&spec.zone, spec.bin.as_str(), spec.seed, &months, batch, spec.now_ms).await?;
+        write::write_batch(db, &spec.zone, spec.bin.as_str(), batch, &closed).await?;
         report.numbers += batch.subscribers.len() as u64;
         report.accounts += batch.accounts.len() as u64;
         report.services += batch.services.len() as u64;
@@ -97,7 +106,8 @@ pub async fn seed_customer(db: &Db, spec: &SeedSpec) -> Result<SeedReport, SimEr
         db.pool()
             .execute(
                 "VACUUM (ANALYZE) sim_subscribers, sim_accounts, sim_number_grams, sim_subscriber_services, \
-                 sim_allowances, sim_contract_phones, sim_ledger_txns, sim_ledger_entries, sim_payments",
+                 sim_allowances, sim_contract_phones, sim_ledger_txns, sim_ledger_entries, sim_payments, \
+                 sim_invoices, sim_invoice_lines",
             )
             .await?;
     }

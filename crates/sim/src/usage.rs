@@ -45,9 +45,19 @@ fn intensity(bin: &str, msisdn: &str) -> f64 {
 /// Hours of the day by weight: working hours busy, nights quiet.
 const HOURS: [u32; 24] = [1, 1, 1, 1, 1, 2, 4, 8, 14, 18, 20, 20, 18, 18, 20, 20, 18, 16, 12, 10, 8, 6, 4, 2];
 
+/// Σ HOURS.
+const HOURS_TOTAL: u32 = {
+    let mut total = 0;
+    let mut i = 0;
+    while i < HOURS.len() {
+        total += HOURS[i];
+        i += 1;
+    }
+    total
+};
+
 fn hour(rng: &mut ChaCha8Rng) -> i64 {
-    let total: u32 = HOURS.iter().sum();
-    let mut pick = rng.random_range(0..total);
+    let mut pick = rng.random_range(0..HOURS_TOTAL);
     for (h, w) in HOURS.iter().enumerate() {
         if pick < *w {
             return h as i64;
@@ -57,30 +67,55 @@ fn hour(rng: &mut ChaCha8Rng) -> i64 {
     12
 }
 
-fn digits(rng: &mut ChaCha8Rng, n: usize) -> String {
-    (0..n).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect()
+/// Whether records name their other party. Billing and the allowances need only the
+/// quantities: the generator then draws the same numbers (so every record is the same) but
+/// spells no party out, which is most of its work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Parties {
+    Named,
+    Unnamed,
+}
+
+fn digits(rng: &mut ChaCha8Rng, n: usize, parties: Parties) -> String {
+    let digits = (0..n).map(|_| char::from(b'0' + rng.random_range(0..10u8)));
+    match parties {
+        Parties::Named => digits.collect(),
+        Parties::Unnamed => {
+            digits.for_each(drop);
+            String::new()
+        }
+    }
 }
 
 /// The other party of a call or message of this kind.
-fn other(rng: &mut ChaCha8Rng, kind: UsageKind) -> String {
+fn other(rng: &mut ChaCha8Rng, kind: UsageKind, parties: Parties) -> String {
     const ON_NET: [&str; 4] = ["701", "702", "775", "778"];
     const OFF_NET: [&str; 4] = ["705", "707", "747", "771"];
     const LANDLINE: [&str; 3] = ["727", "717", "7122"];
     const ABROAD: [&str; 5] = ["49", "86", "90", "971", "44"];
-    let pick = |rng: &mut ChaCha8Rng, xs: &[&str]| xs[rng.random_range(0..xs.len())].to_string();
-    match kind {
-        UsageKind::OnNetCall | UsageKind::Sms => format!("7{}{}", pick(rng, &ON_NET), digits(rng, 7)),
-        UsageKind::OffNetCall => format!("7{}{}", pick(rng, &OFF_NET), digits(rng, 7)),
+    let pick = |rng: &mut ChaCha8Rng, xs: &[&'static str]| xs[rng.random_range(0..xs.len())];
+    let (code, rest, prefix) = match kind {
+        UsageKind::OnNetCall | UsageKind::Sms => (pick(rng, &ON_NET), 7, "7"),
+        UsageKind::OffNetCall => (pick(rng, &OFF_NET), 7, "7"),
         UsageKind::LandlineCall => {
             let code = pick(rng, &LANDLINE);
-            let rest = 10 - code.len();
-            format!("7{code}{}", digits(rng, rest))
+            (code, 10 - code.len(), "7")
         }
         UsageKind::InternationalCall => {
             let code = pick(rng, &ABROAD);
-            format!("{code}{}", digits(rng, 10 - code.len().min(3)))
+            (code, 10 - code.len().min(3), "")
         }
-        UsageKind::Data => "internet".to_string(),
+        UsageKind::Data => {
+            return match parties {
+                Parties::Named => "internet".to_string(),
+                Parties::Unnamed => String::new(),
+            };
+        }
+    };
+    let tail = digits(rng, rest, parties);
+    match parties {
+        Parties::Named => format!("{prefix}{code}{tail}"),
+        Parties::Unnamed => tail,
     }
 }
 
@@ -92,10 +127,30 @@ fn is_weekend(d: jiff::civil::Date) -> bool {
 /// The number's records of the local day starting at `day_start_ms` (none before
 /// `from_ms` or from `until_ms` on: before the number existed, once it is blocked, after
 /// now), in time order.
-pub(crate) fn day(bin: &str, msisdn: &str, day_start_ms: i64, weekend: bool, from_ms: i64, until_ms: i64) -> Vec<Raw> {
+pub(crate) fn day(
+    bin: &str,
+    msisdn: &str,
+    day_start_ms: i64,
+    weekend: bool,
+    (from_ms, until_ms): (i64, i64),
+    parties: Parties,
+) -> Vec<Raw> {
+    day_of(bin, msisdn, intensity(bin, msisdn), day_start_ms, weekend, (from_ms, until_ms), parties)
+}
+
+/// `day` for a number whose intensity is known (drawing it costs a generator of its own).
+fn day_of(
+    bin: &str,
+    msisdn: &str,
+    intensity: f64,
+    day_start_ms: i64,
+    weekend: bool,
+    (from_ms, until_ms): (i64, i64),
+    parties: Parties,
+) -> Vec<Raw> {
     let day_no = day_start_ms.div_euclid(DAY);
     let mut rng = ChaCha8Rng::seed_from_u64(fnv(&[bin.as_bytes(), msisdn.as_bytes(), &day_no.to_le_bytes()]));
-    let scale = intensity(bin, msisdn) * if weekend { 0.4 } else { 1.0 };
+    let scale = intensity * if weekend { 0.4 } else { 1.0 };
     let count = |rng: &mut ChaCha8Rng, lo: f64, hi: f64| (rng.random_range(lo..hi) * scale).round() as usize;
     let mut out = Vec::new();
     let at = |rng: &mut ChaCha8Rng| day_start_ms + hour(rng) * 3_600_000 + rng.random_range(0..3_600_000);
@@ -109,23 +164,24 @@ pub(crate) fn day(bin: &str, msisdn: &str, day_start_ms: i64, weekend: bool, fro
         // Most calls are short; a few run long.
         let seconds =
             if rng.random_range(0..10) == 0 { rng.random_range(300..2_400) } else { rng.random_range(5..300) };
-        out.push(Raw { at_ms: at(&mut rng), kind, other: other(&mut rng, kind), quantity: seconds });
+        out.push(Raw { at_ms: at(&mut rng), kind, other: other(&mut rng, kind, parties), quantity: seconds });
     }
     for _ in 0..count(&mut rng, 0.0, 5.0) {
         out.push(Raw {
             at_ms: at(&mut rng),
             kind: UsageKind::Sms,
-            other: other(&mut rng, UsageKind::Sms),
+            other: other(&mut rng, UsageKind::Sms, parties),
             quantity: 1,
         });
     }
     for _ in 0..count(&mut rng, 2.0, 9.0) {
         let kb =
             if rng.random_range(0..8) == 0 { rng.random_range(50_000..400_000) } else { rng.random_range(50..40_000) };
-        out.push(Raw { at_ms: at(&mut rng), kind: UsageKind::Data, other: "internet".into(), quantity: kb });
+        let other = other(&mut rng, UsageKind::Data, parties);
+        out.push(Raw { at_ms: at(&mut rng), kind: UsageKind::Data, other, quantity: kb });
     }
     out.retain(|r| r.at_ms >= from_ms && r.at_ms < until_ms);
-    out.sort_by(|a, b| a.at_ms.cmp(&b.at_ms).then(a.kind.code().cmp(b.kind.code())));
+    out.sort_by(|a, b| a.at_ms.cmp(&b.at_ms).then_with(|| a.kind.code().cmp(b.kind.code())));
     out
 }
 
@@ -229,19 +285,38 @@ pub(crate) async fn report(
     let mut month = first.first_of_month();
     while zone.start_of_day_ms(month) < until {
         let next = month.checked_add(1.month()).map_err(|e| crate::SimError::BadData(e.to_string()))?;
-        let mut raws = Vec::new();
-        let mut d = month;
-        while d < next && zone.start_of_day_ms(d) < until {
-            let start = zone.start_of_day_ms(d);
-            let weekend = is_weekend(d);
-            raws.extend(day(customer.as_str(), msisdn.as_str(), start, weekend, created_ms, until));
-            d = d.tomorrow().map_err(|e| crate::SimError::BadData(e.to_string()))?;
-        }
-        records.extend(rate(tariff, raws).into_iter().filter(|r| r.at_ms >= from_ms && r.at_ms < to_ms));
+        let rated =
+            rated_month(zone, customer.as_str(), msisdn.as_str(), tariff, (created_ms, until), month, Parties::Named)?;
+        records.extend(rated.into_iter().filter(|r| r.at_ms >= from_ms && r.at_ms < to_ms));
         month = next;
     }
     let totals = totals(&records);
     Ok(Some(cabinet_core::operator::UsageReport { records, totals }))
+}
+
+/// The number's records of the billing month that starts on `first` (none before
+/// `created_ms` or from `until_ms` on), rated from the month's first day: what the usage
+/// details show for the month and what its invoice charges.
+pub(crate) fn rated_month(
+    zone: &cabinet_core::time::OperatorZone,
+    bin: &str,
+    msisdn: &str,
+    tariff: &Tariff,
+    (created_ms, until_ms): (i64, i64),
+    first: jiff::civil::Date,
+    parties: Parties,
+) -> Result<Vec<UsageRecord>, crate::SimError> {
+    let next =
+        first.first_of_month().last_of_month().tomorrow().map_err(|e| crate::SimError::BadData(e.to_string()))?;
+    let mut raws = Vec::new();
+    let mut d = first;
+    let intensity = intensity(bin, msisdn);
+    while d < next && zone.start_of_day_ms(d) < until_ms {
+        let start = zone.start_of_day_ms(d);
+        raws.extend(day_of(bin, msisdn, intensity, start, is_weekend(d), (created_ms, until_ms), parties));
+        d = d.tomorrow().map_err(|e| crate::SimError::BadData(e.to_string()))?;
+    }
+    Ok(rate(tariff, raws))
 }
 
 /// What whole past days used, by kind, per number: a past day's records never change, so a
@@ -285,14 +360,14 @@ pub(crate) fn month_to_date(
         let start = zone.start_of_day_ms(d);
         let weekend = is_weekend(d);
         let q = if d == today {
-            quantities(&day(bin, msisdn, start, weekend, created_ms, until))
+            quantities(&day(bin, msisdn, start, weekend, (created_ms, until), Parties::Unnamed))
         } else {
             let key = (msisdn.to_string(), start, created_ms, blocked_since.unwrap_or(-1));
             let known = cache.0.lock().unwrap_or_else(|e| e.into_inner()).get(&key).copied();
             match known {
                 Some(q) => q,
                 None => {
-                    let q = quantities(&day(bin, msisdn, start, weekend, created_ms, until));
+                    let q = quantities(&day(bin, msisdn, start, weekend, (created_ms, until), Parties::Unnamed));
                     let mut map = cache.0.lock().unwrap_or_else(|e| e.into_inner());
                     if map.len() >= DAY_CACHE_MAX {
                         map.clear();
@@ -315,4 +390,27 @@ pub(crate) fn month_to_date(
 pub(crate) fn used_of(month: &[i64; 6], kind: AllowanceKind, total: i64) -> i64 {
     let used: i64 = UsageKind::ALL.iter().zip(month).filter(|(k, _)| k.allowance() == kind).map(|(_, q)| *q).sum();
     used.min(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unnamed_parties_leave_every_record_and_charge_the_same() {
+        let zone = cabinet_core::time::OperatorZone::named("Asia/Almaty").unwrap();
+        let first = jiff::civil::date(2026, 3, 1);
+        let mut records = 0;
+        for (i, tariff) in catalog::TARIFFS.iter().enumerate() {
+            let msisdn = format!("7701555{i:04}");
+            let cut = (0, i64::MAX);
+            let named = rated_month(&zone, "940740000015", &msisdn, tariff, cut, first, Parties::Named).unwrap();
+            let unnamed = rated_month(&zone, "940740000015", &msisdn, tariff, cut, first, Parties::Unnamed).unwrap();
+            let key = |r: &UsageRecord| (r.at_ms, r.kind, r.quantity, r.from_allowance, r.charge);
+            assert_eq!(named.iter().map(key).collect::<Vec<_>>(), unnamed.iter().map(key).collect::<Vec<_>>());
+            assert!(named.iter().all(|r| !r.other.is_empty()) && unnamed.iter().all(|r| r.other.is_empty()));
+            records += named.len();
+        }
+        assert!(records > 1_000, "a month has records ({records})");
+    }
 }

@@ -226,8 +226,9 @@ async fn a_process_killed_mid_transfer_loses_and_creates_nothing() {
     books_are_true(&sim).await;
 }
 
-/// The payment history of advance numbers: seeded top-ups and transfers, each with the
-/// balance before and after, chained, ending at the balance the profile shows.
+/// The payment history of advance numbers: seeded top-ups, the closed months' invoices and
+/// transfers, each with the balance before and after, chained, ending at the balance the
+/// profile shows.
 #[tokio::test]
 async fn balance_moves_chain_from_the_opening_to_the_balance() {
     let (_db, sim) = simulator().await;
@@ -241,8 +242,15 @@ async fn balance_moves_chain_from_the_opening_to_the_balance() {
         with_top_ups += usize::from(!moves.is_empty());
         for m in &moves {
             assert_eq!(m.balance_before.tiyn() + m.amount.tiyn(), m.balance_after.tiyn());
+            // Top-ups, and the closed months' invoices taken from the balance.
+            let invoice = |m: &cabinet_core::operator::BalanceMove| {
+                matches!(&m.kind, BalanceMoveKind::Invoice { month, invoice, .. } if month.len() == 7 && invoice.len() == 15)
+                    && m.amount.tiyn() < 0
+            };
             assert!(
                 matches!(&m.kind, BalanceMoveKind::TopUp { channel, reference } if !channel.is_empty() && !reference.is_empty())
+                    || invoice(m),
+                "{m:?}"
             );
         }
         assert!(moves.windows(2).all(|w| w[0].balance_after == w[1].balance_before && w[0].at_ms <= w[1].at_ms));

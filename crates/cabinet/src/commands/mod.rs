@@ -1,13 +1,15 @@
 //! Operator staff's commands: seed simulated customers, create companies and
-//! administrators, grant access, read the outbox. Each validates its arguments first and
+//! administrators, grant access, read the outbox, close billing months. Each validates its arguments first and
 //! changes nothing when one is wrong.
 
 mod admin;
+mod billing;
 mod company;
 mod outbox;
 mod seed;
 
 pub use admin::{AdminArgs, AdminArgsOwned, ROLES, admin_create, admin_grant};
+pub use billing::{close as billing_close, close_args as billing_close_args};
 pub use company::company_create;
 pub use outbox::print_outbox;
 pub use seed::{default_bin, seed};

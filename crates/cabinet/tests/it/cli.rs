@@ -147,3 +147,36 @@ async fn the_demo_is_seeded_once_into_an_empty_store() {
     assert_eq!(cabinet_store::admins::companies_of(&db, &aliya.id).await.unwrap().len(), 2);
     assert!(cabinet_store::password::verify(cabinet::demo::DEMO_PASSWORD.into(), aliya.password_hash.unwrap()).await);
 }
+
+#[tokio::test]
+async fn operator_staff_close_a_billing_month_once() {
+    let db = empty_db().await;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| cabinet(&db.url, dir.path(), args);
+    let zone = cabinet_core::time::OperatorZone::named("Asia/Almaty").unwrap();
+    let today = zone.civil_date(cabinet_core::time::now_ms()).unwrap();
+    let this_month = cabinet_core::time::BillingMonth::of(today).to_string();
+
+    refused(&run(&["billing", "close", "--month", "2026-13"]), "between 01 and 12");
+    refused(&run(&["billing", "close", "--month", "11.2026"]), "YYYY-MM");
+    refused(&run(&["billing", "close", "--month", &this_month]), "not over");
+    refused(&run(&["billing", "close", "--month", "2026-06", "--bin", "940740000012"]), "BIN");
+    let untouched = sqlx::query("SELECT COUNT(*) FROM _sim_migrations").fetch_one(db.pool()).await;
+    assert!(untouched.is_err(), "refused arguments never opened the store");
+
+    ok(&run(&["seed", "--numbers", "40", "--seed", "3", "--bin", "940740000015"]));
+    refused(&run(&["billing", "close", "--month", "2026-06", "--bin", "050540001331"]), "no customer");
+    let out = ok(&run(&["billing", "close", "--month", "2026-06", "--bin", "940740000015"]));
+    let bin = cabinet_core::Bin::parse("940740000015").unwrap();
+    let sim = cabinet_sim::Simulator::new(db.db.clone());
+    let q = cabinet_core::operator::InvoiceQuery { month: Some("2026-06".into()), limit: 1000, ..Default::default() };
+    let invoices = cabinet_core::operator::OperatorPort::invoices(&sim, &bin, &q).await.unwrap();
+    assert!(!invoices.is_empty());
+    let total = cabinet_core::Money(invoices.iter().map(|i| i.total.tiyn()).sum());
+    let says = format!("{} invoices, {} in all", invoices.len(), total.format(cabinet_core::Locale::En));
+    assert!(out.contains("Closed 2026-06 for BIN 940740000015") && out.contains(&says), "{out} / {says}");
+    assert!(out.contains("numbers put into Blocked / Debt for invoices unpaid past their due date"), "{out}");
+    let again = ok(&run(&["billing", "close", "--month", "2026-06"]));
+    assert!(again.contains("Closed 2026-06 for all customers: 0 invoices"), "{again}");
+    assert_eq!(cabinet_core::operator::OperatorPort::invoices(&sim, &bin, &q).await.unwrap(), invoices);
+}

@@ -1,7 +1,7 @@
 //! Payment history of advance numbers: on screen and as XLSX, against the operator's books.
 
 use crate::helpers::*;
-use cabinet_core::operator::{BalanceMove, BillingMethod, NumberQuery, NumberSummary, OperatorPort};
+use cabinet_core::operator::{BalanceMove, BalanceMoveKind, BillingMethod, NumberQuery, NumberSummary, OperatorPort};
 use cabinet_core::{Bin, Locale, Money, Msisdn};
 use cabinet_sim::Simulator;
 use reqwest::StatusCode;
@@ -37,19 +37,35 @@ async fn an_advance_numbers_payments_are_shown_and_exported_as_the_books_hold_th
     let mut chosen = None;
     for n in all.iter().filter(|n| n.billing == BillingMethod::Advance) {
         let m = moves(&app, &n.msisdn, from_ms, to_ms).await;
-        if m.len() >= 2 {
+        let top_up = m.iter().any(|mv| matches!(mv.kind, BalanceMoveKind::TopUp { .. }));
+        let invoice = m.iter().any(|mv| matches!(mv.kind, BalanceMoveKind::Invoice { .. }));
+        if top_up && invoice {
             chosen = Some((n.clone(), m));
             break;
         }
     }
-    let (n, m) = chosen.expect("an advance number topped up twice in the last 80 days");
+    let (n, m) = chosen.expect("an advance number topped up and invoiced in the last 80 days");
 
     let profile = b.get(&format!("/numbers/{}", n.msisdn)).await;
     assert!(profile.body.contains(&format!("href=\"/numbers/{}/payments\"", n.msisdn)), "the number page leads there");
 
     let page = b.get(&format!("/numbers/{}/payments?from={from}&to={to}", n.msisdn)).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert_eq!(page.body.matches("<td data-label=\"Type\">Balance top-up</td>").count(), m.len(), "{}", page.body);
+    // Top-ups, and the closed months' invoices settled from the balance.
+    let type_of = |mv: &BalanceMove| match &mv.kind {
+        BalanceMoveKind::TopUp { .. } => "Balance top-up",
+        BalanceMoveKind::Invoice { .. } => "Monthly invoice",
+        other => panic!("the seed makes no {other:?}"),
+    };
+    for kind in ["Balance top-up", "Monthly invoice"] {
+        let cells = page.body.matches(&format!("<td data-label=\"Type\">{kind}</td>")).count();
+        assert_eq!(cells, m.iter().filter(|mv| type_of(mv) == kind).count(), "{kind}: {}", page.body);
+    }
+    for mv in &m {
+        if let BalanceMoveKind::Invoice { invoice, .. } = &mv.kind {
+            assert!(page.body.contains(&format!("Invoice {invoice} for ")), "the comment names the invoice");
+        }
+    }
     for mv in &m {
         assert!(page.body.contains(&mv.amount.format(Locale::En)));
         assert!(page.body.contains(&mv.balance_after.format(Locale::En)));
@@ -71,7 +87,7 @@ async fn an_advance_numbers_payments_are_shown_and_exported_as_the_books_hold_th
     assert_eq!(rows.len(), m.len(), "a row per move");
     for (row, mv) in rows.iter().zip(&m) {
         assert!(matches!(&row[0], Data::DateTime(d) if d.is_datetime()), "a date cell: {:?}", row[0]);
-        assert_eq!(row[1], Data::String("Balance top-up".into()));
+        assert_eq!(row[1], Data::String(type_of(mv).into()));
         let money = |c: &Data| match c {
             Data::Float(f) => (f * 100.0).round() as i64,
             other => panic!("a number cell, not {other:?}"),

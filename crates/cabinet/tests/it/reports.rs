@@ -441,6 +441,12 @@ impl OperatorPort for Usage {
             }
         }
     }
+    async fn invoices(&self, c: &Bin, q: &op::InvoiceQuery) -> OperatorResult<Vec<op::Invoice>> {
+        self.sim.invoices(c, q).await
+    }
+    async fn invoice(&self, c: &Bin, number: &str) -> OperatorResult<Option<op::InvoiceDocument>> {
+        self.sim.invoice(c, number).await
+    }
 }
 
 /// A portal without a worker, a report of Carol's asked for through it (with its owner's

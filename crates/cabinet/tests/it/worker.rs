@@ -224,6 +224,18 @@ impl OperatorPort for LeaseThief {
     ) -> OperatorResult<Option<cabinet_core::operator::UsageReport>> {
         self.sim.usage(c, m, from_ms, to_ms).await
     }
+
+    async fn invoices(
+        &self,
+        c: &Bin,
+        q: &cabinet_core::operator::InvoiceQuery,
+    ) -> OperatorResult<Vec<cabinet_core::operator::Invoice>> {
+        self.sim.invoices(c, q).await
+    }
+
+    async fn invoice(&self, c: &Bin, number: &str) -> OperatorResult<Option<cabinet_core::operator::InvoiceDocument>> {
+        self.sim.invoice(c, number).await
+    }
 }
 
 #[tokio::test]

@@ -3,72 +3,27 @@
 //! without its numbers or a count that disagrees with the rows.
 
 use super::rows::Batch;
+use crate::bulk::insert;
 use cabinet_store::{Db, Dialect};
-use sqlx::any::AnyArguments;
-use sqlx::{Any, AnyConnection, AssertSqlSafe};
-use std::fmt::Write;
-
-/// Bound parameters per INSERT statement: enough rows to amortise the round trip (400 of the
-/// widest table, 26 columns), far below both engines' limits (32,766 and 65,535).
-const PARAMS_PER_INSERT: usize = 10_400;
-
-type Query = sqlx::query::Query<'static, Any, AnyArguments>;
-
-/// `head` followed by `VALUES (…), (…)` for `rows` rows of `cols` columns. Written out here
-/// because sqlx's QueryBuilder emits `?` placeholders for the Any driver, which PostgreSQL
-/// refuses; SQLite keeps `?`, since looking up a numbered `$N` costs SQLite a scan of all
-/// the statement's parameter names (quadratic in a 10,000-parameter INSERT).
-fn values_sql(dialect: Dialect, head: &str, rows: usize, cols: usize) -> String {
-    let mut sql = String::with_capacity(head.len() + rows * cols * 6);
-    sql.push_str(head);
-    sql.push_str(" VALUES ");
-    for r in 0..rows {
-        sql.push_str(if r == 0 { "(" } else { ", (" });
-        for c in 0..cols {
-            let sep = if c == 0 { "" } else { ", " };
-            match dialect {
-                Dialect::Sqlite => sql.push_str(if c == 0 { "?" } else { ", ?" }),
-                Dialect::Postgres => {
-                    let _ = write!(sql, "{sep}${}", r * cols + c + 1);
-                }
-            }
-        }
-        sql.push(')');
-    }
-    sql
-}
-
-/// Inserts `rows` in statements of `ROWS_PER_INSERT`; `bind` binds one row's `cols` values.
-async fn insert<T, F>(
-    conn: &mut AnyConnection,
-    dialect: Dialect,
-    head: &str,
-    cols: usize,
-    rows: &[T],
-    bind: F,
-) -> Result<(), sqlx::Error>
-where
-    F: Fn(Query, &T) -> Query,
-{
-    for chunk in rows.chunks(PARAMS_PER_INSERT / cols) {
-        let mut q: Query = sqlx::query(AssertSqlSafe(values_sql(dialect, head, chunk.len(), cols)));
-        for row in chunk {
-            q = bind(q, row);
-        }
-        q.execute(&mut *conn).await?;
-    }
-    Ok(())
-}
+use sqlx::{AnyConnection, AssertSqlSafe};
 
 fn flag(b: bool) -> i16 {
     i16::from(b)
 }
 
 /// Writes one batch and adds its numbers to the customer's count, in one transaction.
-pub(crate) async fn write_batch(db: &Db, bin: &str, batch: &Batch) -> Result<(), crate::SimError> {
+pub(crate) async fn write_batch(
+    db: &Db,
+    zone: &cabinet_core::time::OperatorZone,
+    bin: &str,
+    batch: &Batch,
+    closed: &super::billing::ClosedMonths,
+) -> Result<(), crate::SimError> {
     let mut tx = db.begin_write().await?;
     let conn: &mut AnyConnection = &mut tx;
     let dialect = db.dialect();
+    // An account's debt after the history: its unpaid invoices on top of its opening debt.
+    let debts = closed.final_debts(batch);
     insert(
         conn,
         dialect,
@@ -82,7 +37,7 @@ pub(crate) async fn write_batch(db: &Db, bin: &str, batch: &Batch) -> Result<(),
                 .bind(r.billing.code())
                 .bind(r.credit_limit)
                 .bind(r.period_charges)
-                .bind(r.past_debt)
+                .bind(debts.get(&r.account_no).copied().unwrap_or(r.past_debt))
         },
     )
     .await?;
@@ -132,21 +87,30 @@ pub(crate) async fn write_batch(db: &Db, bin: &str, batch: &Batch) -> Result<(),
         .filter(|a| a.billing == cabinet_core::operator::BillingMethod::Advance)
         .map(|a| a.account_no.as_str())
         .collect();
-    // What each had before the seeded top-ups: the books then run from there to its balance.
+    // What each had before the seeded top-ups and the history's invoices: the books then run
+    // from there to its balance.
     let mut topped: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
     for p in &batch.payments {
         *topped.entry(p.msisdn.as_str()).or_default() += p.amount;
     }
+    let charged = closed.charged();
     let balances: Vec<(&str, i64)> = batch
         .subscribers
         .iter()
         .filter(|r| advance.contains(r.account_no.as_str()))
-        .map(|r| (r.msisdn.as_str(), r.balance - topped.get(r.msisdn.as_str()).copied().unwrap_or(0)))
+        .map(|r| {
+            let m = r.msisdn.as_str();
+            (m, r.balance - topped.get(m).copied().unwrap_or(0) + charged.get(m).copied().unwrap_or(0))
+        })
         .collect();
     let opened_ms = batch.subscribers.iter().map(|r| r.created_ms).min().unwrap_or_default();
-    crate::ledger::open_books(conn, bin, &balances, opened_ms).await?;
+    let opening_debts: Vec<(&str, i64)> = batch.accounts.iter().map(|a| (a.account_no.as_str(), a.past_debt)).collect();
+    crate::ledger::open_books(conn, bin, &balances, &opening_debts, opened_ms).await?;
     let opening: std::collections::HashMap<&str, i64> = balances.iter().copied().collect();
-    top_ups(conn, dialect, bin, &batch.payments, &opening).await?;
+    let afters = super::billing::balance_afters(&opening, &batch.payments, closed);
+    top_ups(conn, dialect, bin, &batch.payments, &afters.payments).await?;
+    let opening_debts = opening_debts.iter().map(|(a, d)| (a.to_string(), *d)).collect();
+    super::billing::write_closed(conn, dialect, zone, bin, closed, &afters, opening_debts).await?;
     // The search runs of the batch's numbers, in key order: the index grows at a few places
     // instead of all over.
     let mut grams: Vec<(String, &str)> = batch
@@ -218,21 +182,14 @@ pub(crate) async fn write_batch(db: &Db, bin: &str, batch: &Batch) -> Result<(),
 }
 
 /// The batch's top-ups as payments: one ledger transaction each (the number's balance against
-/// `op:cash`), in time order per number so that each entry's balance-after is true.
+/// `op:cash`), with the balance after each (`after`, in the same order).
 async fn top_ups(
     conn: &mut AnyConnection,
     dialect: Dialect,
     bin: &str,
     payments: &[super::rows::PaymentRow],
-    opening: &std::collections::HashMap<&str, i64>,
+    after: &[i64],
 ) -> Result<(), crate::SimError> {
-    let mut running: std::collections::HashMap<&str, i64> = opening.clone();
-    let mut after = Vec::with_capacity(payments.len());
-    for p in payments {
-        let b = running.entry(p.msisdn.as_str()).or_default();
-        *b += p.amount;
-        after.push(*b);
-    }
     let key = |p: &super::rows::PaymentRow| format!("pay:{}:{}", p.msisdn, p.reference);
     for (chunk, after) in payments.chunks(400).zip(after.chunks(400)) {
         insert(conn, dialect, "INSERT INTO sim_ledger_txns (bin, kind, key, created_ms)", 4, chunk, |q, p| {

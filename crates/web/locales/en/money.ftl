@@ -77,4 +77,6 @@ usage-kind-data = Mobile internet
 usage-as-pdf = PDF file
 payments-kind-charge = Charge for a service
 payments-comment-charge = Service { $service }, { $reference }
+payments-kind-invoice = Monthly invoice
+payments-comment-invoice = Invoice { $invoice } for { $month }
 reason-no-money-for-service = the number's balance is less than the package's price

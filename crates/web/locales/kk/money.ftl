@@ -77,4 +77,6 @@ usage-kind-data = Мобильді интернет
 usage-as-pdf = PDF файлы
 payments-kind-charge = Қызмет үшін есептен шығару
 payments-comment-charge = { $service } қызметі, { $reference }
+payments-kind-invoice = Айлық шот
+payments-comment-invoice = { $month } үшін { $invoice } шоты
 reason-no-money-for-service = нөмір балансы пакеттің құнына жетпейді

@@ -77,4 +77,6 @@ usage-kind-data = Мобильный интернет
 usage-as-pdf = Файл формата PDF
 payments-kind-charge = Списание за услугу
 payments-comment-charge = Услуга { $service }, { $reference }
+payments-kind-invoice = Счёт за месяц
+payments-comment-invoice = Счёт { $invoice } за { $month }
 reason-no-money-for-service = баланса номера не хватает на стоимость пакета

@@ -64,6 +64,7 @@ fn kind_text(t: &Tr, k: &BalanceMoveKind) -> String {
         BalanceMoveKind::TransferIn { .. } => "payments-kind-transfer-in",
         BalanceMoveKind::TransferOut { .. } => "payments-kind-transfer-out",
         BalanceMoveKind::Charge { .. } => "payments-kind-charge",
+        BalanceMoveKind::Invoice { .. } => "payments-kind-invoice",
     })
 }
 
@@ -81,6 +82,11 @@ fn comment(t: &Tr, k: &BalanceMoveKind) -> String {
         }
         BalanceMoveKind::Charge { service, reference } => {
             t.t2("payments-comment-charge", ("service", t.text(service)), ("reference", reference.as_str()))
+        }
+        BalanceMoveKind::Invoice { month, invoice, .. } => {
+            // `2026-11` reads as `11.2026`, as dates do.
+            let (y, m) = month.split_once('-').unwrap_or((month.as_str(), ""));
+            t.t2("payments-comment-invoice", ("invoice", invoice.as_str()), ("month", format!("{m}.{y}")))
         }
     }
 }

@@ -1,0 +1,187 @@
+//! What a month charges: per number, from its tariff, its rated usage records, its services
+//! and the packages connected in the month; per account, the invoice's draft. Pure: no store.
+
+use super::vat::vat_of;
+use crate::{SimError, catalog, usage};
+use cabinet_core::operator::{BillingMethod, InvoiceLineKind};
+use cabinet_core::time::{BillingMonth, OperatorZone};
+
+/// The month being closed, with the VAT rate in force for it.
+#[derive(Debug, Clone)]
+pub(crate) struct MonthToClose {
+    pub month: BillingMonth,
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub rate_bp: i64,
+}
+
+impl MonthToClose {
+    pub(crate) fn new(zone: &OperatorZone, month: BillingMonth, rate_bp: i64) -> MonthToClose {
+        let (start_ms, end_ms) = month.bounds_ms(zone);
+        MonthToClose { month, start_ms, end_ms, rate_bp }
+    }
+}
+
+/// One number as closing sees it.
+#[derive(Debug, Clone)]
+pub(crate) struct NumberInMonth {
+    pub msisdn: String,
+    pub tariff_code: String,
+    pub created_ms: i64,
+    /// Since when it makes no calls (it is not active), as the usage details cut it.
+    pub blocked_since: Option<i64>,
+    /// Services switched on, with the instant each was.
+    pub services: Vec<(String, i64)>,
+    /// The packages connected in the month, one code per connection.
+    pub packages: Vec<String>,
+}
+
+/// An invoice line before it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Line {
+    pub msisdn: String,
+    pub kind: InvoiceLineKind,
+    pub code: String,
+    pub quantity: i64,
+    pub net: i64,
+    pub vat: i64,
+}
+
+/// The code a line kind is stored under.
+pub(crate) fn kind_code(kind: InvoiceLineKind) -> &'static str {
+    match kind {
+        InvoiceLineKind::Subscription => "subscription",
+        InvoiceLineKind::Usage(_) => "usage",
+        InvoiceLineKind::Service => "service",
+        InvoiceLineKind::Package => "package",
+    }
+}
+
+/// The number's lines for the month, in a fixed order: subscription, usage by kind,
+/// services, packages. The subscription and services' fees are whole months: charged when the
+/// number existed before the month ended and was not blocked all through it.
+pub(crate) fn number_lines(
+    zone: &OperatorZone,
+    bin: &str,
+    m: &MonthToClose,
+    n: &NumberInMonth,
+) -> Result<Vec<Line>, SimError> {
+    let mut lines = Vec::new();
+    if n.created_ms >= m.end_ms {
+        return Ok(lines);
+    }
+    let mut push = |kind, code: &str, quantity, net| {
+        if net > 0 {
+            let vat = vat_of(net, m.rate_bp);
+            lines.push(Line { msisdn: n.msisdn.clone(), kind, code: code.to_string(), quantity, net, vat });
+        }
+    };
+    let tariff = usage::tariff_of(&n.tariff_code);
+    let blocked_all_month = n.blocked_since.is_some_and(|b| b <= m.start_ms);
+    if !blocked_all_month {
+        push(InvoiceLineKind::Subscription, tariff.code, 1, tariff.monthly_fee);
+    }
+    let until = m.end_ms.min(n.blocked_since.unwrap_or(i64::MAX));
+    if until > m.start_ms {
+        let records = usage::rated_month(
+            zone,
+            bin,
+            &n.msisdn,
+            tariff,
+            (n.created_ms, until),
+            m.month.first_day(),
+            usage::Parties::Unnamed,
+        )?;
+        for total in usage::totals(&records) {
+            let (_, per_unit) = usage::price(tariff, total.kind);
+            let units = total.charge.tiyn() / per_unit.tiyn().max(1);
+            push(InvoiceLineKind::Usage(total.kind), total.kind.code(), units, total.charge.tiyn());
+        }
+    }
+    let mut services: Vec<&(String, i64)> = n.services.iter().collect();
+    services.sort();
+    for (code, since) in services {
+        let fee = catalog::service(code).and_then(|s| s.monthly_fee());
+        if let (Some(fee), true) = (fee, *since < m.end_ms && !blocked_all_month) {
+            push(InvoiceLineKind::Service, code, 1, fee);
+        }
+    }
+    let mut packages: Vec<&String> = n.packages.iter().collect();
+    packages.sort();
+    for group in packages.chunk_by(|a, b| a == b) {
+        if let Some(s) = catalog::service(group[0]).filter(|s| s.is_package()) {
+            let count = group.len() as i64;
+            push(InvoiceLineKind::Package, s.code, count, count * s.price);
+        }
+    }
+    Ok(lines)
+}
+
+/// One account's invoice before it is written.
+#[derive(Debug, Clone)]
+pub(crate) struct Draft {
+    pub account_no: String,
+    pub billing: BillingMethod,
+    pub lines: Vec<Line>,
+}
+
+impl Draft {
+    pub(crate) fn net(&self) -> i64 {
+        self.lines.iter().map(|l| l.net).sum()
+    }
+
+    pub(crate) fn vat(&self) -> i64 {
+        self.lines.iter().map(|l| l.vat).sum()
+    }
+
+    pub(crate) fn total(&self) -> i64 {
+        self.net() + self.vat()
+    }
+
+    /// What the month's packages took from advance balances when they were connected.
+    pub(crate) fn prepaid(&self) -> i64 {
+        match self.billing {
+            BillingMethod::Advance => {
+                self.lines.iter().filter(|l| l.kind == InvoiceLineKind::Package).map(|l| l.net).sum()
+            }
+            BillingMethod::Credit => 0,
+        }
+    }
+
+    /// What closing takes from each advance number's balance (in number order): its lines
+    /// with their VAT, less its packages' prices, paid when they were connected.
+    pub(crate) fn number_charges(&self) -> Vec<(String, i64)> {
+        let mut out: Vec<(String, i64)> = Vec::new();
+        for l in &self.lines {
+            let amount = l.net + l.vat - if l.kind == InvoiceLineKind::Package { l.net } else { 0 };
+            match out.last_mut() {
+                Some((m, a)) if *m == l.msisdn => *a += amount,
+                _ => out.push((l.msisdn.clone(), amount)),
+            }
+        }
+        out.retain(|(_, a)| *a != 0);
+        out
+    }
+}
+
+/// The drafts of a run of accounts (in account order, each with its numbers in number
+/// order); accounts with nothing to charge get none.
+pub(crate) fn drafts(
+    zone: &OperatorZone,
+    bin: &str,
+    m: &MonthToClose,
+    accounts: Vec<(String, BillingMethod, Vec<NumberInMonth>)>,
+) -> Result<Vec<Draft>, SimError> {
+    let mut out = Vec::new();
+    for (account_no, billing, mut numbers) in accounts {
+        numbers.sort_by(|a, b| a.msisdn.cmp(&b.msisdn));
+        let mut lines = Vec::new();
+        for n in &numbers {
+            lines.extend(number_lines(zone, bin, m, n)?);
+        }
+        if !lines.is_empty() {
+            out.push(Draft { account_no, billing, lines });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,386 @@
+//! Billing months: invoices that a bookkeeper can check line by line against the usage
+//! details and the books, VAT at the month's rate, idempotent and parallel closing, and
+//! invoices never shown to another customer.
+
+mod common;
+
+use cabinet_core::operator::{
+    BillingMethod, InvoiceDocument, InvoiceLineKind, InvoiceQuery, NumberSummary, OperatorPort,
+};
+use cabinet_core::time::{BillingMonth, now_ms};
+use cabinet_core::{Bin, Money, Msisdn};
+use cabinet_sim::billing::{CloseReport, close_month};
+use cabinet_sim::{SimError, Simulator, catalog, ledger};
+use common::*;
+use std::collections::HashMap;
+
+fn month(s: &str) -> BillingMonth {
+    BillingMonth::parse(s).unwrap()
+}
+
+async fn close(sim: &Simulator, m: &str, bin: Option<&Bin>) -> CloseReport {
+    close_month(sim.db(), sim.zone(), month(m), bin, now_ms()).await.expect("closing")
+}
+
+fn all(month: Option<&str>) -> InvoiceQuery {
+    InvoiceQuery { month: month.map(str::to_string), limit: 10_000, ..Default::default() }
+}
+
+async fn documents(sim: &Simulator, bin: &Bin, m: &str) -> Vec<InvoiceDocument> {
+    let mut out = Vec::new();
+    for i in sim.invoices(bin, &all(Some(m))).await.unwrap() {
+        out.push(sim.invoice(bin, &i.system_no).await.unwrap().expect("the listed invoice reads"));
+    }
+    out
+}
+
+async fn books_are_true(sim: &Simulator, bin: &Bin) {
+    let books = ledger::check_books(sim.db(), bin).await.unwrap();
+    assert_eq!(books.total, 0, "the entries sum to zero");
+    assert!(books.unbalanced_txns.is_empty(), "unbalanced transactions: {:?}", books.unbalanced_txns);
+    assert!(books.mismatched_numbers.is_empty(), "balances without entries: {:?}", books.mismatched_numbers);
+    assert!(books.mismatched_accounts.is_empty(), "debts without entries: {:?}", books.mismatched_accounts);
+}
+
+fn half_up_vat(net: i64, rate_bp: i64) -> i64 {
+    (net * rate_bp + 5_000) / 10_000
+}
+
+async fn numbers(sim: &Simulator, bin: &Bin) -> HashMap<String, NumberSummary> {
+    all_forward(sim, bin, None, 200).await.into_iter().map(|n| (n.msisdn.as_str().to_string(), n)).collect()
+}
+
+/// What a bookkeeper checks of a month's invoices: each adds up (net = Σ lines, VAT = Σ
+/// lines' VAT rounded half up at `rate_bp`, total = net + VAT), and each number's lines are
+/// its tariff's fee, its usage beyond the allowances exactly as the usage details give it
+/// for the month, and its services' monthly fees. Returns how many usage lines there were.
+async fn invoices_follow_from_the_records(sim: &Simulator, bin: &Bin, m: &str, rate_bp: i64) -> usize {
+    let docs = documents(sim, bin, m).await;
+    assert!(!docs.is_empty(), "{m} has invoices");
+    let by_number = numbers(sim, bin).await;
+    let (start, end) = month(m).bounds_ms(sim.zone());
+    let mut usage_lines = 0;
+    for d in &docs {
+        let i = &d.invoice;
+        assert_eq!((i.month.as_str(), i.vat_rate_bp), (m, rate_bp));
+        assert_eq!(i.net.tiyn(), d.lines.iter().map(|l| l.net.tiyn()).sum::<i64>(), "{}: net = Σ lines", i.system_no);
+        assert_eq!(
+            i.vat.tiyn(),
+            d.lines.iter().map(|l| l.vat.tiyn()).sum::<i64>(),
+            "{}: VAT = Σ lines' VAT",
+            i.system_no
+        );
+        assert_eq!(i.total.tiyn(), i.net.tiyn() + i.vat.tiyn(), "{}: total = net + VAT", i.system_no);
+        assert!(i.due_ms > i.issued_ms);
+        for l in &d.lines {
+            assert_eq!(l.vat.tiyn(), half_up_vat(l.net.tiyn(), rate_bp), "VAT of a line is rounded half up");
+            assert!(l.net.tiyn() > 0, "no empty lines");
+        }
+        let mut msisdns: Vec<&str> = d.lines.iter().map(|l| l.msisdn.as_str()).collect();
+        msisdns.dedup();
+        for msisdn in msisdns {
+            let n = &by_number[msisdn];
+            assert_eq!(n.account_no, i.account_no, "a line of another account's number");
+            let lines: Vec<_> = d.lines.iter().filter(|l| l.msisdn == msisdn).collect();
+            let tariff = catalog::TARIFFS.iter().find(|t| t.name.localized() == n.tariff).unwrap();
+            let fees: Vec<_> = lines.iter().filter(|l| l.kind == InvoiceLineKind::Subscription).collect();
+            assert!(fees.len() <= 1, "{msisdn}: one subscription a month");
+            for f in fees {
+                assert_eq!(
+                    (f.code.as_str(), f.net.tiyn()),
+                    (tariff.code, tariff.monthly_fee),
+                    "{msisdn}: subscription"
+                );
+            }
+            let report = sim.usage(bin, &Msisdn::parse(msisdn).unwrap(), start, end).await.unwrap().unwrap();
+            for kind in cabinet_core::operator::UsageKind::ALL {
+                let on_invoice: i64 =
+                    lines.iter().filter(|l| l.kind == InvoiceLineKind::Usage(kind)).map(|l| l.net.tiyn()).sum();
+                let in_details: i64 = report.totals.iter().filter(|t| t.kind == kind).map(|t| t.charge.tiyn()).sum();
+                assert_eq!(on_invoice, in_details, "{msisdn} {kind:?}: invoice vs usage details");
+                usage_lines += usize::from(on_invoice > 0);
+            }
+            for l in lines.iter().filter(|l| l.kind == InvoiceLineKind::Service) {
+                let s = catalog::service(&l.code).unwrap();
+                assert_eq!(Some(l.net.tiyn()), s.monthly_fee(), "{msisdn}: {}", l.code);
+            }
+        }
+    }
+    usage_lines
+}
+
+#[tokio::test]
+async fn an_invoice_is_its_lines_plus_vat_and_each_line_follows_from_the_usage_records() {
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 120, 11).await;
+    let m = "2026-02";
+    let made = close(&sim, m, Some(&bin_a())).await;
+    let docs = documents(&sim, &bin_a(), m).await;
+    assert!(made.invoices > 50, "most accounts have something to pay ({})", made.invoices);
+    assert_eq!(docs.len() as u64, made.invoices);
+    assert_eq!(made.total, Money(docs.iter().map(|d| d.invoice.total.tiyn()).sum()), "the report adds up");
+    let usage_lines = invoices_follow_from_the_records(&sim, &bin_a(), m, 1600).await;
+    assert!(usage_lines > 20, "usage beyond allowances is charged somewhere ({usage_lines})");
+}
+
+#[tokio::test]
+async fn the_seed_closes_the_months_of_its_history_the_same_way_every_time() {
+    let (_d1, one) = simulator().await;
+    let (_d2, two) = simulator().await;
+    seed(&one, &bin_a(), 150, 19).await;
+    seed(&two, &bin_a(), 150, 19).await;
+    // The history is the 90 days before T0 (2025-10-09): July to September are over.
+    let months = |sim: Simulator| async move {
+        let mut m: Vec<String> =
+            sim.invoices(&bin_a(), &all(None)).await.unwrap().into_iter().map(|i| i.month).collect();
+        m.dedup();
+        m
+    };
+    assert_eq!(months(one.clone()).await, ["2025-09", "2025-08", "2025-07"]);
+    assert_eq!(one.invoices(&bin_a(), &all(None)).await.unwrap(), two.invoices(&bin_a(), &all(None)).await.unwrap());
+    for m in ["2025-07", "2025-08", "2025-09"] {
+        invoices_follow_from_the_records(&one, &bin_a(), m, 1200).await;
+    }
+    books_are_true(&one, &bin_a()).await;
+    // Credit accounts paid their invoices by bank transfer, but those in debt from before.
+    let credit: Vec<_> = one
+        .invoices(&bin_a(), &all(None))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.billing == BillingMethod::Credit)
+        .collect();
+    let paid = credit.iter().filter(|i| i.paid == i.total && i.paid_ms.is_some_and(|t| t > i.issued_ms)).count();
+    assert!(paid * 4 > credit.len() * 3, "most were paid ({paid} of {})", credit.len());
+    assert!(credit.iter().all(|i| i.paid == i.total || (i.paid == Money::ZERO && i.paid_ms.is_none())));
+    // Closing a seeded month again makes no invoice; the accounts that never paid (in debt
+    // from before the books) are overdue by now and their active numbers are blocked.
+    let again = close_month(one.db(), one.zone(), month("2025-09"), None, now_ms()).await.unwrap();
+    assert_eq!((again.invoices, again.total), (0, Money::ZERO));
+    assert!(again.blocked > 0 && (again.blocked as usize) < 150, "{again:?}");
+}
+
+#[tokio::test]
+async fn the_vat_rate_is_the_one_in_force_for_the_month() {
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 40, 12).await;
+    close(&sim, "2025-12", Some(&bin_a())).await;
+    close(&sim, "2026-01", Some(&bin_a())).await;
+    for (m, rate) in [("2025-12", 1200), ("2026-01", 1600)] {
+        let docs = documents(&sim, &bin_a(), m).await;
+        assert!(!docs.is_empty());
+        for d in docs {
+            assert_eq!(d.invoice.vat_rate_bp, rate, "{m}");
+            let vat: i64 = d.lines.iter().map(|l| half_up_vat(l.net.tiyn(), rate)).sum();
+            assert_eq!(d.invoice.vat.tiyn(), vat, "{m}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn closing_charges_balances_and_debts_through_the_books() {
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 150, 13).await;
+    let before = numbers(&sim, &bin_a()).await;
+    let mut debt_before = HashMap::new();
+    for n in before.values() {
+        let p = sim.number_profile(&bin_a(), &n.msisdn).await.unwrap().unwrap();
+        debt_before.insert(n.account_no.clone(), p.past_debt);
+    }
+    close(&sim, "2026-03", Some(&bin_a())).await;
+    books_are_true(&sim, &bin_a()).await;
+    let after = numbers(&sim, &bin_a()).await;
+    let docs = documents(&sim, &bin_a(), "2026-03").await;
+    let (mut advance, mut credit) = (0, 0);
+    for d in &docs {
+        let i = &d.invoice;
+        match i.billing {
+            BillingMethod::Advance => {
+                advance += 1;
+                assert_eq!(i.paid, i.total, "settled from the balances");
+                // No packages were connected in the month: each balance went down by its lines.
+                for (msisdn, n) in &after {
+                    let charged: i64 =
+                        d.lines.iter().filter(|l| &l.msisdn == msisdn).map(|l| l.net.tiyn() + l.vat.tiyn()).sum();
+                    if n.account_no == i.account_no {
+                        assert_eq!(n.remaining.tiyn(), before[msisdn].remaining.tiyn() - charged, "{msisdn}");
+                    }
+                }
+            }
+            BillingMethod::Credit => {
+                credit += 1;
+                assert_eq!(i.paid, Money::ZERO);
+                let msisdn = &d.lines[0].msisdn;
+                let p = sim.number_profile(&bin_a(), &Msisdn::parse(msisdn).unwrap()).await.unwrap().unwrap();
+                assert_eq!(
+                    p.past_debt.tiyn(),
+                    debt_before[&i.account_no].tiyn() + i.total.tiyn(),
+                    "the unpaid invoice is the account's past-period debt"
+                );
+            }
+        }
+    }
+    assert!(advance > 0 && credit > 0, "both kinds of account ({advance}, {credit})");
+}
+
+#[tokio::test]
+async fn closing_twice_changes_nothing() {
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 80, 14).await;
+    let first = close(&sim, "2026-04", Some(&bin_a())).await;
+    assert!(first.invoices > 0);
+    let invoices = sim.invoices(&bin_a(), &all(None)).await.unwrap();
+    let balances = numbers(&sim, &bin_a()).await;
+    let again = close(&sim, "2026-04", None).await;
+    assert_eq!(again, CloseReport::default(), "nothing more");
+    assert_eq!(sim.invoices(&bin_a(), &all(None)).await.unwrap(), invoices);
+    let now = numbers(&sim, &bin_a()).await;
+    for (m, n) in &balances {
+        assert_eq!(now[m].remaining, n.remaining, "{m}");
+    }
+    books_are_true(&sim, &bin_a()).await;
+}
+
+#[tokio::test]
+async fn a_month_that_is_not_over_is_refused_and_nothing_is_made() {
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 20, 15).await;
+    let today = sim.zone().civil_date(now_ms()).unwrap();
+    let this_month = BillingMonth::of(today);
+    for m in [this_month, this_month.next()] {
+        let r = close_month(sim.db(), sim.zone(), m, Some(&bin_a()), now_ms()).await;
+        assert!(matches!(r, Err(SimError::MonthNotOver(_))), "{m}: {r:?}");
+        assert!(sim.invoices(&bin_a(), &all(Some(&m.to_string()))).await.unwrap().is_empty());
+    }
+    let r = close_month(sim.db(), sim.zone(), month("2026-01"), Some(&bin("05014000924")), now_ms()).await;
+    assert!(matches!(r, Err(SimError::UnknownCustomer(_))), "{r:?}");
+}
+
+#[tokio::test]
+async fn parallel_closings_make_one_invoice_per_account() {
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 200, 16).await;
+    let runs: Vec<_> = (0..4)
+        .map(|i| {
+            let sim = sim.clone();
+            tokio::spawn(async move {
+                let bin = bin_a();
+                let only = (i % 2 == 0).then_some(&bin);
+                close_month(sim.db(), sim.zone(), month("2026-05"), only, now_ms()).await.expect("closing")
+            })
+        })
+        .collect();
+    let mut made = 0;
+    for r in runs {
+        made += r.await.unwrap().invoices;
+    }
+    let invoices = sim.invoices(&bin_a(), &all(Some("2026-05"))).await.unwrap();
+    assert_eq!(made, invoices.len() as u64, "the runs made the invoices between them, once each");
+    let mut accounts: Vec<&str> = invoices.iter().map(|i| i.account_no.as_str()).collect();
+    accounts.sort();
+    accounts.dedup();
+    assert_eq!(accounts.len(), invoices.len(), "one invoice per account");
+    books_are_true(&sim, &bin_a()).await;
+}
+
+#[tokio::test]
+async fn another_customers_invoices_are_never_returned() {
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 30, 17).await;
+    seed(&sim, &bin_b(), 30, 18).await;
+    close(&sim, "2026-06", None).await;
+    let a = sim.invoices(&bin_a(), &all(None)).await.unwrap();
+    let b = sim.invoices(&bin_b(), &all(None)).await.unwrap();
+    assert!(!a.is_empty() && !b.is_empty());
+    let b_doc = sim.invoice(&bin_b(), &b[0].registration_no).await.unwrap().expect("its own");
+    assert!(sim.invoice(&bin_a(), &b[0].registration_no).await.unwrap().is_none());
+    assert!(sim.invoice(&bin_a(), &b[0].system_no).await.unwrap().is_none());
+    let asks = [
+        InvoiceQuery { account_no: Some(b[0].account_no.clone()), limit: 100, ..Default::default() },
+        InvoiceQuery { number: Some(b[0].system_no.clone()), limit: 100, ..Default::default() },
+        InvoiceQuery { msisdn: Some(b_doc.lines[0].msisdn.clone()), limit: 100, ..Default::default() },
+    ];
+    for q in &asks {
+        assert!(sim.invoices(&bin_a(), q).await.unwrap().is_empty(), "{q:?}");
+        assert!(!sim.invoices(&bin_b(), q).await.unwrap().is_empty(), "{q:?} finds it for its customer");
+    }
+    let mine = &a[0];
+    let found = sim
+        .invoices(
+            &bin_a(),
+            &InvoiceQuery { number: Some(mine.registration_no.clone()), limit: 10, ..Default::default() },
+        )
+        .await
+        .unwrap();
+    assert_eq!(found, vec![mine.clone()]);
+}
+
+#[tokio::test]
+async fn an_invoice_unpaid_past_its_due_date_blocks_the_account_and_paying_it_lifts_that() {
+    use cabinet_core::operator::NumberState;
+    use cabinet_sim::billing::pay_account;
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 150, 20).await;
+    seed(&sim, &bin_b(), 20, 21).await;
+    let before = numbers(&sim, &bin_a()).await;
+    // January's invoices fell due on 21.02.2026: today they are overdue.
+    let made = close(&sim, "2026-01", Some(&bin_a())).await;
+    assert!(made.blocked > 0, "{made:?}");
+    let after = numbers(&sim, &bin_a()).await;
+    let credit: Vec<_> = sim
+        .invoices(&bin_a(), &all(Some("2026-01")))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.billing == BillingMethod::Credit)
+        .collect();
+    let overdue: std::collections::HashSet<&str> = credit.iter().map(|i| i.account_no.as_str()).collect();
+    for (m, n) in &after {
+        let was = before[m].state;
+        let expected = if overdue.contains(n.account_no.as_str()) && was == NumberState::Active {
+            NumberState::BlockedDebt
+        } else {
+            was
+        };
+        assert_eq!(n.state, expected, "{m} of {} ({:?})", n.account_no, n.billing);
+    }
+    // An account whose numbers were all active, blocked now for its invoice.
+    let invoice = credit
+        .iter()
+        .find(|i| before.values().filter(|n| n.account_no == i.account_no).all(|n| n.state == NumberState::Active))
+        .expect("an account with only active numbers");
+    let account = invoice.account_no.as_str();
+    let its = |sim_numbers: &HashMap<String, NumberSummary>| {
+        sim_numbers.values().filter(|n| n.account_no == account).map(|n| n.state).collect::<Vec<_>>()
+    };
+    let now = now_ms();
+    let pay = |amount: i64, reference: &'static str| {
+        let sim = sim.clone();
+        async move {
+            pay_account(sim.db(), &bin_a(), account, Money(amount), ("bank_transfer", reference), now).await.unwrap()
+        }
+    };
+    // Less than it owes: still blocked.
+    let part = pay(100, "PP-000001").await.expect("the customer's account");
+    assert_eq!(part.unblocked, 0);
+    assert!(its(&numbers(&sim, &bin_a()).await).iter().all(|s| *s == NumberState::BlockedDebt));
+    // All it owes: the invoice is paid and the block lifted.
+    let owed = part.debt.tiyn();
+    let paid = pay(owed, "PP-000002").await.unwrap();
+    assert_eq!(paid.debt, Money::ZERO);
+    assert_eq!(paid.unblocked as usize, its(&after).len());
+    assert!(its(&numbers(&sim, &bin_a()).await).iter().all(|s| *s == NumberState::Active));
+    let settled = sim.invoice(&bin_a(), &invoice.system_no).await.unwrap().unwrap().invoice;
+    assert_eq!((settled.paid, settled.paid_ms), (settled.total, Some(now)));
+    let q = InvoiceQuery { account_no: Some(account.to_string()), limit: 100, ..Default::default() };
+    assert!(sim.invoices(&bin_a(), &q).await.unwrap().iter().all(|i| i.paid == i.total), "nothing unpaid is left");
+    // The same payment order again changes nothing; another customer cannot pay this account.
+    assert_eq!(
+        pay(owed, "PP-000002").await.unwrap(),
+        cabinet_sim::billing::AccountPayment { debt: Money::ZERO, unblocked: 0 }
+    );
+    let foreign = pay_account(sim.db(), &bin_b(), account, Money(100), ("bank_transfer", "PP-9"), now).await.unwrap();
+    assert!(foreign.is_none());
+    books_are_true(&sim, &bin_a()).await;
+    books_are_true(&sim, &bin_b()).await;
+}
