@@ -45,8 +45,9 @@ pub struct SeedReport {
 /// the search index, so every commit rewrites most of that index's pages: fewer, larger
 /// batches seed 100,000 numbers in half the time of batches of 2,000. Each batch is generated
 /// just before it is written, so one batch is what a seed holds in memory: 10,000 seeded
-/// 100,000 numbers in 7.5 s at a 229 MB peak on SQLite (20,000: 6.8 s, 266 MB). A batch holds
-/// SQLite's write lock for about a second here; other writers wait (busy_timeout is 5 s).
+/// 100,000 numbers in 7.5 s at a 229 MB peak on SQLite (20,000: 6.8 s, 266 MB) before the
+/// seed closed its history's months; with them, 28 s and 435 MB (5,000: 32 s, 324 MB).
+/// A batch holds SQLite's write lock for a few seconds; other writers wait (busy_timeout 5 s).
 const NUMBERS_PER_BATCH: usize = 10_000;
 
 /// Adds `spec.numbers` numbers to the customer `spec.bin`, creating the customer if needed.
