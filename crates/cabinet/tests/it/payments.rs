@@ -134,6 +134,11 @@ async fn a_transfer_shows_on_both_numbers_and_wrong_requests_are_refused() {
     let bad = b.get(&format!("/numbers/{}/payments?from=31-02-2026&to=01-03-2026", from.msisdn)).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("id=\"payments-error\""));
+    // More than a year is refused with this page's own limit, not the actions history's.
+    let bad = b.get(&format!("/numbers/{}/payments?from=01-01-2025&to=01-03-2026", from.msisdn)).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("366"), "the year's limit is named");
+    assert!(!bad.body.contains("3 year") && !bad.body.contains("3 год"));
     let bad = b.get(&format!("/numbers/{}/payments.xlsx?from=01-01-2020&to=01-03-2026", from.msisdn)).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }

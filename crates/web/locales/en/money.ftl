@@ -32,6 +32,7 @@ payments-credit-note = This number has credit billing: its payments go to its pe
 payments-on-screen = On screen
 payments-as-xlsx = XLSX file
 payments-empty = No payments or transfers in this period.
+payments-period-too-long = The period may cover at most a year (366 days).
 payments-when = Date and time
 payments-kind = Type
 payments-comment = Comment

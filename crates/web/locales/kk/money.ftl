@@ -32,6 +32,7 @@ payments-credit-note = Бұл нөмірдің есеп айырысу әдіс�
 payments-on-screen = Экранға
 payments-as-xlsx = XLSX файлы
 payments-empty = Бұл кезеңде төлемдер мен аударымдар жоқ.
+payments-period-too-long = Кезең бір жылдан (366 күннен) аспауы керек.
 payments-when = Күні мен уақыты
 payments-kind = Түрі
 payments-comment = Түсініктеме

@@ -32,6 +32,7 @@ payments-credit-note = У этого номера кредитный метод 
 payments-on-screen = На экран
 payments-as-xlsx = Файл формата XLSX
 payments-empty = За этот период нет платежей и переводов.
+payments-period-too-long = Период может охватывать не больше года (366 дней).
 payments-when = Дата и время
 payments-kind = Тип
 payments-comment = Комментарий

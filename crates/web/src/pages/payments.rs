@@ -114,7 +114,13 @@ async fn moves(
     let advance = profile.summary.billing == BillingMethod::Advance;
     let period = match period_within(&state.config.zone, p.from.as_deref(), p.to.as_deref(), MAX_DAYS) {
         Ok(period) => period,
-        Err(bad) => return Ok((msisdn, advance, Err(bad))),
+        Err(mut bad) => {
+            // The shared message names the actions history's three years; this limit is a year.
+            if bad.key == "period-too-long" {
+                bad.key = "payments-period-too-long";
+            }
+            return Ok((msisdn, advance, Err(bad)));
+        }
     };
     let moves = if advance {
         state
