@@ -63,6 +63,9 @@ pub enum Command {
         /// The company's name (default: "Demo company <seed>").
         #[arg(long)]
         name: Option<String>,
+        /// Leave the history's last N finished billing months open (for `billing close`).
+        #[arg(long, default_value_t = 0)]
+        open_months: u32,
     },
     /// Companies.
     #[command(subcommand)]
@@ -154,7 +157,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             println!("Migrations applied.");
             Ok(())
         }
-        Some(Command::Seed { numbers, seed, bin, name }) => {
+        Some(Command::Seed { numbers, seed, bin, name, open_months }) => {
             if numbers == 0 || numbers > 2_000_000 {
                 anyhow::bail!("--numbers must be between 1 and 2000000");
             }
@@ -167,7 +170,10 @@ pub async fn run(cli: Cli) -> Result<()> {
             let name = name.unwrap_or_else(|| format!("Demo company {seed}"));
             let db = app::open_store(&settings).await?;
             let started = Instant::now();
-            let report = commands::seed(&db, &bin, &name, numbers, seed, &zone).await?;
+            if open_months > 3 {
+                anyhow::bail!("--open-months must be between 0 and 3 (the history is 90 days)");
+            }
+            let report = commands::seed_leaving_open(&db, &bin, &name, numbers, seed, &zone, open_months).await?;
             println!(
                 "Seeded {} numbers for {name} (BIN {bin}) in {:.1} s.",
                 report.numbers,

@@ -29,6 +29,9 @@ pub struct SeedSpec {
     pub now_ms: i64,
     /// The zone billing months are cut in.
     pub zone: OperatorZone,
+    /// How many of the history's last finished months to leave open (0: close them all), so
+    /// that a benchmark can close one.
+    pub open_months: u32,
 }
 
 /// What a seeding added.
@@ -81,7 +84,9 @@ pub async fn seed_customer(db: &Db, spec: &SeedSpec) -> Result<SeedReport, SimEr
 
     // The history's months that are over are closed with the numbers (VAT as in force).
     let mut months = Vec::new();
-    for month in billing::months_to_close(&spec.zone, spec.now_ms) {
+    let mut to_close = billing::months_to_close(&spec.zone, spec.now_ms);
+    to_close.truncate(to_close.len().saturating_sub(spec.open_months as usize));
+    for month in to_close {
         let rate = crate::billing::vat::rate_bp(&mut *db.pool().acquire().await?, month).await?;
         months.push(crate::billing::charges::MonthToClose::new(&spec.zone, month, rate));
     }

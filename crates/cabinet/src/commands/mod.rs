@@ -12,4 +12,4 @@ pub use admin::{AdminArgs, AdminArgsOwned, ROLES, admin_create, admin_grant};
 pub use billing::{close as billing_close, close_args as billing_close_args};
 pub use company::company_create;
 pub use outbox::print_outbox;
-pub use seed::{default_bin, seed};
+pub use seed::{default_bin, seed, seed_leaving_open};

@@ -6,7 +6,8 @@ use cabinet_core::time::{OperatorZone, now_ms};
 use cabinet_sim::{SeedSpec, seed_customer};
 use cabinet_store::{Db, companies};
 
-/// Creates the company (if new) and seeds its numbers in the simulator.
+/// Creates the company (if new) and seeds its numbers in the simulator, closing every
+/// finished month of their history.
 pub async fn seed(
     db: &Db,
     bin: &Bin,
@@ -15,11 +16,32 @@ pub async fn seed(
     seed: u64,
     zone: &OperatorZone,
 ) -> Result<cabinet_sim::SeedReport> {
+    seed_leaving_open(db, bin, name, numbers, seed, zone, 0).await
+}
+
+/// As `seed`, leaving the history's last `open_months` finished months open.
+pub async fn seed_leaving_open(
+    db: &Db,
+    bin: &Bin,
+    name: &str,
+    numbers: u32,
+    seed: u64,
+    zone: &OperatorZone,
+    open_months: u32,
+) -> Result<cabinet_sim::SeedReport> {
     let now = now_ms();
     if companies::by_bin(db, bin).await?.is_none() {
         companies::create(db, bin, name, now).await?;
     }
-    let spec = SeedSpec { bin: bin.clone(), name: name.to_string(), numbers, seed, now_ms: now, zone: zone.clone() };
+    let spec = SeedSpec {
+        bin: bin.clone(),
+        name: name.to_string(),
+        numbers,
+        seed,
+        now_ms: now,
+        zone: zone.clone(),
+        open_months,
+    };
     seed_customer(db, &spec).await.context("seeding the simulator")
 }
 

@@ -40,6 +40,7 @@ pub fn spec(bin: &Bin, numbers: u32, seed: u64) -> SeedSpec {
         seed,
         now_ms: T0,
         zone: almaty(),
+        open_months: 0,
     }
 }
 
