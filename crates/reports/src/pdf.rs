@@ -2,9 +2,13 @@
 //! on top of every page, rows wrapped within their columns and broken across pages, and
 //! "N / M" at the foot of every page.
 //!
-//! krilla draws but does not lay out, so the layout is here: rows are placed as they come
-//! into pages of positioned text and rules, kept in memory (a page's footer needs the page
-//! count, known only at the end), and drawn with krilla in `finish`.
+//! krilla draws but does not lay out, so the layout is here, in two passes over the rows
+//! (a page's footer needs the page count, known only at the end): as rows come, each is
+//! wrapped into its lines, which go to a temporary file, and placed on pages that are only
+//! counted; in `finish` the lines are read back and placed again, the same way, and each
+//! page is drawn with krilla as soon as it is full. One page of the layout is in memory at a
+//! time, not the table. (krilla itself keeps the pages it was given, compressed, until it
+//! writes the document: that part of the memory still grows with the pages.)
 
 mod text;
 
@@ -17,12 +21,18 @@ use krilla::metadata::Metadata;
 use krilla::page::PageSettings;
 use krilla::paint::Stroke;
 use krilla::text::TextDirection;
-use std::io::Write;
+use std::io::{BufReader, BufWriter, Read, Seek, Write};
 use text::{Face, Fonts};
 
 #[derive(Debug, thiserror::Error)]
 #[error("could not write the PDF: {0}")]
 pub struct PdfError(String);
+
+impl From<std::io::Error> for PdfError {
+    fn from(e: std::io::Error) -> Self {
+        PdfError(e.to_string())
+    }
+}
 
 /// Points per millimetre.
 const MM: f32 = 72.0 / 25.4;
@@ -87,9 +97,23 @@ pub struct PdfTableWriter {
     /// The header's cells, wrapped once and drawn on every page; a column's header is
     /// aligned as its amounts are, known only once rows come, so it is drawn in `finish`.
     header: Vec<Lines>,
-    pages: Vec<Page>,
-    /// Where the next row starts on the last page.
+    /// The page being laid out, and how many have been started (it included).
+    page: Page,
+    pages: usize,
+    /// Where the next row starts on the page.
     y: f32,
+    /// Each row's wrapped lines, for the second pass.
+    spool: BufWriter<std::fs::File>,
+    /// In the second pass: the page's marks are made (in the first only counted).
+    drawing: bool,
+}
+
+/// Where full pages go in the second pass: krilla's document, and the page count the first
+/// pass found.
+struct Sink {
+    document: Document,
+    settings: PageSettings,
+    count: usize,
 }
 
 impl PdfTableWriter {
@@ -138,10 +162,13 @@ impl PdfTableWriter {
             page_height,
             columns,
             header,
-            pages: Vec::new(),
+            page: Page { header_top: 0.0, marks: Vec::new() },
+            pages: 0,
             y: MARGIN,
+            spool: BufWriter::new(tempfile::tempfile()?),
+            drawing: false,
         };
-        writer.start_page();
+        writer.start_page(&mut None);
         // A header taller than a page would leave no room for a line of a row.
         if writer.fresh_room() == 0 {
             return Err(PdfError("the header does not leave room for rows".into()));
@@ -171,10 +198,12 @@ impl PdfTableWriter {
     }
 
     /// Opens a page: on the first, the title and the as-of line; on every one, the header.
-    fn start_page(&mut self) {
-        self.pages.push(Page { header_top: 0.0, marks: Vec::new() });
+    /// The page before it, if any, is done: drawn in the second pass, dropped in the first.
+    fn start_page(&mut self, sink: &mut Option<Sink>) {
+        self.end_page(sink);
+        self.pages += 1;
         self.y = MARGIN;
-        if self.pages.len() == 1 {
+        if self.pages == 1 {
             let width = self.page_width - 2.0 * MARGIN;
             for (text, size, weight) in [
                 (self.head.title.clone(), TITLE_SIZE, Weight::Bold),
@@ -187,21 +216,35 @@ impl PdfTableWriter {
             }
             self.y += 8.0;
         }
-        self.pages.last_mut().expect("a page is open").header_top = self.y;
+        self.page.header_top = self.y;
         self.y += self.header_height();
         let (x0, x1) = (MARGIN, self.page_width - MARGIN);
         self.mark(Mark::Rule { x0, x1, y: self.y, light: false });
     }
 
     fn mark(&mut self, mark: Mark) {
-        self.pages.last_mut().expect("a page is open").marks.push(mark);
+        if self.drawing {
+            self.page.marks.push(mark);
+        }
+    }
+
+    /// Takes the open page: drawn into the document in the second pass.
+    fn end_page(&mut self, sink: &mut Option<Sink>) {
+        let page = std::mem::replace(&mut self.page, Page { header_top: 0.0, marks: Vec::new() });
+        if let Some(sink) = sink
+            && self.pages > 0
+        {
+            self.draw(page, sink);
+        }
     }
 
     /// Places the lines `range` of each cell as one band across the columns at `self.y`,
     /// and moves `self.y` below it.
     fn place(&mut self, cells: &[Lines], range: std::ops::Range<usize>) {
-        let marks = self.band(cells, range.clone(), Weight::Regular, self.y);
-        self.pages.last_mut().expect("a page is open").marks.extend(marks);
+        if self.drawing {
+            let marks = self.band(cells, range.clone(), Weight::Regular, self.y);
+            self.page.marks.extend(marks);
+        }
         self.y += Self::band_height(range.len());
     }
 
@@ -258,32 +301,38 @@ impl PdfTableWriter {
                 }
             })
             .collect();
-        // At least one line: a cell has one, and a row of no cells still takes a line.
-        let height = lines.iter().map(|c| c.lines.len()).max().unwrap_or(1);
         for (c, cell) in cells.iter().enumerate() {
             if matches!(cell, Cell::Money(_)) {
                 self.header[c].align = Align::Right;
             }
         }
+        spool_row(&mut self.spool, &lines)?;
+        self.flow(&lines, &mut None);
+        Ok(())
+    }
+
+    /// Places a row's lines below the last: on this page, moved whole to the next, or split.
+    fn flow(&mut self, lines: &[Lines], sink: &mut Option<Sink>) {
+        // At least one line: a cell has one, and a row of no cells still takes a line.
+        let height = lines.iter().map(|c| c.lines.len()).max().unwrap_or(1);
 
         let mut done = 0;
         while done < height {
             let (room, rest) = (self.room(), height - done);
             if rest <= room {
-                self.place(&lines, done..height);
+                self.place(lines, done..height);
                 break;
             }
             // A row that would fit on the next page is moved there whole; only a row longer
             // than a page (or the rest of one) is split, filling this page first.
             if room > 0 && !(done == 0 && rest <= self.fresh_room() && room < self.fresh_room()) {
-                self.place(&lines, done..done + room);
+                self.place(lines, done..done + room);
                 done += room;
             }
-            self.start_page();
+            self.start_page(sink);
         }
         let (x0, x1) = (MARGIN, self.page_width - MARGIN);
         self.mark(Mark::Rule { x0, x1, y: self.y, light: true });
-        Ok(())
     }
 
     /// How many lines of a row fit on a page that has only the header.
@@ -314,47 +363,111 @@ impl PdfTableWriter {
             .collect()
     }
 
-    /// Draws the pages, with "N / M" at the foot of each, and writes the PDF to `out`.
-    pub fn finish<W: Write>(self, mut out: W) -> Result<(), PdfError> {
+    /// Lays the rows out again from the spool, drawing each page with "N / M" at its foot
+    /// as it fills, and writes the PDF to `out`.
+    pub fn finish<W: Write>(mut self, mut out: W) -> Result<(), PdfError> {
         let mut document = Document::new();
         document.set_metadata(Metadata::new().title(self.head.title.clone()).creator("Cabinet".into()));
         let settings = PageSettings::from_wh(self.page_width, self.page_height)
             .ok_or_else(|| PdfError("a page has no size".into()))?;
-        let count = self.pages.len();
+        let mut sink = Some(Sink { document, settings, count: self.pages });
+
+        let spool = std::mem::replace(&mut self.spool, BufWriter::new(tempfile::tempfile()?));
+        let mut spool = spool.into_inner().map_err(|e| PdfError(e.error().to_string()))?;
+        spool.rewind()?;
+        let mut spool = BufReader::with_capacity(64 * 1024, spool);
+        self.pages = 0;
+        self.drawing = true;
+        self.page = Page { header_top: 0.0, marks: Vec::new() };
+        self.start_page(&mut sink);
+        while let Some(lines) = unspool_row(&mut spool)? {
+            self.flow(&lines, &mut sink);
+        }
+        self.end_page(&mut sink);
+        let sink = sink.expect("the second pass draws");
+        if self.pages != sink.count {
+            return Err(PdfError(format!("laid out {} pages, then {}", sink.count, self.pages)));
+        }
+        let bytes = sink.document.finish().map_err(|e| PdfError(format!("{e:?}")))?;
+        out.write_all(&bytes)?;
+        Ok(())
+    }
+
+    /// Draws the page numbered `self.pages` with its header and footer.
+    fn draw(&self, page: Page, sink: &mut Sink) {
         let header_lines = 0..self.header.iter().map(|c| c.lines.len()).max().unwrap_or(1);
-        for (n, page) in self.pages.iter().enumerate() {
-            let header = self.band(&self.header, header_lines.clone(), Weight::Bold, page.header_top);
-            let mut pdf_page = document.start_page_with(settings.clone());
-            let mut surface = pdf_page.surface();
-            let footer = self.footer(n + 1, count);
-            for mark in page.marks.iter().chain(&header).chain(&footer) {
-                match mark {
-                    Mark::Text { x, y, size, weight, text } => surface.draw_text(
-                        Point::from_xy(*x, *y),
-                        self.face(*weight).font.clone(),
-                        *size,
-                        text,
-                        false,
-                        TextDirection::Auto,
-                    ),
-                    Mark::Rule { x0, x1, y, light } => {
-                        let mut path = PathBuilder::new();
-                        path.move_to(*x0, *y);
-                        path.line_to(*x1, *y);
-                        let Some(path) = path.finish() else { continue };
-                        let (paint, width) =
-                            if *light { (luma::Color::new(190), 0.3) } else { (luma::Color::black(), 0.8) };
-                        surface.set_stroke(Some(Stroke { paint: paint.into(), width, ..Stroke::default() }));
-                        surface.draw_path(&path);
-                        // Text is filled, never stroked.
-                        surface.set_stroke(None);
-                    }
+        let header = self.band(&self.header, header_lines, Weight::Bold, page.header_top);
+        let mut pdf_page = sink.document.start_page_with(sink.settings.clone());
+        let mut surface = pdf_page.surface();
+        let footer = self.footer(self.pages, sink.count);
+        for mark in page.marks.iter().chain(&header).chain(&footer) {
+            match mark {
+                Mark::Text { x, y, size, weight, text } => surface.draw_text(
+                    Point::from_xy(*x, *y),
+                    self.face(*weight).font.clone(),
+                    *size,
+                    text,
+                    false,
+                    TextDirection::Auto,
+                ),
+                Mark::Rule { x0, x1, y, light } => {
+                    let mut path = PathBuilder::new();
+                    path.move_to(*x0, *y);
+                    path.line_to(*x1, *y);
+                    let Some(path) = path.finish() else { continue };
+                    let (paint, width) =
+                        if *light { (luma::Color::new(190), 0.3) } else { (luma::Color::black(), 0.8) };
+                    surface.set_stroke(Some(Stroke { paint: paint.into(), width, ..Stroke::default() }));
+                    surface.draw_path(&path);
+                    // Text is filled, never stroked.
+                    surface.set_stroke(None);
                 }
             }
-            surface.finish();
-            pdf_page.finish();
         }
-        let bytes = document.finish().map_err(|e| PdfError(format!("{e:?}")))?;
-        out.write_all(&bytes).map_err(|e| PdfError(e.to_string()))
+        surface.finish();
+        pdf_page.finish();
     }
+}
+
+/// A row's lines in the spool: the cell count, then for each cell its alignment, its line
+/// count and each line as a length and UTF-8 bytes (all counts u32, little-endian).
+fn spool_row(spool: &mut impl Write, cells: &[Lines]) -> std::io::Result<()> {
+    spool.write_all(&(cells.len() as u32).to_le_bytes())?;
+    for cell in cells {
+        spool.write_all(&[u8::from(cell.align == Align::Right)])?;
+        spool.write_all(&(cell.lines.len() as u32).to_le_bytes())?;
+        for line in &cell.lines {
+            spool.write_all(&(line.len() as u32).to_le_bytes())?;
+            spool.write_all(line.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// The next row from the spool; None at its end.
+fn unspool_row(spool: &mut impl Read) -> std::io::Result<Option<Vec<Lines>>> {
+    fn u32_le(spool: &mut impl Read) -> std::io::Result<u32> {
+        let mut b = [0; 4];
+        spool.read_exact(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+    let cells = match u32_le(spool) {
+        Ok(n) => n,
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let mut row = Vec::with_capacity(cells as usize);
+    for _ in 0..cells {
+        let mut align = [0];
+        spool.read_exact(&mut align)?;
+        let count = u32_le(spool)?;
+        let mut lines = Vec::with_capacity(count as usize);
+        for _ in 0..count {
+            let mut bytes = vec![0; u32_le(spool)? as usize];
+            spool.read_exact(&mut bytes)?;
+            lines.push(String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?);
+        }
+        row.push(Lines { lines, align: if align[0] == 1 { Align::Right } else { Align::Left } });
+    }
+    Ok(Some(row))
 }
