@@ -154,7 +154,11 @@ fn day_of(
     let count = |rng: &mut ChaCha8Rng, lo: f64, hi: f64| (rng.random_range(lo..hi) * scale).round() as usize;
     let mut out = Vec::new();
     let at = |rng: &mut ChaCha8Rng| day_start_ms + hour(rng) * 3_600_000 + rng.random_range(0..3_600_000);
-    for _ in 0..count(&mut rng, 2.0, 12.0) {
+    // Calibrated to a corporate number's month at the average intensity: about 500 minutes
+    // of calls, 2–3 GB of data, some overrun of the smaller tariffs' allowances. (At 2–12 calls
+    // a day, one in ten long, and one data session in eight of 50–400 MB, an average number
+    // ran some 1,300 minutes and 10 GB a month: invoices of ~54,000 ₸ a number.)
+    for _ in 0..count(&mut rng, 1.0, 6.0) {
         let kind = match rng.random_range(0..100) {
             0..45 => UsageKind::OnNetCall,
             45..77 => UsageKind::OffNetCall,
@@ -163,7 +167,7 @@ fn day_of(
         };
         // Most calls are short; a few run long.
         let seconds =
-            if rng.random_range(0..10) == 0 { rng.random_range(300..2_400) } else { rng.random_range(5..300) };
+            if rng.random_range(0..20) == 0 { rng.random_range(300..2_400) } else { rng.random_range(5..300) };
         out.push(Raw { at_ms: at(&mut rng), kind, other: other(&mut rng, kind, parties), quantity: seconds });
     }
     for _ in 0..count(&mut rng, 0.0, 5.0) {
@@ -174,9 +178,9 @@ fn day_of(
             quantity: 1,
         });
     }
-    for _ in 0..count(&mut rng, 2.0, 9.0) {
+    for _ in 0..count(&mut rng, 2.0, 7.0) {
         let kb =
-            if rng.random_range(0..8) == 0 { rng.random_range(50_000..400_000) } else { rng.random_range(50..40_000) };
+            if rng.random_range(0..20) == 0 { rng.random_range(20_000..200_000) } else { rng.random_range(50..15_000) };
         let other = other(&mut rng, UsageKind::Data, parties);
         out.push(Raw { at_ms: at(&mut rng), kind: UsageKind::Data, other, quantity: kb });
     }
