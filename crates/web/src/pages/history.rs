@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use cabinet_core::operator::Operation;
 use cabinet_core::time::OperatorZone;
-use cabinet_core::time::{now_ms, parse_period};
+use cabinet_core::time::{PeriodError, now_ms, parse_period};
 use cabinet_reports::{Cell, TableHead, TableWriter};
 use cabinet_store::actions::{self, Action};
 use jiff::ToSpan;
@@ -146,22 +146,29 @@ pub(crate) struct BadPeriod {
 }
 
 fn period(zone: &OperatorZone, p: &Params) -> Result<Period, BadPeriod> {
-    period_within(zone, p.from.as_deref(), p.to.as_deref(), MAX_DAYS)
+    period_within(zone, p.from.as_deref(), p.to.as_deref(), Longest { days: MAX_DAYS, message: "period-too-long" })
 }
 
-/// The period typed (default: the last month up to today), at most `max_days` long.
+/// How long a page's period may be, and the catalog key of the message that says so (each
+/// page names its own limit).
+pub(crate) struct Longest {
+    pub days: i32,
+    pub message: &'static str,
+}
+
+/// The period typed (default: the last month up to today), at most `longest.days` long.
 pub(crate) fn period_within(
     zone: &OperatorZone,
     from: Option<&str>,
     to: Option<&str>,
-    max_days: i32,
+    longest: Longest,
 ) -> Result<Period, BadPeriod> {
     let today = zone.civil_date(now_ms()).unwrap_or_default();
     let default_from = today.checked_sub(1.month()).unwrap_or(today);
     let typed = |s: Option<&str>| s.filter(|s| !s.trim().is_empty()).map(str::to_string);
     let from_s = typed(from).unwrap_or_else(|| default_from.strftime("%d-%m-%Y").to_string());
     let to_s = typed(to).unwrap_or_else(|| today.strftime("%d-%m-%Y").to_string());
-    match parse_period(&from_s, &to_s, today, max_days) {
+    match parse_period(&from_s, &to_s, today, longest.days) {
         Ok((f, to)) => {
             let (from_ms, to_ms) = (zone.start_of_day_ms(f), zone.start_of_day_ms(to.tomorrow().unwrap_or(to)));
             let day = |d: jiff::civil::Date| d.strftime("%d-%m-%Y").to_string();
@@ -169,8 +176,28 @@ pub(crate) fn period_within(
         }
         Err(e) => {
             let (field, key) = period_error(e);
+            let key = if e == PeriodError::TooLong { longest.message } else { key };
             Err(BadPeriod { from: from_s, to: to_s, field, key })
         }
+    }
+}
+
+/// The period typed, starting no earlier than `earliest` (today included) and of no other
+/// length limit: one that starts too early is told so with `too_early`, the page's own
+/// message naming the limit.
+pub(crate) fn period_since(
+    zone: &OperatorZone,
+    from: Option<&str>,
+    to: Option<&str>,
+    earliest: jiff::civil::Date,
+    too_early: &'static str,
+) -> Result<Period, BadPeriod> {
+    // Any length: the beginning's limit bounds it.
+    match period_within(zone, from, to, Longest { days: i32::MAX, message: too_early }) {
+        Ok(period) if period.from_ms < zone.start_of_day_ms(earliest) => {
+            Err(BadPeriod { from: period.from, to: period.to, field: PeriodField::From, key: too_early })
+        }
+        other => other,
     }
 }
 

@@ -6,7 +6,7 @@
 use crate::auth::{Permission, Signed};
 use crate::error::{PeriodField, WebError};
 use crate::export::{Format, local_time};
-use crate::pages::history::{BadPeriod, Period, period_within};
+use crate::pages::history::{BadPeriod, Longest, Period, period_within};
 use crate::pages::operations::company_number_as;
 use crate::render::{Frame, html};
 use crate::{AppState, Tr};
@@ -112,15 +112,10 @@ async fn moves(
 ) -> Result<(Msisdn, bool, Result<(Period, Vec<BalanceMove>), BadPeriod>), WebError> {
     let (scope, msisdn, profile) = company_number_as(state, signed, number, Permission::ViewPayments).await?;
     let advance = profile.summary.billing == BillingMethod::Advance;
-    let period = match period_within(&state.config.zone, p.from.as_deref(), p.to.as_deref(), MAX_DAYS) {
+    let longest = Longest { days: MAX_DAYS, message: "payments-period-too-long" };
+    let period = match period_within(&state.config.zone, p.from.as_deref(), p.to.as_deref(), longest) {
         Ok(period) => period,
-        Err(mut bad) => {
-            // The shared message names the actions history's three years; this limit is a year.
-            if bad.key == "period-too-long" {
-                bad.key = "payments-period-too-long";
-            }
-            return Ok((msisdn, advance, Err(bad)));
-        }
+        Err(bad) => return Ok((msisdn, advance, Err(bad))),
     };
     let moves = if advance {
         state

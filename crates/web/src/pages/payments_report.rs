@@ -9,7 +9,7 @@ use crate::csrf::CsrfForm;
 use crate::documents::{NumberPeriod, ReportRequest};
 use crate::error::{PeriodField, WebError};
 use crate::export::Format;
-use crate::pages::history::{BadPeriod, Period, period_within};
+use crate::pages::history::{BadPeriod, Period, period_since};
 use crate::pages::operations::company_number_as;
 use crate::render::{Frame, html};
 use askama::Template;
@@ -23,8 +23,6 @@ use serde::Deserialize;
 
 /// How far back the report goes: "Максимальный период запроса 3 месяца от текущей даты".
 const MONTHS_BACK: i32 = 3;
-/// Longer than any period the date fields can hold.
-const UNBOUNDED_DAYS: i32 = i32::MAX;
 
 #[derive(Deserialize, Default)]
 pub struct Params {
@@ -63,14 +61,7 @@ fn earliest(zone: &OperatorZone) -> jiff::civil::Date {
 
 /// The period typed, within the last three months (today included).
 fn report_period(zone: &OperatorZone, from: Option<&str>, to: Option<&str>) -> Result<Period, BadPeriod> {
-    // No length limit of its own: a period that starts too early is told so below (with the
-    // first day allowed), not as the generic "at most 3 years".
-    match period_within(zone, from, to, UNBOUNDED_DAYS) {
-        Ok(p) if p.from_ms < zone.start_of_day_ms(earliest(zone)) => {
-            Err(BadPeriod { from: p.from, to: p.to, field: PeriodField::From, key: "payments-report-too-old" })
-        }
-        other => other,
-    }
+    period_since(zone, from, to, earliest(zone), "payments-report-too-old")
 }
 
 /// GET /numbers/{msisdn}/payments/report: the form (and the notice after a request).

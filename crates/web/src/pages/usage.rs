@@ -7,7 +7,7 @@ use crate::csrf::CsrfForm;
 use crate::documents::{NumberPeriod, ReportRequest};
 use crate::error::{PeriodField, WebError};
 use crate::export::{Format, local_time};
-use crate::pages::history::{BadPeriod, Period, period_within};
+use crate::pages::history::{BadPeriod, Period, period_since};
 use crate::render::{Frame, html, urlencode};
 use crate::{AppState, Tr};
 use askama::Template;
@@ -213,14 +213,7 @@ pub async fn show(
 fn usage_period(zone: &OperatorZone, p: &Params) -> Result<Period, BadPeriod> {
     let today = zone.civil_date(now_ms()).unwrap_or_default();
     let oldest = today.checked_sub((DAYS_BACK - 1).days()).unwrap_or(today);
-    // The length is bounded by the beginning's limit below, which says what the limit is
-    // (the generic "too long" names another page's three years).
-    match period_within(zone, p.from.as_deref(), p.to.as_deref(), i32::MAX) {
-        Ok(period) if period.from_ms < zone.start_of_day_ms(oldest) => {
-            Err(BadPeriod { from: period.from, to: period.to, field: PeriodField::From, key: "usage-period-too-old" })
-        }
-        other => other,
-    }
+    period_since(zone, p.from.as_deref(), p.to.as_deref(), oldest, "usage-period-too-old")
 }
 
 /// GET /numbers/{msisdn}/usage.xlsx: the period's records as a workbook (date cells,
