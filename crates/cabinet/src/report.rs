@@ -40,7 +40,7 @@ pub async fn run(w: &Worker, job: &Job) -> StoreResult<Outcome> {
     let locale = Locale::from_code(&found.report.locale).unwrap_or_default();
     reports::mark_running(&w.db, &found.report.id).await?;
     match documents::build(w.operator.as_ref(), &w.zone, &bin, locale, &request).await {
-        Ok(built) => store(w, job, &found, built, locale).await,
+        Ok(built) => store(w, job, &found, &request, built, locale).await,
         Err(BuildError::Unavailable(e)) if job.attempts >= job.max_attempts => {
             tracing::warn!(job = %job.id, error = %e, "giving up on a report: the operator does not answer");
             w.give_up(job, OPERATOR_UNAVAILABLE, &e).await
@@ -69,7 +69,14 @@ async fn end_with_nothing(w: &Worker, job: &Job) -> StoreResult<Outcome> {
 }
 
 /// The file's chunks, the report's state and the e-mail, with the job's end.
-async fn store(w: &Worker, job: &Job, found: &reports::ForJob, built: Built, locale: Locale) -> StoreResult<Outcome> {
+async fn store(
+    w: &Worker,
+    job: &Job,
+    found: &reports::ForJob,
+    request: &ReportRequest,
+    built: Built,
+    locale: Locale,
+) -> StoreResult<Outcome> {
     let report = &found.report;
     let attach = found.email.is_some() && built.size <= MAX_ATTACHMENT_BYTES;
     let now = now_ms();
@@ -104,7 +111,7 @@ async fn store(w: &Worker, job: &Job, found: &reports::ForJob, built: Built, loc
     reports::mark_ready_in(&mut tx, &report.id, &info, now).await?;
     if let Some(address) = &found.email {
         let t = cabinet_web::Tr::new(locale);
-        let title = request_title(report, &t);
+        let title = request.title(&t);
         let until = w.zone.date_time(now + reports::KEEP_MS);
         let (subject, body) = documents::email(locale, &title, &until, attach);
         let files = if attach {
@@ -123,11 +130,6 @@ async fn store(w: &Worker, job: &Job, found: &reports::ForJob, built: Built, loc
     // The e-mail's delivery job is due now.
     w.wake.notify_one();
     Ok(Outcome::Done)
-}
-
-/// The report's title in the language it was asked in.
-fn request_title(report: &reports::Report, t: &cabinet_web::Tr) -> String {
-    ReportRequest::parse(&report.kind, &report.params).map_or_else(|| report.title.clone(), |q| q.title(t))
 }
 
 /// Reads until `buf` is full or the file ends; returns how many bytes were read.
