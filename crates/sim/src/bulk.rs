@@ -36,7 +36,10 @@ pub(crate) fn values_sql(dialect: Dialect, head: &str, rows: usize, cols: usize)
     sql
 }
 
-/// Inserts `rows` in statements of `ROWS_PER_INSERT`; `bind` binds one row's `cols` values.
+/// Inserts `rows` in statements of `PARAMS_PER_INSERT / cols` rows; `bind` binds one row's
+/// `cols` values. Only full-size statements are kept prepared: a batch's last, shorter one
+/// has a length of its own, and each connection's statement cache (100 entries) would keep
+/// every such 10,000-parameter statement it ever saw, megabytes each.
 pub(crate) async fn insert<T, F>(
     conn: &mut AnyConnection,
     dialect: Dialect,
@@ -48,8 +51,10 @@ pub(crate) async fn insert<T, F>(
 where
     F: Fn(Query, &T) -> Query,
 {
-    for chunk in rows.chunks(PARAMS_PER_INSERT / cols) {
-        let mut q: Query = sqlx::query(AssertSqlSafe(values_sql(dialect, head, chunk.len(), cols)));
+    let full = PARAMS_PER_INSERT / cols;
+    for chunk in rows.chunks(full) {
+        let sql = values_sql(dialect, head, chunk.len(), cols);
+        let mut q: Query = sqlx::query(AssertSqlSafe(sql)).persistent(chunk.len() == full);
         for row in chunk {
             q = bind(q, row);
         }
@@ -73,9 +78,10 @@ where
     F: Fn(Query, &T) -> Query,
 {
     let mut out = Vec::new();
-    for chunk in rows.chunks(PARAMS_PER_INSERT / cols) {
+    let full = PARAMS_PER_INSERT / cols;
+    for chunk in rows.chunks(full) {
         let sql = format!("{} {tail}", values_sql(dialect, head, chunk.len(), cols));
-        let mut q: Query = sqlx::query(AssertSqlSafe(sql));
+        let mut q: Query = sqlx::query(AssertSqlSafe(sql)).persistent(chunk.len() == full);
         for row in chunk {
             q = bind(q, row);
         }
