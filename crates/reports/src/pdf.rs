@@ -2,25 +2,23 @@
 //! on top of every page, rows wrapped within their columns and broken across pages, and
 //! "N / M" at the foot of every page.
 //!
-//! krilla draws but does not lay out, so the layout is here, in two passes over the rows
-//! (a page's footer needs the page count, known only at the end): as rows come, each is
-//! wrapped into its lines, which go to a temporary file, and placed on pages that are only
-//! counted; in `finish` the lines are read back and placed again, the same way, and each
-//! page is drawn with krilla as soon as it is full. One page of the layout is in memory at a
-//! time, not the table. (krilla itself keeps the pages it was given, compressed, until it
-//! writes the document: that part of the memory still grows with the pages.)
+//! The layout is in two passes over the rows (a page's footer needs the page count, known
+//! only at the end): as rows come, each is wrapped into its lines, which go to a temporary
+//! file, and placed on pages that are only counted; in `finish` the lines are read back and
+//! placed again, the same way, and each page is drawn and written to the output as soon as
+//! it is full. Only the fonts (the glyphs used), the page tree and the cross-reference table
+//! wait for the end, so memory stays that of one page however long the table is.
 
+mod file;
+mod font;
 mod text;
 
 use crate::format;
 use crate::table::{Cell, TableHead};
-use krilla::Document;
-use krilla::color::luma;
-use krilla::geom::{PathBuilder, Point};
-use krilla::metadata::Metadata;
-use krilla::page::PageSettings;
-use krilla::paint::Stroke;
-use krilla::text::TextDirection;
+use file::{PdfFile, deflate};
+use font::UsedGlyphs;
+use pdf_writer::writers::{Catalog, DocumentInfo};
+use pdf_writer::{Content, Filter, Finish, Name, Rect, Ref, Str, TextStr};
 use std::io::{BufReader, BufWriter, Read, Seek, Write};
 use text::{Face, Fonts};
 
@@ -59,7 +57,7 @@ enum Align {
     Right,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 enum Weight {
     Regular,
     Bold,
@@ -108,12 +106,26 @@ pub struct PdfTableWriter {
     drawing: bool,
 }
 
-/// Where full pages go in the second pass: krilla's document, and the page count the first
-/// pass found.
-struct Sink {
-    document: Document,
-    settings: PageSettings,
+/// The objects' numbers: the fixed ones, then each font's, then two for each page.
+const CATALOG: Ref = Ref::new(1);
+const PAGE_TREE: Ref = Ref::new(2);
+const INFO: Ref = Ref::new(3);
+const REGULAR_FONT: Ref = Ref::new(4);
+const BOLD_FONT: Ref = Ref::new(4 + font::OBJECTS);
+const FIRST_PAGE: i32 = 4 + 2 * font::OBJECTS;
+
+/// The page numbered `n` (from 1), whose content stream is the object after it.
+fn page_ref(n: usize) -> Ref {
+    Ref::new(FIRST_PAGE + 2 * (n as i32 - 1))
+}
+
+/// Where full pages go in the second pass: the file, the page count the first pass found,
+/// and the glyphs drawn so far in each face.
+struct Sink<'a> {
+    file: PdfFile<'a>,
     count: usize,
+    regular: UsedGlyphs,
+    bold: UsedGlyphs,
 }
 
 impl PdfTableWriter {
@@ -168,7 +180,7 @@ impl PdfTableWriter {
             spool: BufWriter::new(tempfile::tempfile()?),
             drawing: false,
         };
-        writer.start_page(&mut None);
+        writer.start_page(&mut None)?;
         // A header taller than a page would leave no room for a line of a row.
         if writer.fresh_room() == 0 {
             return Err(PdfError("the header does not leave room for rows".into()));
@@ -199,8 +211,8 @@ impl PdfTableWriter {
 
     /// Opens a page: on the first, the title and the as-of line; on every one, the header.
     /// The page before it, if any, is done: drawn in the second pass, dropped in the first.
-    fn start_page(&mut self, sink: &mut Option<Sink>) {
-        self.end_page(sink);
+    fn start_page(&mut self, sink: &mut Option<Sink>) -> std::io::Result<()> {
+        self.end_page(sink)?;
         self.pages += 1;
         self.y = MARGIN;
         if self.pages == 1 {
@@ -220,6 +232,7 @@ impl PdfTableWriter {
         self.y += self.header_height();
         let (x0, x1) = (MARGIN, self.page_width - MARGIN);
         self.mark(Mark::Rule { x0, x1, y: self.y, light: false });
+        Ok(())
     }
 
     fn mark(&mut self, mark: Mark) {
@@ -228,13 +241,12 @@ impl PdfTableWriter {
         }
     }
 
-    /// Takes the open page: drawn into the document in the second pass.
-    fn end_page(&mut self, sink: &mut Option<Sink>) {
+    /// Takes the open page: drawn and written out in the second pass.
+    fn end_page(&mut self, sink: &mut Option<Sink>) -> std::io::Result<()> {
         let page = std::mem::replace(&mut self.page, Page { header_top: 0.0, marks: Vec::new() });
-        if let Some(sink) = sink
-            && self.pages > 0
-        {
-            self.draw(page, sink);
+        match sink {
+            Some(sink) if self.pages > 0 => self.draw(page, sink),
+            _ => Ok(()),
         }
     }
 
@@ -307,12 +319,12 @@ impl PdfTableWriter {
             }
         }
         spool_row(&mut self.spool, &lines)?;
-        self.flow(&lines, &mut None);
+        self.flow(&lines, &mut None)?;
         Ok(())
     }
 
     /// Places a row's lines below the last: on this page, moved whole to the next, or split.
-    fn flow(&mut self, lines: &[Lines], sink: &mut Option<Sink>) {
+    fn flow(&mut self, lines: &[Lines], sink: &mut Option<Sink>) -> std::io::Result<()> {
         // At least one line: a cell has one, and a row of no cells still takes a line.
         let height = lines.iter().map(|c| c.lines.len()).max().unwrap_or(1);
 
@@ -329,10 +341,11 @@ impl PdfTableWriter {
                 self.place(lines, done..done + room);
                 done += room;
             }
-            self.start_page(sink);
+            self.start_page(sink)?;
         }
         let (x0, x1) = (MARGIN, self.page_width - MARGIN);
         self.mark(Mark::Rule { x0, x1, y: self.y, light: true });
+        Ok(())
     }
 
     /// How many lines of a row fit on a page that has only the header.
@@ -363,14 +376,11 @@ impl PdfTableWriter {
             .collect()
     }
 
-    /// Lays the rows out again from the spool, drawing each page with "N / M" at its foot
-    /// as it fills, and writes the PDF to `out`.
+    /// Lays the rows out again from the spool, writing each page with "N / M" at its foot
+    /// to `out` as it fills, then the fonts, the page tree and the cross-reference table.
     pub fn finish<W: Write>(mut self, mut out: W) -> Result<(), PdfError> {
-        let mut document = Document::new();
-        document.set_metadata(Metadata::new().title(self.head.title.clone()).creator("Cabinet".into()));
-        let settings = PageSettings::from_wh(self.page_width, self.page_height)
-            .ok_or_else(|| PdfError("a page has no size".into()))?;
-        let mut sink = Some(Sink { document, settings, count: self.pages });
+        let file = PdfFile::new(&mut out)?;
+        let mut sink = Some(Sink { file, count: self.pages, regular: UsedGlyphs::new(), bold: UsedGlyphs::new() });
 
         let spool = std::mem::replace(&mut self.spool, BufWriter::new(tempfile::tempfile()?));
         let mut spool = spool.into_inner().map_err(|e| PdfError(e.error().to_string()))?;
@@ -379,53 +389,81 @@ impl PdfTableWriter {
         self.pages = 0;
         self.drawing = true;
         self.page = Page { header_top: 0.0, marks: Vec::new() };
-        self.start_page(&mut sink);
+        self.start_page(&mut sink)?;
         while let Some(lines) = unspool_row(&mut spool)? {
-            self.flow(&lines, &mut sink);
+            self.flow(&lines, &mut sink)?;
         }
-        self.end_page(&mut sink);
-        let sink = sink.expect("the second pass draws");
-        if self.pages != sink.count {
-            return Err(PdfError(format!("laid out {} pages, then {}", sink.count, self.pages)));
+        self.end_page(&mut sink)?;
+        let Sink { mut file, count, regular, bold } = sink.expect("the second pass draws");
+        if self.pages != count {
+            return Err(PdfError(format!("laid out {count} pages, then {}", self.pages)));
         }
-        let bytes = sink.document.finish().map_err(|e| PdfError(format!("{e:?}")))?;
-        out.write_all(&bytes)?;
+
+        regular.write(&self.fonts.regular, REGULAR_FONT, &mut file)?;
+        bold.write(&self.fonts.bold, BOLD_FONT, &mut file)?;
+        file.object(PAGE_TREE, |c| {
+            c.pages(PAGE_TREE).kids((1..=count).map(page_ref)).count(count as i32);
+        })?;
+        file.object(INFO, |c| {
+            c.indirect(INFO).start::<DocumentInfo>().title(TextStr(&self.head.title)).creator(TextStr("Cabinet"));
+        })?;
+        file.object(CATALOG, |c| {
+            c.indirect(CATALOG).start::<Catalog>().pages(PAGE_TREE);
+        })?;
+        file.finish(CATALOG, INFO)?;
         Ok(())
     }
 
-    /// Draws the page numbered `self.pages` with its header and footer.
-    fn draw(&self, page: Page, sink: &mut Sink) {
+    /// Writes the page numbered `self.pages`, with its header and footer, and its content.
+    fn draw(&self, page: Page, sink: &mut Sink) -> std::io::Result<()> {
         let header_lines = 0..self.header.iter().map(|c| c.lines.len()).max().unwrap_or(1);
         let header = self.band(&self.header, header_lines, Weight::Bold, page.header_top);
-        let mut pdf_page = sink.document.start_page_with(sink.settings.clone());
-        let mut surface = pdf_page.surface();
         let footer = self.footer(self.pages, sink.count);
-        for mark in page.marks.iter().chain(&header).chain(&footer) {
-            match mark {
-                Mark::Text { x, y, size, weight, text } => surface.draw_text(
-                    Point::from_xy(*x, *y),
-                    self.face(*weight).font.clone(),
-                    *size,
-                    text,
-                    false,
-                    TextDirection::Auto,
-                ),
-                Mark::Rule { x0, x1, y, light } => {
-                    let mut path = PathBuilder::new();
-                    path.move_to(*x0, *y);
-                    path.line_to(*x1, *y);
-                    let Some(path) = path.finish() else { continue };
-                    let (paint, width) =
-                        if *light { (luma::Color::new(190), 0.3) } else { (luma::Color::black(), 0.8) };
-                    surface.set_stroke(Some(Stroke { paint: paint.into(), width, ..Stroke::default() }));
-                    surface.draw_path(&path);
-                    // Text is filled, never stroked.
-                    surface.set_stroke(None);
-                }
+        let height = self.page_height;
+        let mut content = Content::new();
+
+        // The rules first: lines cannot be drawn among text.
+        for mark in &page.marks {
+            if let Mark::Rule { x0, x1, y, light } = *mark {
+                let (gray, width) = if light { (190.0 / 255.0, 0.3) } else { (0.0, 0.8) };
+                content.set_stroke_gray(gray).set_line_width(width);
+                content.move_to(x0, height - y).line_to(x1, height - y).stroke();
             }
         }
-        surface.finish();
-        pdf_page.finish();
+        // Then the text, in reading order: the header, the rows, the footer.
+        content.begin_text();
+        let mut font = None;
+        let mut glyphs = Vec::new();
+        for mark in header.iter().chain(&page.marks).chain(&footer) {
+            let Mark::Text { x, y, size, weight, text } = mark else { continue };
+            if font != Some((*weight, *size)) {
+                font = Some((*weight, *size));
+                let name = match weight {
+                    Weight::Regular => Name(b"R"),
+                    Weight::Bold => Name(b"B"),
+                };
+                content.set_font(name, *size);
+            }
+            glyphs.clear();
+            match weight {
+                Weight::Regular => sink.regular.encode(&self.fonts.regular, text, &mut glyphs),
+                Weight::Bold => sink.bold.encode(&self.fonts.bold, text, &mut glyphs),
+            }
+            content.set_text_matrix([1.0, 0.0, 0.0, 1.0, *x, height - y]).show(Str(&glyphs));
+        }
+        content.end_text();
+        let content = deflate(&content.finish());
+
+        let (page_id, content_id) = (page_ref(self.pages), page_ref(self.pages).next());
+        sink.file.object(page_id, |c| {
+            let mut pdf_page = c.page(page_id);
+            pdf_page.parent(PAGE_TREE).media_box(Rect::new(0.0, 0.0, self.page_width, height)).contents(content_id);
+            pdf_page.resources().fonts().pair(Name(b"R"), REGULAR_FONT).pair(Name(b"B"), BOLD_FONT);
+            pdf_page.finish();
+        })?;
+        sink.file.object(content_id, |c| {
+            c.stream(content_id, &content).filter(Filter::FlateDecode);
+        })
     }
 }
 

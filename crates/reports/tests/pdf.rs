@@ -211,3 +211,43 @@ fn a_writer_can_move_to_a_blocking_thread() {
     fn send<T: Send>(_: &T) {}
     send(&PdfTableWriter::new(head(), true).unwrap());
 }
+
+/// The file as a reader's tools take it: qpdf finds its structure and streams sound,
+/// pdfinfo counts the pages the footers number and shows the title, and pdftotext in
+/// reading order (what copy-paste gives) has the Cyrillic, Kazakh letters, Latin, digits
+/// and ₸ back.
+#[test]
+fn the_file_is_sound_and_its_text_copies_out() {
+    let (file, text) = write(200, true, Some("Roaming Kazakhstan: «Бизнес» 7701054 — 12 345,67 ₸"));
+    let n = pages(&text).len();
+    assert!(n >= 2, "{n}");
+
+    let check = Command::new("qpdf").arg("--check").arg(file.path()).output().expect("qpdf runs");
+    let report = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success(), "qpdf --check:\n{report}{}", String::from_utf8_lossy(&check.stderr));
+    assert!(report.contains("No syntax or stream encoding errors found"), "{report}");
+
+    let info = Command::new("pdfinfo").arg(file.path()).output().expect("pdfinfo runs");
+    assert!(info.status.success());
+    let info = String::from_utf8(info.stdout).unwrap();
+    let field = |name: &str| {
+        info.lines().find_map(|l| l.strip_prefix(name)).map(str::trim).unwrap_or_else(|| panic!("{name} in\n{info}"))
+    };
+    assert_eq!(field("Pages:"), n.to_string());
+    assert_eq!(field("Title:"), TITLE);
+    assert!(squeeze(&text).ends_with(&format!("{n} / {n}")));
+
+    let raw = Command::new("pdftotext").arg(file.path()).arg("-").output().expect("pdftotext runs");
+    assert!(raw.status.success());
+    let raw = squeeze(&String::from_utf8(raw.stdout).unwrap());
+    for expected in [
+        TITLE,
+        "Строка Описание Сумма Дата и время",
+        "Пополнение баланса Қазақстан ӘҒҚҢӨҰҮҺІ әғқңөұүһі 1",
+        "Roaming Kazakhstan: «Бизнес» 7701054 — 12 345,67 ₸",
+        "Ж0199",
+        "1 234,50 ₸",
+    ] {
+        assert!(raw.contains(expected), "{expected:?} in\n{raw}");
+    }
+}

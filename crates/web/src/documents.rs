@@ -125,6 +125,9 @@ pub enum BuildError {
     Failed(BoxError),
 }
 
+/// A report's rows, taken by the writer one at a time.
+type Rows = Box<dyn Iterator<Item = Vec<cabinet_reports::Cell>> + Send>;
+
 /// Makes the report's file for the customer `bin`, in `locale`.
 pub async fn build(
     operator: &dyn OperatorPort,
@@ -145,8 +148,8 @@ pub async fn build(
                 .await
                 .map_err(unavailable)?
                 .ok_or(BuildError::NumberNotFound)?;
-            let (head, rows) = usage::table(&t, zone, &msisdn, period, &report);
-            (head, rows, usage::file_name(&msisdn, &p.from, &p.to))
+            let (head, rows) = usage::table(&t, zone, &msisdn, period, report);
+            (head, Box::new(rows) as Rows, usage::file_name(&msisdn, &p.from, &p.to))
         }
         ReportRequest::Payments(_) => {
             let moves = operator
@@ -155,7 +158,7 @@ pub async fn build(
                 .map_err(unavailable)?
                 .ok_or(BuildError::NumberNotFound)?;
             let (head, rows) = payments::table(&t, zone, &msisdn, period, &moves);
-            (head, rows, payments::file_name(&msisdn, &p.from, &p.to))
+            (head, Box::new(rows.into_iter()) as Rows, payments::file_name(&msisdn, &p.from, &p.to))
         }
     };
     let file = crate::export::table_file(p.format, locale, head, rows).await.map_err(BuildError::Failed)?;

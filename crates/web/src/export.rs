@@ -105,7 +105,7 @@ pub async fn file_of(
     format: Format,
     locale: cabinet_core::Locale,
     head: TableHead,
-    rows: Vec<Vec<Cell>>,
+    rows: impl IntoIterator<Item = Vec<Cell>> + Send + 'static,
     name: &str,
 ) -> Result<Response, WebError> {
     let filename = format!("{name}.{}", format.extension());
@@ -117,27 +117,28 @@ pub async fn file_of(
 }
 
 /// `rows` under `head` written as a file of `format` into a temporary file, rewound: what a
-/// page downloads at once and what a report job stores are the same bytes.
+/// page downloads at once and what a report job stores are the same bytes. The rows are
+/// taken one at a time as they are written: a lazy iterator never holds the table.
 pub async fn table_file(
     format: Format,
     locale: cabinet_core::Locale,
     head: TableHead,
-    rows: Vec<Vec<Cell>>,
+    rows: impl IntoIterator<Item = Vec<Cell>> + Send + 'static,
 ) -> Result<std::fs::File, BoxError> {
     // Amounts with decimal commas but in English.
     let comma = locale != cabinet_core::Locale::En;
     written_file(move |file| match format {
         Format::Xlsx => {
             let mut table = TableWriter::new(head)?;
-            for row in &rows {
-                table.row(row)?;
+            for row in rows {
+                table.row(&row)?;
             }
             Ok(table.finish(file)?)
         }
         Format::Pdf => {
             let mut table = cabinet_reports::PdfTableWriter::new(head, comma)?;
-            for row in &rows {
-                table.row(row)?;
+            for row in rows {
+                table.row(&row)?;
             }
             Ok(table.finish(file)?)
         }

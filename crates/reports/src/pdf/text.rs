@@ -1,36 +1,70 @@
 //! The PDF's two faces (Noto Sans, embedded in the binary) and the measuring and wrapping
-//! of text in them. krilla draws a line of text but does not lay it out, so widths are
-//! measured here with the shaper krilla draws with: a wrapped line then fits exactly.
-
-use krilla::text::Font;
+//! of text in them. Each character is one glyph, found in the font's `cmap` and as wide as
+//! its `hmtx` advance, and is drawn exactly so (pdf/font.rs): Cyrillic, Latin, digits and
+//! ₸ need no shaping, and a wrapped line then fits its column exactly.
 
 // Noto Sans has Cyrillic, the Kazakh letters and the tenge sign (U+20B8); see
-// assets/fonts/OFL.txt for its licence. krilla embeds only the glyphs a document uses.
+// assets/fonts/OFL.txt for its licence. Only the glyphs a document uses are embedded.
 static REGULAR: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Regular.ttf");
 static BOLD: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Bold.ttf");
 
-/// One face: for krilla to draw with and for rustybuzz to measure with.
+/// Characters below this are looked up once, when the face loads: Latin and Cyrillic, what
+/// nearly every cell is made of.
+const CACHED_CHARS: usize = 0x0530;
+
+/// One face: its glyphs and advances, and what the PDF says about it.
 pub(super) struct Face {
-    pub font: Font,
-    shaper: rustybuzz::Face<'static>,
-    units_per_em: f32,
+    /// The font file, which the PDF embeds a subset of.
+    pub data: &'static [u8],
+    parsed: ttf_parser::Face<'static>,
+    /// The PostScript name ("NotoSans-Regular"), which the PDF calls the font by.
+    pub postscript_name: String,
+    pub units_per_em: f32,
+    /// Each glyph's advance, in font units.
+    advances: Vec<u16>,
+    /// The glyph of each character below `CACHED_CHARS` (0: the font has none).
+    cached: Vec<u16>,
 }
 
 impl Face {
     fn new(data: &'static [u8]) -> Option<Face> {
-        let shaper = rustybuzz::Face::from_slice(data, 0)?;
-        let units_per_em = shaper.units_per_em() as f32;
-        Some(Face { font: Font::new(data.into(), 0)?, shaper, units_per_em })
+        let parsed = ttf_parser::Face::parse(data, 0).ok()?;
+        let postscript_name = parsed
+            .names()
+            .into_iter()
+            .find(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+            .and_then(|n| n.to_string())?;
+        let advances = (0..parsed.number_of_glyphs())
+            .map(|g| parsed.glyph_hor_advance(ttf_parser::GlyphId(g)).unwrap_or(0))
+            .collect();
+        let cached = (0..CACHED_CHARS as u32)
+            .map(|c| char::from_u32(c).and_then(|c| parsed.glyph_index(c)).map_or(0, |g| g.0))
+            .collect();
+        let units_per_em = f32::from(parsed.units_per_em());
+        Some(Face { data, parsed, postscript_name, units_per_em, advances, cached })
+    }
+
+    /// The glyph that draws `c`; 0 (the font's "missing" box) if it has none.
+    pub fn glyph(&self, c: char) -> u16 {
+        match self.cached.get(c as usize) {
+            Some(&g) => g,
+            None => self.parsed.glyph_index(c).map_or(0, |g| g.0),
+        }
+    }
+
+    /// A glyph's advance in font units.
+    pub fn advance(&self, glyph: u16) -> u16 {
+        self.advances.get(usize::from(glyph)).copied().unwrap_or(0)
+    }
+
+    /// The parsed font, for the metrics the PDF's font descriptor repeats.
+    pub fn metrics(&self) -> &ttf_parser::Face<'static> {
+        &self.parsed
     }
 
     /// The advance of `text` set in one line at `size` points.
     pub fn width(&self, text: &str, size: f32) -> f32 {
-        let mut buffer = rustybuzz::UnicodeBuffer::new();
-        buffer.push_str(text);
-        // As krilla's `draw_text` does, so that the measure and the drawing agree.
-        buffer.guess_segment_properties();
-        let glyphs = rustybuzz::shape(&self.shaper, &[], buffer);
-        let units: i32 = glyphs.glyph_positions().iter().map(|p| p.x_advance).sum();
+        let units: u32 = text.chars().map(|c| u32::from(self.advance(self.glyph(c)))).sum();
         units as f32 / self.units_per_em * size
     }
 
@@ -59,8 +93,7 @@ impl Face {
                     line_width = w;
                     continue;
                 }
-                // Too wide even alone: cut between characters. Measuring each character
-                // alone ignores kerning, which is negligible inside a padded cell.
+                // Too wide even alone: cut between characters.
                 line_width = 0.0;
                 for c in word.chars() {
                     let cw = self.width(c.encode_utf8(&mut [0; 4]), size);
@@ -96,6 +129,20 @@ mod tests {
 
     fn face() -> Face {
         Fonts::load().unwrap().regular
+    }
+
+    #[test]
+    fn every_letter_of_the_documents_has_a_glyph() {
+        let fonts = Fonts::load().unwrap();
+        for f in [&fonts.regular, &fonts.bold] {
+            for c in "АаЯяЁёӘәҒғҚқҢңӨөҰұҮүҺһІі AZaz09₸–—«»№\u{a0}".chars() {
+                assert_ne!(f.glyph(c), 0, "{c:?} in {}", f.postscript_name);
+                assert!(c == ' ' || c == '\u{a0}' || f.advance(f.glyph(c)) > 0, "{c:?}");
+            }
+        }
+        assert_eq!(fonts.regular.postscript_name, "NotoSans-Regular");
+        assert_eq!(fonts.bold.postscript_name, "NotoSans-Bold");
+        assert!(fonts.bold.width("Қазақстан", 10.0) > fonts.regular.width("Қазақстан", 10.0));
     }
 
     #[test]

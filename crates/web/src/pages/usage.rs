@@ -261,7 +261,7 @@ async fn file(
         .await
         .map_err(|_| WebError::Operator(t.locale))?
         .ok_or(WebError::NumberNotFound(t.locale))?;
-    let (head, rows) = table(&t, &zone, &msisdn, (&period.from, &period.to), &report);
+    let (head, rows) = table(&t, &zone, &msisdn, (&period.from, &period.to), report);
     crate::export::file_of(format, t.locale, head, rows, &file_name(&msisdn, &period.from, &period.to)).await
 }
 
@@ -350,8 +350,8 @@ pub(crate) fn table(
     zone: &OperatorZone,
     msisdn: &Msisdn,
     (from, to): (&str, &str),
-    report: &UsageReport,
-) -> (TableHead, Vec<Vec<Cell>>) {
+    report: UsageReport,
+) -> (TableHead, impl Iterator<Item = Vec<Cell>> + Send + 'static) {
     let head = crate::export::number_report_head(
         t,
         zone,
@@ -368,23 +368,8 @@ pub(crate) fn table(
         ],
     );
     let text = |s: String| Cell::Text(s);
-    let mut rows: Vec<Vec<Cell>> = report
-        .records
-        .iter()
-        .map(|r| {
-            let shown = record_row(t, zone, r);
-            vec![
-                local_time(zone, r.at_ms).map_or_else(|| text(String::new()), Cell::DateTime),
-                text(shown.kind),
-                text(shown.other),
-                text(shown.quantity),
-                text(shown.from_allowance),
-                Cell::Money(r.charge.tiyn()),
-            ]
-        })
-        .collect();
-    // The totals by type, then the period's total, under the records.
-    rows.push(Vec::new());
+    // The totals by type, then the period's total, under the records: a few rows, made now.
+    let mut rows: Vec<Vec<Cell>> = vec![Vec::new()];
     for s in &report.totals {
         let shown = total_row(t, s);
         rows.push(vec![
@@ -399,7 +384,21 @@ pub(crate) fn table(
     let all: i64 = report.totals.iter().map(|s| s.charge.tiyn()).sum();
     let blank = || text(String::new());
     rows.push(vec![text(t.t("usage-total")), blank(), blank(), blank(), blank(), Cell::Money(all)]);
-    (head, rows)
+    // The records' rows are made as the writer takes them, so that the cells of every
+    // record are never in memory at once.
+    let (t, zone) = (*t, zone.clone());
+    let records = report.records.into_iter().map(move |r| {
+        let shown = record_row(&t, &zone, &r);
+        vec![
+            local_time(&zone, r.at_ms).map_or_else(|| Cell::Text(String::new()), Cell::DateTime),
+            Cell::Text(shown.kind),
+            Cell::Text(shown.other),
+            Cell::Text(shown.quantity),
+            Cell::Text(shown.from_allowance),
+            Cell::Money(r.charge.tiyn()),
+        ]
+    });
+    (head, records.chain(rows))
 }
 
 /// The page asked for: absent is the first; otherwise a whole number from 1.
