@@ -726,7 +726,8 @@ pub struct BalanceMove {
 pub enum InvoiceLineKind {
     /// The tariff's monthly fee.
     Subscription,
-    /// Usage of one kind beyond the allowances, at the tariff's prices.
+    /// Usage of one kind beyond the allowances, at the tariff's prices; abroad, at the
+    /// roaming zone's prices beyond the roaming pack, and the packs' fees.
     Usage(UsageKind),
     /// A service's monthly fee.
     Service,

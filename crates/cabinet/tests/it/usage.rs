@@ -105,6 +105,23 @@ async fn a_roaming_numbers_usage_details_show_its_records_abroad_with_the_countr
     );
     assert!(page.body.contains(&row), "a roaming row: {}", page.body);
     assert!(page.body.contains("<td data-label=\"Type\">Roaming data</td>"), "and its total by type");
+    // The same row in the day's XLSX, with its charge as a number.
+    use calamine::{Data, Reader, Xlsx};
+    let url = format!("{}/numbers/{msisdn}/usage.xlsx?from={}&to={}", b.base, day(trip_day), day(trip_day));
+    let bytes = b.client.get(url).send().await.unwrap().bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    let kind = Data::String(format!("Roaming data — {}, zone {}", place.country.en, place.zone));
+    let charges: Vec<i64> = range
+        .rows()
+        .filter(|r| r.len() > 5 && r[1] == kind)
+        .map(|r| match &r[5] {
+            Data::Float(f) => (f * 100.0).round() as i64,
+            other => panic!("a number cell, not {other:?}"),
+        })
+        .collect();
+    assert!(charges.contains(&record.charge.tiyn()), "the XLSX has the roaming row: {charges:?}");
 }
 
 #[tokio::test]
