@@ -474,6 +474,46 @@ pub(crate) fn used_of(month: &[i64; 6], kind: AllowanceKind, total: i64) -> i64 
 mod tests {
     use super::*;
 
+    /// 1 GB in roaming connected near a month's end: its price once, and one gigabyte over
+    /// its 7 days, whichever month they fall in.
+    #[test]
+    fn a_one_gb_pack_carries_into_the_next_month() {
+        let zone = cabinet_core::time::OperatorZone::named("Asia/Almaty").unwrap();
+        let (jan, feb) = (jiff::civil::date(2026, 1, 1), jiff::civil::date(2026, 2, 1));
+        let since = zone.start_of_day_ms(jiff::civil::date(2026, 1, 28));
+        let setup = roaming::Setup::of([("roaming", 0), ("roaming_1gb", since)]).unwrap();
+        let window = (jiff::civil::date(2026, 1, 28), jiff::civil::date(2026, 2, 4));
+        let bin = "940740000015";
+        // A number with data abroad on both sides of the month's end, within the pack's days.
+        let msisdn = (0..20_000)
+            .map(|i| format!("7701{i:07}"))
+            .find(|m| {
+                let raws = roaming::records_between(&zone, bin, m, &setup, window, (0, i64::MAX), Parties::Unnamed);
+                let data = |r: &&Raw| r.kind == UsageKind::RoamingData && r.at_ms < since + 7 * DAY;
+                let feb_ms = zone.start_of_day_ms(feb);
+                raws.iter().filter(data).any(|r| r.at_ms < feb_ms)
+                    && raws.iter().filter(data).any(|r| r.at_ms >= feb_ms)
+            })
+            .expect("some number travels across the month's end");
+        let tariff = &catalog::TARIFFS[0];
+        let mut records = Vec::new();
+        for first in [jan, feb] {
+            let month =
+                rated_month(&zone, (bin, &msisdn), tariff, Some(&setup), (0, i64::MAX), first, Parties::Unnamed);
+            records.extend(month.unwrap().into_iter().filter(|r| r.kind.is_roaming()));
+        }
+        let fees = records.iter().filter(|r| r.kind == UsageKind::RoamingFee).count();
+        assert_eq!(fees, 1, "{msisdn}: the pack's price once");
+        let covered: i64 = records.iter().map(|r| r.from_allowance).sum();
+        let in_window: i64 = records
+            .iter()
+            .filter(|r| r.kind == UsageKind::RoamingData && r.at_ms >= since && r.at_ms < since + 7 * DAY)
+            .filter(|r| r.roaming.as_ref().is_some_and(|p| p.zone <= 3))
+            .map(|r| r.quantity)
+            .sum();
+        assert_eq!(covered, in_window.min(1024 * 1024), "{msisdn}: one gigabyte over both months");
+    }
+
     #[test]
     fn unnamed_parties_leave_every_record_and_charge_the_same() {
         let zone = cabinet_core::time::OperatorZone::named("Asia/Almaty").unwrap();
