@@ -548,7 +548,8 @@ pub struct TransferDone {
     pub recipient_balance: Money,
 }
 
-/// What a usage record is: calls by destination, SMS, data.
+/// What a usage record is: calls by destination, SMS, data at home; calls, data and the
+/// roaming packs' fees abroad.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum UsageKind {
     OnNetCall,
@@ -557,6 +558,12 @@ pub enum UsageKind {
     InternationalCall,
     Sms,
     Data,
+    /// A call made or received abroad (`UsageRecord::roaming` says where and which way).
+    RoamingCall,
+    /// A data session abroad.
+    RoamingData,
+    /// A roaming pack's fee: a daily one on a day the pack was used, or a pack's price.
+    RoamingFee,
 }
 
 /// How a usage kind is measured.
@@ -565,10 +572,25 @@ pub enum UsageUnit {
     Seconds,
     Messages,
     Kilobytes,
+    /// Fees charged (a day's, a pack's): counted.
+    Fees,
 }
 
 impl UsageKind {
-    pub const ALL: [UsageKind; 6] = [
+    pub const ALL: [UsageKind; 9] = [
+        UsageKind::OnNetCall,
+        UsageKind::OffNetCall,
+        UsageKind::LandlineCall,
+        UsageKind::InternationalCall,
+        UsageKind::Sms,
+        UsageKind::Data,
+        UsageKind::RoamingCall,
+        UsageKind::RoamingData,
+        UsageKind::RoamingFee,
+    ];
+
+    /// The kinds used at home, rated against the tariff.
+    pub const HOME: [UsageKind; 6] = [
         UsageKind::OnNetCall,
         UsageKind::OffNetCall,
         UsageKind::LandlineCall,
@@ -585,28 +607,55 @@ impl UsageKind {
             UsageKind::InternationalCall => "international_call",
             UsageKind::Sms => "sms",
             UsageKind::Data => "data",
+            UsageKind::RoamingCall => "roaming_call",
+            UsageKind::RoamingData => "roaming_data",
+            UsageKind::RoamingFee => "roaming_fee",
         }
+    }
+
+    pub fn from_code(code: &str) -> Option<UsageKind> {
+        UsageKind::ALL.into_iter().find(|k| k.code() == code)
     }
 
     pub fn unit(self) -> UsageUnit {
         match self {
             UsageKind::Sms => UsageUnit::Messages,
-            UsageKind::Data => UsageUnit::Kilobytes,
+            UsageKind::Data | UsageKind::RoamingData => UsageUnit::Kilobytes,
+            UsageKind::RoamingFee => UsageUnit::Fees,
             _ => UsageUnit::Seconds,
         }
     }
 
-    /// The tariff's allowance this kind draws on.
-    pub fn allowance(self) -> AllowanceKind {
+    /// The tariff's allowance this kind draws on; none for roaming (abroad only a roaming
+    /// pack's allowance applies).
+    pub fn allowance(self) -> Option<AllowanceKind> {
         match self {
-            UsageKind::OnNetCall => AllowanceKind::OnNetCalls,
-            UsageKind::OffNetCall => AllowanceKind::OffNetMinutes,
-            UsageKind::LandlineCall => AllowanceKind::LandlineMinutes,
-            UsageKind::InternationalCall => AllowanceKind::InternationalMinutes,
-            UsageKind::Sms => AllowanceKind::Sms,
-            UsageKind::Data => AllowanceKind::Data,
+            UsageKind::OnNetCall => Some(AllowanceKind::OnNetCalls),
+            UsageKind::OffNetCall => Some(AllowanceKind::OffNetMinutes),
+            UsageKind::LandlineCall => Some(AllowanceKind::LandlineMinutes),
+            UsageKind::InternationalCall => Some(AllowanceKind::InternationalMinutes),
+            UsageKind::Sms => Some(AllowanceKind::Sms),
+            UsageKind::Data => Some(AllowanceKind::Data),
+            UsageKind::RoamingCall | UsageKind::RoamingData | UsageKind::RoamingFee => None,
         }
     }
+
+    pub fn is_roaming(self) -> bool {
+        matches!(self, UsageKind::RoamingCall | UsageKind::RoamingData | UsageKind::RoamingFee)
+    }
+}
+
+/// Where a roaming record was made: the zone that prices it and the country; for a call,
+/// which way it went; for a fee, the pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Roaming {
+    /// The operator's roaming zone (1–4).
+    pub zone: u8,
+    pub country: Localized,
+    /// A call the number received.
+    pub incoming: bool,
+    /// The pack a fee is for.
+    pub pack: Option<Localized>,
 }
 
 /// One call, message or data session of a number, rated: how much of it came from the
@@ -617,11 +666,14 @@ pub struct UsageRecord {
     pub kind: UsageKind,
     /// The other party's number, or the access point of a data session.
     pub other: String,
-    /// Seconds, messages or kilobytes (`kind.unit()`).
+    /// Seconds, messages, kilobytes or fees (`kind.unit()`).
     pub quantity: i64,
-    /// The part of `quantity` the allowances covered.
+    /// The part of `quantity` the allowances (the tariff's at home, a pack's abroad) covered.
     pub from_allowance: i64,
     pub charge: Money,
+    /// Where a roaming record was made; None at home.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roaming: Option<Roaming>,
 }
 
 /// A period's records of one kind added up.
@@ -674,7 +726,8 @@ pub struct BalanceMove {
 pub enum InvoiceLineKind {
     /// The tariff's monthly fee.
     Subscription,
-    /// Usage of one kind beyond the allowances, at the tariff's prices.
+    /// Usage of one kind beyond the allowances, at the tariff's prices; abroad, at the
+    /// roaming zone's prices beyond the roaming pack, and the packs' fees.
     Usage(UsageKind),
     /// A service's monthly fee.
     Service,

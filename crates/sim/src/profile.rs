@@ -19,7 +19,6 @@ struct ProfileRow {
     state_changed_ms: i64,
     account_type: String,
     past_debt: i64,
-    roaming_debt: i64,
     registration_form: String,
     esim: bool,
     ban_ussd: bool,
@@ -46,23 +45,22 @@ impl ProfileRow {
             state_changed_ms: r.int(c)?,
             account_type: r.text(c + 1)?,
             past_debt: r.int(c + 2)?,
-            roaming_debt: r.int(c + 3)?,
-            registration_form: r.text(c + 4)?,
-            esim: r.flag(c + 5)?,
-            ban_ussd: r.flag(c + 6)?,
-            ban_selfcare_details: r.flag(c + 7)?,
-            ban_selfcare: r.flag(c + 8)?,
-            subscription_block: r.flag(c + 9)?,
-            hidden_caller_id: r.flag(c + 10)?,
-            in_roaming: r.flag(c + 11)?,
-            sim_replaced_ms: r.opt_int(c + 12)?,
-            pin1: r.text(c + 13)?,
-            pin2: r.text(c + 14)?,
-            puk1: r.text(c + 15)?,
-            puk2: r.text(c + 16)?,
-            iccid: r.text(c + 17)?,
-            last_imei: r.opt_text(c + 18)?,
-            created_ms: r.int(c + 19)?,
+            registration_form: r.text(c + 3)?,
+            esim: r.flag(c + 4)?,
+            ban_ussd: r.flag(c + 5)?,
+            ban_selfcare_details: r.flag(c + 6)?,
+            ban_selfcare: r.flag(c + 7)?,
+            subscription_block: r.flag(c + 8)?,
+            hidden_caller_id: r.flag(c + 9)?,
+            in_roaming: r.flag(c + 10)?,
+            sim_replaced_ms: r.opt_int(c + 11)?,
+            pin1: r.text(c + 12)?,
+            pin2: r.text(c + 13)?,
+            puk1: r.text(c + 14)?,
+            puk2: r.text(c + 15)?,
+            iccid: r.text(c + 16)?,
+            last_imei: r.opt_text(c + 17)?,
+            created_ms: r.int(c + 18)?,
         })
     }
 }
@@ -99,6 +97,18 @@ pub(crate) async fn load(
     let tariff_code = row.summary.tariff_code.clone();
     let account_credit_limit = row.summary.credit_limit;
     let summary = row.summary.into_summary()?;
+    // A credit number owes what its roaming cost this month; an advance one pays it from its
+    // balance when the month is invoiced.
+    let roaming_debt = match summary.billing {
+        BillingMethod::Credit => crate::usage::roaming_to_date(
+            now.zone,
+            (customer.as_str(), msisdn.as_str()),
+            children.services_since.iter().map(|(code, at)| (code.as_str(), *at)),
+            (row.created_ms, blocked_since),
+            now.now_ms,
+        ),
+        BillingMethod::Advance => Money::ZERO,
+    };
 
     let connected = &children.services;
     let services = ServiceGroup::ALL
@@ -185,7 +195,7 @@ pub(crate) async fn load(
         account_type,
         credit_limit,
         past_debt: Money(row.past_debt),
-        roaming_debt: Money(row.roaming_debt),
+        roaming_debt,
         registration_form: row.registration_form,
         esim: row.esim,
         ban_ussd: row.ban_ussd,
@@ -221,6 +231,8 @@ struct PhoneJson(i64, String, String, i64, i64, i64, i64, i64, i64, String);
 #[derive(Default)]
 struct Children {
     services: HashSet<String>,
+    /// The services with the instant each was switched on.
+    services_since: Vec<(String, i64)>,
     allowances: Vec<AllowanceRow>,
     /// In purchase order.
     phones: Vec<PhoneRow>,
@@ -231,7 +243,7 @@ struct Children {
 }
 
 /// How many columns the profile row has (`ProfileRow::from_select`).
-const PROFILE_WIDTH: usize = SUMMARY_WIDTH + 20;
+const PROFILE_WIDTH: usize = SUMMARY_WIDTH + 19;
 
 /// The number's row and the six small tables about it in one query, so one round trip: on
 /// PostgreSQL each query costs a network round trip and the driver's work, more than these
@@ -252,12 +264,12 @@ fn build_profile_sql(dialect: Dialect) -> String {
         Dialect::Postgres => format!("(SELECT CAST(json_agg(json_build_array({columns})) AS TEXT) FROM {from})"),
     };
     format!(
-        "SELECT {SUMMARY_COLUMNS}, s.state_changed_ms, a.account_type, a.past_debt, s.roaming_debt, \
+        "SELECT {SUMMARY_COLUMNS}, s.state_changed_ms, a.account_type, a.past_debt, \
            s.registration_form, s.esim, s.ban_ussd, s.ban_selfcare_details, s.ban_selfcare, s.subscription_block, \
            s.hidden_caller_id, s.in_roaming, s.sim_replaced_ms, s.pin1, s.pin2, s.puk1, s.puk2, s.iccid, s.last_imei, s.created_ms, \
            {}, {}, {}, {}, {}, {} \
          FROM sim_subscribers s JOIN sim_accounts a ON a.account_no = s.account_no WHERE s.msisdn = $1 AND s.bin = $3",
-        rows("service_code", "sim_subscriber_services WHERE msisdn = s.msisdn"),
+        rows("service_code, activated_ms", "sim_subscriber_services WHERE msisdn = s.msisdn"),
         rows(
             "source, kind, unlimited, available, total, connected_ms, until_ms",
             "sim_allowances WHERE msisdn = s.msisdn"
@@ -299,7 +311,7 @@ impl Children {
             return Ok((None, Children::default()));
         };
         let mut take = |i: usize| std::mem::take(&mut json[i]);
-        let services: Vec<(String,)> = child_rows(take(0))?;
+        let services: Vec<(String, i64)> = child_rows(take(0))?;
         let mut allowances: Vec<(String, String, i64, i64, i64, i64, i64)> = child_rows(take(1))?;
         allowances.sort();
         let mut phones: Vec<PhoneJson> = child_rows(take(2))?;
@@ -310,7 +322,8 @@ impl Children {
         let mut imeis: Vec<(i64, String)> = child_rows(take(5))?;
         imeis.sort();
         let children = Children {
-            services: services.into_iter().map(|(code,)| code).collect(),
+            services: services.iter().map(|(code, _)| code.clone()).collect(),
+            services_since: services,
             allowances: allowances
                 .into_iter()
                 .map(|(source, kind, unlimited, available, total, connected, until)| {

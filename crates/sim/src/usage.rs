@@ -2,11 +2,14 @@
 //! 100,000-number company has millions a month). A number's records for a day are a pure
 //! function of the customer, the number and the day, so every screen and file that asks
 //! sees the same ones; rating folds a billing month's records in time order against the
-//! tariff's allowances, then its prices.
+//! tariff's allowances, then its prices. A number with the roaming service travels now and
+//! then (`roaming`): on those days it has records abroad too, rated by zone and pack.
+
+pub mod roaming;
 
 use crate::catalog::{self, Tariff};
 use cabinet_core::Money;
-use cabinet_core::operator::{AllowanceKind, UsageKind, UsageRecord, UsageTotal};
+use cabinet_core::operator::{AllowanceKind, UsageKind, UsageRecord, UsageTotal, UsageUnit};
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 
@@ -19,6 +22,8 @@ pub(crate) struct Raw {
     pub kind: UsageKind,
     pub other: String,
     pub quantity: i64,
+    /// Where a record abroad was made.
+    pub roaming: Option<roaming::Place>,
 }
 
 /// FNV-1a over `parts` (each ended by a separator): a seed for a generator that is stable
@@ -105,12 +110,13 @@ fn other(rng: &mut ChaCha8Rng, kind: UsageKind, parties: Parties) -> String {
             let code = pick(rng, &ABROAD);
             (code, 10 - code.len().min(3), "")
         }
-        UsageKind::Data => {
+        UsageKind::Data | UsageKind::RoamingData => {
             return match parties {
                 Parties::Named => "internet".to_string(),
                 Parties::Unnamed => String::new(),
             };
         }
+        UsageKind::RoamingCall | UsageKind::RoamingFee => return String::new(),
     };
     let tail = digits(rng, rest, parties);
     match parties {
@@ -168,7 +174,8 @@ fn day_of(
         // Most calls are short; a few run long.
         let seconds =
             if rng.random_range(0..20) == 0 { rng.random_range(300..2_400) } else { rng.random_range(5..300) };
-        out.push(Raw { at_ms: at(&mut rng), kind, other: other(&mut rng, kind, parties), quantity: seconds });
+        let other = other(&mut rng, kind, parties);
+        out.push(Raw { at_ms: at(&mut rng), kind, other, quantity: seconds, roaming: None });
     }
     for _ in 0..count(&mut rng, 0.0, 5.0) {
         out.push(Raw {
@@ -176,64 +183,84 @@ fn day_of(
             kind: UsageKind::Sms,
             other: other(&mut rng, UsageKind::Sms, parties),
             quantity: 1,
+            roaming: None,
         });
     }
     for _ in 0..count(&mut rng, 2.0, 7.0) {
         let kb =
             if rng.random_range(0..20) == 0 { rng.random_range(20_000..200_000) } else { rng.random_range(50..15_000) };
         let other = other(&mut rng, UsageKind::Data, parties);
-        out.push(Raw { at_ms: at(&mut rng), kind: UsageKind::Data, other, quantity: kb });
+        out.push(Raw { at_ms: at(&mut rng), kind: UsageKind::Data, other, quantity: kb, roaming: None });
     }
     out.retain(|r| r.at_ms >= from_ms && r.at_ms < until_ms);
     out.sort_by(|a, b| a.at_ms.cmp(&b.at_ms).then_with(|| a.kind.code().cmp(b.kind.code())));
     out
 }
 
-/// What one unit beyond the allowances costs, and how big a unit is: a started minute, a
-/// message, a started megabyte.
-pub fn price(tariff: &Tariff, kind: UsageKind) -> (i64, Money) {
+/// What one unit beyond the allowances costs at home, and how big a unit is: a started
+/// minute, a message, a started megabyte. None for the roaming kinds (`roaming::price`
+/// prices them by zone).
+pub fn price(tariff: &Tariff, kind: UsageKind) -> Option<(i64, Money)> {
     let tenge = |t: i64| Money(t * 100);
     let m2m = tariff.code == "m2m";
-    match kind {
+    Some(match kind {
         UsageKind::OnNetCall => (60, tenge(10)),
         UsageKind::OffNetCall => (60, tenge(if m2m { 40 } else { 25 })),
         UsageKind::LandlineCall => (60, tenge(20)),
         UsageKind::InternationalCall => (60, tenge(150)),
         UsageKind::Sms => (1, tenge(15)),
         UsageKind::Data => (1024, tenge(10)),
+        UsageKind::RoamingCall | UsageKind::RoamingData | UsageKind::RoamingFee => return None,
+    })
+}
+
+/// How big a charged unit of the kind is: a started minute, a message, a started megabyte,
+/// a fee.
+pub fn unit_size(kind: UsageKind) -> i64 {
+    match kind.unit() {
+        UsageUnit::Seconds => 60,
+        UsageUnit::Kilobytes => 1024,
+        UsageUnit::Messages | UsageUnit::Fees => 1,
     }
 }
 
-/// Rates a billing month's records (all of them from the month's start, in time order):
-/// each draws on its allowance first, what is left over costs the tariff's price per
-/// started unit.
-pub(crate) fn rate(tariff: &Tariff, raws: Vec<Raw>) -> Vec<UsageRecord> {
+/// Rates a billing month's records (all of them from the month's start, in time order): at
+/// home each draws on its allowance first, what is left over costs the tariff's price per
+/// started unit; abroad the number's roaming pack and the zone's prices apply (`roaming`).
+pub(crate) fn rate(tariff: &Tariff, raws: Vec<Raw>, mut abroad: Option<roaming::Rater>) -> Vec<UsageRecord> {
     let mut left: Vec<(AllowanceKind, Option<i64>)> = tariff.grants.iter().map(|g| (g.kind, g.amount)).collect();
-    raws.into_iter()
-        .map(|r| {
-            let grant = left.iter_mut().find(|(k, _)| *k == r.kind.allowance());
-            let from_allowance = match grant {
-                Some((_, None)) => r.quantity,
-                Some((_, Some(rest))) => {
-                    let used = r.quantity.min(*rest);
-                    *rest -= used;
-                    used
-                }
-                None => 0,
-            };
-            let (unit, per_unit) = price(tariff, r.kind);
-            let beyond = r.quantity - from_allowance;
-            let units = (beyond + unit - 1) / unit;
-            UsageRecord {
-                at_ms: r.at_ms,
-                kind: r.kind,
-                other: r.other,
-                quantity: r.quantity,
-                from_allowance,
-                charge: Money(units * per_unit.tiyn()),
+    let mut out = Vec::with_capacity(raws.len());
+    for r in raws {
+        if r.roaming.is_some() {
+            if let Some(rater) = abroad.as_mut() {
+                rater.rate(r, &mut out);
             }
-        })
-        .collect()
+            continue;
+        }
+        let grant = left.iter_mut().find(|(k, _)| Some(*k) == r.kind.allowance());
+        let from_allowance = match grant {
+            Some((_, None)) => r.quantity,
+            Some((_, Some(rest))) => {
+                let used = r.quantity.min(*rest);
+                *rest -= used;
+                used
+            }
+            None => 0,
+        };
+        let Some((unit, per_unit)) = price(tariff, r.kind) else { continue };
+        let beyond = r.quantity - from_allowance;
+        let units = (beyond + unit - 1) / unit;
+        out.push(UsageRecord {
+            at_ms: r.at_ms,
+            kind: r.kind,
+            other: r.other,
+            quantity: r.quantity,
+            from_allowance,
+            charge: Money(units * per_unit.tiyn()),
+            roaming: None,
+        });
+    }
+    out
 }
 
 /// The records added up by kind, in the kinds' order; kinds without records are left out.
@@ -279,6 +306,12 @@ pub(crate) async fn report(
     .fetch_optional(db.pool())
     .await?;
     let Some((tariff_code, state, state_changed_ms, created_ms)) = row else { return Ok(None) };
+    let services: Vec<(String, i64)> =
+        sqlx::query_as("SELECT service_code, activated_ms FROM sim_subscriber_services WHERE msisdn = $1")
+            .bind(msisdn.as_str())
+            .fetch_all(db.pool())
+            .await?;
+    let roaming = roaming::Setup::of(services.iter().map(|(code, at)| (code.as_str(), *at)));
     // A blocked number makes no calls: nothing from the moment it was blocked.
     let blocked_since = (state != "active").then_some(state_changed_ms);
     let until = to_ms.min(now_ms).min(blocked_since.unwrap_or(i64::MAX));
@@ -289,8 +322,8 @@ pub(crate) async fn report(
     let mut month = first.first_of_month();
     while zone.start_of_day_ms(month) < until {
         let next = month.checked_add(1.month()).map_err(|e| crate::SimError::BadData(e.to_string()))?;
-        let rated =
-            rated_month(zone, customer.as_str(), msisdn.as_str(), tariff, (created_ms, until), month, Parties::Named)?;
+        let number = (customer.as_str(), msisdn.as_str());
+        let rated = rated_month(zone, number, tariff, roaming.as_ref(), (created_ms, until), month, Parties::Named)?;
         records.extend(rated.into_iter().filter(|r| r.at_ms >= from_ms && r.at_ms < to_ms));
         month = next;
     }
@@ -300,12 +333,13 @@ pub(crate) async fn report(
 
 /// The number's records of the billing month that starts on `first` (none before
 /// `created_ms` or from `until_ms` on), rated from the month's first day: what the usage
-/// details show for the month and what its invoice charges.
+/// details show for the month and what its invoice charges. With a roaming setup, its
+/// trips' records abroad come in time order among the home ones.
 pub(crate) fn rated_month(
     zone: &cabinet_core::time::OperatorZone,
-    bin: &str,
-    msisdn: &str,
+    (bin, msisdn): (&str, &str),
     tariff: &Tariff,
+    setup: Option<&roaming::Setup>,
     (created_ms, until_ms): (i64, i64),
     first: jiff::civil::Date,
     parties: Parties,
@@ -320,7 +354,21 @@ pub(crate) fn rated_month(
         raws.extend(day_of(bin, msisdn, intensity, start, is_weekend(d), (created_ms, until_ms), parties));
         d = d.tomorrow().map_err(|e| crate::SimError::BadData(e.to_string()))?;
     }
-    Ok(rate(tariff, raws))
+    // Only a number with the roaming service draws anything more.
+    let abroad = match setup {
+        None => None,
+        Some(setup) => {
+            let cut = (created_ms, until_ms);
+            let more = roaming::records_between(zone, bin, msisdn, setup, (first, next), cut, parties);
+            if !more.is_empty() {
+                raws.extend(more);
+                // Stable: a home record keeps its place before a roaming one at the same instant.
+                raws.sort_by_key(|r| r.at_ms);
+            }
+            Some(roaming::Rater::for_month(zone, bin, msisdn, setup, first, cut))
+        }
+    };
+    Ok(rate(tariff, raws, abroad))
 }
 
 /// What whole past days used, by kind, per number: a past day's records never change, so a
@@ -337,14 +385,14 @@ const DAY_CACHE_MAX: usize = 400_000;
 fn quantities(raws: &[Raw]) -> [i64; 6] {
     let mut q = [0; 6];
     for r in raws {
-        if let Some(i) = UsageKind::ALL.iter().position(|k| *k == r.kind) {
+        if let Some(i) = UsageKind::HOME.iter().position(|k| *k == r.kind) {
             q[i] += r.quantity;
         }
     }
     q
 }
 
-/// Seconds, messages and kilobytes of each kind (in `UsageKind::ALL` order) the number used
+/// Seconds, messages and kilobytes of each home kind (in `UsageKind::HOME` order) the number used
 /// in the current billing month up to `now_ms`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn month_to_date(
@@ -390,15 +438,81 @@ pub(crate) fn month_to_date(
     sum
 }
 
+/// What the number's roaming cost in the current billing month up to `now_ms` (its records
+/// abroad and its packs' fees, rated as its usage details rate them; none before
+/// `created_ms` or from `blocked_since` on): the profile's outstanding roaming amount. A
+/// number without the roaming service draws nothing.
+pub(crate) fn roaming_to_date<'a>(
+    zone: &cabinet_core::time::OperatorZone,
+    (bin, msisdn): (&str, &str),
+    services: impl IntoIterator<Item = (&'a str, i64)>,
+    (created_ms, blocked_since): (i64, Option<i64>),
+    now_ms: i64,
+) -> Money {
+    let Some(setup) = roaming::Setup::of(services) else { return Money::ZERO };
+    let Some(today) = zone.civil_date(now_ms) else { return Money::ZERO };
+    let Ok(tomorrow) = today.tomorrow() else { return Money::ZERO };
+    let first = today.first_of_month();
+    let cut = (created_ms, now_ms.min(blocked_since.unwrap_or(i64::MAX)));
+    let raws = roaming::records_between(zone, bin, msisdn, &setup, (first, tomorrow), cut, Parties::Unnamed);
+    let mut rater = roaming::Rater::for_month(zone, bin, msisdn, &setup, first, cut);
+    let mut records = Vec::with_capacity(raws.len());
+    for r in raws {
+        rater.rate(r, &mut records);
+    }
+    Money(records.iter().map(|r| r.charge.tiyn()).sum())
+}
+
 /// The part of an allowance of `kind` with `total` units that a month's usage took.
 pub(crate) fn used_of(month: &[i64; 6], kind: AllowanceKind, total: i64) -> i64 {
-    let used: i64 = UsageKind::ALL.iter().zip(month).filter(|(k, _)| k.allowance() == kind).map(|(_, q)| *q).sum();
+    let used: i64 =
+        UsageKind::HOME.iter().zip(month).filter(|(k, _)| k.allowance() == Some(kind)).map(|(_, q)| *q).sum();
     used.min(total)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 1 GB in roaming connected near a month's end: its price once, and one gigabyte over
+    /// its 7 days, whichever month they fall in.
+    #[test]
+    fn a_one_gb_pack_carries_into_the_next_month() {
+        let zone = cabinet_core::time::OperatorZone::named("Asia/Almaty").unwrap();
+        let (jan, feb) = (jiff::civil::date(2026, 1, 1), jiff::civil::date(2026, 2, 1));
+        let since = zone.start_of_day_ms(jiff::civil::date(2026, 1, 28));
+        let setup = roaming::Setup::of([("roaming", 0), ("roaming_1gb", since)]).unwrap();
+        let window = (jiff::civil::date(2026, 1, 28), jiff::civil::date(2026, 2, 4));
+        let bin = "940740000015";
+        // A number with data abroad on both sides of the month's end, within the pack's days.
+        let msisdn = (0..20_000)
+            .map(|i| format!("7701{i:07}"))
+            .find(|m| {
+                let raws = roaming::records_between(&zone, bin, m, &setup, window, (0, i64::MAX), Parties::Unnamed);
+                let data = |r: &&Raw| r.kind == UsageKind::RoamingData && r.at_ms < since + 7 * DAY;
+                let feb_ms = zone.start_of_day_ms(feb);
+                raws.iter().filter(data).any(|r| r.at_ms < feb_ms)
+                    && raws.iter().filter(data).any(|r| r.at_ms >= feb_ms)
+            })
+            .expect("some number travels across the month's end");
+        let tariff = &catalog::TARIFFS[0];
+        let mut records = Vec::new();
+        for first in [jan, feb] {
+            let month =
+                rated_month(&zone, (bin, &msisdn), tariff, Some(&setup), (0, i64::MAX), first, Parties::Unnamed);
+            records.extend(month.unwrap().into_iter().filter(|r| r.kind.is_roaming()));
+        }
+        let fees = records.iter().filter(|r| r.kind == UsageKind::RoamingFee).count();
+        assert_eq!(fees, 1, "{msisdn}: the pack's price once");
+        let covered: i64 = records.iter().map(|r| r.from_allowance).sum();
+        let in_window: i64 = records
+            .iter()
+            .filter(|r| r.kind == UsageKind::RoamingData && r.at_ms >= since && r.at_ms < since + 7 * DAY)
+            .filter(|r| r.roaming.as_ref().is_some_and(|p| p.zone <= 3))
+            .map(|r| r.quantity)
+            .sum();
+        assert_eq!(covered, in_window.min(1024 * 1024), "{msisdn}: one gigabyte over both months");
+    }
 
     #[test]
     fn unnamed_parties_leave_every_record_and_charge_the_same() {
@@ -408,11 +522,15 @@ mod tests {
         for (i, tariff) in catalog::TARIFFS.iter().enumerate() {
             let msisdn = format!("7701555{i:04}");
             let cut = (0, i64::MAX);
-            let named = rated_month(&zone, "940740000015", &msisdn, tariff, cut, first, Parties::Named).unwrap();
-            let unnamed = rated_month(&zone, "940740000015", &msisdn, tariff, cut, first, Parties::Unnamed).unwrap();
+            let number = ("940740000015", msisdn.as_str());
+            let roaming = roaming::Setup::of([("roaming", 0), ("business_travel", 0)]);
+            let named = rated_month(&zone, number, tariff, roaming.as_ref(), cut, first, Parties::Named).unwrap();
+            let unnamed = rated_month(&zone, number, tariff, roaming.as_ref(), cut, first, Parties::Unnamed).unwrap();
             let key = |r: &UsageRecord| (r.at_ms, r.kind, r.quantity, r.from_allowance, r.charge);
             assert_eq!(named.iter().map(key).collect::<Vec<_>>(), unnamed.iter().map(key).collect::<Vec<_>>());
-            assert!(named.iter().all(|r| !r.other.is_empty()) && unnamed.iter().all(|r| r.other.is_empty()));
+            let party = |r: &&UsageRecord| r.kind != UsageKind::RoamingFee;
+            assert!(named.iter().filter(party).all(|r| !r.other.is_empty()));
+            assert!(unnamed.iter().all(|r| r.other.is_empty()));
             records += named.len();
         }
         assert!(records > 1_000, "a month has records ({records})");

@@ -5,7 +5,7 @@
 mod common;
 
 use cabinet_core::operator::{
-    BillingMethod, InvoiceDocument, InvoiceLineKind, InvoiceQuery, NumberSummary, OperatorPort,
+    BillingMethod, InvoiceDocument, InvoiceLineKind, InvoiceQuery, NumberSummary, OperatorPort, UsageKind,
 };
 use cabinet_core::time::{BillingMonth, now_ms};
 use cabinet_core::{Bin, Money, Msisdn};
@@ -121,6 +121,65 @@ async fn an_invoice_is_its_lines_plus_vat_and_each_line_follows_from_the_usage_r
     assert_eq!(made.total, Money(docs.iter().map(|d| d.invoice.total.tiyn()).sum()), "the report adds up");
     let usage_lines = invoices_follow_from_the_records(&sim, &bin_a(), m, 1600).await;
     assert!(usage_lines > 20, "usage beyond allowances is charged somewhere ({usage_lines})");
+}
+
+/// Roaming on the invoice: a number's roaming calls, data and packs' fees are each one line,
+/// the sum of the month's rated records of the kind, as its usage details show them.
+#[tokio::test]
+async fn roaming_lines_are_the_sum_of_the_rated_roaming_records() {
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 200, 7).await;
+    // Half the roaming numbers with the Business travel pack (as if switched on long ago),
+    // so that fees and the pack's allowance reach invoices too.
+    let roaming: Vec<String> = sqlx::query_scalar(
+        "SELECT v.msisdn FROM sim_subscriber_services v JOIN sim_subscribers s ON s.msisdn = v.msisdn \
+         WHERE s.bin = $1 AND v.service_code = 'roaming' ORDER BY v.msisdn",
+    )
+    .bind(bin_a().as_str())
+    .fetch_all(sim.db().pool())
+    .await
+    .unwrap();
+    for msisdn in roaming.iter().step_by(2) {
+        sqlx::query(
+            "DELETE FROM sim_subscriber_services WHERE msisdn = $1 AND service_code IN ('atlas_pro', 'roaming_1gb')",
+        )
+        .bind(msisdn)
+        .execute(sim.db().pool())
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO sim_subscriber_services (msisdn, service_code, activated_ms) VALUES ($1, 'business_travel', 0) \
+             ON CONFLICT (msisdn, service_code) DO UPDATE SET activated_ms = 0",
+        )
+        .bind(msisdn)
+        .execute(sim.db().pool())
+        .await
+        .unwrap();
+    }
+    let mut kinds = std::collections::HashSet::new();
+    for m in ["2026-01", "2026-02", "2026-03"] {
+        close(&sim, m, Some(&bin_a())).await;
+        // Every kind, roaming ones included, against the usage details.
+        invoices_follow_from_the_records(&sim, &bin_a(), m, 1600).await;
+        let (start, end) = month(m).bounds_ms(sim.zone());
+        for d in documents(&sim, &bin_a(), m).await {
+            for l in d.lines.iter().filter(|l| matches!(l.kind, InvoiceLineKind::Usage(k) if k.is_roaming())) {
+                let InvoiceLineKind::Usage(kind) = l.kind else { unreachable!() };
+                let records =
+                    sim.usage(&bin_a(), &Msisdn::parse(&l.msisdn).unwrap(), start, end).await.unwrap().unwrap();
+                let of: Vec<_> = records.records.iter().filter(|r| r.kind == kind && r.charge.tiyn() > 0).collect();
+                assert_eq!(l.net.tiyn(), of.iter().map(|r| r.charge.tiyn()).sum::<i64>(), "{} {kind:?}", l.msisdn);
+                assert_eq!(l.code, kind.code());
+                if kind == UsageKind::RoamingFee {
+                    assert_eq!(l.quantity, of.len() as i64, "one a fee");
+                    assert_eq!(l.name.en, "Roaming packs");
+                }
+                kinds.insert(kind);
+            }
+        }
+    }
+    books_are_true(&sim, &bin_a()).await;
+    assert_eq!(kinds.len(), 3, "roaming calls, data and fees were invoiced: {kinds:?}");
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! rates them, a page at a time.
 
 use crate::helpers::*;
-use cabinet_core::operator::{NumberQuery, NumberState, OperatorPort};
+use cabinet_core::operator::{NumberQuery, NumberState, OperatorPort, UsageKind};
 use cabinet_core::{Bin, Locale, Money};
 use cabinet_sim::Simulator;
 use reqwest::StatusCode;
@@ -65,6 +65,63 @@ async fn usage_details_show_the_operators_records_and_totals_for_the_period() {
     let next = b.get(&format!("/numbers/{}/usage?from={}&to={}&page=2", n.msisdn, day(from), day(today))).await;
     assert_eq!(next.status, StatusCode::OK);
     assert!(next.body.contains(&format!("101–{} of {total}", report.records.len().min(200))));
+}
+
+#[tokio::test]
+async fn a_roaming_numbers_usage_details_show_its_records_abroad_with_the_country_and_zone() {
+    let app = spawn().await;
+    let b = app.signed_in(CAROL).await;
+    let sim = Simulator::new(app.db.db.clone());
+    let bin = Bin::parse(BIN_A).unwrap();
+    // Roaming switched on for every number long ago: some of them travelled lately.
+    sqlx::query(
+        "INSERT INTO sim_subscriber_services (msisdn, service_code, activated_ms) \
+         SELECT msisdn, 'roaming', 0 FROM sim_subscribers WHERE bin = $1 \
+         ON CONFLICT (msisdn, service_code) DO UPDATE SET activated_ms = 0",
+    )
+    .bind(BIN_A)
+    .execute(app.db.db.pool())
+    .await
+    .unwrap();
+    let today = jiff::Timestamp::now().to_zoned(almaty()).date();
+    let from = today.checked_sub(jiff::Span::new().days(89)).unwrap();
+    let q = NumberQuery { limit: 1000, ..NumberQuery::default() };
+    let mut abroad = None;
+    for n in sim.list_numbers(&bin, &q).await.unwrap().items.iter().filter(|n| n.state == NumberState::Active) {
+        let report = sim.usage(&bin, &n.msisdn, start_ms(from), start_ms(today)).await.unwrap().unwrap();
+        if let Some(r) = report.records.into_iter().find(|r| r.kind == UsageKind::RoamingData) {
+            abroad = Some((n.msisdn.clone(), r));
+            break;
+        }
+    }
+    let (msisdn, record) = abroad.expect("a number travelled in the last 90 days");
+    let place = record.roaming.clone().unwrap();
+    let trip_day = jiff::Timestamp::from_millisecond(record.at_ms).unwrap().to_zoned(almaty()).date();
+    let page = b.get(&format!("/numbers/{msisdn}/usage?from={}&to={}", day(trip_day), day(trip_day))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let row = format!(
+        "<td data-label=\"Type\">Roaming data — {}, zone {}</td><td data-label=\"Number\">Mobile internet</td>",
+        place.country.en, place.zone
+    );
+    assert!(page.body.contains(&row), "a roaming row: {}", page.body);
+    assert!(page.body.contains("<td data-label=\"Type\">Roaming data</td>"), "and its total by type");
+    // The same row in the day's XLSX, with its charge as a number.
+    use calamine::{Data, Reader, Xlsx};
+    let url = format!("{}/numbers/{msisdn}/usage.xlsx?from={}&to={}", b.base, day(trip_day), day(trip_day));
+    let bytes = b.client.get(url).send().await.unwrap().bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    let kind = Data::String(format!("Roaming data — {}, zone {}", place.country.en, place.zone));
+    let charges: Vec<i64> = range
+        .rows()
+        .filter(|r| r.len() > 5 && r[1] == kind)
+        .map(|r| match &r[5] {
+            Data::Float(f) => (f * 100.0).round() as i64,
+            other => panic!("a number cell, not {other:?}"),
+        })
+        .collect();
+    assert!(charges.contains(&record.charge.tiyn()), "the XLSX has the roaming row: {charges:?}");
 }
 
 #[tokio::test]

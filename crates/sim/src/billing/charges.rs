@@ -3,7 +3,7 @@
 
 use super::vat::vat_of;
 use crate::{SimError, catalog, usage};
-use cabinet_core::operator::{BillingMethod, InvoiceLineKind};
+use cabinet_core::operator::{BillingMethod, InvoiceLineKind, UsageKind};
 use cabinet_core::time::{BillingMonth, OperatorZone};
 
 /// The month being closed, with the VAT rate in force for it.
@@ -57,8 +57,9 @@ pub(crate) fn kind_code(kind: InvoiceLineKind) -> &'static str {
     }
 }
 
-/// The number's lines for the month, in a fixed order: subscription, usage by kind,
-/// services, packages. The subscription and services' fees are whole months: charged when the
+/// The number's lines for the month, in a fixed order: subscription, usage by kind (roaming
+/// calls, data and packs' fees last, for a number with the roaming service), services,
+/// packages. The subscription and services' fees are whole months: charged when the
 /// number existed before the month ended and was not blocked all through it.
 pub(crate) fn number_lines(
     zone: &OperatorZone,
@@ -83,19 +84,29 @@ pub(crate) fn number_lines(
     }
     let until = m.end_ms.min(n.blocked_since.unwrap_or(i64::MAX));
     if until > m.start_ms {
+        let roaming = usage::roaming::Setup::of(n.services.iter().map(|(code, at)| (code.as_str(), *at)));
         let records = usage::rated_month(
             zone,
-            bin,
-            &n.msisdn,
+            (bin, &n.msisdn),
             tariff,
+            roaming.as_ref(),
             (n.created_ms, until),
             m.month.first_day(),
             usage::Parties::Unnamed,
         )?;
-        for total in usage::totals(&records) {
-            let (_, per_unit) = usage::price(tariff, total.kind);
-            let units = total.charge.tiyn() / per_unit.tiyn().max(1);
-            push(InvoiceLineKind::Usage(total.kind), total.kind.code(), units, total.charge.tiyn());
+        // One line a kind (roaming ones included): its started units and their charge, the
+        // same records the usage details add up.
+        let mut by_kind = [(0i64, 0i64); UsageKind::ALL.len()];
+        for r in &records {
+            if let Some(i) = UsageKind::ALL.iter().position(|k| *k == r.kind) {
+                let unit = usage::unit_size(r.kind);
+                let units = if r.charge.tiyn() > 0 { (r.quantity - r.from_allowance + unit - 1) / unit } else { 0 };
+                by_kind[i].0 += units;
+                by_kind[i].1 += r.charge.tiyn();
+            }
+        }
+        for (kind, (units, charge)) in UsageKind::ALL.into_iter().zip(by_kind) {
+            push(InvoiceLineKind::Usage(kind), kind.code(), units, charge);
         }
     }
     let mut services: Vec<&(String, i64)> = n.services.iter().collect();

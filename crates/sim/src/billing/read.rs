@@ -111,7 +111,10 @@ fn line_kind(kind: &str, code: &str) -> Result<InvoiceLineKind, SimError> {
 fn line_name(kind: InvoiceLineKind, code: &str) -> Localized {
     match kind {
         InvoiceLineKind::Subscription => catalog::tariff_name(code),
-        InvoiceLineKind::Usage(k) => catalog::allowance_name(k.allowance()).localized(),
+        InvoiceLineKind::Usage(k) => match k.allowance() {
+            Some(a) => catalog::allowance_name(a).localized(),
+            None => crate::usage::roaming::kind_name(k).localized(),
+        },
         InvoiceLineKind::Service | InvoiceLineKind::Package => {
             catalog::service(code).map_or_else(|| Localized::new(code, code, code), |s| s.name.localized())
         }

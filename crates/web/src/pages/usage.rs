@@ -89,7 +89,7 @@ fn kind_text(t: &Tr, k: UsageKind) -> String {
 fn amount(t: &Tr, k: UsageKind, q: i64) -> String {
     match k.unit() {
         UsageUnit::Seconds => format!("{}:{:02}", q / 60, q % 60),
-        UsageUnit::Messages => cabinet_core::money::format_count(q, t.locale),
+        UsageUnit::Messages | UsageUnit::Fees => cabinet_core::money::format_count(q, t.locale),
         UsageUnit::Kilobytes => {
             let hundredths = q * 100 / 1024;
             let sep = if t.locale == cabinet_core::Locale::En { '.' } else { ',' };
@@ -103,12 +103,31 @@ fn amount(t: &Tr, k: UsageKind, q: i64) -> String {
     }
 }
 
+/// A record's type: abroad with its direction, country and zone ("Roaming calls, incoming —
+/// Turkey, zone 2").
+fn record_kind(t: &Tr, r: &UsageRecord) -> String {
+    let Some(place) = &r.roaming else { return kind_text(t, r.kind) };
+    let kind = if place.incoming { t.t("usage-roaming-incoming") } else { kind_text(t, r.kind) };
+    t.tn(
+        "usage-roaming-place",
+        vec![
+            ("kind", kind.as_str().into()),
+            ("country", place.country.get(t.locale).into()),
+            ("zone", i64::from(place.zone).into()),
+        ],
+    )
+}
+
 fn record_row(t: &Tr, zone: &cabinet_core::time::OperatorZone, r: &UsageRecord) -> RecordRow {
     RecordRow {
         when: zone.date_time_seconds(r.at_ms),
-        kind: kind_text(t, r.kind),
-        other: match r.kind {
-            UsageKind::Data => t.t("usage-data-session"),
+        kind: record_kind(t, r),
+        other: match (r.kind, &r.roaming) {
+            (UsageKind::Data | UsageKind::RoamingData, _) => t.t("usage-data-session"),
+            // A pack's fee names the pack.
+            (UsageKind::RoamingFee, Some(place)) => {
+                place.pack.as_ref().map(|p| p.get(t.locale).to_string()).unwrap_or_default()
+            }
             _ => r.other.clone(),
         },
         quantity: amount(t, r.kind, r.quantity),
@@ -406,5 +425,68 @@ fn page_number(page: Option<&str>) -> Option<usize> {
     match page.map(str::trim) {
         None | Some("") => Some(1),
         Some(s) => s.parse().ok().filter(|n| *n >= 1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cabinet_core::operator::Roaming;
+    use cabinet_core::{Locale, Localized};
+
+    #[test]
+    fn every_kind_has_a_label_in_every_language() {
+        for locale in Locale::ALL {
+            let t = Tr::new(locale);
+            for k in UsageKind::ALL {
+                let key = format!("usage-kind-{}", k.code().replace('_', "-"));
+                assert!(t.try_t(&key).is_some(), "{locale:?}: {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_record_abroad_says_which_way_where_and_for_a_fee_which_pack() {
+        let zone = OperatorZone::named("Asia/Almaty").unwrap();
+        let place =
+            Roaming {
+                zone: 2, country: Localized::new("Турция", "Turkey", "Түркия"), incoming: true, pack: None
+            };
+        let call = UsageRecord {
+            at_ms: 0,
+            kind: UsageKind::RoamingCall,
+            other: "77011234567".into(),
+            quantity: 125,
+            from_allowance: 0,
+            charge: Money(22_500),
+            roaming: Some(place.clone()),
+        };
+        let fee = UsageRecord {
+            kind: UsageKind::RoamingFee,
+            quantity: 1,
+            other: String::new(),
+            roaming: Some(Roaming {
+                incoming: false,
+                pack: Some(Localized::new("Бизнес поездка", "Business travel", "Іссапар")),
+                ..place
+            }),
+            ..call.clone()
+        };
+        let ru = record_row(&Tr::new(Locale::Ru), &zone, &call);
+        assert_eq!(
+            (ru.kind.as_str(), ru.other.as_str(), ru.quantity.as_str()),
+            ("Роуминг: входящие звонки — Турция, зона 2", "77011234567", "2:05")
+        );
+        let kk = record_row(&Tr::new(Locale::Kk), &zone, &fee);
+        assert_eq!(
+            (kk.kind.as_str(), kk.other.as_str(), kk.quantity.as_str()),
+            ("Роуминг: пакеттер — Түркия, 2-аймақ", "Іссапар", "1")
+        );
+        let en = record_row(
+            &Tr::new(Locale::En),
+            &zone,
+            &UsageRecord { kind: UsageKind::RoamingData, quantity: 2048, ..fee },
+        );
+        assert_eq!((en.kind.as_str(), en.other.as_str()), ("Roaming data — Turkey, zone 2", "Mobile internet"));
     }
 }
