@@ -474,6 +474,7 @@ async fn run_width(
         let too_old = "document.querySelector('#from').value = '01-01-2020'";
         v.form("payments-report-too-old", &report, too_old, "#payments-report-request").await;
         v.goto("reports", "/reports").await;
+        v.goto("unallocated", "/reports/unallocated").await;
         v.goto("history", &format!("/reports/actions?{period}")).await;
         v.goto("history-bad-period", "/reports/actions?from=31-02-2026&to=01-03-2026").await;
         v.goto("error-other-company", &format!("/numbers/{other_company}")).await;
