@@ -256,6 +256,16 @@ async fn prepare(app: &TestApp) -> Data {
     let blocked = numbers_of_state(app, BIN_A, NumberState::Blocked).await.remove(0).msisdn.to_string();
     let other_company = numbers_of_state(app, BIN_B, NumberState::Active).await.remove(0).msisdn.to_string();
     let b = app.signed_in(CAROL).await;
+    // An unallocated payment, so that Unallocated payments shows its table and advice.
+    let payment = cabinet_sim::billing::IncomingPayment {
+        to: cabinet_sim::billing::PayTo::Unallocated,
+        amount: cabinet_core::Money(123_456_789),
+        channel: cabinet_core::operator::PaymentChannel::BankTransfer,
+        reference: "000123",
+        received_ms: cabinet_core::time::now_ms() - 86_400_000,
+    };
+    let bin_a = cabinet_core::Bin::parse(BIN_A).unwrap();
+    cabinet_sim::billing::receive(&app.db, &bin_a, &payment).await.unwrap().unwrap();
     // A forwarding rule, a secret code and a registered device, so that their lists show.
     let fwd = format!("/numbers/{active}/forwarding");
     let added = b
