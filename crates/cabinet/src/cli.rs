@@ -1,5 +1,5 @@
 //! The command line: `cabinet [serve]`, `migrate`, `seed`, `company create`, `admin create`,
-//! `admin grant`, `outbox`, `billing close`.
+//! `admin grant`, `outbox`, `billing close`, `billing pay`, `billing allocate`, `billing daily`.
 
 use crate::config::{FlagOverrides, Settings};
 use crate::{app, commands, demo, telemetry};
@@ -94,6 +94,41 @@ pub enum BillingCommand {
         #[arg(long)]
         bin: Option<String>,
     },
+    /// Record a payment received through a channel: to a credit account, or unallocated at
+    /// the customer level (a bank transfer that named no valid account).
+    Pay {
+        #[arg(long)]
+        bin: String,
+        /// The credit account it pays.
+        #[arg(long)]
+        account: Option<String>,
+        /// Keep it at the customer level until it is allocated.
+        #[arg(long)]
+        unallocated: bool,
+        /// Tenge, with up to two decimals: 1234.56.
+        #[arg(long)]
+        amount: String,
+        /// kaspi, card, terminal or bank_transfer.
+        #[arg(long, default_value = "bank_transfer")]
+        channel: String,
+        /// The channel's reference (a bank transfer's payment order number); the same
+        /// reference again records nothing more.
+        #[arg(long)]
+        reference: String,
+    },
+    /// Allocate an unallocated payment to one of the customer's credit accounts (once).
+    Allocate {
+        #[arg(long)]
+        bin: String,
+        /// The payment order's number.
+        #[arg(long)]
+        reference: String,
+        #[arg(long)]
+        account: String,
+    },
+    /// Run the day's billing now: overdue invoices put their accounts' numbers into
+    /// Blocked / Debt (the portal runs it once a day by itself).
+    Daily,
 }
 
 #[derive(Subcommand, Debug)]
@@ -208,6 +243,25 @@ pub async fn run(cli: Cli) -> Result<()> {
             println!("{}", commands::billing_close(&db, &zone, month, bin.as_ref(), now).await?);
             Ok(())
         }
+        Some(Command::Billing(BillingCommand::Pay { bin, account, unallocated, amount, channel, reference })) => {
+            let args =
+                commands::billing_pay_args(&bin, account.as_deref(), unallocated, &amount, &channel, &reference)?;
+            let db = app::open_store(&settings).await?;
+            println!("{}", commands::billing_pay(&db, &args, cabinet_core::time::now_ms()).await?);
+            Ok(())
+        }
+        Some(Command::Billing(BillingCommand::Allocate { bin, reference, account })) => {
+            let (bin, reference, account) = commands::billing_allocate_args(&bin, &reference, &account)?;
+            let db = app::open_store(&settings).await?;
+            let now = cabinet_core::time::now_ms();
+            println!("{}", commands::billing_allocate(&db, &bin, &reference, &account, now).await?);
+            Ok(())
+        }
+        Some(Command::Billing(BillingCommand::Daily)) => {
+            let db = app::open_store(&settings).await?;
+            println!("{}", commands::billing_daily(&db, cabinet_core::time::now_ms()).await?);
+            Ok(())
+        }
         Some(Command::Outbox { limit }) => {
             let db = app::open_store(&settings).await?;
             commands::print_outbox(&db, limit.clamp(1, 1000), &zone).await
@@ -230,7 +284,7 @@ async fn serve(settings: Settings, zone: &OperatorZone) -> Result<()> {
             println!("  {}  {}  (code by {})", l.phone, l.name, l.channel);
         }
     }
-    crate::housekeeping::spawn(db.clone());
+    crate::housekeeping::spawn(db.clone(), zone.clone());
     let portal = app::Portal::bind(&settings, db).await?;
     println!("Cabinet is listening on http://{}", portal.addr);
     if settings.dev_mode() {

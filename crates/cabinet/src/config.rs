@@ -35,6 +35,9 @@ pub struct Settings {
     /// The operator's colour and logo (`[brand]`, white label).
     #[serde(default)]
     pub brand: BrandSettings,
+    /// Where customers send the payment allocation register for their unallocated payments
+    /// (Documents and reports → Unallocated payments).
+    pub payments_email: String,
     /// The operator's own prefixes, comma-separated: their one-time codes go by SMS.
     pub operator_prefixes: String,
     /// Log as JSON lines instead of text.
@@ -131,6 +134,7 @@ impl Default for Settings {
             time_zone: "Asia/Almaty".into(),
             operator_name: "Cabinet Mobile".into(),
             brand: BrandSettings::default(),
+            payments_email: "payments@cabinet.example.kz".into(),
             operator_prefixes: "701,702,775,778".into(),
             log_json: false,
             secure_cookies: None,
@@ -366,6 +370,7 @@ impl Settings {
         };
         let mut c = cabinet_web::WebConfig {
             operator_name: self.operator_name.clone(),
+            payments_email: self.payments_email.trim().to_string(),
             brand,
             operator_prefixes: self.prefixes(),
             dev_mode: self.dev_mode(),

@@ -1,8 +1,10 @@
 //! Periodic clean-up of state that has run out: expired sessions, ended one-time codes,
 //! old rate-limit windows, delivered messages and secrets left in the outbox, expired
-//! reports and their files. Safe to run on every instance at once.
+//! reports and their files. Safe to run on every instance at once. Once a day it also runs
+//! the simulated operator's daily billing (overdue invoices block their accounts); the first
+//! instance to claim the operator's day runs it.
 
-use cabinet_core::time::now_ms;
+use cabinet_core::time::{OperatorZone, now_ms};
 use cabinet_store::{Db, StoreResult, attempts, otp, outbox, reports, sessions};
 use std::time::Duration;
 
@@ -21,8 +23,9 @@ pub async fn sweep(db: &Db, now: i64) -> StoreResult<u64> {
     Ok(n)
 }
 
-/// Sweeps every ten minutes for as long as the process runs.
-pub fn spawn(db: Db) {
+/// Sweeps every ten minutes for as long as the process runs, and runs the day's billing at
+/// the first sweep of each operator day.
+pub fn spawn(db: Db, zone: OperatorZone) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
@@ -31,6 +34,11 @@ pub fn spawn(db: Db) {
                 Ok(n) if n > 0 => tracing::info!(rows = n, "housekeeping removed expired rows"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+            }
+            match cabinet_sim::billing::daily_once(&db, &zone, now_ms()).await {
+                Ok(Some(r)) => tracing::info!(customers = r.customers, blocked = r.blocked, "daily billing ran"),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "daily billing failed"),
             }
         }
     });

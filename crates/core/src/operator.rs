@@ -721,6 +721,89 @@ pub struct BalanceMove {
     pub balance_after: Money,
 }
 
+/// How a payment reached the operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentChannel {
+    Kaspi,
+    Card,
+    Terminal,
+    /// A bank transfer; its reference is the payment order's number.
+    BankTransfer,
+}
+
+impl PaymentChannel {
+    pub const ALL: [PaymentChannel; 4] =
+        [PaymentChannel::Kaspi, PaymentChannel::Card, PaymentChannel::Terminal, PaymentChannel::BankTransfer];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            PaymentChannel::Kaspi => "kaspi",
+            PaymentChannel::Card => "card",
+            PaymentChannel::Terminal => "terminal",
+            PaymentChannel::BankTransfer => "bank_transfer",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<PaymentChannel> {
+        PaymentChannel::ALL.into_iter().find(|c| c.code() == code)
+    }
+}
+
+/// Whose payments to list: those to the customer's credit accounts (including unallocated
+/// payments once allocated to one) or the top-ups of its advance numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentsOf {
+    CreditAccounts,
+    AdvanceNumbers,
+}
+
+/// Where a listing of payments goes on from: the last payment of the previous page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PaymentCursor {
+    pub received_ms: i64,
+    pub id: i64,
+}
+
+/// Which of the customer's payments to list: received in `[from_ms, to_ms)`, oldest first,
+/// after `after`, at most `limit` (a report reads a period page by page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaymentQuery {
+    pub which: PaymentsOf,
+    pub from_ms: i64,
+    pub to_ms: i64,
+    pub after: Option<PaymentCursor>,
+    pub limit: u32,
+}
+
+/// A payment the operator received for one of the customer's accounts or numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payment {
+    pub received_ms: i64,
+    /// The channel's code: kaspi, card, terminal, bank_transfer.
+    pub channel: String,
+    /// The channel's reference (a bank transfer's payment order number).
+    pub reference: String,
+    /// The credit account it went to (`PaymentsOf::CreditAccounts`).
+    pub account_no: Option<String>,
+    /// The advance number it topped up (`PaymentsOf::AdvanceNumbers`).
+    pub msisdn: Option<String>,
+    pub amount: Money,
+    /// Where the next page starts.
+    pub cursor: PaymentCursor,
+}
+
+/// A payment the operator received for the customer (by bank transfer) but could not put to
+/// an account: it waits at the customer level until the customer says where it goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnallocatedPayment {
+    pub received_ms: i64,
+    /// The payment order's number.
+    pub reference: String,
+    pub amount: Money,
+}
+
 /// What an invoice line charges for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InvoiceLineKind {
@@ -862,4 +945,11 @@ pub trait OperatorPort: Send + Sync + 'static {
     /// One of the customer's invoices with its lines, by registration or system number; None
     /// when the customer has no such invoice.
     async fn invoice(&self, customer: &Bin, number: &str) -> OperatorResult<Option<InvoiceDocument>>;
+
+    /// The customer's payments not yet allocated to an account, oldest first.
+    async fn unallocated_payments(&self, customer: &Bin) -> OperatorResult<Vec<UnallocatedPayment>>;
+
+    /// The customer's payments that match `query`: to its credit accounts or its advance
+    /// numbers, in a period, a page at a time.
+    async fn payments(&self, customer: &Bin, query: &PaymentQuery) -> OperatorResult<Vec<Payment>>;
 }

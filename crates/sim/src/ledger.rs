@@ -181,6 +181,9 @@ pub struct BooksCheck {
     /// Accounts whose entries do not add up to minus their past-period debt: (account,
     /// Σ entries, past debt).
     pub mismatched_accounts: Vec<(String, i64, i64)>,
+    /// The customer-level account (`customer:<bin>:unallocated`) when its entries do not add
+    /// up to the payments not yet allocated: (Σ entries, Σ unallocated payments).
+    pub mismatched_unallocated: Option<(i64, i64)>,
 }
 
 /// Reads the whole ledger of one customer (tests and the operator's checks).
@@ -220,7 +223,18 @@ pub async fn check_books(db: &Db, customer: &Bin) -> Result<BooksCheck, SimError
     .bind(customer.as_str())
     .fetch_all(db.pool())
     .await?;
+    let unallocated = sqlx::query(
+        "SELECT (SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM sim_ledger_entries WHERE account = $1), \
+                (SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM sim_unallocated_payments \
+                  WHERE bin = $2 AND allocated_account IS NULL)",
+    )
+    .bind(crate::billing::unallocated_account(customer.as_str()))
+    .bind(customer.as_str())
+    .fetch_one(db.pool())
+    .await?;
+    let (in_books, waiting): (i64, i64) = (unallocated.get(0), unallocated.get(1));
     Ok(BooksCheck {
+        mismatched_unallocated: (in_books != waiting).then_some((in_books, waiting)),
         total: total.unwrap_or(0),
         unbalanced_txns,
         mismatched_numbers: mismatched.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect(),

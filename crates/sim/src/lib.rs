@@ -22,8 +22,8 @@ pub use seed::{SeedReport, SeedSpec, seed_customer};
 
 use cabinet_core::operator::{
     BalanceMove, EsimActivation, Invoice, InvoiceDocument, InvoiceQuery, MatchCount, NumberPage, NumberProfile,
-    NumberQuery, Operation, OperationState, OperatorError, OperatorPort, OperatorResult, TransferDone, TransferRefusal,
-    UsageReport,
+    NumberQuery, Operation, OperationState, OperatorError, OperatorPort, OperatorResult, Payment, PaymentQuery,
+    TransferDone, TransferRefusal, UnallocatedPayment, UsageReport,
 };
 use cabinet_core::{Bin, Money, Msisdn};
 use cabinet_store::migrations::{MigrationSet, Step};
@@ -75,6 +75,12 @@ pub const SIMULATOR: MigrationSet = MigrationSet {
             description: "billing months",
             sqlite: include_str!("../migrations/sqlite/0007_billing_months.sql"),
             postgres: include_str!("../migrations/postgres/0007_billing_months.sql"),
+        },
+        Step {
+            version: 8,
+            description: "unallocated payments and the daily billing run",
+            sqlite: include_str!("../migrations/sqlite/0008_unallocated_payments.sql"),
+            postgres: include_str!("../migrations/postgres/0008_unallocated_payments.sql"),
         },
     ],
 };
@@ -224,6 +230,14 @@ impl OperatorPort for Simulator {
 
     async fn invoice(&self, customer: &Bin, number: &str) -> OperatorResult<Option<InvoiceDocument>> {
         Ok(billing::invoice(&self.db, customer, number).await?)
+    }
+
+    async fn unallocated_payments(&self, customer: &Bin) -> OperatorResult<Vec<UnallocatedPayment>> {
+        Ok(billing::payments::unallocated(&self.db, customer).await?)
+    }
+
+    async fn payments(&self, customer: &Bin, query: &PaymentQuery) -> OperatorResult<Vec<Payment>> {
+        Ok(billing::payments::payments(&self.db, customer, query).await?)
     }
 }
 

@@ -6,6 +6,7 @@ mod billing;
 mod generate;
 mod payments;
 mod rows;
+mod unallocated;
 mod write;
 
 use crate::SimError;
@@ -56,14 +57,20 @@ const NUMBERS_PER_BATCH: usize = 10_000;
 /// Adds `spec.numbers` numbers to the customer `spec.bin`, creating the customer if needed.
 /// Numbers and account numbers already in the simulator (of any customer) are skipped.
 pub async fn seed_customer(db: &Db, spec: &SeedSpec) -> Result<SeedReport, SimError> {
-    sqlx::query(
+    let mut tx = db.begin_write().await?;
+    let created = sqlx::query(
         "INSERT INTO sim_customers (bin, name, number_count, created_ms) VALUES ($1, $2, 0, $3) ON CONFLICT (bin) DO NOTHING",
     )
     .bind(spec.bin.as_str())
     .bind(spec.name.as_str())
     .bind(spec.now_ms)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await?;
+    if created.rows_affected() > 0 {
+        let rows = unallocated::unallocated(spec.seed, spec.bin.as_str(), spec.now_ms);
+        unallocated::write(&mut tx, spec.bin.as_str(), &rows).await?;
+    }
+    tx.commit().await?;
     if spec.numbers == 0 {
         return Ok(SeedReport::default());
     }

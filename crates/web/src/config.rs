@@ -10,6 +10,8 @@ use std::net::IpAddr;
 pub struct WebConfig {
     /// Shown in the header and in messages (white label).
     pub operator_name: String,
+    /// Where customers send the payment allocation register (Unallocated payments).
+    pub payments_email: String,
     /// The operator's colour and logo (white label): `/assets/brand.css` overrides the
     /// design tokens with them.
     pub brand: Brand,
@@ -59,6 +61,7 @@ impl Default for WebConfig {
     fn default() -> Self {
         WebConfig {
             operator_name: "Cabinet Mobile".into(),
+            payments_email: "payments@cabinet.example.kz".into(),
             brand: Brand::default(),
             operator_prefixes: ["701", "702", "775", "778"].map(String::from).to_vec(),
             dev_mode: false,

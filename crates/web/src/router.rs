@@ -2,7 +2,7 @@
 
 use crate::pages::{
     company, dev, esim, forwarding, history, imei, lang, number_head, numbers, operations, payments, payments_report,
-    profile, reports, secret_code, signin, transfer, usage,
+    profile, reports, secret_code, signin, transfer, unallocated, usage,
 };
 use crate::{AppState, assets, error, ops, request, visitor};
 use axum::Router;
@@ -54,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .route("/reports/{id}/download", get(reports::download))
         .route("/reports/actions", get(history::show))
         .route("/reports/actions.xlsx", get(history::xlsx))
+        .route("/reports/unallocated", get(unallocated::show))
         .route("/company", post(company::switch))
         .route("/lang/{code}", get(lang::switch))
         .route("/dev/outbox", get(dev::outbox_page))

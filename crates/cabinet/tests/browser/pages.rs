@@ -256,6 +256,16 @@ async fn prepare(app: &TestApp) -> Data {
     let blocked = numbers_of_state(app, BIN_A, NumberState::Blocked).await.remove(0).msisdn.to_string();
     let other_company = numbers_of_state(app, BIN_B, NumberState::Active).await.remove(0).msisdn.to_string();
     let b = app.signed_in(CAROL).await;
+    // An unallocated payment, so that Unallocated payments shows its table and advice.
+    let payment = cabinet_sim::billing::IncomingPayment {
+        to: cabinet_sim::billing::PayTo::Unallocated,
+        amount: cabinet_core::Money(123_456_789),
+        channel: cabinet_core::operator::PaymentChannel::BankTransfer,
+        reference: "000123",
+        received_ms: cabinet_core::time::now_ms() - 86_400_000,
+    };
+    let bin_a = cabinet_core::Bin::parse(BIN_A).unwrap();
+    cabinet_sim::billing::receive(&app.db, &bin_a, &payment).await.unwrap().unwrap();
     // A forwarding rule, a secret code and a registered device, so that their lists show.
     let fwd = format!("/numbers/{active}/forwarding");
     let added = b
@@ -474,6 +484,7 @@ async fn run_width(
         let too_old = "document.querySelector('#from').value = '01-01-2020'";
         v.form("payments-report-too-old", &report, too_old, "#payments-report-request").await;
         v.goto("reports", "/reports").await;
+        v.goto("unallocated", "/reports/unallocated").await;
         v.goto("history", &format!("/reports/actions?{period}")).await;
         v.goto("history-bad-period", "/reports/actions?from=31-02-2026&to=01-03-2026").await;
         v.goto("error-other-company", &format!("/numbers/{other_company}")).await;

@@ -180,3 +180,92 @@ async fn operator_staff_close_a_billing_month_once() {
     assert!(again.contains("Closed 2026-06 for all customers: 0 invoices"), "{again}");
     assert_eq!(cabinet_core::operator::OperatorPort::invoices(&sim, &bin, &q).await.unwrap(), invoices);
 }
+
+#[tokio::test]
+async fn operator_staff_record_payments_allocate_them_and_run_the_daily_billing() {
+    use cabinet_core::operator::{BillingMethod, NumberQuery, OperatorPort};
+    use cabinet_core::{Locale, Money};
+    let db = empty_db().await;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| cabinet(&db.url, dir.path(), args);
+    let pay = |extra: &[&str]| {
+        let mut args = vec!["billing", "pay", "--bin", "940740000015"];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+
+    let po = ["--reference", "PO-123"];
+    refused(&pay(&["--unallocated", "--amount", "12.345", "--reference", "PO-1"]), "two decimals");
+    refused(&pay(&["--unallocated", "--amount", "abc", "--reference", "PO-1"]), "two decimals");
+    refused(&pay(&["--unallocated", "--amount", "0", "--reference", "PO-1"]), "more than zero");
+    refused(&pay(&["--unallocated", "--amount", "5", "--channel", "cash", "--reference", "PO-1"]), "--channel");
+    refused(
+        &pay(&["--unallocated", "--amount", "5", "--channel", "kaspi", "--reference", "PO-1"]),
+        "bank transfer only",
+    );
+    refused(&pay(&["--account", "1", "--unallocated", "--amount", "5", "--reference", "PO-1"]), "one of them");
+    refused(&pay(&["--amount", "5", "--reference", "PO-1"]), "one of them");
+    refused(
+        &run(&["billing", "pay", "--bin", "940740000012", "--unallocated", "--amount", "5", "--reference", "P"]),
+        "BIN",
+    );
+    refused(
+        &run(&["billing", "allocate", "--bin", "940740000015", "--reference", " ", "--account", "1"]),
+        "--reference",
+    );
+    let untouched = sqlx::query("SELECT COUNT(*) FROM _sim_migrations").fetch_one(db.pool()).await;
+    assert!(untouched.is_err(), "refused arguments never opened the store");
+
+    ok(&run(&["seed", "--numbers", "60", "--seed", "3", "--bin", "940740000015"]));
+    let bin = cabinet_core::Bin::parse("940740000015").unwrap();
+    let sim = cabinet_sim::Simulator::new(db.db.clone());
+    let seeded = sim.unallocated_payments(&bin).await.unwrap();
+    let out = ok(&pay(&["--unallocated", "--amount", "1234.56", "--channel", "bank_transfer", po[0], po[1]]));
+    assert!(out.contains("unallocated"), "{out}");
+    let again = ok(&pay(&["--unallocated", "--amount", "1234.56", po[0], po[1]]));
+    assert!(again.contains("received before: nothing changed"), "{again}");
+    let listed = sim.unallocated_payments(&bin).await.unwrap();
+    assert_eq!(listed.len(), seeded.len() + 1);
+    assert!(listed.iter().any(|p| p.reference == "PO-123" && p.amount == Money(123_456)));
+
+    let numbers = sim.list_numbers(&bin, &NumberQuery { limit: 100, ..Default::default() }).await.unwrap().items;
+    let credit = numbers.iter().find(|n| n.billing == BillingMethod::Credit).expect("a credit number");
+    let advance = numbers.iter().find(|n| n.billing == BillingMethod::Advance).expect("an advance number");
+    let account = credit.account_no.as_str();
+    let debt = || async { sim.number_profile(&bin, &credit.msisdn).await.unwrap().unwrap().past_debt };
+    let before = debt().await;
+    refused(
+        &run(&["billing", "allocate", "--bin", "940740000015", po[0], po[1], "--account", "1"]),
+        "not one of the customer's",
+    );
+    let to_advance = ["billing", "allocate", "--bin", "940740000015", po[0], po[1], "--account", &advance.account_no];
+    refused(&run(&to_advance), "advance account");
+    refused(
+        &run(&["billing", "allocate", "--bin", "940740000015", "--reference", "PO-999", "--account", account]),
+        "no unallocated payment",
+    );
+    assert_eq!(sim.unallocated_payments(&bin).await.unwrap(), listed, "refusals changed nothing");
+    assert_eq!(debt().await, before);
+
+    let out = ok(&run(&["billing", "allocate", "--bin", "940740000015", po[0], po[1], "--account", account]));
+    let says = format!("Allocated payment PO-123 of {} to account {account}", Money(123_456).format(Locale::En));
+    assert!(out.contains(&says), "{out}");
+    assert_eq!(debt().await, Money(before.tiyn() - 123_456));
+    assert_eq!(sim.unallocated_payments(&bin).await.unwrap(), seeded);
+    let twice = run(&["billing", "allocate", "--bin", "940740000015", po[0], po[1], "--account", account]);
+    refused(&twice, &format!("allocated before, to account {account}"));
+    assert_eq!(debt().await, Money(before.tiyn() - 123_456));
+
+    let out = ok(&pay(&["--account", account, "--amount", "10", "--channel", "kaspi", "--reference", "K-1"]));
+    assert!(
+        out.contains(&format!("Received {} by kaspi (K-1) for account {account}", Money(1_000).format(Locale::En))),
+        "{out}"
+    );
+    assert_eq!(debt().await, Money(before.tiyn() - 124_456));
+
+    let out = ok(&run(&["billing", "daily"]));
+    assert!(out.contains("Daily billing for 1 customers") && out.contains("Blocked / Debt"), "{out}");
+    let books = cabinet_sim::ledger::check_books(&db.db, &bin).await.unwrap();
+    assert_eq!((books.total, books.mismatched_unallocated), (0, None));
+    assert!(books.unbalanced_txns.is_empty() && books.mismatched_accounts.is_empty());
+}

@@ -20,5 +20,6 @@ mod scoping;
 mod security;
 mod signin;
 mod transfer;
+mod unallocated;
 mod usage;
 mod worker;

@@ -447,6 +447,12 @@ impl OperatorPort for Usage {
     async fn invoice(&self, c: &Bin, number: &str) -> OperatorResult<Option<op::InvoiceDocument>> {
         self.sim.invoice(c, number).await
     }
+    async fn unallocated_payments(&self, c: &Bin) -> OperatorResult<Vec<op::UnallocatedPayment>> {
+        self.sim.unallocated_payments(c).await
+    }
+    async fn payments(&self, c: &Bin, q: &op::PaymentQuery) -> OperatorResult<Vec<op::Payment>> {
+        self.sim.payments(c, q).await
+    }
 }
 
 /// A portal without a worker, a report of Carol's asked for through it (with its owner's

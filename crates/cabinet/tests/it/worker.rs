@@ -236,6 +236,16 @@ impl OperatorPort for LeaseThief {
     async fn invoice(&self, c: &Bin, number: &str) -> OperatorResult<Option<cabinet_core::operator::InvoiceDocument>> {
         self.sim.invoice(c, number).await
     }
+    async fn unallocated_payments(&self, c: &Bin) -> OperatorResult<Vec<cabinet_core::operator::UnallocatedPayment>> {
+        self.sim.unallocated_payments(c).await
+    }
+    async fn payments(
+        &self,
+        c: &Bin,
+        q: &cabinet_core::operator::PaymentQuery,
+    ) -> OperatorResult<Vec<cabinet_core::operator::Payment>> {
+        self.sim.payments(c, q).await
+    }
 }
 
 #[tokio::test]

@@ -49,6 +49,19 @@ pub async fn pay_account(
     (channel, reference): (&str, &str),
     now_ms: i64,
 ) -> Result<Option<AccountPayment>, SimError> {
+    Ok(pay(db, customer, account_no, amount, (channel, reference), now_ms).await?.map(|(paid, _)| paid))
+}
+
+/// `pay_account`, also telling whether this call received it (false: the reference was
+/// received before, and nothing changed).
+pub(crate) async fn pay(
+    db: &Db,
+    customer: &Bin,
+    account_no: &str,
+    amount: Money,
+    (channel, reference): (&str, &str),
+    now_ms: i64,
+) -> Result<Option<(AccountPayment, bool)>, SimError> {
     let mut tx = db.begin_write().await?;
     let conn: &mut AnyConnection = &mut tx;
     let mine: Option<i64> = sqlx::query_scalar("SELECT past_debt FROM sim_accounts WHERE account_no = $1 AND bin = $2")
@@ -69,25 +82,13 @@ pub async fn pay_account(
     .await?;
     let Some(txn) = txn else {
         // Received before: nothing more.
-        return Ok(Some(AccountPayment { debt: Money(debt_seen), unblocked: 0 }));
+        return Ok(Some((AccountPayment { debt: Money(debt_seen), unblocked: 0 }, false)));
     };
-    // The account's row is locked from here on: what it owed before is read from it, not
-    // from the look above (a parallel payment may have come between).
-    let debt: i64 = sqlx::query_scalar(
-        "UPDATE sim_accounts SET past_debt = past_debt - $1 WHERE account_no = $2 RETURNING past_debt",
-    )
-    .bind(amount.tiyn())
-    .bind(account_no)
-    .fetch_one(&mut *conn)
-    .await?;
-    let debt_before = debt + amount.tiyn();
+    let paid = credit_account(conn, account_no, amount.tiyn(), txn, now_ms).await?;
     sqlx::query(
-        "INSERT INTO sim_ledger_entries (txn_id, account, amount, balance_after) VALUES ($1, $2, $3, $4), ($1, 'op:cash', $5, NULL)",
+        "INSERT INTO sim_ledger_entries (txn_id, account, amount, balance_after) VALUES ($1, 'op:cash', $2, NULL)",
     )
     .bind(txn)
-    .bind(billing_account(account_no))
-    .bind(amount.tiyn())
-    .bind(-debt)
     .bind(-amount.tiyn())
     .execute(&mut *conn)
     .await?;
@@ -103,10 +104,40 @@ pub async fn pay_account(
     .bind(account_no)
     .execute(&mut *conn)
     .await?;
-    settle_invoices(conn, account_no, debt_before, amount.tiyn(), now_ms).await?;
-    let unblocked = lift_if_clear(conn, account_no, debt, now_ms).await?;
     tx.commit().await?;
-    Ok(Some(AccountPayment { debt: Money(debt), unblocked }))
+    Ok(Some((paid, true)))
+}
+
+/// Puts `amount` to a credit account inside the caller's transaction, as the ledger
+/// transaction `txn` (whose other side the caller writes): the account's entry, its debt
+/// down, the invoices it settles and the lifted block.
+pub(crate) async fn credit_account(
+    conn: &mut AnyConnection,
+    account_no: &str,
+    amount: i64,
+    txn: i64,
+    now_ms: i64,
+) -> Result<AccountPayment, SimError> {
+    // The account's row is locked from here on: what it owed before is read from it, not
+    // from an earlier look (a parallel payment may have come between).
+    let debt: i64 = sqlx::query_scalar(
+        "UPDATE sim_accounts SET past_debt = past_debt - $1 WHERE account_no = $2 RETURNING past_debt",
+    )
+    .bind(amount)
+    .bind(account_no)
+    .fetch_one(&mut *conn)
+    .await?;
+    let debt_before = debt + amount;
+    sqlx::query("INSERT INTO sim_ledger_entries (txn_id, account, amount, balance_after) VALUES ($1, $2, $3, $4)")
+        .bind(txn)
+        .bind(billing_account(account_no))
+        .bind(amount)
+        .bind(-debt)
+        .execute(&mut *conn)
+        .await?;
+    settle_invoices(conn, account_no, debt_before, amount, now_ms).await?;
+    let unblocked = lift_if_clear(conn, account_no, debt, now_ms).await?;
+    Ok(AccountPayment { debt: Money(debt), unblocked })
 }
 
 /// Settles the account's unpaid invoices with `amount`, oldest first, after what it owed

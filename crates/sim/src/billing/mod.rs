@@ -13,18 +13,28 @@
 //!   charges of past periods (`sim_accounts.past_debt`, the profile's past-period debt).
 //!   The invoice stays unpaid until payments settle it.
 //!
+//! Payments (`payments`) go to a credit account through any channel, or wait at the
+//! customer level (`customer:<bin>:unallocated`) until allocated to one; `daily` blocks
+//! what is overdue every day.
+//!
 //! VAT is rounded half up per line (each line of an electronic invoice carries its own VAT);
 //! an invoice's VAT is the sum of its lines', so every number's share is exact in tiyn.
 
 pub(crate) mod charges;
 pub(crate) mod close;
+mod daily;
 mod debt;
 mod numbering;
+pub(crate) mod payments;
 pub(crate) mod post;
 mod read;
 pub(crate) mod vat;
 
 pub use close::{CloseReport, close_month};
+pub use daily::{DailyReport, daily, daily_once};
 pub use debt::{AccountPayment, block_overdue, pay_account};
 pub(crate) use numbering::system_no;
+pub use payments::{
+    Allocated, IncomingPayment, PayTo, PaymentRefusal, Received, allocate, receive, unallocated_account,
+};
 pub(crate) use read::{invoice, invoices};

@@ -86,3 +86,12 @@ payments-comment-charge = Service { $service }, { $reference }
 payments-kind-invoice = Monthly invoice
 payments-comment-invoice = Invoice { $invoice } for { $month }
 reason-no-money-for-service = the number's balance is less than the package's price
+
+# Documents and reports: unallocated payments (manual 004).
+unallocated-title = Unallocated payments
+unallocated-none = You have no unallocated payments.
+unallocated-advice = Dear Administrator, please note that there are unallocated payment(s) on your account. Kindly send the payment allocation register to { $email } for proper processing.
+unallocated-date = Date of payment
+unallocated-reference = Payment order number
+unallocated-amount = Sum
+action-view-unallocated-payments = View Unknown payments

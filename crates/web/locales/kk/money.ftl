@@ -86,3 +86,12 @@ payments-comment-charge = { $service } қызметі, { $reference }
 payments-kind-invoice = Айлық шот
 payments-comment-invoice = { $month } үшін { $invoice } шоты
 reason-no-money-for-service = нөмір балансы пакеттің құнына жетпейді
+
+# Құжаттар мен есептер: бөлінбеген төлемдер (004 нұсқаулық).
+unallocated-title = Бөлінбеген төлемдер
+unallocated-none = Сізде бөлінбеген төлемдер жоқ.
+unallocated-advice = Құрметті әкімші, сізде бөлінбеген төлемдер бар екенін ескеріңіз. Төлемді (төлемдерді) есепке алу үшін тізілімді { $email } мекенжайына жіберуіңізді сұраймыз.
+unallocated-date = Төлем күні
+unallocated-reference = Төлем тапсырмасының нөмірі
+unallocated-amount = Сома
+action-view-unallocated-payments = Бөлінбеген төлемдерді қарау

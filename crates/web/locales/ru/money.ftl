@@ -86,3 +86,12 @@ payments-comment-charge = Услуга { $service }, { $reference }
 payments-kind-invoice = Счёт за месяц
 payments-comment-invoice = Счёт { $invoice } за { $month }
 reason-no-money-for-service = баланса номера не хватает на стоимость пакета
+
+# Документы и отчёты: неразнесённые платежи (руководство 004).
+unallocated-title = Неразнесенные платежи
+unallocated-none = У вас нет неразнесенных платежей.
+unallocated-advice = Уважаемый администратор, примите во внимание, что у вас есть неразнесенные платежи. Просим отправить для зачисления платежа/ей реестр на { $email }.
+unallocated-date = Дата платежа
+unallocated-reference = Номер платежного поручения
+unallocated-amount = Сумма
+action-view-unallocated-payments = Просмотр неразнесенных платежей

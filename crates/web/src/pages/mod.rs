@@ -17,4 +17,5 @@ pub mod reports;
 pub mod secret_code;
 pub mod signin;
 pub mod transfer;
+pub mod unallocated;
 pub mod usage;

@@ -1,0 +1,50 @@
+//! The daily billing run: every customer's credit accounts with an invoice unpaid past its
+//! due date have their active numbers put into Blocked / Debt (`debt::block_overdue`), every
+//! day rather than only when a month is closed. A payment that clears the debt lifts it
+//! (`debt::pay_account`, `payments::allocate`).
+
+use super::debt::block_overdue;
+use crate::SimError;
+use cabinet_core::Bin;
+use cabinet_core::time::OperatorZone;
+use cabinet_store::Db;
+
+/// What a daily run did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DailyReport {
+    pub customers: u64,
+    /// Numbers put into Blocked / Debt.
+    pub blocked: u64,
+}
+
+/// Runs the day's billing for every customer as of `now_ms` (again the same day: nothing
+/// more is blocked, the numbers are blocked already).
+pub async fn daily(db: &Db, now_ms: i64) -> Result<DailyReport, SimError> {
+    let bins: Vec<String> =
+        sqlx::query_scalar("SELECT bin FROM sim_customers ORDER BY bin").fetch_all(db.pool()).await?;
+    let mut report = DailyReport::default();
+    for bin in bins {
+        let bin = Bin::stored(&bin).map_err(|_| SimError::BadData(format!("customer BIN {bin:?}")))?;
+        report.blocked += block_overdue(db, &bin, now_ms).await?;
+        report.customers += 1;
+    }
+    Ok(report)
+}
+
+/// Runs `daily` if no instance has run it on the operator's day of `now_ms` yet (the day is
+/// claimed first, so that of the instances that try at once one runs it); None when it had
+/// run. A run that fails after its claim leaves the day to the next one: each run blocks
+/// whatever is overdue by then.
+pub async fn daily_once(db: &Db, zone: &OperatorZone, now_ms: i64) -> Result<Option<DailyReport>, SimError> {
+    let Some(day) = zone.civil_date(now_ms) else { return Ok(None) };
+    let claimed =
+        sqlx::query("INSERT INTO sim_billing_days (day, started_ms) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING")
+            .bind(day.to_string())
+            .bind(now_ms)
+            .execute(db.pool())
+            .await?;
+    if claimed.rows_affected() == 0 {
+        return Ok(None);
+    }
+    Ok(Some(daily(db, now_ms).await?))
+}
