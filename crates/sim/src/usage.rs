@@ -203,25 +203,32 @@ fn day_of(
 pub fn price(tariff: &Tariff, kind: UsageKind) -> Option<(i64, Money)> {
     let tenge = |t: i64| Money(t * 100);
     let m2m = tariff.code == "m2m";
-    Some(match kind {
-        UsageKind::OnNetCall => (60, tenge(10)),
-        UsageKind::OffNetCall => (60, tenge(if m2m { 40 } else { 25 })),
-        UsageKind::LandlineCall => (60, tenge(20)),
-        UsageKind::InternationalCall => (60, tenge(150)),
-        UsageKind::Sms => (1, tenge(15)),
-        UsageKind::Data => (1024, tenge(10)),
+    let per_unit = match kind {
+        UsageKind::OnNetCall => tenge(10),
+        UsageKind::OffNetCall => tenge(if m2m { 40 } else { 25 }),
+        UsageKind::LandlineCall => tenge(20),
+        UsageKind::InternationalCall => tenge(150),
+        UsageKind::Sms => tenge(15),
+        UsageKind::Data => tenge(10),
         UsageKind::RoamingCall | UsageKind::RoamingData | UsageKind::RoamingFee => return None,
-    })
+    };
+    Some((unit_size(kind), per_unit))
 }
 
 /// How big a charged unit of the kind is: a started minute, a message, a started megabyte,
 /// a fee.
 pub fn unit_size(kind: UsageKind) -> i64 {
     match kind.unit() {
-        UsageUnit::Seconds => 60,
-        UsageUnit::Kilobytes => 1024,
+        UsageUnit::Seconds => catalog::MIN,
+        UsageUnit::Kilobytes => catalog::MB,
         UsageUnit::Messages | UsageUnit::Fees => 1,
     }
+}
+
+/// How many units of `unit` the part of a record no allowance covered (`beyond`) is charged
+/// as: every started one counts.
+pub(crate) fn started_units(beyond: i64, unit: i64) -> i64 {
+    (beyond + unit - 1) / unit
 }
 
 /// Rates a billing month's records (all of them from the month's start, in time order): at
@@ -248,8 +255,7 @@ pub(crate) fn rate(tariff: &Tariff, raws: Vec<Raw>, mut abroad: Option<roaming::
             None => 0,
         };
         let Some((unit, per_unit)) = price(tariff, r.kind) else { continue };
-        let beyond = r.quantity - from_allowance;
-        let units = (beyond + unit - 1) / unit;
+        let units = started_units(r.quantity - from_allowance, unit);
         out.push(UsageRecord {
             at_ms: r.at_ms,
             kind: r.kind,

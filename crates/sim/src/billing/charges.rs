@@ -100,7 +100,8 @@ pub(crate) fn number_lines(
         for r in &records {
             if let Some(i) = UsageKind::ALL.iter().position(|k| *k == r.kind) {
                 let unit = usage::unit_size(r.kind);
-                let units = if r.charge.tiyn() > 0 { (r.quantity - r.from_allowance + unit - 1) / unit } else { 0 };
+                let units =
+                    if r.charge.tiyn() > 0 { usage::started_units(r.quantity - r.from_allowance, unit) } else { 0 };
                 by_kind[i].0 += units;
                 by_kind[i].1 += r.charge.tiyn();
             }

@@ -264,11 +264,12 @@ pub(crate) fn day(
 /// minute (a received call at half the price of one made), a megabyte.
 pub fn price(kind: UsageKind, roaming: &Roaming) -> (i64, Money) {
     let zone = &ZONES[usize::from(roaming.zone.clamp(1, 4) - 1)];
-    match kind {
-        UsageKind::RoamingData => (MB, Money(zone.data_mb * 100)),
-        _ if roaming.incoming => (MIN, Money(zone.call_in * 100)),
-        _ => (MIN, Money(zone.call_out * 100)),
-    }
+    let per_unit = match kind {
+        UsageKind::RoamingData => zone.data_mb,
+        _ if roaming.incoming => zone.call_in,
+        _ => zone.call_out,
+    };
+    (super::unit_size(kind), Money(per_unit * 100))
 }
 
 /// Rates a billing month's roaming records in time order: the pack on the number at each
@@ -345,7 +346,7 @@ impl<'a> Rater<'a> {
         };
         let roaming = place.roaming();
         let (unit, per_unit) = price(r.kind, &roaming);
-        let units = (r.quantity - from_allowance + unit - 1) / unit;
+        let units = super::started_units(r.quantity - from_allowance, unit);
         out.push(UsageRecord {
             at_ms: r.at_ms,
             kind: r.kind,
