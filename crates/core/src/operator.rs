@@ -133,7 +133,7 @@ pub enum MatchCount {
     AtLeast(u64),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AllowanceKind {
     OnNetCalls,

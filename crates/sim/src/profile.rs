@@ -126,6 +126,24 @@ pub(crate) async fn load(
         })
         .collect();
 
+    // Packages' allowances shrink with the home usage they cover since their connection: the
+    // month's records rated as its invoice will rate them (only numbers with a package on).
+    let packages =
+        crate::usage::PackageGrant::of_rows(children.allowances.iter().map(
+            |(s, k, unlimited, _, total, from, until)| (s.as_str(), k.as_str(), *unlimited, *total, *from, *until),
+        ));
+    let fold = match packages.iter().any(|p| p.overlaps(month_start, now.now_ms + 1)) {
+        false => None,
+        true => Some(crate::usage::allowances_now(
+            now.days,
+            now.zone,
+            (customer.as_str(), msisdn.as_str()),
+            crate::usage::tariff_of(&tariff_code),
+            &packages,
+            (row.created_ms, blocked_since),
+            now.now_ms,
+        )?),
+    };
     let mut allowances = Vec::with_capacity(children.allowances.len());
     for (source, kind, unlimited, available, total, connected_ms, until_ms) in children.allowances {
         let kind =
@@ -137,10 +155,15 @@ pub(crate) async fn load(
             _ => catalog::allowance_name(kind).localized(),
         };
         // The tariff's allowances renew every billing month and shrink with its usage.
-        let (available, connected_ms, until_ms) = if from_tariff {
-            (total - crate::usage::used_of(&month, kind, total), month_start, next_month)
-        } else {
-            (available, connected_ms, until_ms)
+        let is_home_package = packages.iter().any(|p| p.source == source && p.kind == kind);
+        let (available, connected_ms, until_ms) = match (from_tariff, &fold) {
+            (true, _) => (total - crate::usage::used_of(&month, kind, total), month_start, next_month),
+            // A package whose days are over has nothing left, however much it was used.
+            (false, _) if is_home_package && until_ms <= now.now_ms => (0, connected_ms, until_ms),
+            (false, Some(left)) if is_home_package && !unlimited => {
+                (total - left.package_used(&source, kind), connected_ms, until_ms)
+            }
+            (false, _) => (available, connected_ms, until_ms),
         };
         allowances.push(Allowance { kind, name, from_tariff, unlimited, available, total, connected_ms, until_ms });
     }

@@ -5,7 +5,10 @@
 //! tariff's allowances, then its prices. A number with the roaming service travels now and
 //! then (`roaming`): on those days it has records abroad too, rated by zone and pack.
 
+pub mod allowances;
 pub mod roaming;
+
+pub(crate) use allowances::{Allowances, PackageGrant};
 
 use crate::catalog::{self, Tariff};
 use cabinet_core::Money;
@@ -231,11 +234,16 @@ pub(crate) fn started_units(beyond: i64, unit: i64) -> i64 {
     (beyond + unit - 1) / unit
 }
 
-/// Rates a billing month's records (all of them from the month's start, in time order): at
-/// home each draws on its allowance first, what is left over costs the tariff's price per
-/// started unit; abroad the number's roaming pack and the zone's prices apply (`roaming`).
-pub(crate) fn rate(tariff: &Tariff, raws: Vec<Raw>, mut abroad: Option<roaming::Rater>) -> Vec<UsageRecord> {
-    let mut left: Vec<(AllowanceKind, Option<i64>)> = tariff.grants.iter().map(|g| (g.kind, g.amount)).collect();
+/// Rates records in time order against `allowances` (the caller renews the tariff's at each
+/// billing month's start): at home each draws on its allowances first, what is left over
+/// costs the tariff's price per started unit; abroad the number's roaming pack and the
+/// zone's prices apply (`roaming`).
+pub(crate) fn rate(
+    allowances: &mut Allowances<'_>,
+    tariff: &Tariff,
+    raws: Vec<Raw>,
+    mut abroad: Option<roaming::Rater>,
+) -> Vec<UsageRecord> {
     let mut out = Vec::with_capacity(raws.len());
     for r in raws {
         if r.roaming.is_some() {
@@ -244,16 +252,7 @@ pub(crate) fn rate(tariff: &Tariff, raws: Vec<Raw>, mut abroad: Option<roaming::
             }
             continue;
         }
-        let grant = left.iter_mut().find(|(k, _)| Some(*k) == r.kind.allowance());
-        let from_allowance = match grant {
-            Some((_, None)) => r.quantity,
-            Some((_, Some(rest))) => {
-                let used = r.quantity.min(*rest);
-                *rest -= used;
-                used
-            }
-            None => 0,
-        };
+        let from_allowance = r.kind.allowance().map_or(0, |kind| allowances.take(kind, r.at_ms, r.quantity));
         let Some((unit, per_unit)) = price(tariff, r.kind) else { continue };
         let units = started_units(r.quantity - from_allowance, unit);
         out.push(UsageRecord {
@@ -318,6 +317,7 @@ pub(crate) async fn report(
             .fetch_all(db.pool())
             .await?;
     let roaming = roaming::Setup::of(services.iter().map(|(code, at)| (code.as_str(), *at)));
+    let packages = packages_of(db, msisdn.as_str()).await?;
     // A blocked number makes no calls: nothing from the moment it was blocked.
     let blocked_since = (state != "active").then_some(state_changed_ms);
     let until = to_ms.min(now_ms).min(blocked_since.unwrap_or(i64::MAX));
@@ -329,7 +329,8 @@ pub(crate) async fn report(
     while zone.start_of_day_ms(month) < until {
         let next = month.checked_add(1.month()).map_err(|e| crate::SimError::BadData(e.to_string()))?;
         let number = (customer.as_str(), msisdn.as_str());
-        let rated = rated_month(zone, number, tariff, roaming.as_ref(), (created_ms, until), month, Parties::Named)?;
+        let cut = (created_ms, until);
+        let rated = rated_month(zone, number, tariff, roaming.as_ref(), &packages, cut, month, Parties::Named)?;
         records.extend(rated.into_iter().filter(|r| r.at_ms >= from_ms && r.at_ms < to_ms));
         month = next;
     }
@@ -337,34 +338,75 @@ pub(crate) async fn report(
     Ok(Some(cabinet_core::operator::UsageReport { records, totals }))
 }
 
+/// The package allowances the number's home usage draws on (`PackageGrant::of_rows`).
+pub(crate) async fn packages_of(db: &cabinet_store::Db, msisdn: &str) -> Result<Vec<PackageGrant>, crate::SimError> {
+    let rows: Vec<(String, String, i64, i64, i64, i64)> =
+        sqlx::query_as(PACKAGE_ROWS).bind(msisdn).fetch_all(db.pool()).await?;
+    Ok(PackageGrant::of_rows(
+        rows.iter().map(|(s, k, u, t, f, until)| (s.as_str(), k.as_str(), *u != 0, *t, *f, *until)),
+    ))
+}
+
+/// A number's allowance rows other than its tariff's, as `PackageGrant::of_rows` takes them.
+pub(crate) const PACKAGE_ROWS: &str = "SELECT source, kind, CAST(unlimited AS BIGINT), total, connected_ms, until_ms \
+     FROM sim_allowances WHERE msisdn = $1 AND source <> 'tariff'";
+
 /// The number's records of the billing month that starts on `first` (none before
 /// `created_ms` or from `until_ms` on), rated from the month's first day: what the usage
 /// details show for the month and what its invoice charges. With a roaming setup, its
 /// trips' records abroad come in time order among the home ones.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn rated_month(
     zone: &cabinet_core::time::OperatorZone,
-    (bin, msisdn): (&str, &str),
+    number: (&str, &str),
     tariff: &Tariff,
     setup: Option<&roaming::Setup>,
-    (created_ms, until_ms): (i64, i64),
+    packages: &[PackageGrant],
+    cut: (i64, i64),
     first: jiff::civil::Date,
     parties: Parties,
 ) -> Result<Vec<UsageRecord>, crate::SimError> {
-    let next =
-        first.first_of_month().last_of_month().tomorrow().map_err(|e| crate::SimError::BadData(e.to_string()))?;
-    let mut raws = Vec::new();
-    let mut d = first;
+    Ok(fold_month(zone, number, tariff, setup, packages, cut, first, parties)?.0)
+}
+
+/// `rated_month`'s records, and where the allowances stand after them.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn fold_month<'p>(
+    zone: &cabinet_core::time::OperatorZone,
+    (bin, msisdn): (&str, &str),
+    tariff: &'p Tariff,
+    setup: Option<&roaming::Setup>,
+    packages: &'p [PackageGrant],
+    (created_ms, until_ms): (i64, i64),
+    first: jiff::civil::Date,
+    parties: Parties,
+) -> Result<(Vec<UsageRecord>, Allowances<'p>), crate::SimError> {
+    use jiff::ToSpan;
+    let bad = |e: jiff::Error| crate::SimError::BadData(e.to_string());
+    let first = first.first_of_month();
+    let next = first.checked_add(1.month()).map_err(bad)?;
     let intensity = intensity(bin, msisdn);
-    while d < next && zone.start_of_day_ms(d) < until_ms {
-        let start = zone.start_of_day_ms(d);
-        raws.extend(day_of(bin, msisdn, intensity, start, is_weekend(d), (created_ms, until_ms), parties));
-        d = d.tomorrow().map_err(|e| crate::SimError::BadData(e.to_string()))?;
+    let cut = (created_ms, until_ms);
+    let mut allowances = Allowances::new(tariff, packages);
+    // A package connected in an earlier month spent part of itself there, after that
+    // month's tariff allowances: rate home usage from the start of that month first.
+    let (start_ms, next_ms) = (zone.start_of_day_ms(first), zone.start_of_day_ms(next));
+    let earliest = packages.iter().filter(|p| p.overlaps(start_ms, next_ms)).map(|p| p.from_ms).min();
+    if let Some(mut m) = earliest.filter(|f| *f < start_ms).and_then(|f| zone.civil_date(f)).map(|d| d.first_of_month())
+    {
+        while m < first {
+            let m_next = m.checked_add(1.month()).map_err(bad)?;
+            let raws = home_raws(zone, (bin, msisdn), intensity, (m, m_next), cut, Parties::Unnamed)?;
+            rate(&mut allowances, tariff, raws, None);
+            allowances.renew();
+            m = m_next;
+        }
     }
+    let mut raws = home_raws(zone, (bin, msisdn), intensity, (first, next), cut, parties)?;
     // Only a number with the roaming service draws anything more.
     let abroad = match setup {
         None => None,
         Some(setup) => {
-            let cut = (created_ms, until_ms);
             let more = roaming::records_between(zone, bin, msisdn, setup, (first, next), cut, parties);
             if !more.is_empty() {
                 raws.extend(more);
@@ -374,14 +416,42 @@ pub(crate) fn rated_month(
             Some(roaming::Rater::for_month(zone, bin, msisdn, setup, first, cut))
         }
     };
-    Ok(rate(tariff, raws, abroad))
+    let records = rate(&mut allowances, tariff, raws, abroad);
+    Ok((records, allowances))
+}
+
+/// The number's home records of the days in `[from, to)` (none before `created_ms` or from
+/// `until_ms` on), in time order.
+fn home_raws(
+    zone: &cabinet_core::time::OperatorZone,
+    (bin, msisdn): (&str, &str),
+    intensity: f64,
+    (from, to): (jiff::civil::Date, jiff::civil::Date),
+    (created_ms, until_ms): (i64, i64),
+    parties: Parties,
+) -> Result<Vec<Raw>, crate::SimError> {
+    let mut raws = Vec::new();
+    let mut d = from;
+    while d < to && zone.start_of_day_ms(d) < until_ms {
+        let start = zone.start_of_day_ms(d);
+        raws.extend(day_of(bin, msisdn, intensity, start, is_weekend(d), (created_ms, until_ms), parties));
+        d = d.tomorrow().map_err(|e| crate::SimError::BadData(e.to_string()))?;
+    }
+    Ok(raws)
 }
 
 /// What whole past days used, by kind, per number: a past day's records never change, so a
 /// profile asks the generator only for today. Keyed by what cuts a day's records: the
 /// number, the day, when it was created and since when it is blocked.
 #[derive(Debug, Default)]
-pub struct DayCache(std::sync::Mutex<std::collections::HashMap<DayKey, [i64; 6]>>);
+pub struct DayCache {
+    days: std::sync::Mutex<std::collections::HashMap<DayKey, [i64; 6]>>,
+    /// Where a number's allowances stood at the start of a day (`packages_left`).
+    mornings: std::sync::Mutex<std::collections::HashMap<MorningKey, allowances::Snapshot>>,
+}
+
+/// The number, the day, when it was created, since when it is blocked, and its packages.
+type MorningKey = (String, i64, i64, i64, Vec<PackageGrant>);
 
 type DayKey = (String, i64, i64, i64);
 
@@ -421,12 +491,12 @@ pub(crate) fn month_to_date(
             quantities(&day(bin, msisdn, start, weekend, (created_ms, until), Parties::Unnamed))
         } else {
             let key = (msisdn.to_string(), start, created_ms, blocked_since.unwrap_or(-1));
-            let known = cache.0.lock().unwrap_or_else(|e| e.into_inner()).get(&key).copied();
+            let known = cache.days.lock().unwrap_or_else(|e| e.into_inner()).get(&key).copied();
             match known {
                 Some(q) => q,
                 None => {
                     let q = quantities(&day(bin, msisdn, start, weekend, (created_ms, until), Parties::Unnamed));
-                    let mut map = cache.0.lock().unwrap_or_else(|e| e.into_inner());
+                    let mut map = cache.days.lock().unwrap_or_else(|e| e.into_inner());
                     if map.len() >= DAY_CACHE_MAX {
                         map.clear();
                     }
@@ -442,6 +512,43 @@ pub(crate) fn month_to_date(
         d = next;
     }
     sum
+}
+
+/// Where the number's allowances stand at `now_ms` after its home records of the current
+/// billing month (and of the part of a package's days before it), as `fold_month` rates
+/// them: what the profile shows of its packages. The fold up to the day's start is
+/// remembered, so that a profile rates only today's records.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn allowances_now<'p>(
+    cache: &DayCache,
+    zone: &cabinet_core::time::OperatorZone,
+    (bin, msisdn): (&str, &str),
+    tariff: &'p Tariff,
+    packages: &'p [PackageGrant],
+    (created_ms, blocked_since): (i64, Option<i64>),
+    now_ms: i64,
+) -> Result<Allowances<'p>, crate::SimError> {
+    let today = zone.civil_date(now_ms).ok_or_else(|| crate::SimError::BadData(format!("no date at {now_ms}")))?;
+    let start = zone.start_of_day_ms(today);
+    let until = now_ms.min(blocked_since.unwrap_or(i64::MAX));
+    let key = (msisdn.to_string(), start, created_ms, blocked_since.unwrap_or(-1), packages.to_vec());
+    let known = cache.mornings.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
+    let mut left = match known {
+        Some(snapshot) => Allowances::restore(tariff, packages, snapshot),
+        None => {
+            let cut = (created_ms, until.min(start));
+            let (_, left) = fold_month(zone, (bin, msisdn), tariff, None, packages, cut, today, Parties::Unnamed)?;
+            let mut map = cache.mornings.lock().unwrap_or_else(|e| e.into_inner());
+            if map.len() >= DAY_CACHE_MAX / 30 {
+                map.clear();
+            }
+            map.insert(key, left.snapshot());
+            left
+        }
+    };
+    let raws = day(bin, msisdn, start, is_weekend(today), (created_ms, until), Parties::Unnamed);
+    rate(&mut left, tariff, raws, None);
+    Ok(left)
 }
 
 /// What the number's roaming cost in the current billing month up to `now_ms` (its records
@@ -505,7 +612,7 @@ mod tests {
         let mut records = Vec::new();
         for first in [jan, feb] {
             let month =
-                rated_month(&zone, (bin, &msisdn), tariff, Some(&setup), (0, i64::MAX), first, Parties::Unnamed);
+                rated_month(&zone, (bin, &msisdn), tariff, Some(&setup), &[], (0, i64::MAX), first, Parties::Unnamed);
             records.extend(month.unwrap().into_iter().filter(|r| r.kind.is_roaming()));
         }
         let fees = records.iter().filter(|r| r.kind == UsageKind::RoamingFee).count();
@@ -530,8 +637,9 @@ mod tests {
             let cut = (0, i64::MAX);
             let number = ("940740000015", msisdn.as_str());
             let roaming = roaming::Setup::of([("roaming", 0), ("business_travel", 0)]);
-            let named = rated_month(&zone, number, tariff, roaming.as_ref(), cut, first, Parties::Named).unwrap();
-            let unnamed = rated_month(&zone, number, tariff, roaming.as_ref(), cut, first, Parties::Unnamed).unwrap();
+            let named = rated_month(&zone, number, tariff, roaming.as_ref(), &[], cut, first, Parties::Named).unwrap();
+            let unnamed =
+                rated_month(&zone, number, tariff, roaming.as_ref(), &[], cut, first, Parties::Unnamed).unwrap();
             let key = |r: &UsageRecord| (r.at_ms, r.kind, r.quantity, r.from_allowance, r.charge);
             assert_eq!(named.iter().map(key).collect::<Vec<_>>(), unnamed.iter().map(key).collect::<Vec<_>>());
             let party = |r: &&UsageRecord| r.kind != UsageKind::RoamingFee;

@@ -58,6 +58,10 @@ async fn allowances_are_used_first_and_the_rest_is_charged_at_the_tariffs_prices
             let of: Vec<_> = records.iter().filter(|r| r.kind == kind).collect();
             let used: i64 = of.iter().map(|r| r.from_allowance).sum();
             let total: i64 = of.iter().map(|r| r.quantity).sum();
+            // A package's allowance adds to the tariff's (the test below checks those).
+            if p.allowances.iter().any(|a| !a.from_tariff && Some(a.kind) == kind.allowance()) {
+                continue;
+            }
             let grant = code.grants.iter().find(|g| Some(g.kind) == kind.allowance());
             match grant.map(|g| g.amount) {
                 Some(None) => assert_eq!(used, total, "unlimited: all of it from the allowance"),
@@ -134,6 +138,64 @@ async fn allowance_used_and_remaining_add_up_to_the_allowance() {
     let first = sim.number_profile(&bin_a(), &n.msisdn).await.unwrap().unwrap().allowances;
     let again = sim.number_profile(&bin_a(), &n.msisdn).await.unwrap().unwrap().allowances;
     assert_eq!(first, again);
+}
+
+/// A package's allowance shrinks with the home usage it covers: from its connection (in the
+/// last month, or the one before) to now, what the records drew beyond the tariff's
+/// allowance of its kind and what the profile says remains add up to the package's
+/// allowance; and nothing of that kind was charged while any of it remained.
+#[tokio::test]
+async fn a_packages_allowance_used_and_remaining_add_up_to_it() {
+    let (_db, sim) = simulator().await;
+    let now = cabinet_core::time::now_ms();
+    let spec = cabinet_sim::seed::SeedSpec { now_ms: now, ..spec(&bin_a(), 400, 11) };
+    cabinet_sim::seed::seed_customer(sim.db(), &spec).await.unwrap();
+    let zone = almaty();
+    let mut checked = 0;
+    for n in numbers(&sim).await.iter().filter(|n| n.state == NumberState::Active) {
+        let p = sim.number_profile(&bin_a(), &n.msisdn).await.unwrap().unwrap();
+        let tariff =
+            catalog::TARIFFS.iter().find(|t| t.name.en == p.summary.tariff.get(cabinet_core::Locale::En)).unwrap();
+        for a in p.allowances.iter().filter(|a| !a.from_tariff && !a.unlimited && a.until_ms > now) {
+            let same_kind = p.allowances.iter().filter(|b| !b.from_tariff && b.kind == a.kind).count();
+            let group = catalog::SERVICES.iter().find(|s| s.name.localized() == a.name).map(|s| s.group);
+            if same_kind > 1 || group == Some(cabinet_core::operator::ServiceGroup::Roaming) {
+                continue;
+            }
+            let of_kind = |r: &&UsageRecord| r.kind.allowance() == Some(a.kind) && r.roaming.is_none();
+            let tariff_total = tariff.grants.iter().find(|g| g.kind == a.kind).map_or(0, |g| g.amount.unwrap());
+            // Month by month from the package's month: its records after the connection drew
+            // on the tariff's allowance until that month's was spent, then on the package.
+            let mut used = 0;
+            let mut month = zone.civil_date(a.connected_ms).unwrap().first_of_month();
+            while zone.start_of_day_ms(month) < now {
+                let (start, end) = (
+                    zone.start_of_day_ms(month),
+                    zone.start_of_day_ms(month.checked_add(jiff::Span::new().months(1)).unwrap()),
+                );
+                let records = report(&sim, n, start, end.min(now)).await;
+                let records: Vec<&UsageRecord> = records.iter().filter(of_kind).collect();
+                let before: i64 = records.iter().filter(|r| r.at_ms < a.connected_ms).map(|r| r.quantity).sum();
+                let all: i64 = records.iter().map(|r| r.quantity).sum();
+                let from_tariff = all.min(tariff_total) - before.min(tariff_total);
+                let after: Vec<&&UsageRecord> = records.iter().filter(|r| r.at_ms >= a.connected_ms).collect();
+                let covered: i64 = after.iter().map(|r| r.from_allowance).sum();
+                used += covered - from_tariff;
+                // Charged only once the allowances were spent.
+                if let Some(first) = after.iter().position(|r| r.charge.tiyn() > 0) {
+                    assert!(after[first + 1..].iter().all(|r| r.from_allowance == 0), "{} {:?}", n.msisdn, a.kind);
+                }
+                month = month.checked_add(jiff::Span::new().months(1)).unwrap();
+            }
+            assert!(used >= 0 && used <= a.total, "{} {:?}: used {used} of {}", n.msisdn, a.kind, a.total);
+            assert_eq!(a.available + used, a.total, "{} {:?}", n.msisdn, a.kind);
+            // Asked again, the day's start remembered: the same.
+            let again = sim.number_profile(&bin_a(), &n.msisdn).await.unwrap().unwrap();
+            assert_eq!(again.allowances, p.allowances, "{}", n.msisdn);
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "package allowances checked: {checked}");
 }
 
 /// The seeded customer's numbers with each one's services (code, switched on at).

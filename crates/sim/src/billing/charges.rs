@@ -34,6 +34,8 @@ pub(crate) struct NumberInMonth {
     pub services: Vec<(String, i64)>,
     /// The packages connected in the month, one code per connection.
     pub packages: Vec<String>,
+    /// The package allowances its home usage draws on.
+    pub grants: Vec<usage::PackageGrant>,
 }
 
 /// An invoice line before it is written.
@@ -90,6 +92,7 @@ pub(crate) fn number_lines(
             (bin, &n.msisdn),
             tariff,
             roaming.as_ref(),
+            &n.grants,
             (n.created_ms, until),
             m.month.first_day(),
             usage::Parties::Unnamed,

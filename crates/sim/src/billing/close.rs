@@ -5,6 +5,7 @@
 use super::charges::{self, Draft, MonthToClose, NumberInMonth};
 use super::{post, vat};
 use crate::SimError;
+use crate::usage::allowances::{StoredGrantRow, grant_row};
 use cabinet_core::operator::{BillingMethod, Operation};
 use cabinet_core::time::{BillingMonth, OperatorZone};
 use cabinet_core::{Bin, Money};
@@ -204,6 +205,7 @@ async fn numbers_of(
             blocked_since: (state != "active").then(|| r.get(4)),
             services: Vec::new(),
             packages: Vec::new(),
+            grants: Vec::new(),
         };
         by_number.insert(msisdn, (r.get(1), n));
     }
@@ -240,6 +242,28 @@ async fn numbers_of(
             (op, by_number.get_mut(&r.get::<String, _>(0)))
         {
             n.packages.push(code);
+        }
+    }
+    let allowances = sqlx::query(
+        "SELECT v.msisdn, v.source, v.kind, CAST(v.unlimited AS BIGINT), v.total, v.connected_ms, v.until_ms \
+         FROM sim_allowances v JOIN sim_subscribers s ON s.msisdn = v.msisdn \
+         WHERE s.bin = $1 AND s.account_no > $2 AND s.account_no <= $3 AND v.source <> 'tariff' \
+         AND v.connected_ms < $5 AND v.until_ms > $4",
+    )
+    .bind(bin)
+    .bind(after)
+    .bind(last)
+    .bind(m.start_ms)
+    .bind(m.end_ms)
+    .fetch_all(db.pool())
+    .await?;
+    let mut rows_of: HashMap<String, Vec<StoredGrantRow>> = HashMap::new();
+    for r in allowances {
+        rows_of.entry(r.get(0)).or_default().push((r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6)));
+    }
+    for (msisdn, rows) in rows_of {
+        if let Some((_, n)) = by_number.get_mut(&msisdn) {
+            n.grants = crate::usage::PackageGrant::of_rows(rows.iter().map(grant_row));
         }
     }
     let mut out: HashMap<String, Vec<NumberInMonth>> = HashMap::new();

@@ -98,6 +98,11 @@ pub(crate) async fn close_batch(
     for s in &batch.services {
         services.entry(s.msisdn.as_str()).or_default().push((s.code.to_string(), s.activated_ms));
     }
+    let mut allowances: HashMap<&str, Vec<crate::usage::allowances::GrantRow>> = HashMap::new();
+    for a in batch.allowances.iter().filter(|a| a.source != "tariff") {
+        let row = (a.source, a.kind.code(), a.unlimited, a.total, a.connected_ms, a.until_ms);
+        allowances.entry(a.msisdn.as_str()).or_default().push(row);
+    }
     let mut by_account: HashMap<&str, Vec<NumberInMonth>> = HashMap::new();
     for s in &batch.subscribers {
         by_account.entry(s.account_no.as_str()).or_default().push(NumberInMonth {
@@ -108,6 +113,9 @@ pub(crate) async fn close_batch(
             services: services.get(s.msisdn.as_str()).cloned().unwrap_or_default(),
             // The seed connects no packages through requests: none is charged.
             packages: Vec::new(),
+            grants: crate::usage::PackageGrant::of_rows(
+                allowances.get(s.msisdn.as_str()).into_iter().flatten().copied(),
+            ),
         });
     }
     let in_debt: std::collections::HashSet<&str> =
