@@ -259,7 +259,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Billing(BillingCommand::Daily)) => {
             let db = app::open_store(&settings).await?;
-            println!("{}", commands::billing_daily(&db, cabinet_core::time::now_ms()).await?);
+            println!("{}", commands::billing_daily(&db, &zone, cabinet_core::time::now_ms()).await?);
             Ok(())
         }
         Some(Command::Outbox { limit }) => {

@@ -708,6 +708,9 @@ pub enum BalanceMoveKind {
     /// A month's invoice settled from the balance: the month (`YYYY-MM`) and the invoice's
     /// system number.
     Invoice { month: String, invoice: String, reference: String },
+    /// Calls, messages and data of the open month, taken day by day up to and including
+    /// `last_day` (`YYYY-MM-DD`); the month's invoice takes only the rest.
+    Usage { last_day: String, reference: String },
 }
 
 /// One change of an advance number's balance: its payment history's row.

@@ -82,6 +82,12 @@ pub const SIMULATOR: MigrationSet = MigrationSet {
             sqlite: include_str!("../migrations/sqlite/0008_unallocated_payments.sql"),
             postgres: include_str!("../migrations/postgres/0008_unallocated_payments.sql"),
         },
+        Step {
+            version: 9,
+            description: "advance numbers' usage charged day by day",
+            sqlite: include_str!("../migrations/sqlite/0009_usage_posted.sql"),
+            postgres: include_str!("../migrations/postgres/0009_usage_posted.sql"),
+        },
     ],
 };
 

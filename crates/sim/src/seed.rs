@@ -109,6 +109,9 @@ pub async fn seed_customer(db: &Db, spec: &SeedSpec) -> Result<SeedReport, SimEr
         report.allowances += batch.allowances.len() as u64;
         report.contract_phones += batch.phones.len() as u64;
     }
+    // Advance numbers have paid the open month's usage up to the seed's day, as a daily run
+    // would have taken it.
+    crate::billing::usage_charges::post_usage(db, &spec.zone, spec.bin.as_str(), spec.now_ms).await?;
     // PostgreSQL plans by statistics; fresh ones after a bulk load keep searches on their
     // indexes before autovacuum gets round to it. (SQLite's searches pin their indexes.)
     // VACUUM marks the new pages all-visible, so that the walks and the run index are read
@@ -120,7 +123,7 @@ pub async fn seed_customer(db: &Db, spec: &SeedSpec) -> Result<SeedReport, SimEr
             .execute(
                 "VACUUM (ANALYZE) sim_subscribers, sim_accounts, sim_number_grams, sim_subscriber_services, \
                  sim_allowances, sim_contract_phones, sim_ledger_txns, sim_ledger_entries, sim_payments, \
-                 sim_invoices, sim_invoice_lines",
+                 sim_invoices, sim_invoice_lines, sim_usage_posted",
             )
             .await?;
     }

@@ -282,6 +282,102 @@ async fn closing_charges_balances_and_debts_through_the_books() {
     assert!(advance > 0 && credit > 0, "both kinds of account ({advance}, {credit})");
 }
 
+/// The usage charges of the advance numbers' records, per number, in `[from, to)`.
+async fn usage_charges(
+    sim: &Simulator,
+    bin: &Bin,
+    numbers: &[&NumberSummary],
+    from: i64,
+    to: i64,
+) -> HashMap<String, i64> {
+    let mut out = HashMap::new();
+    for n in numbers {
+        let records = sim.usage(bin, &n.msisdn, from, to).await.unwrap().unwrap().records;
+        out.insert(n.msisdn.as_str().to_string(), records.iter().map(|r| r.charge.tiyn()).sum());
+    }
+    out
+}
+
+/// Advance numbers pay their usage as they go: the seed and each daily run take the open
+/// month's usage charges up to the day from the balances, a run repeated takes nothing more,
+/// the next day's takes that day's; closing the month takes the rest of each number's
+/// lines, so that what a balance paid for the month is its invoice lines to the tiyn.
+#[tokio::test]
+async fn advance_balances_pay_usage_day_by_day_and_closing_takes_the_rest() {
+    use cabinet_sim::billing::daily;
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 150, 17).await;
+    let zone = almaty();
+    let oct = zone.start_of_day_ms(jiff::civil::date(2025, 10, 1));
+    let today = zone.start_of_day_ms(zone.civil_date(T0).unwrap());
+    let start = numbers(&sim, &bin_a()).await;
+    let advance: Vec<&NumberSummary> = start.values().filter(|n| n.billing == BillingMethod::Advance).collect();
+    assert!(advance.len() > 10, "advance numbers: {}", advance.len());
+    let history = |n: &NumberSummary| {
+        let sim = &sim;
+        let msisdn = n.msisdn.clone();
+        async move { sim.balance_moves(&bin_a(), &msisdn, oct, i64::MAX / 2).await.unwrap().unwrap() }
+    };
+    let usage_paid = |moves: &[cabinet_core::operator::BalanceMove]| -> i64 {
+        moves
+            .iter()
+            .filter(|m| matches!(m.kind, cabinet_core::operator::BalanceMoveKind::Usage { .. }))
+            .map(|m| -m.amount.tiyn())
+            .sum()
+    };
+    // The seed took October's usage up to its day.
+    let due = usage_charges(&sim, &bin_a(), &advance, oct, today).await;
+    assert!(due.values().filter(|d| **d > 0).count() > 5, "some advance numbers paid for usage");
+    for n in &advance {
+        let paid = usage_paid(&history(n).await);
+        assert_eq!(paid, due[n.msisdn.as_str()], "{}: paid the records' charges up to the day", n.msisdn);
+    }
+    books_are_true(&sim, &bin_a()).await;
+    // The same day again: nothing more.
+    assert_eq!(daily(sim.db(), &zone, T0).await.unwrap().usage_charged, 0);
+    // The next day: that day's charges.
+    let balances = numbers(&sim, &bin_a()).await;
+    let next = today + 86_400_000;
+    let ran = daily(sim.db(), &zone, next + 3_600_000).await.unwrap();
+    let due_next = usage_charges(&sim, &bin_a(), &advance, oct, next).await;
+    let after = numbers(&sim, &bin_a()).await;
+    let mut charged = 0;
+    for n in &advance {
+        let m = n.msisdn.as_str();
+        let day = due_next[m] - due[m];
+        assert_eq!(after[m].remaining.tiyn(), balances[m].remaining.tiyn() - day, "{m}: the day's usage taken");
+        assert_eq!(usage_paid(&history(n).await), due_next[m], "{m}");
+        charged += u64::from(day != 0);
+    }
+    assert_eq!(ran.usage_charged, charged);
+    assert!(charged > 0);
+    books_are_true(&sim, &bin_a()).await;
+    // Closing October takes the rest: with the month's usage paid before, each number paid
+    // its lines with VAT (less its packages, paid when connected) for the month, no more.
+    let before_close = numbers(&sim, &bin_a()).await;
+    close(&sim, "2025-10", Some(&bin_a())).await;
+    books_are_true(&sim, &bin_a()).await;
+    let closed = numbers(&sim, &bin_a()).await;
+    let docs = documents(&sim, &bin_a(), "2025-10").await;
+    let mut checked = 0;
+    for d in docs.iter().filter(|d| d.invoice.billing == BillingMethod::Advance) {
+        assert_eq!(d.invoice.paid, d.invoice.total, "settled");
+        for n in advance.iter().filter(|n| n.account_no == d.invoice.account_no) {
+            let m = n.msisdn.as_str();
+            let lines: i64 = d
+                .lines
+                .iter()
+                .filter(|l| l.msisdn == m && l.kind != InvoiceLineKind::Package)
+                .map(|l| l.net.tiyn() + l.vat.tiyn())
+                .sum();
+            let at_closing = before_close[m].remaining.tiyn() - closed[m].remaining.tiyn();
+            assert_eq!(at_closing + due_next[m], lines, "{m}: the month's usage paid once");
+            checked += 1;
+        }
+    }
+    assert!(checked > 10, "numbers checked: {checked}");
+}
+
 #[tokio::test]
 async fn closing_twice_changes_nothing() {
     let (_db, sim) = simulator().await;

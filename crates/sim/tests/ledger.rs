@@ -242,14 +242,20 @@ async fn balance_moves_chain_from_the_opening_to_the_balance() {
         with_top_ups += usize::from(!moves.is_empty());
         for m in &moves {
             assert_eq!(m.balance_before.tiyn() + m.amount.tiyn(), m.balance_after.tiyn());
-            // Top-ups, and the closed months' invoices taken from the balance.
+            // Top-ups, the closed months' invoices taken from the balance, and the open
+            // month's usage taken up to the seed's day.
             let invoice = |m: &cabinet_core::operator::BalanceMove| {
                 matches!(&m.kind, BalanceMoveKind::Invoice { month, invoice, .. } if month.len() == 7 && invoice.len() == 15)
                     && m.amount.tiyn() < 0
             };
+            let usage = |m: &cabinet_core::operator::BalanceMove| {
+                matches!(&m.kind, BalanceMoveKind::Usage { last_day, .. } if last_day.len() == 10)
+                    && m.amount.tiyn() < 0
+            };
             assert!(
                 matches!(&m.kind, BalanceMoveKind::TopUp { channel, reference } if !channel.is_empty() && !reference.is_empty())
-                    || invoice(m),
+                    || invoice(m)
+                    || usage(m),
                 "{m:?}"
             );
         }

@@ -142,6 +142,9 @@ async fn numbers_seeded_before_the_digit_run_index_and_the_books_are_found_after
         "CREATE TABLE sim_invoice_lines (invoice_id BIGINT, seq BIGINT, msisdn TEXT, kind TEXT, code TEXT, \
          quantity BIGINT, net BIGINT, vat BIGINT)"
             .to_string(),
+        "CREATE TABLE sim_usage_posted (msisdn TEXT, month TEXT, through_ms BIGINT, amount BIGINT, \
+         PRIMARY KEY (msisdn, month))"
+            .to_string(),
     ] {
         sqlx::query(sqlx::AssertSqlSafe(sql)).execute(db.pool()).await.unwrap();
     }
@@ -161,6 +164,7 @@ async fn numbers_seeded_before_the_digit_run_index_and_the_books_are_found_after
         "sim_vat_rates",
         "sim_invoice_lines",
         "sim_invoices",
+        "sim_usage_posted",
     ] {
         sqlx::query(sqlx::AssertSqlSafe(format!("DROP TABLE {table}"))).execute(db.pool()).await.unwrap();
     }

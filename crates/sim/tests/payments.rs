@@ -279,7 +279,7 @@ async fn the_daily_run_blocks_overdue_accounts_once_a_day_and_a_payment_that_cle
     }
     // Later the same day: not again; by hand: nothing more to block; the next day it runs.
     assert_eq!(daily_once(sim.db(), &zone, T0 + 3_600_000).await.unwrap(), None);
-    assert_eq!(daily(sim.db(), T0 + 3_600_000).await.unwrap().blocked, 0);
+    assert_eq!(daily(sim.db(), sim.zone(), T0 + 3_600_000).await.unwrap().blocked, 0);
     assert!(daily_once(sim.db(), &zone, T0 + DAY).await.unwrap().is_some());
 
     // A payment by Kaspi of what one blocked account owes lifts its block.
@@ -302,7 +302,7 @@ async fn the_daily_run_blocks_overdue_accounts_once_a_day_and_a_payment_that_cle
     assert!(lifted.values().filter(|n| &n.account_no == account).all(|n| n.state != NumberState::BlockedDebt));
     assert!(!overdue_accounts(&sim, &bin_a(), T0 + 2 * DAY).await.contains(account));
     // The next daily run leaves it be.
-    daily(sim.db(), T0 + 3 * DAY).await.unwrap();
+    daily(sim.db(), sim.zone(), T0 + 3 * DAY).await.unwrap();
     let later = numbers(&sim, &bin_a()).await;
     assert!(later.values().filter(|n| &n.account_no == account).all(|n| n.state != NumberState::BlockedDebt));
     books_are_true(&sim, &bin_a()).await;

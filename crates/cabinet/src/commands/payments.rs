@@ -131,11 +131,11 @@ pub async fn allocate(db: &Db, bin: &Bin, reference: &str, account: &str, now_ms
 }
 
 /// Runs the day's billing for every customer now.
-pub async fn daily(db: &Db, now_ms: i64) -> Result<String> {
-    let r = billing::daily(db, now_ms).await.context("the daily billing run")?;
+pub async fn daily(db: &Db, zone: &cabinet_core::time::OperatorZone, now_ms: i64) -> Result<String> {
+    let r = billing::daily(db, zone, now_ms).await.context("the daily billing run")?;
     Ok(format!(
-        "Daily billing for {} customers: {} numbers put into Blocked / Debt for invoices unpaid past their due date.",
-        r.customers, r.blocked
+        "Daily billing for {} customers: usage of the month taken from {} advance numbers' balances; {} numbers put into Blocked / Debt for invoices unpaid past their due date.",
+        r.customers, r.usage_charged, r.blocked
     ))
 }
 

@@ -39,12 +39,14 @@ async fn an_advance_numbers_payments_are_shown_and_exported_as_the_books_hold_th
         let m = moves(&app, &n.msisdn, from_ms, to_ms).await;
         let top_up = m.iter().any(|mv| matches!(mv.kind, BalanceMoveKind::TopUp { .. }));
         let invoice = m.iter().any(|mv| matches!(mv.kind, BalanceMoveKind::Invoice { .. }));
-        if top_up && invoice {
+        // The open month's usage up to yesterday, unless today is the month's first day.
+        let usage = m.iter().any(|mv| matches!(mv.kind, BalanceMoveKind::Usage { .. })) || to.starts_with("01-");
+        if top_up && invoice && usage {
             chosen = Some((n.clone(), m));
             break;
         }
     }
-    let (n, m) = chosen.expect("an advance number topped up and invoiced in the last 80 days");
+    let (n, m) = chosen.expect("an advance number topped up, invoiced and charged for usage in the last 80 days");
 
     let profile = b.get(&format!("/numbers/{}", n.msisdn)).await;
     assert!(profile.body.contains(&format!("href=\"/numbers/{}/payments\"", n.msisdn)), "the number page leads there");
@@ -55,15 +57,22 @@ async fn an_advance_numbers_payments_are_shown_and_exported_as_the_books_hold_th
     let type_of = |mv: &BalanceMove| match &mv.kind {
         BalanceMoveKind::TopUp { .. } => "Balance top-up",
         BalanceMoveKind::Invoice { .. } => "Monthly invoice",
+        BalanceMoveKind::Usage { .. } => "Usage charges",
         other => panic!("the seed makes no {other:?}"),
     };
-    for kind in ["Balance top-up", "Monthly invoice"] {
+    for kind in ["Balance top-up", "Monthly invoice", "Usage charges"] {
         let cells = page.body.matches(&format!("<td data-label=\"Type\">{kind}</td>")).count();
         assert_eq!(cells, m.iter().filter(|mv| type_of(mv) == kind).count(), "{kind}: {}", page.body);
     }
     for mv in &m {
         if let BalanceMoveKind::Invoice { invoice, .. } = &mv.kind {
             assert!(page.body.contains(&format!("Invoice {invoice} for ")), "the comment names the invoice");
+        }
+        if let BalanceMoveKind::Usage { last_day, .. } = &mv.kind {
+            let (y, rest) = last_day.split_once('-').unwrap();
+            let (mo, d) = rest.split_once('-').unwrap();
+            let says = format!("Calls, messages and data up to {d}.{mo}.{y} inclusive");
+            assert!(page.body.contains(&says), "the comment says up to which day: {says}");
         }
     }
     for mv in &m {

@@ -36,6 +36,8 @@ pub(crate) struct NumberInMonth {
     pub packages: Vec<String>,
     /// The package allowances its home usage draws on.
     pub grants: Vec<usage::PackageGrant>,
+    /// What daily runs took from an advance balance for the month's usage (`usage_charges`).
+    pub usage_posted: i64,
 }
 
 /// An invoice line before it is written.
@@ -138,6 +140,9 @@ pub(crate) struct Draft {
     pub account_no: String,
     pub billing: BillingMethod,
     pub lines: Vec<Line>,
+    /// Advance numbers' usage charges of the month taken from their balances day by day
+    /// before closing (number, amount), in number order.
+    pub posted: Vec<(String, i64)>,
 }
 
 impl Draft {
@@ -153,29 +158,31 @@ impl Draft {
         self.net() + self.vat()
     }
 
-    /// What the month's packages took from advance balances when they were connected.
+    /// What advance balances paid of the month before closing: the packages' prices when
+    /// they were connected and the usage that daily runs took.
     pub(crate) fn prepaid(&self) -> i64 {
         match self.billing {
             BillingMethod::Advance => {
-                self.lines.iter().filter(|l| l.kind == InvoiceLineKind::Package).map(|l| l.net).sum()
+                let packages: i64 =
+                    self.lines.iter().filter(|l| l.kind == InvoiceLineKind::Package).map(|l| l.net).sum();
+                packages + self.posted.iter().map(|(_, a)| a).sum::<i64>()
             }
             BillingMethod::Credit => 0,
         }
     }
 
     /// What closing takes from each advance number's balance (in number order): its lines
-    /// with their VAT, less its packages' prices, paid when they were connected.
+    /// with their VAT, less what it paid of them before (`prepaid`).
     pub(crate) fn number_charges(&self) -> Vec<(String, i64)> {
-        let mut out: Vec<(String, i64)> = Vec::new();
+        let mut out: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
         for l in &self.lines {
             let amount = l.net + l.vat - if l.kind == InvoiceLineKind::Package { l.net } else { 0 };
-            match out.last_mut() {
-                Some((m, a)) if *m == l.msisdn => *a += amount,
-                _ => out.push((l.msisdn.clone(), amount)),
-            }
+            *out.entry(l.msisdn.as_str()).or_default() += amount;
         }
-        out.retain(|(_, a)| *a != 0);
-        out
+        for (msisdn, posted) in &self.posted {
+            *out.entry(msisdn.as_str()).or_default() -= posted;
+        }
+        out.into_iter().filter(|(_, a)| *a != 0).map(|(m, a)| (m.to_string(), a)).collect()
     }
 }
 
@@ -194,8 +201,10 @@ pub(crate) fn drafts(
         for n in &numbers {
             lines.extend(number_lines(zone, bin, m, n)?);
         }
-        if !lines.is_empty() {
-            out.push(Draft { account_no, billing, lines });
+        let posted: Vec<(String, i64)> =
+            numbers.iter().filter(|n| n.usage_posted != 0).map(|n| (n.msisdn.clone(), n.usage_posted)).collect();
+        if !lines.is_empty() || !posted.is_empty() {
+            out.push(Draft { account_no, billing, lines, posted });
         }
     }
     Ok(out)

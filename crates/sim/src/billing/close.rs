@@ -177,7 +177,7 @@ async fn write(
 
 /// The numbers of the customer's accounts in `(after, last]`, by account, with their
 /// services and the packages connected in the month.
-async fn numbers_of(
+pub(crate) async fn numbers_of(
     db: &Db,
     bin: &str,
     after: &str,
@@ -206,6 +206,7 @@ async fn numbers_of(
             services: Vec::new(),
             packages: Vec::new(),
             grants: Vec::new(),
+            usage_posted: 0,
         };
         by_number.insert(msisdn, (r.get(1), n));
     }
@@ -264,6 +265,21 @@ async fn numbers_of(
     for (msisdn, rows) in rows_of {
         if let Some((_, n)) = by_number.get_mut(&msisdn) {
             n.grants = crate::usage::PackageGrant::of_rows(rows.iter().map(grant_row));
+        }
+    }
+    let posted = sqlx::query(
+        "SELECT v.msisdn, v.amount FROM sim_usage_posted v JOIN sim_subscribers s ON s.msisdn = v.msisdn \
+         WHERE s.bin = $1 AND s.account_no > $2 AND s.account_no <= $3 AND v.month = $4",
+    )
+    .bind(bin)
+    .bind(after)
+    .bind(last)
+    .bind(m.month.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    for r in posted {
+        if let Some((_, n)) = by_number.get_mut(&r.get::<String, _>(0)) {
+            n.usage_posted = r.get(1);
         }
     }
     let mut out: HashMap<String, Vec<NumberInMonth>> = HashMap::new();

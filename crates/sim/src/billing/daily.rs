@@ -1,6 +1,7 @@
-//! The daily billing run: every customer's credit accounts with an invoice unpaid past its
-//! due date have their active numbers put into Blocked / Debt (`debt::block_overdue`), every
-//! day rather than only when a month is closed. A payment that clears the debt lifts it
+//! The daily billing run: every customer's advance numbers pay the usage of the open month up
+//! to the day (`usage_charges`), and credit accounts with an invoice unpaid past its due date
+//! have their active numbers put into Blocked / Debt (`debt::block_overdue`), every day
+//! rather than only when a month is closed. A payment that clears the debt lifts it
 //! (`debt::pay_account`, `payments::allocate`).
 
 use super::debt::block_overdue;
@@ -13,18 +14,21 @@ use cabinet_store::Db;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct DailyReport {
     pub customers: u64,
+    /// Advance numbers whose usage was taken from their balances.
+    pub usage_charged: u64,
     /// Numbers put into Blocked / Debt.
     pub blocked: u64,
 }
 
 /// Runs the day's billing for every customer as of `now_ms` (again the same day: nothing
-/// more is blocked, the numbers are blocked already).
-pub async fn daily(db: &Db, now_ms: i64) -> Result<DailyReport, SimError> {
+/// more is taken or blocked).
+pub async fn daily(db: &Db, zone: &OperatorZone, now_ms: i64) -> Result<DailyReport, SimError> {
     let bins: Vec<String> =
         sqlx::query_scalar("SELECT bin FROM sim_customers ORDER BY bin").fetch_all(db.pool()).await?;
     let mut report = DailyReport::default();
     for bin in bins {
         let bin = Bin::stored(&bin).map_err(|_| SimError::BadData(format!("customer BIN {bin:?}")))?;
+        report.usage_charged += super::usage_charges::post_usage(db, zone, bin.as_str(), now_ms).await?;
         report.blocked += block_overdue(db, &bin, now_ms).await?;
         report.customers += 1;
     }
@@ -46,5 +50,5 @@ pub async fn daily_once(db: &Db, zone: &OperatorZone, now_ms: i64) -> Result<Opt
     if claimed.rows_affected() == 0 {
         return Ok(None);
     }
-    Ok(Some(daily(db, now_ms).await?))
+    Ok(Some(daily(db, zone, now_ms).await?))
 }

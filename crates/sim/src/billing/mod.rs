@@ -28,6 +28,7 @@ mod numbering;
 pub(crate) mod payments;
 pub(crate) mod post;
 mod read;
+pub(crate) mod usage_charges;
 pub(crate) mod vat;
 
 pub use close::{CloseReport, close_month};

@@ -53,6 +53,9 @@ pub(crate) struct InvoicePayment {
 pub(crate) struct ClosedMonths {
     pub months: Vec<(MonthToClose, Vec<Draft>)>,
     pub payments: HashMap<(String, BillingMonth), InvoicePayment>,
+    /// The advance numbers' usage of the open month up to the seed's day, which the seed
+    /// takes from their balances when it ends (`billing::usage_charges`).
+    pub open_usage: HashMap<String, i64>,
 }
 
 impl ClosedMonths {
@@ -113,6 +116,7 @@ pub(crate) async fn close_batch(
             services: services.get(s.msisdn.as_str()).cloned().unwrap_or_default(),
             // The seed connects no packages through requests: none is charged.
             packages: Vec::new(),
+            usage_posted: 0,
             grants: crate::usage::PackageGrant::of_rows(
                 allowances.get(s.msisdn.as_str()).into_iter().flatten().copied(),
             ),
@@ -120,7 +124,7 @@ pub(crate) async fn close_batch(
     }
     let in_debt: std::collections::HashSet<&str> =
         batch.accounts.iter().filter(|a| a.past_debt > 0).map(|a| a.account_no.as_str()).collect();
-    let mut out = ClosedMonths { months: Vec::new(), payments: HashMap::new() };
+    let mut out = ClosedMonths { months: Vec::new(), payments: HashMap::new(), open_usage: HashMap::new() };
     for m in months {
         let accounts = batch
             .accounts
@@ -137,6 +141,18 @@ pub(crate) async fn close_batch(
         }
         out.months.push((m.clone(), drafts));
     }
+    let advance: Vec<NumberInMonth> = batch
+        .accounts
+        .iter()
+        .filter(|a| a.billing == BillingMethod::Advance)
+        .flat_map(|a| by_account.get(a.account_no.as_str()).cloned().unwrap_or_default())
+        .collect();
+    let (zone2, bin2) = (zone.clone(), bin.to_string());
+    let due =
+        tokio::task::spawn_blocking(move || crate::billing::usage_charges::due_today(&zone2, &bin2, now_ms, advance))
+            .await
+            .map_err(|e| SimError::BadData(format!("rating failed: {e}")))??;
+    out.open_usage = due.into_iter().filter(|(_, d)| *d != 0).collect();
     Ok(out)
 }
 

@@ -59,7 +59,9 @@ pub(crate) async fn write_batch(
                 .bind(r.state_changed_ms)
                 .bind(r.individual_limit)
                 .bind(r.period_spent)
-                .bind(r.balance)
+                // Before the seed takes the open month's usage (`open_usage`), which
+                // leaves the seeded balance.
+                .bind(r.balance + closed.open_usage.get(&r.msisdn).copied().unwrap_or(0))
                 .bind(r.roaming_debt)
                 .bind(r.registration_form.as_str())
                 .bind(flag(r.esim))
@@ -100,7 +102,8 @@ pub(crate) async fn write_batch(
         .filter(|r| advance.contains(r.account_no.as_str()))
         .map(|r| {
             let m = r.msisdn.as_str();
-            (m, r.balance - topped.get(m).copied().unwrap_or(0) + charged.get(m).copied().unwrap_or(0))
+            let open_usage = closed.open_usage.get(m).copied().unwrap_or(0);
+            (m, r.balance - topped.get(m).copied().unwrap_or(0) + charged.get(m).copied().unwrap_or(0) + open_usage)
         })
         .collect();
     let opened_ms = batch.subscribers.iter().map(|r| r.created_ms).min().unwrap_or_default();

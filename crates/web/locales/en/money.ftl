@@ -85,6 +85,8 @@ payments-kind-charge = Charge for a service
 payments-comment-charge = Service { $service }, { $reference }
 payments-kind-invoice = Monthly invoice
 payments-comment-invoice = Invoice { $invoice } for { $month }
+payments-kind-usage = Usage charges
+payments-comment-usage = Calls, messages and data up to { $date } inclusive, { $reference }
 reason-no-money-for-service = the number's balance is less than the package's price
 
 # Documents and reports: unallocated payments (manual 004).

@@ -85,6 +85,8 @@ payments-kind-charge = Қызмет үшін есептен шығару
 payments-comment-charge = { $service } қызметі, { $reference }
 payments-kind-invoice = Айлық шот
 payments-comment-invoice = { $month } үшін { $invoice } шоты
+payments-kind-usage = Байланыс қызметтері үшін есептен шығару
+payments-comment-usage = { $date } қоса алғанға дейінгі қоңыраулар, хабарламалар және интернет, { $reference }
 reason-no-money-for-service = нөмір балансы пакеттің құнына жетпейді
 
 # Құжаттар мен есептер: бөлінбеген төлемдер (004 нұсқаулық).

@@ -85,6 +85,8 @@ payments-kind-charge = Списание за услугу
 payments-comment-charge = Услуга { $service }, { $reference }
 payments-kind-invoice = Счёт за месяц
 payments-comment-invoice = Счёт { $invoice } за { $month }
+payments-kind-usage = Списание за услуги связи
+payments-comment-usage = Звонки, сообщения и интернет по { $date } включительно, { $reference }
 reason-no-money-for-service = баланса номера не хватает на стоимость пакета
 
 # Документы и отчёты: неразнесённые платежи (руководство 004).

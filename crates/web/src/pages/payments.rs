@@ -65,6 +65,7 @@ fn kind_text(t: &Tr, k: &BalanceMoveKind) -> String {
         BalanceMoveKind::TransferOut { .. } => "payments-kind-transfer-out",
         BalanceMoveKind::Charge { .. } => "payments-kind-charge",
         BalanceMoveKind::Invoice { .. } => "payments-kind-invoice",
+        BalanceMoveKind::Usage { .. } => "payments-kind-usage",
     })
 }
 
@@ -87,6 +88,11 @@ fn comment(t: &Tr, k: &BalanceMoveKind) -> String {
             // `2026-11` reads as `11.2026`, as dates do.
             let (y, m) = month.split_once('-').unwrap_or((month.as_str(), ""));
             t.t2("payments-comment-invoice", ("invoice", invoice.as_str()), ("month", format!("{m}.{y}")))
+        }
+        BalanceMoveKind::Usage { last_day, reference } => {
+            // `2026-12-02` reads as `02.12.2026`.
+            let date: String = last_day.rsplit('-').collect::<Vec<_>>().join(".");
+            t.t2("payments-comment-usage", ("date", date), ("reference", reference.as_str()))
         }
     }
 }
