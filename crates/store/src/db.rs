@@ -145,6 +145,22 @@ impl Db {
         Ok(tx)
     }
 
+    /// As `begin_write`, on a connection the caller holds. A bulk load that writes batch
+    /// after batch keeps to one connection this way: a pooled connection goes back to the
+    /// pool on a task of its own, so the next batch's `begin_write` often finds none idle and
+    /// opens another, and on SQLite each connection has its own page cache and prepared
+    /// statements.
+    pub async fn begin_write_on<'c>(
+        &self,
+        conn: &'c mut sqlx::AnyConnection,
+    ) -> StoreResult<sqlx::Transaction<'c, sqlx::Any>> {
+        let tx = match self.dialect {
+            Dialect::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
+            Dialect::Postgres => conn.begin().await?,
+        };
+        Ok(tx)
+    }
+
     /// Checks that the store answers (readiness).
     pub async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;

@@ -14,12 +14,13 @@ fn flag(b: bool) -> i16 {
 /// Writes one batch and adds its numbers to the customer's count, in one transaction.
 pub(crate) async fn write_batch(
     db: &Db,
+    conn: &mut AnyConnection,
     zone: &cabinet_core::time::OperatorZone,
     bin: &str,
     batch: &Batch,
     closed: &super::billing::ClosedMonths,
 ) -> Result<(), crate::SimError> {
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_write_on(conn).await?;
     let conn: &mut AnyConnection = &mut tx;
     let dialect = db.dialect();
     // An account's debt after the history: its unpaid invoices on top of its opening debt.
