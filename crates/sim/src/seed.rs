@@ -115,7 +115,8 @@ pub async fn seed_customer(db: &Db, spec: &SeedSpec) -> Result<SeedReport, SimEr
         report.contract_phones += batch.phones.len() as u64;
     }
     // Advance numbers have paid the open month's usage up to the seed's day, as a daily run
-    // would have taken it.
+    // would have taken it (through the pool, as a run does: the connection goes back first).
+    drop(conn);
     crate::billing::usage_charges::post_usage(db, &spec.zone, spec.bin.as_str(), spec.now_ms).await?;
     // PostgreSQL plans by statistics; fresh ones after a bulk load keep searches on their
     // indexes before autovacuum gets round to it. (SQLite's searches pin their indexes.)
@@ -124,7 +125,7 @@ pub async fn seed_customer(db: &Db, spec: &SeedSpec) -> Result<SeedReport, SimEr
     // thousands).
     if db.dialect() == Dialect::Postgres {
         use sqlx::Executor;
-        (&mut *conn)
+        db.pool()
             .execute(
                 "VACUUM (ANALYZE) sim_subscribers, sim_accounts, sim_number_grams, sim_subscriber_services, \
                  sim_allowances, sim_contract_phones, sim_ledger_txns, sim_ledger_entries, sim_payments, \
