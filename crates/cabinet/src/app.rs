@@ -44,8 +44,11 @@ pub struct Portal {
 
 /// The simulator as the settings describe its network.
 pub fn simulator(settings: &Settings, db: Db) -> Simulator {
-    let sim = Simulator::new(db)
-        .with_behaviour(Behaviour { delay_ms: settings.sim_delay_ms, failure_rate: settings.sim_failure_rate });
+    let sim = Simulator::new(db).with_behaviour(Behaviour {
+        delay_ms: settings.sim_delay_ms,
+        failure_rate: settings.sim_failure_rate,
+        transfer_delay_ms: settings.sim_transfer_delay_ms,
+    });
     // Days and billing months are cut where the portal cuts its periods (checked at start).
     match cabinet_core::time::OperatorZone::named(&settings.time_zone) {
         Ok(zone) => sim.with_zone(zone),

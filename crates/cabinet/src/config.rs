@@ -54,6 +54,8 @@ pub struct Settings {
     pub sim_delay_ms: i64,
     /// The share of simulated requests that fail (0.0 to 1.0).
     pub sim_failure_rate: f64,
+    /// How long the simulated billing takes to answer a balance transfer (0: at once).
+    pub sim_transfer_delay_ms: i64,
     /// How long a worker holds a job before another process may take it over, in seconds.
     pub job_lease_seconds: i64,
     /// Run the job worker in this process.
@@ -143,6 +145,7 @@ impl Default for Settings {
             page_size: 20,
             sim_delay_ms: 3000,
             sim_failure_rate: 0.0,
+            sim_transfer_delay_ms: 0,
             job_lease_seconds: 6,
             worker: true,
             smtp: None,
@@ -217,8 +220,8 @@ impl Settings {
         if !(0.0..=1.0).contains(&self.sim_failure_rate) {
             bail!("sim_failure_rate must be between 0.0 and 1.0");
         }
-        if self.sim_delay_ms < 0 || self.job_lease_seconds < 1 {
-            bail!("sim_delay_ms must be 0 or more and job_lease_seconds 1 or more");
+        if self.sim_delay_ms < 0 || self.sim_transfer_delay_ms < 0 || self.job_lease_seconds < 1 {
+            bail!("sim_delay_ms and sim_transfer_delay_ms must be 0 or more, job_lease_seconds 1 or more");
         }
         cabinet_web::TrustedProxies::parse(&self.trusted_proxies).map_err(anyhow::Error::msg)?;
         if let Some(p) = &self.brand.primary {
@@ -381,6 +384,7 @@ impl Settings {
             zone: cabinet_core::time::OperatorZone::named(&self.time_zone)?,
             default_locale: cabinet_core::Locale::from_code(&self.default_language).unwrap_or_default(),
             page_size: self.page_size,
+            job_lease_ms: self.job_lease_seconds * 1000,
             ..cabinet_web::WebConfig::default()
         };
         c.otp.resend_after_ms = self.otp_resend_seconds * 1000;

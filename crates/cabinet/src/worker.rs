@@ -142,6 +142,7 @@ impl Worker {
             kinds::OPERATION => self.run_operation(job).await,
             kinds::DELIVER => deliver::deliver(self, job).await,
             kinds::REPORT => report::run(self, job).await,
+            kinds::TRANSFER => self.run_transfer(job).await,
             other => {
                 tracing::error!(job = %job.id, kind = other, "unknown job kind");
                 self.give_up(job, "bad_request", "unknown job kind").await
@@ -158,7 +159,7 @@ impl Worker {
             return Ok(Outcome::LostLease);
         }
         match job.kind.as_str() {
-            kinds::OPERATION => {
+            kinds::OPERATION | kinds::TRANSFER => {
                 actions::finish_for_job_in(&mut tx, &job.id, actions::FAILURE, Some(reason), now).await?
             }
             kinds::DELIVER => {
@@ -175,6 +176,39 @@ impl Worker {
         }
         tx.commit().await?;
         Ok(Outcome::Failed)
+    }
+
+    /// A transfer whose page did not record the operator's answer: asked again with the
+    /// confirmation's key (the operator makes it once), and its outcome recorded.
+    async fn run_transfer(&self, job: &Job) -> StoreResult<Outcome> {
+        let parsed = serde_json::from_str::<kinds::TransferPayload>(&job.payload).ok().and_then(|p| {
+            Some((Bin::stored(&p.bin).ok()?, Msisdn::parse(&p.from).ok()?, Msisdn::parse(&p.to).ok()?, p.amount, p.key))
+        });
+        let Some((bin, from, to, amount, key)) = parsed else {
+            return self.give_up(job, "bad_request", "unreadable payload").await;
+        };
+        let amount = cabinet_core::Money(amount);
+        let answer = match self.operator.transfer(&bin, &from, &to, amount, &key).await {
+            Ok(answer) => answer,
+            Err(e) if job.attempts >= job.max_attempts => {
+                tracing::warn!(job = %job.id, error = %e, "giving up on the operator");
+                return self.give_up(job, OPERATOR_UNAVAILABLE, &e.to_string()).await;
+            }
+            Err(e) => {
+                let at = now_ms() + jobs::backoff_ms(job.attempts);
+                let requeued = jobs::requeue(&self.db, &job.id, &self.id, at, Some(&e.to_string()), true).await?;
+                return Ok(if requeued { Outcome::Retried } else { Outcome::LostLease });
+            }
+        };
+        let (status, reason, details) = cabinet_web::transfer_recorded(&to, amount, Some(&answer));
+        let now = now_ms();
+        let mut tx = self.db.begin_write().await?;
+        if !jobs::finish_in(&mut tx, &job.id, &self.id, jobs::DONE, None, now).await? {
+            return Ok(Outcome::LostLease);
+        }
+        actions::finish_with_details_in(&mut tx, &job.id, (status, reason), &details, now).await?;
+        tx.commit().await?;
+        Ok(Outcome::Done)
     }
 
     async fn run_operation(&self, job: &Job) -> StoreResult<Outcome> {

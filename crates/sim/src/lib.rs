@@ -206,6 +206,9 @@ impl OperatorPort for Simulator {
         amount: Money,
         key: &str,
     ) -> OperatorResult<Result<TransferDone, TransferRefusal>> {
+        if self.behaviour.transfer_delay_ms > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(self.behaviour.transfer_delay_ms as u64)).await;
+        }
         Ok(ledger::transfer(&self.db, customer, from, to, amount, key).await?)
     }
 

@@ -18,11 +18,13 @@ pub struct Behaviour {
     pub delay_ms: i64,
     /// Share of accepted requests that fail (0.0 to 1.0).
     pub failure_rate: f64,
+    /// How long a balance transfer takes to be answered, in milliseconds (0: at once).
+    pub transfer_delay_ms: i64,
 }
 
 impl Default for Behaviour {
     fn default() -> Self {
-        Behaviour { delay_ms: 3000, failure_rate: 0.0 }
+        Behaviour { delay_ms: 3000, failure_rate: 0.0, transfer_delay_ms: 0 }
     }
 }
 

@@ -293,7 +293,7 @@ async fn a_package_is_paid_from_the_balance_and_brings_its_allowances() {
     use cabinet_core::operator::{Operation, OperationState, ServiceStatus};
     let (_db, sim) = simulator().await;
     seed(&sim, &bin_a(), 300, 5).await;
-    let sim = sim.with_behaviour(cabinet_sim::Behaviour { delay_ms: 0, failure_rate: 0.0 });
+    let sim = sim.with_behaviour(cabinet_sim::Behaviour { delay_ms: 0, failure_rate: 0.0, transfer_delay_ms: 0 });
     // An active advance number and a package it may connect.
     let mut found = None;
     for n in advance_numbers(&sim).await.into_iter().filter(|n| n.state == cabinet_core::operator::NumberState::Active)
@@ -368,7 +368,7 @@ async fn parallel_package_requests_cannot_overdraw_a_balance() {
     use cabinet_core::operator::{Operation, ServiceStatus};
     let (_db, sim) = simulator().await;
     seed(&sim, &bin_a(), 300, 5).await;
-    let sim = sim.with_behaviour(cabinet_sim::Behaviour { delay_ms: 0, failure_rate: 0.0 });
+    let sim = sim.with_behaviour(cabinet_sim::Behaviour { delay_ms: 0, failure_rate: 0.0, transfer_delay_ms: 0 });
     let advance = advance_numbers(&sim).await;
     let mut found = None;
     for n in advance.iter().filter(|n| n.state == cabinet_core::operator::NumberState::Active) {

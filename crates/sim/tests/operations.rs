@@ -17,7 +17,7 @@ async fn state_of(sim: &Simulator, n: &NumberSummary) -> (NumberState, i64) {
 }
 
 fn at_once(sim: Simulator, failure_rate: f64) -> Simulator {
-    sim.with_behaviour(Behaviour { delay_ms: 0, failure_rate })
+    sim.with_behaviour(Behaviour { delay_ms: 0, failure_rate, transfer_delay_ms: 0 })
 }
 
 #[tokio::test]
@@ -68,7 +68,7 @@ async fn the_network_refuses_what_the_rules_forbid() {
 async fn a_slow_network_shows_processing_and_refuses_a_second_change() {
     let (_db, sim) = simulator().await;
     seed(&sim, &bin_a(), 100, 8).await;
-    let sim = sim.with_behaviour(Behaviour { delay_ms: 60_000, failure_rate: 0.0 });
+    let sim = sim.with_behaviour(Behaviour { delay_ms: 60_000, failure_rate: 0.0, transfer_delay_ms: 0 });
     let n = with_state(&sim, NumberState::Active).await;
     assert_eq!(sim.submit(&bin_a(), &n.msisdn, &Operation::Block, "slow").await.unwrap(), OperationState::Pending);
     assert_eq!(state_of(&sim, &n).await.0, NumberState::Processing);

@@ -138,6 +138,31 @@ pub async fn finish_for_job_in(
     Ok(())
 }
 
+/// Ends the action that a job carried out with what its outcome adds to the details, inside
+/// the caller's transaction; false when it had ended already (the page and a job that both
+/// got the operator's answer: the first one records it).
+pub async fn finish_with_details_in(
+    conn: &mut sqlx::AnyConnection,
+    job_id: &str,
+    (status, reason): (&str, Option<&str>),
+    details: &str,
+    now_ms: i64,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE actions SET status = $1, reason = $2, details = $3, finished_ms = $4 \
+         WHERE job_id = $5 AND status = 'processing'",
+    )
+    .bind(status)
+    .bind(reason)
+    .bind(details)
+    .bind(now_ms)
+    .bind(job_id)
+    .execute(conn)
+    .await?;
+    processing_changed();
+    Ok(done.rows_affected() == 1)
+}
+
 const COLUMNS: &str =
     "id, company_id, admin_name, admin_phone, kind, msisdn, details, status, reason, job_id, created_ms, finished_ms";
 /// How many columns `COLUMNS` names.

@@ -142,6 +142,18 @@ pub async fn finish_in(
     Ok(done.rows_affected() == 1)
 }
 
+/// Ends a job that is still waiting in the queue (no worker has claimed it) as done, inside
+/// the caller's transaction: whoever enqueued it as a safety net carried it out itself.
+/// False when a worker claimed it first; that worker then ends it.
+pub async fn settle_queued_in(conn: &mut AnyConnection, job_id: &str, now_ms: i64) -> StoreResult<bool> {
+    let done = sqlx::query("UPDATE jobs SET state = 'done', finished_ms = $1 WHERE id = $2 AND state = 'queued'")
+        .bind(now_ms)
+        .bind(job_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Puts a job back in the queue to run at `run_at_ms`. `counts` says whether this claim
 /// spent one of its attempts (a transient failure) or not (waiting on the operator).
 pub async fn requeue(
@@ -249,6 +261,22 @@ pub mod kinds {
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct ReportPayload {
         pub report_id: String,
+    }
+
+    /// A confirmed balance transfer. The page asks the operator at once and settles the job
+    /// with the answer; the job runs only when that did not happen (the process stopped
+    /// between the two, or the operator did not answer), and asks again with the same
+    /// idempotency key, so that the transfer is made once and its outcome recorded.
+    pub const TRANSFER: &str = "transfer";
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct TransferPayload {
+        pub bin: String,
+        pub from: String,
+        pub to: String,
+        pub amount: i64,
+        /// The confirmation's idempotency key.
+        pub key: String,
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -26,6 +26,9 @@ pub struct WebConfig {
     pub default_locale: Locale,
     pub page_size: u32,
     pub session_ttl_ms: i64,
+    /// How long a job's claim holds it (`job_lease_seconds`): a transfer's page holds its
+    /// safety-net job as long before a worker may ask the operator again.
+    pub job_lease_ms: i64,
     /// Password attempts from one client address (IPv6: its /64), right or wrong.
     pub signin_limit_ip: Limit,
     /// Wrong passwords for one phone from one address (unknown devices).
@@ -71,6 +74,7 @@ impl Default for WebConfig {
             default_locale: Locale::Ru,
             page_size: 20,
             session_ttl_ms: 8 * 3600 * 1000,
+            job_lease_ms: 6_000,
             signin_limit_ip: Limit { max: 50, window_ms: 15 * MINUTE, lock_ms: 0 },
             signin_limit_pair: Limit { max: 5, window_ms: 15 * MINUTE, lock_ms: 15 * MINUTE },
             signin_limit_phone: Limit { max: 20, window_ms: 15 * MINUTE, lock_ms: 15 * MINUTE },

@@ -23,5 +23,7 @@ mod visitor;
 pub use config::{Brand, Logo, PublicOrigin, ServerSecret, TrustedProxies, WebConfig};
 pub use export::Format;
 pub use i18n::{Tr, catalog_keys};
+/// What the actions history records of a transfer (the page and the transfer job agree).
+pub use pages::transfer::recorded as transfer_recorded;
 pub use router::router;
 pub use state::AppState;

@@ -8,7 +8,11 @@ use cabinet_store::testing::{TestDb, test_db};
 use cabinet_store::{admins, companies, outbox};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, LOCATION};
+use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 pub const PASSWORD: &str = "correct-horse-42";
 /// Company A: 60 numbers. Company B: 30 numbers.
@@ -280,4 +284,78 @@ pub async fn numbers_of_state(
 pub fn unused_iccid(tail: &str) -> String {
     let body = format!("8999702{tail:0>12}");
     format!("{body}{}", cabinet_core::ids::luhn_check_digit(&body))
+}
+
+/// A real `cabinet serve` whose log lines are collected.
+pub struct Serve {
+    pub child: Child,
+    pub base: String,
+    pub log: Arc<Mutex<String>>,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `env` adds settings (`CABINET_*`) to the process's.
+pub fn cabinet_serve(app: &TestApp, env: &[(&str, &str)]) -> Serve {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cabinet"))
+        .args(["--database-url", &app.db.url, "--listen", "127.0.0.1:0", "--demo", "false", "--dev", "true", "serve"])
+        .env("CABINET_DEFAULT_LANGUAGE", "en")
+        .env_remove("CABINET_LOG")
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut base = String::new();
+    while !base.starts_with("http://") {
+        let mut line = String::new();
+        assert!(out.read_line(&mut line).unwrap() > 0, "serve ended before listening");
+        if let Some(addr) = line.trim().strip_prefix("Cabinet is listening on ") {
+            base = addr.to_string();
+        }
+    }
+    std::thread::spawn(move || for _ in out.lines() {});
+    let log = Arc::new(Mutex::new(String::new()));
+    let sink = log.clone();
+    let err = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines().map_while(Result::ok) {
+            sink.lock().unwrap().push_str(&(without_colours(&line) + "\n"));
+        }
+    });
+    Serve { child, base, log }
+}
+
+/// A log line without its ANSI colour codes (`ESC [ … m`).
+fn without_colours(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            chars.by_ref().find(|c| *c == 'm');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl Serve {
+    /// Waits (up to 10 s) for a log line holding every one of `parts`, and returns it.
+    pub async fn line_with(&self, parts: &[&str]) -> String {
+        for _ in 0..200 {
+            let log = self.log.lock().unwrap().clone();
+            if let Some(line) = log.lines().find(|l| parts.iter().all(|p| l.contains(p))) {
+                return line.to_string();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no log line with {parts:?} in:\n{}", self.log.lock().unwrap());
+    }
 }

@@ -3,11 +3,7 @@
 
 use crate::helpers::*;
 use reqwest::StatusCode;
-use std::io::{BufRead, BufReader};
 use std::net::IpAddr;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 /// A browser whose connections come from `ip` (any 127.x.y.z reaches the portal on Linux).
 fn browser_from(app: &TestApp, ip: &str) -> Browser {
@@ -177,82 +173,10 @@ async fn the_owners_known_browser_signs_in_while_many_addresses_attack_the_phone
     assert_eq!(app.outbox_len().await, before + 1);
 }
 
-/// A real `cabinet serve` whose log lines are collected.
-struct Serve {
-    child: Child,
-    base: String,
-    log: Arc<Mutex<String>>,
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn cabinet_serve(app: &TestApp) -> Serve {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cabinet"))
-        .args(["--database-url", &app.db.url, "--listen", "127.0.0.1:0", "--demo", "false", "--dev", "true", "serve"])
-        .env("CABINET_DEFAULT_LANGUAGE", "en")
-        .env_remove("CABINET_LOG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut base = String::new();
-    while !base.starts_with("http://") {
-        let mut line = String::new();
-        assert!(out.read_line(&mut line).unwrap() > 0, "serve ended before listening");
-        if let Some(addr) = line.trim().strip_prefix("Cabinet is listening on ") {
-            base = addr.to_string();
-        }
-    }
-    std::thread::spawn(move || for _ in out.lines() {});
-    let log = Arc::new(Mutex::new(String::new()));
-    let sink = log.clone();
-    let err = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(err).lines().map_while(Result::ok) {
-            sink.lock().unwrap().push_str(&(without_colours(&line) + "\n"));
-        }
-    });
-    Serve { child, base, log }
-}
-
-/// A log line without its ANSI colour codes (`ESC [ … m`).
-fn without_colours(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            chars.by_ref().find(|c| *c == 'm');
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-impl Serve {
-    /// Waits (up to 10 s) for a log line holding every one of `parts`, and returns it.
-    async fn line_with(&self, parts: &[&str]) -> String {
-        for _ in 0..200 {
-            let log = self.log.lock().unwrap().clone();
-            if let Some(line) = log.lines().find(|l| parts.iter().all(|p| l.contains(p))) {
-                return line.to_string();
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("no log line with {parts:?} in:\n{}", self.log.lock().unwrap());
-    }
-}
-
 #[tokio::test]
 async fn failed_sign_ins_lockouts_wrong_codes_and_refused_forms_are_logged_without_secrets() {
     let app = spawn().await;
-    let serve = cabinet_serve(&app);
+    let serve = cabinet_serve(&app, &[]);
     let b = Browser { client: app.browser().client, base: serve.base.clone() };
 
     b.submit_password(ALICE, "guess-one").await;

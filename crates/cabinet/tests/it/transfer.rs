@@ -210,3 +210,82 @@ async fn only_roles_that_may_move_money_are_offered_and_let_transfer() {
     assert!(accountant.get("/numbers").await.body.contains("href=\"/transfer\""));
     assert_eq!(accountant.get("/transfer").await.status, StatusCode::OK);
 }
+
+/// The portal killed (SIGKILL) while the operator makes a confirmed transfer: nothing is
+/// lost and nothing made twice. The transfer waits in the actions history as processing;
+/// the next process asks the operator again with the confirmation's key once the page's
+/// hold runs out, so the transfer is made once, recorded with its reference, and the
+/// company's money is where it was, only moved.
+#[tokio::test]
+async fn a_portal_killed_mid_transfer_loses_and_creates_nothing() {
+    let app = spawn().await;
+    let b = app.signed_in(CAROL).await;
+    let (from, to) = sender_and_recipient(&app).await;
+    let (a0, b0) = (balance(&app, BIN_A, &from).await, balance(&app, BIN_A, &to).await);
+    let all_before: i64 = numbers(&app, BIN_A).await.iter().map(|n| n.remaining.tiyn()).sum();
+    // The operator takes 3 s to answer; a claim holds a job 2 s.
+    let slow = [("CABINET_SIM_TRANSFER_DELAY_MS", "3000"), ("CABINET_JOB_LEASE_SECONDS", "2")];
+    let first = cabinet_serve(&app, &slow);
+    let on_first = Browser { client: b.client.clone(), base: first.base.clone() };
+    let fields = [("from", from.as_str()), ("to", to.as_str()), ("tenge", "12"), ("tiyn", "34")];
+    let confirm = on_first.post_from("/transfer", "/transfer/confirm", &fields).await;
+    let key = key_in(&confirm);
+    let csrf = confirm.csrf();
+    let form: Vec<(String, String)> = [("csrf", csrf.as_str()), ("key", key.as_str())]
+        .into_iter()
+        .chain(fields)
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let url = format!("{}/transfer", first.base);
+    let client = b.client.clone();
+    let posted = tokio::spawn(async move { client.post(url).form(&form).send().await });
+    // The transfer is recorded as under way before the operator is asked.
+    let processing = || async {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM actions WHERE kind = 'transfer' AND status = 'processing'")
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap();
+        n
+    };
+    for _ in 0..100 {
+        if processing().await == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(processing().await, 1, "the transfer is under way");
+    drop(first); // SIGKILL, while the operator is still answering
+    assert!(posted.await.unwrap().is_err(), "the page never answered");
+    assert_eq!(balance(&app, BIN_A, &from).await, a0, "nothing was moved yet");
+
+    // The next process finishes it.
+    let _second = cabinet_serve(&app, &[("CABINET_JOB_LEASE_SECONDS", "2")]);
+    for _ in 0..300 {
+        if processing().await == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(processing().await, 0, "the transfer's outcome is recorded");
+    assert_eq!(balance(&app, BIN_A, &from).await, a0 - 1_234, "made once");
+    assert_eq!(balance(&app, BIN_A, &to).await, b0 + 1_234);
+    let all_after: i64 = numbers(&app, BIN_A).await.iter().map(|n| n.remaining.tiyn()).sum();
+    assert_eq!(all_after, all_before, "the company's money only moved");
+    let (txns,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sim_ledger_txns WHERE kind = 'transfer' AND key = $1")
+        .bind(&key)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(txns, 1, "one transfer in the books");
+    let (status, details): (String, String) =
+        sqlx::query_as("SELECT status, details FROM actions WHERE kind = 'transfer'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(status, "success");
+    assert!(details.contains("\"reference\":\"T"), "recorded with the operator's reference: {details}");
+    // The history names it.
+    let h = history(&b).await;
+    assert!(h.contains(&escaped(&format!("from number {} to number {}", from.pretty(), to.pretty()))));
+}

@@ -253,8 +253,11 @@ async fn a_worker_that_lost_its_lease_writes_none_of_the_outcome() {
     let sms = ResultSms { done: "Номер заблокирован".into(), failed: "Не удалось".into() };
     let (db, job_id) = a_requested_block(Some(sms)).await;
     let thief = Arc::new(LeaseThief {
-        sim: cabinet_sim::Simulator::new(db.clone())
-            .with_behaviour(cabinet_sim::Behaviour { delay_ms: 0, failure_rate: 0.0 }),
+        sim: cabinet_sim::Simulator::new(db.clone()).with_behaviour(cabinet_sim::Behaviour {
+            delay_ms: 0,
+            failure_rate: 0.0,
+            transfer_delay_ms: 0,
+        }),
         db: db.db.clone(),
         stolen: AtomicUsize::new(0),
     });

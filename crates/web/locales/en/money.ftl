@@ -14,6 +14,7 @@ transfer-question = Transfer { $amount } from number { $from } to number { $to }
 transfer-done = The balance has been transferred: { $amount } from number { $from } to number { $to }.
 transfer-done-balances = Sender's balance now { $sender }, recipient's { $recipient }.
 transfer-refused = The transfer was not made: { $reason }. Nothing has been moved.
+transfer-unanswered = The operator has not answered yet. The transfer will be made or refused within a few minutes, and its result will appear in the actions history. Do not repeat it.
 transfer-amount-format = Enter the amount as tenge and at most two digits of tiyn, for example 50 and 00
 transfer-amount-zero = Enter an amount greater than zero
 transfer-amount-too-large = The amount is too large: at most 999 999 999,99 ₸ in one transfer

@@ -15,10 +15,10 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use cabinet_core::operator::TransferRefusal;
+use cabinet_core::operator::{TransferDone, TransferRefusal};
 use cabinet_core::time::now_ms;
 use cabinet_core::{Money, Msisdn};
-use cabinet_store::{actions, ids};
+use cabinet_store::{actions, ids, jobs};
 use serde::{Deserialize, Serialize};
 
 /// Tenge in one transfer: nine digits (below a billion) are plenty and keep sums in range.
@@ -271,37 +271,42 @@ pub async fn transfer(
     if !ids::is_id(&form.key) {
         return confirm_page(&state, &signed, &c).await;
     }
-    let answer = state
-        .operator
-        .transfer(&scope.bin, &c.from, &c.to, c.amount, &form.key)
-        .await
-        .map_err(|_| WebError::Operator(t.locale))?;
-    let mut details = TransferDetails {
+    // The transfer is recorded as under way with a job that would ask the operator again
+    // (same key) before the operator is asked: a process that stops between the two
+    // leaves the job to finish it, so no transfer is made without its record.
+    let now = now_ms();
+    let payload = jobs::kinds::TransferPayload {
+        bin: scope.bin.as_str().to_string(),
+        from: c.from.to_string(),
         to: c.to.to_string(),
         amount: c.amount.tiyn(),
-        reference: None,
-        sender_balance: None,
-        recipient_balance: None,
+        key: form.key.clone(),
     };
-    let (status, reason) = match &answer {
-        Ok(done) => {
-            details.reference = Some(done.reference.clone());
-            details.sender_balance = Some(done.sender_balance.tiyn());
-            details.recipient_balance = Some(done.recipient_balance.tiyn());
-            (actions::SUCCESS, None)
-        }
-        Err(r) => (actions::FAILURE, Some(r.code())),
-    };
-    let details_json = serde_json::to_string(&details).unwrap_or_else(|_| "{}".into());
+    let payload = serde_json::to_string(&payload).unwrap_or_default();
+    let (_, _, details) = recorded(&c.to, c.amount, None);
+    let mut tx = state.db.begin_write().await?;
+    let recheck_at = now + state.config.job_lease_ms;
+    let job_id = jobs::enqueue(&mut tx, jobs::kinds::TRANSFER, &payload, 8, recheck_at, now).await?;
     let record = actions::NewAction {
         kind: "transfer",
         msisdn: Some(c.from.as_str()),
-        details: &details_json,
-        status,
-        reason,
-        job_id: None,
+        details: &details,
+        status: actions::PROCESSING,
+        reason: None,
+        job_id: Some(&job_id),
     };
-    let id = actions::record_now(&state.db, &signed.actor(&scope), &record, now_ms()).await?;
+    let id = actions::record(&mut tx, &signed.actor(&scope), &record, now).await?;
+    tx.commit().await.map_err(cabinet_store::StoreError::from)?;
+    let Ok(answer) = state.operator.transfer(&scope.bin, &c.from, &c.to, c.amount, &form.key).await else {
+        // The job asks again later; the history will say how it ended.
+        return form_page(&state, &signed, &form, Vec::new(), Some(t.t("transfer-unanswered")), None).await;
+    };
+    let (status, reason, details) = recorded(&c.to, c.amount, Some(&answer));
+    let now = now_ms();
+    let mut tx = state.db.begin_write().await?;
+    jobs::settle_queued_in(&mut tx, &job_id, now).await?;
+    actions::finish_with_details_in(&mut tx, &job_id, (status, reason), &details, now).await?;
+    tx.commit().await.map_err(cabinet_store::StoreError::from)?;
     match answer {
         Ok(_) => Ok(Redirect::to(&format!("/transfer?done={id}")).into_response()),
         Err(r) => {
@@ -309,6 +314,33 @@ pub async fn transfer(
             form_page(&state, &signed, &form, Vec::new(), Some(why), None).await
         }
     }
+}
+
+/// What the actions history records of a transfer of `amount` to `to` and the operator's
+/// answer (None: not answered yet): its status, the refusal's code and the details.
+pub fn recorded(
+    to: &Msisdn,
+    amount: Money,
+    answer: Option<&Result<TransferDone, TransferRefusal>>,
+) -> (&'static str, Option<&'static str>, String) {
+    let mut details = TransferDetails {
+        to: to.to_string(),
+        amount: amount.tiyn(),
+        reference: None,
+        sender_balance: None,
+        recipient_balance: None,
+    };
+    let (status, reason) = match answer {
+        None => (actions::PROCESSING, None),
+        Some(Ok(done)) => {
+            details.reference = Some(done.reference.clone());
+            details.sender_balance = Some(done.sender_balance.tiyn());
+            details.recipient_balance = Some(done.recipient_balance.tiyn());
+            (actions::SUCCESS, None)
+        }
+        Some(Err(r)) => (actions::FAILURE, Some(r.code())),
+    };
+    (status, reason, serde_json::to_string(&details).unwrap_or_else(|_| "{}".into()))
 }
 
 fn refusal_text(t: &Tr, r: TransferRefusal) -> String {
