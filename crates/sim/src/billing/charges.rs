@@ -40,6 +40,32 @@ pub(crate) struct NumberInMonth {
     pub usage_posted: i64,
 }
 
+impl NumberInMonth {
+    /// Its records of the billing month that starts on `first`, up to `until_ms`, rated as
+    /// its usage details rate them (without spelling the other party).
+    pub(crate) fn rated(
+        &self,
+        zone: &OperatorZone,
+        bin: &str,
+        first: jiff::civil::Date,
+        until_ms: i64,
+    ) -> Result<Vec<cabinet_core::operator::UsageRecord>, SimError> {
+        let roaming = usage::roaming::Setup::of(self.services.iter().map(|(code, at)| (code.as_str(), *at)));
+        let tariff = usage::tariff_of(&self.tariff_code);
+        let cut = (self.created_ms, until_ms);
+        usage::rated_month(
+            zone,
+            (bin, &self.msisdn),
+            tariff,
+            roaming.as_ref(),
+            &self.grants,
+            cut,
+            first,
+            usage::Parties::Unnamed,
+        )
+    }
+}
+
 /// An invoice line before it is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Line {
@@ -88,17 +114,7 @@ pub(crate) fn number_lines(
     }
     let until = m.end_ms.min(n.blocked_since.unwrap_or(i64::MAX));
     if until > m.start_ms {
-        let roaming = usage::roaming::Setup::of(n.services.iter().map(|(code, at)| (code.as_str(), *at)));
-        let records = usage::rated_month(
-            zone,
-            (bin, &n.msisdn),
-            tariff,
-            roaming.as_ref(),
-            &n.grants,
-            (n.created_ms, until),
-            m.month.first_day(),
-            usage::Parties::Unnamed,
-        )?;
+        let records = n.rated(zone, bin, m.month.first_day(), until)?;
         // One line a kind (roaming ones included): its started units and their charge, the
         // same records the usage details add up.
         let mut by_kind = [(0i64, 0i64); UsageKind::ALL.len()];

@@ -12,8 +12,8 @@
 
 use super::charges::NumberInMonth;
 use super::close::numbers_of;
+use crate::SimError;
 use crate::ledger::number_account;
-use crate::{SimError, usage};
 use cabinet_core::time::{BillingMonth, OperatorZone};
 use cabinet_store::Db;
 use sqlx::{AnyConnection, AssertSqlSafe};
@@ -95,18 +95,7 @@ fn due(
     let mut out = Vec::with_capacity(numbers.len());
     for n in numbers {
         let until = through_ms.min(n.blocked_since.unwrap_or(i64::MAX));
-        let roaming = usage::roaming::Setup::of(n.services.iter().map(|(code, at)| (code.as_str(), *at)));
-        let tariff = usage::tariff_of(&n.tariff_code);
-        let records = usage::rated_month(
-            zone,
-            (bin, &n.msisdn),
-            tariff,
-            roaming.as_ref(),
-            &n.grants,
-            (n.created_ms, until),
-            first,
-            usage::Parties::Unnamed,
-        )?;
+        let records = n.rated(zone, bin, first, until)?;
         let due = records.iter().map(|r| r.charge.tiyn()).sum();
         out.push(Due { msisdn: n.msisdn, due, taken: n.usage_posted });
     }
