@@ -322,18 +322,24 @@ pub(crate) async fn report(
     let blocked_since = (state != "active").then_some(state_changed_ms);
     let until = to_ms.min(now_ms).min(blocked_since.unwrap_or(i64::MAX));
     let tariff = tariff_of(&tariff_code);
-    let mut records = Vec::new();
-    // Nothing before the number existed: the months before it need no walking.
+    // Nothing before the number existed: the months before it need no walking. The months
+    // are rated in one pass, so a package carried from one into the next is rated once.
     let Some(first) = zone.civil_date(from_ms.max(created_ms)) else { return Ok(None) };
-    let mut month = first.first_of_month();
-    while zone.start_of_day_ms(month) < until {
-        let next = month.checked_add(1.month()).map_err(|e| crate::SimError::BadData(e.to_string()))?;
-        let number = (customer.as_str(), msisdn.as_str());
-        let cut = (created_ms, until);
-        let rated = rated_month(zone, number, tariff, roaming.as_ref(), &packages, cut, month, Parties::Named)?;
-        records.extend(rated.into_iter().filter(|r| r.at_ms >= from_ms && r.at_ms < to_ms));
-        month = next;
-    }
+    let Some(last) = zone.civil_date(until.max(from_ms.max(created_ms) + 1) - 1) else { return Ok(None) };
+    let end = last.first_of_month().checked_add(1.month()).map_err(|e| crate::SimError::BadData(e.to_string()))?;
+    let number = (customer.as_str(), msisdn.as_str());
+    let cut = (created_ms, until);
+    let (rated, _) = fold_months(
+        zone,
+        number,
+        tariff,
+        roaming.as_ref(),
+        &packages,
+        cut,
+        (first.first_of_month(), end),
+        Parties::Named,
+    )?;
+    let records: Vec<UsageRecord> = rated.into_iter().filter(|r| r.at_ms >= from_ms && r.at_ms < to_ms).collect();
     let totals = totals(&records);
     Ok(Some(cabinet_core::operator::UsageReport { records, totals }))
 }
@@ -373,25 +379,43 @@ pub(crate) fn rated_month(
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn fold_month<'p>(
     zone: &cabinet_core::time::OperatorZone,
+    number: (&str, &str),
+    tariff: &'p Tariff,
+    setup: Option<&roaming::Setup>,
+    packages: &'p [PackageGrant],
+    cut: (i64, i64),
+    first: jiff::civil::Date,
+    parties: Parties,
+) -> Result<(Vec<UsageRecord>, Allowances<'p>), crate::SimError> {
+    use jiff::ToSpan;
+    let first = first.first_of_month();
+    let next = first.checked_add(1.month()).map_err(|e| crate::SimError::BadData(e.to_string()))?;
+    fold_months(zone, number, tariff, setup, packages, cut, (first, next), parties)
+}
+
+/// The number's records of the billing months from `first` up to `end` (both first days of
+/// months), each month rated from its first day, the tariff's allowances renewed at each
+/// and a package's running on across them; and where the allowances stand after them.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn fold_months<'p>(
+    zone: &cabinet_core::time::OperatorZone,
     (bin, msisdn): (&str, &str),
     tariff: &'p Tariff,
     setup: Option<&roaming::Setup>,
     packages: &'p [PackageGrant],
     (created_ms, until_ms): (i64, i64),
-    first: jiff::civil::Date,
+    (first, end): (jiff::civil::Date, jiff::civil::Date),
     parties: Parties,
 ) -> Result<(Vec<UsageRecord>, Allowances<'p>), crate::SimError> {
     use jiff::ToSpan;
     let bad = |e: jiff::Error| crate::SimError::BadData(e.to_string());
-    let first = first.first_of_month();
-    let next = first.checked_add(1.month()).map_err(bad)?;
     let intensity = intensity(bin, msisdn);
     let cut = (created_ms, until_ms);
     let mut allowances = Allowances::new(tariff, packages);
-    // A package connected in an earlier month spent part of itself there, after that
-    // month's tariff allowances: rate home usage from the start of that month first.
-    let (start_ms, next_ms) = (zone.start_of_day_ms(first), zone.start_of_day_ms(next));
-    let earliest = packages.iter().filter(|p| p.overlaps(start_ms, next_ms)).map(|p| p.from_ms).min();
+    // A package connected before `first` spent part of itself then, after those months'
+    // tariff allowances: rate the home usage from the start of its month first.
+    let (start_ms, end_ms) = (zone.start_of_day_ms(first), zone.start_of_day_ms(end));
+    let earliest = packages.iter().filter(|p| p.overlaps(start_ms, end_ms)).map(|p| p.from_ms).min();
     if let Some(mut m) = earliest.filter(|f| *f < start_ms).and_then(|f| zone.civil_date(f)).map(|d| d.first_of_month())
     {
         while m < first {
@@ -402,21 +426,30 @@ pub(crate) fn fold_month<'p>(
             m = m_next;
         }
     }
-    let mut raws = home_raws(zone, (bin, msisdn), intensity, (first, next), cut, parties)?;
-    // Only a number with the roaming service draws anything more.
-    let abroad = match setup {
-        None => None,
-        Some(setup) => {
-            let more = roaming::records_between(zone, bin, msisdn, setup, (first, next), cut, parties);
-            if !more.is_empty() {
-                raws.extend(more);
-                // Stable: a home record keeps its place before a roaming one at the same instant.
-                raws.sort_by_key(|r| r.at_ms);
+    let mut records = Vec::new();
+    let mut month = first;
+    while month < end && zone.start_of_day_ms(month) < until_ms {
+        let next = month.checked_add(1.month()).map_err(bad)?;
+        let mut raws = home_raws(zone, (bin, msisdn), intensity, (month, next), cut, parties)?;
+        // Only a number with the roaming service draws anything more.
+        let abroad = match setup {
+            None => None,
+            Some(setup) => {
+                let more = roaming::records_between(zone, bin, msisdn, setup, (month, next), cut, parties);
+                if !more.is_empty() {
+                    raws.extend(more);
+                    // Stable: a home record keeps its place before a roaming one at the same instant.
+                    raws.sort_by_key(|r| r.at_ms);
+                }
+                Some(roaming::Rater::for_month(zone, bin, msisdn, setup, month, cut))
             }
-            Some(roaming::Rater::for_month(zone, bin, msisdn, setup, first, cut))
+        };
+        if month > first {
+            allowances.renew();
         }
-    };
-    let records = rate(&mut allowances, tariff, raws, abroad);
+        records.extend(rate(&mut allowances, tariff, raws, abroad));
+        month = next;
+    }
     Ok((records, allowances))
 }
 
