@@ -354,7 +354,7 @@ pub(crate) async fn balance_moves(
                     .map_err(|_| SimError::BadData(format!("invoice key {key:?}")))?;
                 BalanceMoveKind::Invoice { month: month.to_string(), invoice, reference: reference(id) }
             }
-            // The key is `usage:<msisdn>:<last day>:<month so far>`.
+            // The key is `usage:<msisdn>:<last day>:<month before>-<month so far>`.
             "usage" => {
                 let key: String = r.get(8);
                 let last_day = key.split(':').nth(2).unwrap_or_default().to_string();

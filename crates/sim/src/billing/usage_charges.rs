@@ -132,8 +132,8 @@ async fn write(
             continue;
         }
         let amount = d.due - d.taken;
-        // The number, the last day covered and the month's total so far: unique.
-        let key = format!("usage:{}:{last_day}:{}", d.msisdn, d.due);
+        // The number, the last day covered and the month's total before and after.
+        let key = format!("usage:{}:{last_day}:{}-{}", d.msisdn, d.taken, d.due);
         let txn: i64 = sqlx::query_scalar(
             "INSERT INTO sim_ledger_txns (bin, kind, key, created_ms) VALUES ($1, 'usage', $2, $3) RETURNING id",
         )
