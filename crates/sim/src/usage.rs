@@ -483,8 +483,9 @@ pub struct DayCache {
     mornings: std::sync::Mutex<std::collections::HashMap<MorningKey, allowances::Snapshot>>,
 }
 
-/// The number, the day, when it was created, since when it is blocked, and its packages.
-type MorningKey = (String, i64, i64, i64, Vec<PackageGrant>);
+/// The number, the day, when it was created, since when it is blocked, its tariff and its
+/// packages.
+type MorningKey = (String, i64, i64, i64, &'static str, Vec<PackageGrant>);
 
 type DayKey = (String, i64, i64, i64);
 
@@ -564,7 +565,7 @@ pub(crate) fn allowances_now<'p>(
     let today = zone.civil_date(now_ms).ok_or_else(|| crate::SimError::BadData(format!("no date at {now_ms}")))?;
     let start = zone.start_of_day_ms(today);
     let until = now_ms.min(blocked_since.unwrap_or(i64::MAX));
-    let key = (msisdn.to_string(), start, created_ms, blocked_since.unwrap_or(-1), packages.to_vec());
+    let key = (msisdn.to_string(), start, created_ms, blocked_since.unwrap_or(-1), tariff.code, packages.to_vec());
     let known = cache.mornings.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
     let mut left = match known {
         Some(snapshot) => Allowances::restore(tariff, packages, snapshot),
