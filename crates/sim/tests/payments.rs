@@ -9,7 +9,7 @@ use cabinet_core::operator::{
 };
 use cabinet_core::{Bin, Money};
 use cabinet_sim::billing::{
-    Allocated, IncomingPayment, PayTo, PaymentRefusal, Received, allocate, daily, daily_once, receive,
+    Allocated, IncomingPayment, PayTo, PaymentRefusal, Received, allocate, close_month, daily, daily_once, receive,
 };
 use cabinet_sim::{Simulator, ledger};
 use common::*;
@@ -257,15 +257,31 @@ async fn overdue_accounts(sim: &Simulator, bin: &Bin, at: i64) -> Vec<String> {
 async fn the_daily_run_blocks_overdue_accounts_once_a_day_and_a_payment_that_clears_the_debt_lifts_it() {
     let (_db, sim) = simulator().await;
     seed(&sim, &bin_a(), 400, 36).await;
+    let zone = almaty();
+    // The seeded history agrees with the rules: nothing is left overdue for a first run.
+    assert!(overdue_accounts(&sim, &bin_a(), T0).await.is_empty(), "the seed leaves no invoice overdue");
+    assert_eq!(daily(sim.db(), &zone, T0).await.unwrap().blocked, 0);
+    // October invoiced on 2 November (due on the 20th, nobody has paid yet): the run of 21
+    // November blocks the accounts that still owe it.
+    let closed_at = zone.start_of_day_ms(jiff::civil::date(2025, 11, 2));
+    close_month(
+        sim.db(),
+        &zone,
+        cabinet_core::time::BillingMonth::parse("2025-10").unwrap(),
+        Some(&bin_a()),
+        closed_at,
+    )
+    .await
+    .unwrap();
+    let t0 = zone.start_of_day_ms(jiff::civil::date(2025, 11, 21)) + 3_600_000;
     let before = numbers(&sim, &bin_a()).await;
-    let overdue = overdue_accounts(&sim, &bin_a(), T0).await;
-    assert!(!overdue.is_empty(), "the seed leaves accounts in debt with unpaid invoices");
+    let overdue = overdue_accounts(&sim, &bin_a(), t0).await;
+    assert!(!overdue.is_empty(), "accounts with October unpaid");
     let to_block =
         before.values().filter(|n| n.state == NumberState::Active && overdue.contains(&n.account_no)).count() as u64;
     assert!(to_block > 0);
 
-    let zone = almaty();
-    let ran = daily_once(sim.db(), &zone, T0).await.unwrap().expect("the day's first run");
+    let ran = daily_once(sim.db(), &zone, t0).await.unwrap().expect("the day's first run");
     assert_eq!(ran.blocked, to_block);
     assert!(ran.customers >= 1);
     let after = numbers(&sim, &bin_a()).await;
@@ -278,9 +294,9 @@ async fn the_daily_run_blocks_overdue_accounts_once_a_day_and_a_payment_that_cle
         assert_eq!(n.state, expected, "{m} of {}", n.account_no);
     }
     // Later the same day: not again; by hand: nothing more to block; the next day it runs.
-    assert_eq!(daily_once(sim.db(), &zone, T0 + 3_600_000).await.unwrap(), None);
-    assert_eq!(daily(sim.db(), sim.zone(), T0 + 3_600_000).await.unwrap().blocked, 0);
-    assert!(daily_once(sim.db(), &zone, T0 + DAY).await.unwrap().is_some());
+    assert_eq!(daily_once(sim.db(), &zone, t0 + 3_600_000).await.unwrap(), None);
+    assert_eq!(daily(sim.db(), sim.zone(), t0 + 3_600_000).await.unwrap().blocked, 0);
+    assert!(daily_once(sim.db(), &zone, t0 + DAY).await.unwrap().is_some());
 
     // A payment by Kaspi of what one blocked account owes lifts its block.
     let account = overdue
@@ -293,16 +309,16 @@ async fn the_daily_run_blocks_overdue_accounts_once_a_day_and_a_payment_that_cle
         amount: Money(owed),
         channel: PaymentChannel::Kaspi,
         reference: "KASPI-1",
-        received_ms: T0 + 2 * DAY,
+        received_ms: t0 + 2 * DAY,
     };
     let Ok(Received::ToAccount(paid)) = receive(sim.db(), &bin_a(), &pay).await.unwrap() else { panic!("paid") };
     assert_eq!(paid.debt, Money::ZERO);
     assert!(paid.unblocked > 0);
     let lifted = numbers(&sim, &bin_a()).await;
     assert!(lifted.values().filter(|n| &n.account_no == account).all(|n| n.state != NumberState::BlockedDebt));
-    assert!(!overdue_accounts(&sim, &bin_a(), T0 + 2 * DAY).await.contains(account));
+    assert!(!overdue_accounts(&sim, &bin_a(), t0 + 2 * DAY).await.contains(account));
     // The next daily run leaves it be.
-    daily(sim.db(), sim.zone(), T0 + 3 * DAY).await.unwrap();
+    daily(sim.db(), sim.zone(), t0 + 3 * DAY).await.unwrap();
     let later = numbers(&sim, &bin_a()).await;
     assert!(later.values().filter(|n| &n.account_no == account).all(|n| n.state != NumberState::BlockedDebt));
     books_are_true(&sim, &bin_a()).await;

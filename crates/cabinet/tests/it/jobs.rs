@@ -46,8 +46,8 @@ async fn seeded() -> (TestDb, Vec<Msisdn>, String, String) {
         admins::create(&db, admins::NewAdmin { phone: &phone, name: "Алия", email: None, password_hash: None }, 0)
             .await
             .unwrap();
-    // Today's billing run first, as a serving process runs it when it starts: the numbers of
-    // accounts overdue since the seeded history are blocked for debt before any is chosen.
+    // Today's billing run first, as a serving process runs it when it starts (it blocks what
+    // is overdue and takes advance numbers' usage), before any number is chosen.
     cabinet_sim::billing::daily_once(&db, &zone, cabinet_core::time::now_ms()).await.unwrap();
     let sim = Simulator::new(db.db.clone());
     let q = NumberQuery { limit: 1000, ..NumberQuery::default() };
