@@ -292,6 +292,17 @@ pub async fn processing_among(db: &Db, company_id: &str, msisdns: &[&str]) -> St
     q.all(|r| r.text(0)).await
 }
 
+/// The company's action that the job `job_id` carries out.
+pub async fn for_job(db: &Db, company_id: &str, job_id: &str) -> StoreResult<Option<Action>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM actions WHERE company_id = $1 AND job_id = $2"
+    )))
+    .bind(company_id)
+    .bind(job_id)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
 pub async fn get(db: &Db, company_id: &str, id: &str) -> StoreResult<Option<Action>> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM actions WHERE company_id = $1 AND id = $2")))
         .bind(company_id)

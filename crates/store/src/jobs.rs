@@ -75,6 +75,31 @@ pub async fn enqueue(
     Ok(id)
 }
 
+/// `enqueue` under an id the caller chose (an idempotency key), inside the caller's
+/// transaction; false when a job with that id exists already, and nothing is added.
+pub async fn enqueue_as(
+    conn: &mut AnyConnection,
+    id: &str,
+    kind: &str,
+    payload: &str,
+    max_attempts: i64,
+    (run_at_ms, now_ms): (i64, i64),
+) -> StoreResult<bool> {
+    let added = sqlx::query(
+        "INSERT INTO jobs (id, kind, payload, state, attempts, max_attempts, run_at_ms, created_ms)
+         VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(kind)
+    .bind(payload)
+    .bind(max_attempts)
+    .bind(run_at_ms)
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
+    Ok(added.rows_affected() == 1)
+}
+
 const JOB_COLUMNS: &str = "id, kind, payload, state, attempts, max_attempts, run_at_ms, last_error";
 
 /// Claims the next due job for `worker` until `now + lease_ms`: a queued job whose time has

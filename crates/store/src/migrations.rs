@@ -66,6 +66,12 @@ pub const CABINET: MigrationSet = MigrationSet {
             sqlite: include_str!("../migrations/sqlite/0007_reports.sql"),
             postgres: include_str!("../migrations/postgres/0007_reports.sql"),
         },
+        Step {
+            version: 8,
+            description: "actions by job",
+            sqlite: include_str!("../migrations/sqlite/0008_actions_by_job.sql"),
+            postgres: include_str!("../migrations/postgres/0008_actions_by_job.sql"),
+        },
     ],
 };
 

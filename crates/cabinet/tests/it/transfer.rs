@@ -81,20 +81,16 @@ async fn a_transfer_is_confirmed_made_once_shown_and_recorded() {
     assert!(notice.body.contains(&format!("The balance has been transferred: {amount}")), "{}", notice.body);
     assert!(notice.body.contains(&Money(a0 - 5_005).format(cabinet_core::Locale::En)), "the sender's new balance");
 
-    // A second click on the same confirmation moves nothing more.
+    // A second click on the same confirmation moves nothing more and leads to the same notice.
     let again = b.post("/transfer", &form).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert_eq!(again.location(), Some(notice_at.as_str()));
     assert_eq!(balance(&app, BIN_A, &from).await, a0 - 5_005);
 
     let h = history(&b).await;
-    assert!(
-        h.contains(&escaped(&format!(
-            "Balance transfer of {amount} from number {} to number {}",
-            from.pretty(),
-            to.pretty()
-        ))),
-        "the history names the transfer"
-    );
+    let named =
+        escaped(&format!("Balance transfer of {amount} from number {} to number {}", from.pretty(), to.pretty()));
+    assert_eq!(h.matches(&named).count(), 1, "the history names the transfer once");
     // The profile shows the new balance at once.
     let profile = b.get(&format!("/numbers/{from}")).await;
     assert!(profile.body.contains(&Money(a0 - 5_005).format(cabinet_core::Locale::En)));

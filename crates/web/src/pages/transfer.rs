@@ -286,7 +286,24 @@ pub async fn transfer(
     let (_, _, details) = recorded(&c.to, c.amount, None);
     let mut tx = state.db.begin_write().await?;
     let recheck_at = now + state.config.job_lease_ms;
-    let job_id = jobs::enqueue(&mut tx, jobs::kinds::TRANSFER, &payload, 8, recheck_at, now).await?;
+    // The confirmation's key is the job's id: a second click on the same confirmation
+    // finds the first one's transfer instead of recording another.
+    let job_id = form.key.clone();
+    if !jobs::enqueue_as(&mut tx, &job_id, jobs::kinds::TRANSFER, &payload, 8, (recheck_at, now)).await? {
+        drop(tx);
+        return match actions::for_job(&state.db, &scope.company_id, &job_id).await? {
+            Some(a) if a.status == actions::SUCCESS => {
+                Ok(Redirect::to(&format!("/transfer?done={}", a.id)).into_response())
+            }
+            Some(a) if a.status == actions::FAILURE => {
+                let why =
+                    t.t1("transfer-refused", "reason", number_head::reason_text(&t, a.reason.as_deref().unwrap_or("")));
+                form_page(&state, &signed, &form, Vec::new(), Some(why), None).await
+            }
+            // Still under way (or another company's key): the history will say.
+            _ => form_page(&state, &signed, &form, Vec::new(), Some(t.t("transfer-unanswered")), None).await,
+        };
+    }
     let record = actions::NewAction {
         kind: "transfer",
         msisdn: Some(c.from.as_str()),
