@@ -60,18 +60,7 @@ pub async fn enqueue(
     now_ms: i64,
 ) -> StoreResult<String> {
     let id = ids::new_id();
-    sqlx::query(
-        "INSERT INTO jobs (id, kind, payload, state, attempts, max_attempts, run_at_ms, created_ms)
-         VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6)",
-    )
-    .bind(&id)
-    .bind(kind)
-    .bind(payload)
-    .bind(max_attempts)
-    .bind(run_at_ms)
-    .bind(now_ms)
-    .execute(conn)
-    .await?;
+    enqueue_as(conn, &id, kind, payload, max_attempts, (run_at_ms, now_ms)).await?;
     Ok(id)
 }
 
