@@ -346,15 +346,12 @@ pub(crate) async fn report(
 
 /// The package allowances the number's home usage draws on (`PackageGrant::of_rows`).
 pub(crate) async fn packages_of(db: &cabinet_store::Db, msisdn: &str) -> Result<Vec<PackageGrant>, crate::SimError> {
-    let rows: Vec<(String, String, i64, i64, i64, i64)> =
-        sqlx::query_as(PACKAGE_ROWS).bind(msisdn).fetch_all(db.pool()).await?;
-    Ok(PackageGrant::of_rows(
-        rows.iter().map(|(s, k, u, t, f, until)| (s.as_str(), k.as_str(), *u != 0, *t, *f, *until)),
-    ))
+    let rows: Vec<allowances::StoredGrantRow> = sqlx::query_as(PACKAGE_ROWS).bind(msisdn).fetch_all(db.pool()).await?;
+    Ok(PackageGrant::of_rows(rows.iter().map(allowances::grant_row)))
 }
 
 /// A number's allowance rows other than its tariff's, as `PackageGrant::of_rows` takes them.
-pub(crate) const PACKAGE_ROWS: &str = "SELECT source, kind, CAST(unlimited AS BIGINT), total, connected_ms, until_ms \
+const PACKAGE_ROWS: &str = "SELECT source, kind, CAST(unlimited AS BIGINT), total, connected_ms, until_ms \
      FROM sim_allowances WHERE msisdn = $1 AND source <> 'tariff'";
 
 /// The number's records of the billing month that starts on `first` (none before

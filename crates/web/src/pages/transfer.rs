@@ -296,8 +296,7 @@ pub async fn transfer(
                 Ok(Redirect::to(&format!("/transfer?done={}", a.id)).into_response())
             }
             Some(a) if a.status == actions::FAILURE => {
-                let why =
-                    t.t1("transfer-refused", "reason", number_head::reason_text(&t, a.reason.as_deref().unwrap_or("")));
+                let why = refusal_text(&t, a.reason.as_deref().unwrap_or(""));
                 form_page(&state, &signed, &form, Vec::new(), Some(why), None).await
             }
             // Still under way (or another company's key): the history will say.
@@ -327,7 +326,7 @@ pub async fn transfer(
     match answer {
         Ok(_) => Ok(Redirect::to(&format!("/transfer?done={id}")).into_response()),
         Err(r) => {
-            let why = refusal_text(&t, r);
+            let why = refusal_text(&t, r.code());
             form_page(&state, &signed, &form, Vec::new(), Some(why), None).await
         }
     }
@@ -360,8 +359,9 @@ pub fn recorded(
     (status, reason, serde_json::to_string(&details).unwrap_or_else(|_| "{}".into()))
 }
 
-fn refusal_text(t: &Tr, r: TransferRefusal) -> String {
-    t.t1("transfer-refused", "reason", number_head::reason_text(t, r.code()))
+/// "The transfer was not made: …" for a refusal's code (as the history keeps it).
+fn refusal_text(t: &Tr, code: &str) -> String {
+    t.t1("transfer-refused", "reason", number_head::reason_text(t, code))
 }
 
 #[cfg(test)]
