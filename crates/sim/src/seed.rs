@@ -4,6 +4,7 @@
 
 mod billing;
 mod generate;
+mod limits;
 mod payments;
 mod rows;
 mod unallocated;
@@ -115,9 +116,11 @@ pub async fn seed_customer(db: &Db, spec: &SeedSpec) -> Result<SeedReport, SimEr
         report.contract_phones += batch.phones.len() as u64;
     }
     // Advance numbers have paid the open month's usage up to the seed's day, as a daily run
-    // would have taken it (through the pool, as a run does: the connection goes back first).
+    // would have taken it (through the pool, as a run does: the connection goes back first),
     drop(conn);
+    // and credit numbers' charges of the period are the month's so far.
     crate::billing::usage_charges::post_usage(db, &spec.zone, spec.bin.as_str(), spec.now_ms).await?;
+    limits::fit(db, &spec.zone, spec.bin.as_str(), spec.now_ms).await?;
     // PostgreSQL plans by statistics; fresh ones after a bulk load keep searches on their
     // indexes before autovacuum gets round to it. (SQLite's searches pin their indexes.)
     // VACUUM marks the new pages all-visible, so that the walks and the run index are read

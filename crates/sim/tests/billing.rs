@@ -380,6 +380,126 @@ async fn advance_balances_pay_usage_day_by_day_and_closing_takes_the_rest() {
     assert!(checked > 10, "numbers checked: {checked}");
 }
 
+/// What a credit number's invoice for the month that `from` starts would hold up to
+/// `through`: its fees of the month in full (its subscription and service lines, given) and
+/// its usage records' charges by kind, each with its VAT, as the invoice lines them.
+async fn accrued_to(
+    sim: &Simulator,
+    bin: &Bin,
+    msisdn: &Msisdn,
+    fees: i64,
+    (from, through): (i64, i64),
+    rate_bp: i64,
+) -> i64 {
+    let report = sim.usage(bin, msisdn, from, through).await.unwrap().unwrap();
+    let usage: i64 = report.totals.iter().map(|t| t.charge.tiyn() + half_up_vat(t.charge.tiyn(), rate_bp)).sum();
+    fees + usage
+}
+
+/// A credit account's remaining credit limit follows the open month: the seed and each
+/// daily run bring its numbers' charges of the period up to what their invoice would hold
+/// so far (the month's fees from its first day, usage with VAT), a run repeated adds
+/// nothing, a package adds its price at once; closing the month moves the month's charges
+/// into the invoice, which is debt until paid, and gives the credit back.
+#[tokio::test]
+async fn a_credit_accounts_remaining_limit_follows_the_months_charges() {
+    use cabinet_core::operator::{Operation, OperationState};
+    use cabinet_sim::billing::daily;
+    let (_db, sim) = simulator().await;
+    seed(&sim, &bin_a(), 150, 17).await;
+    let sim = sim.with_behaviour(cabinet_sim::Behaviour { delay_ms: 0, failure_rate: 0.0, transfer_delay_ms: 0 });
+    let zone = almaty();
+    let oct = zone.start_of_day_ms(jiff::civil::date(2025, 10, 1));
+    let today = zone.start_of_day_ms(zone.civil_date(T0).unwrap());
+    let next = today + 86_400_000;
+    let profile = async |n: &Msisdn| sim.number_profile(&bin_a(), n).await.unwrap().unwrap();
+    let at_seed = numbers(&sim, &bin_a()).await;
+    let credit: Vec<&NumberSummary> = at_seed.values().filter(|n| n.billing == BillingMethod::Credit).collect();
+    assert!(credit.len() > 50, "credit numbers: {}", credit.len());
+    let mut limits: HashMap<String, i64> = HashMap::new();
+    let mut debts: HashMap<String, i64> = HashMap::new();
+    for n in &credit {
+        let p = profile(&n.msisdn).await;
+        limits.insert(n.account_no.clone(), p.credit_limit.expect("a credit limit").tiyn());
+        debts.insert(n.account_no.clone(), p.past_debt.tiyn());
+        assert!(n.remaining.tiyn() >= 0 && n.available_funds.is_none_or(|f| f.tiyn() >= 0), "{}: limits fit", n.msisdn);
+    }
+
+    // The next day's run adds the day; the same day again adds nothing.
+    assert!(daily(sim.db(), &zone, next + 3_600_000).await.unwrap().credit_accrued > 0);
+    assert_eq!(daily(sim.db(), &zone, next + 7_200_000).await.unwrap().credit_accrued, 0);
+    let after_run = numbers(&sim, &bin_a()).await;
+
+    // A package: its price at once.
+    let mut package = None;
+    for n in credit.iter().filter(|n| n.state == cabinet_core::operator::NumberState::Active) {
+        let p = profile(&n.msisdn).await;
+        let found = p.services.iter().find(|s| {
+            let op = Operation::SetService { code: s.code.clone(), on: true };
+            s.status == cabinet_core::operator::ServiceStatus::Available
+                && catalog::service(&s.code).is_some_and(|c| !c.grants.is_empty() && c.price > 0)
+                && cabinet_core::rules::check_on(&op, &p, p.summary.state).is_ok()
+        });
+        if let Some(s) = found {
+            package = Some((n.msisdn.clone(), n.account_no.clone(), s.code.clone(), s.price.tiyn()));
+            break;
+        }
+    }
+    let (with_package, package_account, code, price) = package.expect("a credit number that may connect a package");
+    let op = Operation::SetService { code, on: true };
+    assert_eq!(sim.submit(&bin_a(), &with_package, &op, "credit-pk").await.unwrap(), OperationState::Done);
+    let p = profile(&with_package).await;
+    let before = &after_run[with_package.as_str()];
+    assert_eq!(p.summary.remaining.tiyn(), before.remaining.tiyn() - price, "the package's price at once");
+    if let (Some(f0), Some(f1)) = (before.available_funds, p.summary.available_funds) {
+        assert_eq!(f1.tiyn(), f0.tiyn() - price);
+    }
+
+    // Closing October: each account's charges so far were its invoice's, up to the day.
+    close(&sim, "2025-10", Some(&bin_a())).await;
+    books_are_true(&sim, &bin_a()).await;
+    let docs = documents(&sim, &bin_a(), "2025-10").await;
+    let closed = numbers(&sim, &bin_a()).await;
+    let mut checked = 0;
+    for d in docs.iter().filter(|d| d.invoice.billing == BillingMethod::Credit) {
+        let account = d.invoice.account_no.as_str();
+        let rate = d.invoice.vat_rate_bp;
+        let (mut to_seed, mut to_run) = (0, 0);
+        for n in credit.iter().filter(|n| n.account_no == account) {
+            let fees: i64 = d
+                .lines
+                .iter()
+                .filter(|l| l.msisdn == n.msisdn.as_str())
+                .filter(|l| matches!(l.kind, InvoiceLineKind::Subscription | InvoiceLineKind::Service))
+                .map(|l| l.net.tiyn() + l.vat.tiyn())
+                .sum();
+            let seeded = accrued_to(&sim, &bin_a(), &n.msisdn, fees, (oct, today), rate).await;
+            let ran = accrued_to(&sim, &bin_a(), &n.msisdn, fees, (oct, next), rate).await;
+            if let (Some(l), Some(f0), Some(f1)) =
+                (n.individual_limit, n.available_funds, after_run[n.msisdn.as_str()].available_funds)
+            {
+                assert_eq!((l.tiyn() - f0.tiyn(), l.tiyn() - f1.tiyn()), (seeded, ran), "{}: funds", n.msisdn);
+            }
+            to_seed += seeded;
+            to_run += ran;
+        }
+        let limit = limits[account];
+        let remaining = |at: &HashMap<String, NumberSummary>| {
+            at.values().find(|n| n.account_no == account).map(|n| n.remaining.tiyn()).unwrap()
+        };
+        assert_eq!(limit - remaining(&at_seed), to_seed, "{account}: the seed's charges of the month");
+        assert_eq!(limit - remaining(&after_run), to_run, "{account}: a day later");
+        assert!(to_run >= to_seed && d.invoice.total.tiyn() >= to_run, "{account}: the invoice holds the rest");
+        // Closed: the month's charges are the invoice's, owed until paid.
+        let left = if account == package_account { price } else { 0 };
+        assert_eq!(limit - remaining(&closed), left, "{account}: the credit is back (a package of December stays)");
+        let p = profile(&credit.iter().find(|n| n.account_no == account).unwrap().msisdn).await;
+        assert_eq!(p.past_debt.tiyn() - debts[account], d.invoice.total.tiyn(), "{account}: the invoice is owed");
+        checked += 1;
+    }
+    assert!(checked > 20, "credit accounts checked: {checked}");
+}
+
 #[tokio::test]
 async fn closing_twice_changes_nothing() {
     let (_db, sim) = simulator().await;

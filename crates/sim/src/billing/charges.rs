@@ -36,7 +36,8 @@ pub(crate) struct NumberInMonth {
     pub packages: Vec<String>,
     /// The package allowances its home usage draws on.
     pub grants: Vec<usage::PackageGrant>,
-    /// What daily runs took from an advance balance for the month's usage (`usage_charges`).
+    /// What daily runs posted for the month (`usage_charges`): an advance number's usage
+    /// charges taken from its balance, a credit number's charges added to its period's.
     pub usage_posted: i64,
 }
 
@@ -75,6 +76,15 @@ pub(crate) struct Line {
     pub quantity: i64,
     pub net: i64,
     pub vat: i64,
+}
+
+impl Line {
+    /// What the line charges beyond what its package's price took when it was connected
+    /// (from an advance balance, or onto a credit number's charges of the period): the
+    /// whole line with its VAT, or a package's VAT only.
+    pub(crate) fn payable(&self) -> i64 {
+        self.net + self.vat - if self.kind == InvoiceLineKind::Package { self.net } else { 0 }
+    }
 }
 
 /// The code a line kind is stored under.
@@ -156,8 +166,9 @@ pub(crate) struct Draft {
     pub account_no: String,
     pub billing: BillingMethod,
     pub lines: Vec<Line>,
-    /// Advance numbers' usage charges of the month taken from their balances day by day
-    /// before closing (number, amount), in number order.
+    /// What daily runs posted for the month before closing (number, amount), in number
+    /// order: advance numbers' usage charges taken from their balances, credit numbers'
+    /// charges added to the account's charges of the period (`usage_charges`).
     pub posted: Vec<(String, i64)>,
 }
 
@@ -192,11 +203,25 @@ impl Draft {
     pub(crate) fn number_charges(&self) -> Vec<(String, i64)> {
         let mut out: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
         for l in &self.lines {
-            let amount = l.net + l.vat - if l.kind == InvoiceLineKind::Package { l.net } else { 0 };
-            *out.entry(l.msisdn.as_str()).or_default() += amount;
+            *out.entry(l.msisdn.as_str()).or_default() += l.payable();
         }
         for (msisdn, posted) in &self.posted {
             *out.entry(msisdn.as_str()).or_default() -= posted;
+        }
+        out.into_iter().filter(|(_, a)| *a != 0).map(|(m, a)| (m.to_string(), a)).collect()
+    }
+
+    /// What the month added to a credit account's charges of the period before it was
+    /// closed, by number (in number order): the daily runs' accruals (`usage_charges`) and
+    /// the prices of the packages connected in it. Closing takes them off again, since the
+    /// invoice holds them now.
+    pub(crate) fn accrued(&self) -> Vec<(String, i64)> {
+        let mut out: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
+        for l in self.lines.iter().filter(|l| l.kind == InvoiceLineKind::Package) {
+            *out.entry(l.msisdn.as_str()).or_default() += l.net;
+        }
+        for (msisdn, posted) in &self.posted {
+            *out.entry(msisdn.as_str()).or_default() += posted;
         }
         out.into_iter().filter(|(_, a)| *a != 0).map(|(m, a)| (m.to_string(), a)).collect()
     }

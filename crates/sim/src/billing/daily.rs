@@ -1,5 +1,5 @@
 //! The daily billing run: every customer's advance numbers pay the usage of the open month up
-//! to the day (`usage_charges`), and credit accounts with an invoice unpaid past its due date
+//! to the day and credit numbers' charges of the period grow by it (`usage_charges`), and credit accounts with an invoice unpaid past its due date
 //! have their active numbers put into Blocked / Debt (`debt::block_overdue`), every day
 //! rather than only when a month is closed. A payment that clears the debt lifts it
 //! (`debt::pay_account`, `payments::allocate`).
@@ -16,6 +16,8 @@ pub struct DailyReport {
     pub customers: u64,
     /// Advance numbers whose usage was taken from their balances.
     pub usage_charged: u64,
+    /// Credit numbers whose charges of the period grew (the remaining credit limit shrank).
+    pub credit_accrued: u64,
     /// Numbers put into Blocked / Debt.
     pub blocked: u64,
 }
@@ -28,7 +30,9 @@ pub async fn daily(db: &Db, zone: &OperatorZone, now_ms: i64) -> Result<DailyRep
     let mut report = DailyReport::default();
     for bin in bins {
         let bin = Bin::stored(&bin).map_err(|_| SimError::BadData(format!("customer BIN {bin:?}")))?;
-        report.usage_charged += super::usage_charges::post_usage(db, zone, bin.as_str(), now_ms).await?;
+        let posted = super::usage_charges::post_usage(db, zone, bin.as_str(), now_ms).await?;
+        report.usage_charged += posted.charged;
+        report.credit_accrued += posted.accrued;
         report.blocked += block_overdue(db, &bin, now_ms).await?;
         report.customers += 1;
     }

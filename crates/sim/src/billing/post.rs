@@ -47,7 +47,8 @@ pub(crate) async fn claim<'d>(
 pub(crate) type Entry = (i64, String, i64, Option<i64>);
 
 /// The entries of the claimed invoices as a closing made now posts them: advance balances
-/// and credit accounts' debts change here, each with its entry (numbers and accounts in
+/// and credit accounts' debts change here, each with its entry, and a credit account's
+/// charges of the period lose what the month added to them (numbers and accounts in
 /// order, so that parallel writers on PostgreSQL lock rows in one order).
 pub(crate) async fn post_live(conn: &mut AnyConnection, claimed: &[(&Draft, i64)]) -> Result<Vec<Entry>, SimError> {
     let mut entries = Vec::new();
@@ -66,13 +67,27 @@ pub(crate) async fn post_live(conn: &mut AnyConnection, claimed: &[(&Draft, i64)
                 }
             }
             BillingMethod::Credit => {
+                // The month's charges leave the period's (what the remaining credit is
+                // counted from) for the invoice, which is debt until paid.
+                // The account's row first, then its numbers', as a package's connection
+                // takes them: two writers never wait on each other's second row.
+                let accrued = d.accrued();
                 let debt: i64 = sqlx::query_scalar(
-                    "UPDATE sim_accounts SET past_debt = past_debt + $1 WHERE account_no = $2 RETURNING past_debt",
+                    "UPDATE sim_accounts SET past_debt = past_debt + $1, period_charges = period_charges - $2 \
+                     WHERE account_no = $3 RETURNING past_debt",
                 )
                 .bind(d.total())
+                .bind(accrued.iter().map(|(_, a)| a).sum::<i64>())
                 .bind(d.account_no.as_str())
                 .fetch_one(&mut *conn)
                 .await?;
+                for (msisdn, amount) in &accrued {
+                    sqlx::query("UPDATE sim_subscribers SET period_spent = period_spent - $1 WHERE msisdn = $2")
+                        .bind(*amount)
+                        .bind(msisdn.as_str())
+                        .execute(&mut *conn)
+                        .await?;
+                }
                 entries.push((*txn, billing_account(&d.account_no), -d.total(), Some(-debt)));
             }
         }

@@ -1,68 +1,85 @@
-//! Advance numbers pay their usage as they go: the daily run takes each advance number's
-//! usage charges of the month still open, from the month's start to the start of the day,
-//! from its balance, so that the balance a profile shows (and a transfer may spend) has
-//! what the number used before today taken off. Closing the month takes only the rest
-//! (`Draft::prepaid`).
+//! The open month's charges as they happen. The daily run rates each number's usage of the
+//! month still open, from the month's start to the start of the day (as the usage details
+//! and the invoice rate it), and posts what it has not posted before (`sim_usage_posted`):
+//! - an advance number pays its usage charges from its balance (a `usage` ledger
+//!   transaction), so that the balance a profile shows (and a transfer may spend) has what
+//!   the number used before today taken off; closing takes only the rest (`Draft::prepaid`).
+//! - a credit number's charges of the period (`period_spent`, and its account's
+//!   `period_charges`, from which the remaining credit limit is counted) grow by what its
+//!   invoice would hold so far: the subscription and services' monthly fees from the
+//!   month's first day, its usage with VAT, its packages' VAT (their prices were added when
+//!   they were connected). Closing takes them off again (`Draft::accrued`); nothing moves in
+//!   the books until the invoice.
 //!
-//! Each run rates the month from its start again (as the usage details and the invoice do)
-//! and takes the difference from what was taken before (`sim_usage_posted`): a day a run
-//! missed is caught up by the next, and a run repeated takes nothing more. Only the month
-//! still open is posted: the days of a month that ended before a run are left to its
-//! closing, so that the two never count the same charges.
+//! A day a run missed is caught up by the next, and a run repeated posts nothing more. Only
+//! the month still open is posted: the days of a month that ended before a run are left to
+//! its closing, so that the two never count the same charges.
 
-use super::charges::NumberInMonth;
+use super::charges::{MonthToClose, NumberInMonth, number_lines};
 use super::close::numbers_of;
 use crate::SimError;
 use crate::ledger::number_account;
+use cabinet_core::operator::BillingMethod;
 use cabinet_core::time::{BillingMonth, OperatorZone};
 use cabinet_store::Db;
-use sqlx::{AnyConnection, AssertSqlSafe};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 /// Accounts a batch, as closing walks them.
 const ACCOUNTS_PER_BATCH: i64 = 1_000;
 
-/// Takes the customer's advance numbers' usage charges of the current month up to the start
-/// of `now_ms`'s day from their balances; returns how many numbers were charged.
-pub(crate) async fn post_usage(db: &Db, zone: &OperatorZone, bin: &str, now_ms: i64) -> Result<u64, SimError> {
-    let Some(today) = zone.civil_date(now_ms) else { return Ok(0) };
+/// What a run posted: numbers whose balance paid, numbers whose period's charges grew.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Posted {
+    pub charged: u64,
+    pub accrued: u64,
+}
+
+/// Posts the customer's numbers' charges of the current month up to the start of `now_ms`'s
+/// day (see the module).
+pub(crate) async fn post_usage(db: &Db, zone: &OperatorZone, bin: &str, now_ms: i64) -> Result<Posted, SimError> {
+    let Some(today) = zone.civil_date(now_ms) else { return Ok(Posted::default()) };
     let month = BillingMonth::of(today);
-    let m = super::charges::MonthToClose::new(zone, month, 0);
-    let through_ms = zone.start_of_day_ms(today);
-    if through_ms <= m.start_ms {
-        // The month's first day: nothing of it is over yet.
-        return Ok(0);
-    }
+    let rate_bp = super::vat::rate_bp(&mut *db.pool().acquire().await?, month).await?;
+    // The month up to the day: packages connected and services switched on today count
+    // from tomorrow's run.
+    let mut m = MonthToClose::new(zone, month, rate_bp);
+    m.end_ms = zone.start_of_day_ms(today);
     let last_day = today.yesterday().map_err(|e| SimError::BadData(e.to_string()))?.to_string();
-    let mut charged = 0;
+    let mut posted = Posted::default();
     let mut after = String::new();
     loop {
-        let accounts: Vec<String> = sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT account_no FROM sim_accounts WHERE bin = $1 AND billing = 'advance' AND account_no > $2 \
+        let accounts = sqlx::query(AssertSqlSafe(format!(
+            "SELECT account_no, billing FROM sim_accounts WHERE bin = $1 AND account_no > $2 \
              ORDER BY account_no LIMIT {ACCOUNTS_PER_BATCH}"
         )))
         .bind(bin)
         .bind(after.as_str())
         .fetch_all(db.pool())
         .await?;
-        let Some(last) = accounts.last().cloned() else { break };
-        let numbers: Vec<NumberInMonth> = numbers_of(db, bin, &after, &last, &m)
-            .await?
-            .into_iter()
-            .filter(|(account, _)| accounts.binary_search(account).is_ok())
-            .flat_map(|(_, numbers)| numbers)
-            .collect();
-        let (zone2, bin2, first) = (zone.clone(), bin.to_string(), month.first_day());
-        let due = tokio::task::spawn_blocking(move || due(&zone2, &bin2, first, through_ms, numbers))
+        let Some(last) = accounts.last().map(|r| r.get::<String, _>(0)) else { break };
+        let mut by_account = numbers_of(db, bin, &after, &last, &m).await?;
+        let mut batch = Vec::with_capacity(accounts.len());
+        for r in &accounts {
+            let account_no: String = r.get(0);
+            let billing = BillingMethod::from_code(&r.get::<String, _>(1))
+                .ok_or_else(|| SimError::BadData(format!("billing of {account_no}")))?;
+            let numbers = by_account.remove(&account_no).unwrap_or_default();
+            batch.push((account_no, billing, numbers));
+        }
+        let (zone2, bin2, m2) = (zone.clone(), bin.to_string(), m.clone());
+        let due = tokio::task::spawn_blocking(move || due(&zone2, &bin2, &m2, batch))
             .await
             .map_err(|e| SimError::BadData(format!("rating failed: {e}")))??;
-        charged += write(db, bin, month, (through_ms, &last_day, now_ms), &due).await?;
+        let p = write(db, bin, month, (m.end_ms, &last_day, now_ms), &due).await?;
+        posted.charged += p.charged;
+        posted.accrued += p.accrued;
         after = last;
     }
-    Ok(charged)
+    Ok(posted)
 }
 
-/// The usage charges of the numbers' current month up to the start of `now_ms`'s day, by
-/// number: what a daily run at `now_ms` takes in all (the seed's opening balances have it).
+/// The usage charges of advance numbers' current month up to the start of `now_ms`'s day,
+/// by number: what a daily run at `now_ms` takes in all (the seed's opening balances have it).
 pub(crate) fn due_today(
     zone: &OperatorZone,
     bin: &str,
@@ -70,39 +87,52 @@ pub(crate) fn due_today(
     numbers: Vec<NumberInMonth>,
 ) -> Result<Vec<(String, i64)>, SimError> {
     let Some(today) = zone.civil_date(now_ms) else { return Ok(Vec::new()) };
-    let through_ms = zone.start_of_day_ms(today);
-    let first = today.first_of_month();
-    Ok(due(zone, bin, first, through_ms, numbers)?.into_iter().map(|d| (d.msisdn, d.due)).collect())
+    let mut m = MonthToClose::new(zone, BillingMonth::of(today), 0);
+    m.end_ms = zone.start_of_day_ms(today);
+    let batch = vec![(String::new(), BillingMethod::Advance, numbers)];
+    Ok(due(zone, bin, &m, batch)?.into_iter().map(|d| (d.msisdn, d.due)).collect())
 }
 
-/// A number's usage charges due up to the run's instant, and what was taken before.
+/// A number's charges due up to the run's instant, and what was posted before.
 struct Due {
     msisdn: String,
+    account_no: String,
+    billing: BillingMethod,
     due: i64,
     taken: i64,
 }
 
-/// Each number's usage charges of the month before `through_ms` (none on the month's first
-/// day), in number order.
+/// Each number's charges of the month `m` cuts at the run's day (see the module), in
+/// account and number order.
 fn due(
     zone: &OperatorZone,
     bin: &str,
-    first: jiff::civil::Date,
-    through_ms: i64,
-    mut numbers: Vec<NumberInMonth>,
+    m: &MonthToClose,
+    accounts: Vec<(String, BillingMethod, Vec<NumberInMonth>)>,
 ) -> Result<Vec<Due>, SimError> {
-    numbers.sort_by(|a, b| a.msisdn.cmp(&b.msisdn));
-    let mut out = Vec::with_capacity(numbers.len());
-    for n in numbers {
-        let until = through_ms.min(n.blocked_since.unwrap_or(i64::MAX));
-        let records = n.rated(zone, bin, first, until)?;
-        let due = records.iter().map(|r| r.charge.tiyn()).sum();
-        out.push(Due { msisdn: n.msisdn, due, taken: n.usage_posted });
+    let mut out = Vec::new();
+    for (account_no, billing, mut numbers) in accounts {
+        numbers.sort_by(|a, b| a.msisdn.cmp(&b.msisdn));
+        for n in numbers {
+            let due = match billing {
+                BillingMethod::Advance => {
+                    let until = m.end_ms.min(n.blocked_since.unwrap_or(i64::MAX));
+                    if until <= m.start_ms {
+                        0
+                    } else {
+                        let records = n.rated(zone, bin, m.month.first_day(), until)?;
+                        records.iter().map(|r| r.charge.tiyn()).sum()
+                    }
+                }
+                BillingMethod::Credit => number_lines(zone, bin, m, &n)?.iter().map(|l| l.payable()).sum(),
+            };
+            out.push(Due { msisdn: n.msisdn, account_no: account_no.clone(), billing, due, taken: n.usage_posted });
+        }
     }
     Ok(out)
 }
 
-/// Takes each number's difference in one store transaction. What was taken is moved on
+/// Posts each number's difference in one store transaction. What was posted is moved on
 /// first, guarded by what this run read: a run that raced another for the same number finds
 /// it changed and leaves the number to it.
 async fn write(
@@ -111,10 +141,10 @@ async fn write(
     month: BillingMonth,
     (through_ms, last_day, now_ms): (i64, &str, i64),
     due: &[Due],
-) -> Result<u64, SimError> {
+) -> Result<Posted, SimError> {
     let mut tx = db.begin_write().await?;
     let conn: &mut AnyConnection = &mut tx;
-    let mut charged = 0;
+    let mut posted = Posted::default();
     for d in due.iter().filter(|d| d.due != d.taken) {
         let moved = sqlx::query(
             "INSERT INTO sim_usage_posted (msisdn, month, through_ms, amount) VALUES ($1, $2, $3, $4) \
@@ -132,36 +162,68 @@ async fn write(
             continue;
         }
         let amount = d.due - d.taken;
-        // The number, the last day covered and the month's total before and after.
-        let key = format!("usage:{}:{last_day}:{}-{}", d.msisdn, d.taken, d.due);
-        let txn: i64 = sqlx::query_scalar(
-            "INSERT INTO sim_ledger_txns (bin, kind, key, created_ms) VALUES ($1, 'usage', $2, $3) RETURNING id",
-        )
-        .bind(bin)
-        .bind(key)
-        .bind(now_ms)
-        .fetch_one(&mut *conn)
-        .await?;
-        // Usage has happened: the balance may go below zero (the number's debt).
-        let after: i64 =
-            sqlx::query_scalar("UPDATE sim_subscribers SET balance = balance - $1 WHERE msisdn = $2 RETURNING balance")
-                .bind(amount)
-                .bind(d.msisdn.as_str())
-                .fetch_one(&mut *conn)
-                .await?;
-        sqlx::query(
-            "INSERT INTO sim_ledger_entries (txn_id, account, amount, balance_after) \
-             VALUES ($1, $2, $3, $4), ($1, 'op:revenue', $5, NULL)",
-        )
-        .bind(txn)
-        .bind(number_account(&d.msisdn))
-        .bind(-amount)
-        .bind(after)
-        .bind(amount)
-        .execute(&mut *conn)
-        .await?;
-        charged += 1;
+        match d.billing {
+            BillingMethod::Advance => {
+                // The number, the last day covered and the month's total before and after.
+                let key = format!("usage:{}:{last_day}:{}-{}", d.msisdn, d.taken, d.due);
+                pay_usage(conn, bin, &d.msisdn, amount, &key, now_ms).await?;
+                posted.charged += 1;
+            }
+            BillingMethod::Credit => {
+                // The account's row first, then the number's, as a package's connection.
+                sqlx::query("UPDATE sim_accounts SET period_charges = period_charges + $1 WHERE account_no = $2")
+                    .bind(amount)
+                    .bind(d.account_no.as_str())
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query("UPDATE sim_subscribers SET period_spent = period_spent + $1 WHERE msisdn = $2")
+                    .bind(amount)
+                    .bind(d.msisdn.as_str())
+                    .execute(&mut *conn)
+                    .await?;
+                posted.accrued += 1;
+            }
+        }
     }
     tx.commit().await?;
-    Ok(charged)
+    Ok(posted)
+}
+
+/// An advance number's usage paid from its balance: one ledger transaction (the number
+/// against `op:revenue`).
+async fn pay_usage(
+    conn: &mut AnyConnection,
+    bin: &str,
+    msisdn: &str,
+    amount: i64,
+    key: &str,
+    now_ms: i64,
+) -> Result<(), SimError> {
+    let txn: i64 = sqlx::query_scalar(
+        "INSERT INTO sim_ledger_txns (bin, kind, key, created_ms) VALUES ($1, 'usage', $2, $3) RETURNING id",
+    )
+    .bind(bin)
+    .bind(key)
+    .bind(now_ms)
+    .fetch_one(&mut *conn)
+    .await?;
+    // Usage has happened: the balance may go below zero (the number's debt).
+    let after: i64 =
+        sqlx::query_scalar("UPDATE sim_subscribers SET balance = balance - $1 WHERE msisdn = $2 RETURNING balance")
+            .bind(amount)
+            .bind(msisdn)
+            .fetch_one(&mut *conn)
+            .await?;
+    sqlx::query(
+        "INSERT INTO sim_ledger_entries (txn_id, account, amount, balance_after) \
+         VALUES ($1, $2, $3, $4), ($1, 'op:revenue', $5, NULL)",
+    )
+    .bind(txn)
+    .bind(number_account(msisdn))
+    .bind(-amount)
+    .bind(after)
+    .bind(amount)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

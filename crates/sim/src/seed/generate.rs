@@ -174,12 +174,8 @@ impl<'a> Generator<'a> {
         let billing = if self.chance(0.85) { BillingMethod::Credit } else { BillingMethod::Advance };
         let account_type = if numbers.len() > 1 { "common" } else { "separate" };
         let mut past_debt = if self.chance(0.06) { self.tenge(500, 30_000) } else { 0 };
-        let mut charges = 0;
         for msisdn in numbers {
             let sub = self.subscriber(msisdn, &account_no, billing, batch);
-            if billing == BillingMethod::Credit {
-                charges += sub.period_spent;
-            }
             // A number blocked for debt has a debt behind it.
             if sub.state == NumberState::BlockedDebt && billing == BillingMethod::Credit && past_debt == 0 {
                 past_debt = self.tenge(1_000, 40_000);
@@ -188,16 +184,16 @@ impl<'a> Generator<'a> {
         }
         let credit_limit = (billing == BillingMethod::Credit).then(|| {
             let per_number = CREDIT_LIMITS[self.rng.random_range(0..CREDIT_LIMITS.len())] * 100;
-            let chosen = per_number * if account_type == "common" { 4 } else { 1 };
-            // The limit is never below what was charged already: round up to whole thousands.
-            chosen.max((charges / 100_000 + 2) * 100_000)
+            // Raised to what the month charges once it is rated (`limits::fit`).
+            per_number * if account_type == "common" { 4 } else { 1 }
         });
         batch.accounts.push(AccountRow {
             account_no,
             account_type,
             billing,
             credit_limit,
-            period_charges: if billing == BillingMethod::Credit { charges } else { 0 },
+            // The daily run's to post (`billing::usage_charges`), as the seed's last step.
+            period_charges: 0,
             past_debt,
         });
     }
@@ -227,11 +223,11 @@ impl<'a> Generator<'a> {
         };
         let individual_limit = (billing == BillingMethod::Credit && self.chance(0.3))
             .then(|| INDIVIDUAL_LIMITS[self.rng.random_range(0..INDIVIDUAL_LIMITS.len())] * 100);
-        let typical = tariff.monthly_fee + self.tenge(0, 5_000);
-        let mut period_spent = (typical as f64 * self.month_elapsed * self.rng.random_range(0.4..1.3)) as i64;
-        if let Some(limit) = individual_limit {
-            // Some numbers have spent their whole limit; the rest stay under it.
-            period_spent = if self.chance(0.05) { limit } else { period_spent.min(limit * 95 / 100) };
+        // Draws that once made up the month's spending, kept so that the rest of a seed's
+        // company stays the same (the spending is rated now: `billing::usage_charges`).
+        let _ = (self.tenge(0, 5_000), self.rng.random_range(0.4..1.3));
+        if individual_limit.is_some() {
+            let _ = self.chance(0.05);
         }
         let balance = match (billing, state) {
             (BillingMethod::Credit, _) => 0,
@@ -253,7 +249,7 @@ impl<'a> Generator<'a> {
             state,
             state_changed_ms,
             individual_limit,
-            period_spent,
+            period_spent: 0,
             balance,
             roaming_debt,
             registration_form,
