@@ -22,6 +22,8 @@ pub enum Permission {
     TransferBalance,
     /// See payments and balance changes (payment history).
     ViewPayments,
+    /// The accounting documents: invoices, acts, registers, reconciliation statements.
+    ViewDocuments,
 }
 
 /// Which permissions a role grants. `full` is what the operator grants by default.
@@ -33,7 +35,7 @@ pub fn role_allows(role: &str, permission: Permission) -> bool {
         Permission::ManageNumbers => matches!(role, "full" | "operations"),
         // Money is the accountant's, not the operations role's (issue 12's roles).
         Permission::TransferBalance => matches!(role, "full" | "accountant"),
-        Permission::ViewPayments => matches!(role, "full" | "accountant" | "read_only"),
+        Permission::ViewPayments | Permission::ViewDocuments => matches!(role, "full" | "accountant" | "read_only"),
     }
 }
 

@@ -1,6 +1,6 @@
 //! Message catalogs (Project Fluent, `locales/{ru,en,kk}/*.ftl`: `main`, and one file per
 //! part — `layout` (design system, header, lists), `access` (sign-in, errors, history),
-//! `operations` (a number's profile and operations), `money`, `reports` (My reports)), embedded at compile
+//! `operations` (a number's profile and operations), `money`, `reports` (My reports), `documents` (the accounting documents' tabs)), embedded at compile
 //! time. Templates get a `Tr` for the visitor's language and look every string up in it.
 
 use cabinet_core::operator::MatchCount;
@@ -219,6 +219,7 @@ pub fn catalog_keys() -> Vec<(Locale, Vec<String>)> {
                 include_str!(concat!("../locales/", $lang, "/operations.ftl")),
                 include_str!(concat!("../locales/", $lang, "/money.ftl")),
                 include_str!(concat!("../locales/", $lang, "/reports.ftl")),
+                include_str!(concat!("../locales/", $lang, "/documents.ftl")),
             ]
         };
     }

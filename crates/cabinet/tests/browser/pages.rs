@@ -249,6 +249,8 @@ struct Data {
     /// Two advance numbers, the first with money to transfer.
     sender: String,
     recipient: String,
+    /// Documents and reports → Search by invoice number, of one of the company's invoices.
+    invoice_search: String,
 }
 
 async fn prepare(app: &TestApp) -> Data {
@@ -266,6 +268,17 @@ async fn prepare(app: &TestApp) -> Data {
     };
     let bin_a = cabinet_core::Bin::parse(BIN_A).unwrap();
     cabinet_sim::billing::receive(&app.db, &bin_a, &payment).await.unwrap().unwrap();
+    // An invoice of the company's, to search its numbers by.
+    let invoice = {
+        use cabinet_core::operator::OperatorPort;
+        let q = cabinet_core::operator::InvoiceQuery { limit: 1, ..Default::default() };
+        cabinet_sim::Simulator::new(app.db.clone()).invoices(&bin_a, &q).await.unwrap().remove(0)
+    };
+    let invoice_search = format!(
+        "/reports/invoice-numbers?by=registration&number={}&year={}",
+        invoice.registration_no,
+        &invoice.month[..4]
+    );
     // A forwarding rule, a secret code and a registered device, so that their lists show.
     let fwd = format!("/numbers/{active}/forwarding");
     let added = b
@@ -312,7 +325,7 @@ async fn prepare(app: &TestApp) -> Data {
     let recipient = advance.iter().find(|n| n.msisdn != sender.msisdn).expect("a second advance number");
     let (sender, recipient) = (sender.msisdn.to_string(), recipient.msisdn.to_string());
     my_reports(app, &b, &active, &other_company).await;
-    Data { active, blocked, other_company, service_on, search, search_none, period, sender, recipient }
+    Data { active, blocked, other_company, service_on, search, search_none, period, sender, recipient, invoice_search }
 }
 
 /// Carol's My reports holds a ready report and one that failed, so that both show.
@@ -420,7 +433,18 @@ async fn run_width(
     sign_in(&mut v, app, mail).await;
 
     // Signed in.
-    let Data { active: a, blocked, other_company, service_on, search, search_none, period, sender, recipient } = data;
+    let Data {
+        active: a,
+        blocked,
+        other_company,
+        service_on,
+        search,
+        search_none,
+        period,
+        sender,
+        recipient,
+        invoice_search,
+    } = data;
     for lang in LANGS {
         v.lang(lang, "/numbers").await;
         v.check("numbers").await;
@@ -485,6 +509,8 @@ async fn run_width(
         v.form("payments-report-too-old", &report, too_old, "#payments-report-request").await;
         v.goto("reports", "/reports").await;
         v.goto("unallocated", "/reports/unallocated").await;
+        v.goto("invoice-numbers", invoice_search).await;
+        v.goto("invoice-numbers-bad", "/reports/invoice-numbers?by=registration&number=ESF-12&year=2026").await;
         v.goto("history", &format!("/reports/actions?{period}")).await;
         v.goto("history-bad-period", "/reports/actions?from=31-02-2026&to=01-03-2026").await;
         v.goto("error-other-company", &format!("/numbers/{other_company}")).await;

@@ -5,6 +5,7 @@ mod access;
 mod cli;
 mod delivery;
 mod deploy;
+mod documents;
 mod fuzz;
 mod gateways;
 mod helpers;

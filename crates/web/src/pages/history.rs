@@ -77,6 +77,12 @@ struct HistoryPage {
     range: Option<String>,
 }
 
+/// The details of an action that is not about a number: what it was about, in its words.
+#[derive(Deserialize)]
+struct Subject {
+    subject: String,
+}
+
 /// "Block number 77010542001": the action's words with its subject.
 pub fn action_text(t: &Tr, a: &Action) -> String {
     let number = a.msisdn.clone().unwrap_or_default();
@@ -86,6 +92,12 @@ pub fn action_text(t: &Tr, a: &Action) -> String {
         return text;
     }
     let key = format!("action-{}", a.kind.replace('_', "-"));
+    // Actions on documents name what they were about (an invoice's number, a period).
+    if let Ok(Subject { subject }) = serde_json::from_str(&a.details)
+        && let Some(text) = t.try_t1(&key, "subject", subject.as_str())
+    {
+        return text;
+    }
     let details: Option<Details> = serde_json::from_str(&a.details).ok();
     let name = match details.as_ref().map(|d| (&d.operation, &d.name)) {
         Some((_, Some(name))) => t.text(name).to_string(),

@@ -6,6 +6,7 @@ pub mod esim;
 pub mod forwarding;
 pub mod history;
 pub mod imei;
+pub mod invoice_search;
 pub mod lang;
 pub mod number_head;
 pub mod numbers;
