@@ -305,21 +305,66 @@ fn blocks_that_overflow_the_last_page_go_onto_a_new_one() {
     }
 }
 
-/// Totals that no longer fit under the last row go onto the new page together, not their
-/// last line alone.
+/// Blocks that go whole onto the new page when they no longer fit under the last row: the
+/// totals, a party's details, a heading with the line after it; not their last line alone.
 #[test]
-fn totals_that_overflow_move_together() {
+fn blocks_kept_together_move_together() {
     let w = &RU;
-    let rows = spill_point(&[totals(w)]);
-    let file = saved(&write(head(w), Frame { before: frame(w).before, after: vec![totals(w)] }, rows));
+    let bank = [
+        ("Банк:", "АО «Банк ЦентрКредит»"),
+        ("БИК:", "KCJBKZKX"),
+        ("КБе:", "17"),
+        ("Назначение:", "Оплата услуг связи"),
+    ];
+    let fields = Block::Fields(bank.iter().map(|(l, v)| (l.to_string(), v.to_string())).collect());
+    let heading = [Block::Heading("ПОДПИСИ СТОРОН".into()), Block::Paragraph(w.closing.into())];
+    let cases: [(Vec<Block>, Vec<String>); 3] = [
+        (vec![totals(w)], w.totals.map(String::from).to_vec()),
+        // A label and its value on one line.
+        (vec![fields], bank.iter().map(|(l, v)| format!("{l} {v}")).collect()),
+        (heading.to_vec(), vec!["ПОДПИСИ СТОРОН".into(), w.closing.into()]),
+    ];
+    for (after, lines) in cases {
+        let rows = spill_point(&after);
+        let file = saved(&write(head(w), Frame { before: frame(w).before, after }, rows));
+        let pages = page_texts(file.path());
+        let n = pages.len();
+        assert_eq!(pages_with(&pages, &doc(rows - 1)), [n - 1]);
+        for line in &lines {
+            assert_eq!(pages_with(&pages, line), [n], "{line:?} on the last page, as {:?}", lines[0]);
+        }
+        assert!(squeeze(&pages[n - 1]).ends_with(&format!("{n} / {n}")));
+    }
+    let file =
+        saved(&write(head(w), Frame { before: frame(w).before, after: vec![totals(w)] }, spill_point(&[totals(w)])));
+    assert!(squeeze(&page_texts(file.path()).concat()).contains("Итого задолженность 987 654,32 ₸"));
+}
+
+/// Blocks above the table longer than the first page run onto the next, without the
+/// table's header; the header comes under their last line, then the rows.
+#[test]
+fn blocks_above_the_table_may_fill_pages() {
+    // Some 60 lines fill a page: 80 leave room on the second for the header and the rows.
+    let lines: Vec<String> = (0..80).map(|i| format!("Условие договора пункт {i}.")).collect();
+    let frame = Frame {
+        before: vec![Block::Heading(RU.heading.into()), Block::Paragraph(lines.join("\n"))],
+        after: Vec::new(),
+    };
+    let file = saved(&write(head(&RU), frame, 10));
     let pages = page_texts(file.path());
     let n = pages.len();
-    assert_eq!(pages_with(&pages, &doc(rows - 1)), [n - 1]);
-    for label in w.totals {
-        assert_eq!(pages_with(&pages, label), [n], "{label}");
+    assert!(n >= 2, "{n}");
+    let header = RU.header.join(" ");
+    assert_eq!(pages_with(&pages, &header), [n], "the header once, on the page the blocks end on");
+    assert_eq!(pages_with(&pages, "пункт 79."), [n]);
+    assert_eq!(pages_with(&pages, "пункт 0."), [1]);
+    assert_eq!(pages_with(&pages, RU.title), [1]);
+    let last = squeeze(&pages[n - 1]);
+    assert!(last.find("пункт 79.").unwrap() < last.find(&header).unwrap());
+    assert!(last.find(&header).unwrap() < last.find(&doc(0)).unwrap());
+    for (p, page) in pages.iter().enumerate() {
+        assert!(squeeze(page).ends_with(&format!("{} / {n}", p + 1)), "the footer of page {}", p + 1);
     }
-    assert!(squeeze(&pages[n - 1]).contains("Итого задолженность 987 654,32 ₸"));
-    assert!(squeeze(&pages[n - 1]).ends_with(&format!("{n} / {n}")));
 }
 
 /// A signature block taller than a page could never be kept on one: an error, not a

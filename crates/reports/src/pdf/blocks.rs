@@ -26,8 +26,9 @@ pub(super) struct Piece {
     pub marks: Vec<Mark>,
 }
 
-/// Pieces kept on one page when a fresh page holds them: a total's lines, a signature
-/// block. A paragraph is a group a line, so that it may run onto the next page.
+/// Pieces kept on one page when a fresh page holds them: a party's fields, the totals, the
+/// signatures, a heading with what follows it. A paragraph is a group a line, so that it
+/// may run onto the next page.
 pub(super) type Group = Vec<Piece>;
 
 fn line_height(size: f32) -> f32 {
@@ -37,11 +38,12 @@ fn line_height(size: f32) -> f32 {
 /// Lays `blocks` out between `left` and `left + width`.
 pub(super) fn lay_out(blocks: &[Block], fonts: &Fonts, left: f32, width: f32, decimal_comma: bool) -> Vec<Group> {
     let mut groups = Vec::new();
+    let mut pending_heading: Option<Group> = None;
     for block in blocks {
         let mut block_groups = match block {
             Block::Heading(text) => vec![heading(text, fonts, left, width)],
             Block::Paragraph(text) => paragraph(text, fonts, left, width),
-            Block::Fields(fields) => self::fields(fields, fonts, left, width),
+            Block::Fields(fields) => vec![self::fields(fields, fonts, left, width)],
             Block::Totals(totals) => vec![self::totals(totals, fonts, left, width, decimal_comma)],
             Block::Signatures(signatures) => vec![vec![self::signatures(signatures, fonts, left, width)]],
         };
@@ -53,8 +55,20 @@ pub(super) fn lay_out(blocks: &[Block], fonts: &Fonts, left: f32, width: f32, de
                 *y += BLOCK_GAP;
             }
         }
+        // A heading is not left at the foot of a page: it goes with the next block's first
+        // group.
+        if let Some(heading) = pending_heading.take() {
+            match block_groups.first_mut() {
+                Some(first) => drop(first.splice(0..0, heading)),
+                None => block_groups.push(heading),
+            }
+        }
+        if matches!(block, Block::Heading(_)) {
+            pending_heading = block_groups.pop();
+        }
         groups.append(&mut block_groups);
     }
+    groups.extend(pending_heading);
     groups
 }
 
@@ -94,8 +108,8 @@ fn column(lines: &[String], x: f32, top: f32, weight: Weight) -> (Vec<Mark>, f32
     (marks, lines.len() as f32 * line_height(TEXT_SIZE))
 }
 
-/// A group a field: the label in the left column, the value wrapped in the right.
-fn fields(fields: &[(String, String)], fonts: &Fonts, left: f32, width: f32) -> Vec<Group> {
+/// A piece a field: the label in the left column, the value wrapped in the right.
+fn fields(fields: &[(String, String)], fonts: &Fonts, left: f32, width: f32) -> Group {
     let widest = fields.iter().map(|(l, _)| fonts.regular.width(l, TEXT_SIZE)).fold(0.0, f32::max);
     let label_width = widest.min(width * LABEL_SHARE);
     let value_x = left + label_width + COLUMN_GAP;
@@ -108,7 +122,7 @@ fn fields(fields: &[(String, String)], fonts: &Fonts, left: f32, width: f32) -> 
             let (value_marks, value_height) =
                 column(&fonts.regular.wrap(value, TEXT_SIZE, value_width), value_x, 0.0, Weight::Regular);
             marks.extend(value_marks);
-            vec![Piece { height: label_height.max(value_height), marks }]
+            Piece { height: label_height.max(value_height), marks }
         })
         .collect()
 }
