@@ -183,6 +183,17 @@ fn statement_reads_back(w: &Words, kazakh: bool) {
     }
     // A label and its value on one line.
     assert!(first.contains(&format!("{} {}", w.supplier[1].0, w.supplier[1].1)), "{first}");
+    // Both parties' values in one column: the BINs start at the same x (`-bbox` gives each
+    // word's box).
+    let boxes = Command::new("pdftotext").args(["-bbox", "-f", "1", "-l", "1"]).arg(file.path()).arg("-").output();
+    let boxes = String::from_utf8(boxes.expect("pdftotext runs").stdout).unwrap();
+    let x_min = |word: &str| -> f32 {
+        let line = boxes.lines().find(|l| l.contains(&format!(">{word}</word>"))).unwrap_or_else(|| panic!("{word}"));
+        let x = line.split("xMin=\"").nth(1).unwrap();
+        x[..x.find('"').unwrap()].parse().unwrap()
+    };
+    let (supplier, buyer) = (x_min(w.supplier[1].1), x_min(w.buyer[1].1));
+    assert!((supplier - buyer).abs() < 0.5, "the BINs at x {supplier} and {buyer}");
 
     // Every row once, in order; the header on top of each page that has rows, and only there.
     let all: String = pages.iter().map(|p| squeeze(p)).collect::<Vec<_>>().join(" ");

@@ -37,13 +37,21 @@ fn line_height(size: f32) -> f32 {
 
 /// Lays `blocks` out between `left` and `left + width`.
 pub(super) fn lay_out(blocks: &[Block], fonts: &Fonts, left: f32, width: f32, decimal_comma: bool) -> Vec<Group> {
+    // One label column for all the fields, so that two parties' details line up.
+    let widest = blocks
+        .iter()
+        .filter_map(|b| if let Block::Fields(fields) = b { Some(fields) } else { None })
+        .flatten()
+        .map(|(label, _)| fonts.regular.width(label, TEXT_SIZE))
+        .fold(0.0, f32::max);
+    let label_width = widest.min(width * LABEL_SHARE);
     let mut groups = Vec::new();
     let mut pending_heading: Option<Group> = None;
     for block in blocks {
         let mut block_groups = match block {
             Block::Heading(text) => vec![heading(text, fonts, left, width)],
             Block::Paragraph(text) => paragraph(text, fonts, left, width),
-            Block::Fields(fields) => vec![self::fields(fields, fonts, left, width)],
+            Block::Fields(fields) => vec![self::fields(fields, fonts, left, width, label_width)],
             Block::Totals(totals) => vec![self::totals(totals, fonts, left, width, decimal_comma)],
             Block::Signatures(signatures) => vec![vec![self::signatures(signatures, fonts, left, width)]],
         };
@@ -109,9 +117,7 @@ fn column(lines: &[String], x: f32, top: f32, weight: Weight) -> (Vec<Mark>, f32
 }
 
 /// A piece a field: the label in the left column, the value wrapped in the right.
-fn fields(fields: &[(String, String)], fonts: &Fonts, left: f32, width: f32) -> Group {
-    let widest = fields.iter().map(|(l, _)| fonts.regular.width(l, TEXT_SIZE)).fold(0.0, f32::max);
-    let label_width = widest.min(width * LABEL_SHARE);
+fn fields(fields: &[(String, String)], fonts: &Fonts, left: f32, width: f32, label_width: f32) -> Group {
     let value_x = left + label_width + COLUMN_GAP;
     let value_width = width - label_width - COLUMN_GAP;
     fields
