@@ -6,6 +6,42 @@
 //! writers take one with the table's head (`PdfTableWriter::document`,
 //! `TableWriter::document`) and lay each block out as their format can (the CSV, for a
 //! program, stays a bare table).
+//!
+//! ```
+//! use cabinet_reports::{Block, Cell, Frame, PdfTableWriter, Signature, TableHead};
+//! let head = TableHead {
+//!     sheet: "Акт".into(),
+//!     title: "Акт № 12 от 30.11.2026".into(),
+//!     as_of: "Данные на 30.11.2026 12:00".into(),
+//!     header: vec!["Услуга".into(), "Сумма".into()],
+//!     widths: vec![50.0, 16.0],
+//! };
+//! let party = |name: &str, bin: &str| Block::Fields(vec![("Сторона:".into(), name.into()), ("БИН:".into(), bin.into())]);
+//! let signature = |title: &str, name: &str| Signature {
+//!     title: title.into(),
+//!     lines: vec!["Директор".into()],
+//!     name: name.into(),
+//!     seal: Some("М.П.".into()),
+//! };
+//! let frame = Frame {
+//!     before: vec![
+//!         Block::Heading("АКТ ВЫПОЛНЕННЫХ РАБОТ (ОКАЗАННЫХ УСЛУГ)".into()),
+//!         party("ТОО «Оператор Связи»", "010140000123"),
+//!         party("ТОО «Алматы Логистик»", "150540009876"),
+//!     ],
+//!     after: vec![
+//!         Block::Totals(vec![("Итого".into(), Cell::Money(1_120_000)), ("в т.ч. НДС 12%".into(), Cell::Money(120_000))]),
+//!         Block::Paragraph("Услуги оказаны полностью и в срок; претензий стороны не имеют.".into()),
+//!         Block::Signatures(vec![signature("Исполнитель:", "Иванов И. И."), signature("Заказчик:", "Сәрсенбаева Ғ. Қ.")]),
+//!     ],
+//! };
+//! let mut pdf = PdfTableWriter::document(head, frame, true)?;
+//! pdf.row(&[Cell::Text("Услуги связи за ноябрь 2026".into()), Cell::Money(1_120_000)])?;
+//! let mut out = Vec::new();
+//! pdf.finish(&mut out)?;
+//! assert!(out.starts_with(b"%PDF-"));
+//! # Ok::<(), cabinet_reports::PdfError>(())
+//! ```
 
 use crate::table::Cell;
 
