@@ -7,6 +7,9 @@
 //!
 //!   cargo run --release -p cabinet-reports --example export_bench [ROWS…] [--only FORMAT…]
 //!
+//! `--only pdf-document xlsx-document` measures the same rows as documents: a frame of
+//! blocks (a heading, two parties' details, totals, signatures) around the table.
+//!
 //! ROWS default to 100000 1000000. Goals (issue 10): XLSX at ≥ 0.7× the baseline's rows/s,
 //! CSV ≥ 1,000,000 rows/s, peak RSS ≤ 64 MiB for each format, and flat: the peak at the
 //! largest count at most 8 MiB above the peak at the smallest.
@@ -15,7 +18,9 @@
 //! under a harness, and re-executes itself per format; `clippy --all-targets` keeps it
 //! building.
 
-use cabinet_reports::{Cell, CsvWriter, LocalDateTime, PdfTableWriter, TableHead, TableWriter};
+use cabinet_reports::{
+    Block, Cell, CsvWriter, Frame, LocalDateTime, PdfTableWriter, Signature, TableHead, TableWriter,
+};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Workbook};
 use std::fs::File;
 use std::io::BufWriter;
@@ -46,6 +51,41 @@ fn head() -> TableHead {
         as_of: "Данные на 02.12.2026 12:00".into(),
         header: columns.iter().map(|(h, _)| h.to_string()).collect(),
         widths: columns.iter().map(|(_, w)| *w).collect(),
+    }
+}
+
+/// An act's blocks around the table, as a statement of a month's usage would have them.
+fn frame() -> Frame {
+    let party = |name: &str, bin: &str| {
+        Block::Fields(vec![
+            ("Сторона:".into(), name.into()),
+            ("БИН:".into(), bin.into()),
+            ("Адрес:".into(), "г. Алматы, пр. Абая, 150".into()),
+            ("ИИК:".into(), "KZ12 3456 7890 1234 5678 в АО «Народный Банк Казахстана»".into()),
+        ])
+    };
+    let signature = |title: &str, name: &str| Signature {
+        title: title.into(),
+        lines: vec!["Директор".into()],
+        name: name.into(),
+        seal: Some("М.П.".into()),
+    };
+    Frame {
+        before: vec![
+            Block::Heading("АКТ ВЫПОЛНЕННЫХ РАБОТ (ОКАЗАННЫХ УСЛУГ)".into()),
+            party("ТОО «Оператор Связи»", "010140000123"),
+            party("ТОО «Алматы Логистик»", "150540009876"),
+        ],
+        after: vec![
+            Block::Totals(vec![
+                ("Итого".into(), Cell::Money(123_456_789)),
+                ("в т.ч. НДС 12%".into(), Cell::Money(13_227_513)),
+            ]),
+            Block::Signatures(vec![
+                signature("Исполнитель:", "Иванов И. И."),
+                signature("Заказчик:", "Сәрсенбаева Ғ. Қ."),
+            ]),
+        ],
     }
 }
 
@@ -142,8 +182,9 @@ fn bare_xlsx(rows: u64, path: &Path) -> Result<(), Box<dyn std::error::Error>> {
 fn write(format: &str, rows: u64, path: &Path) -> Result<(), Box<dyn std::error::Error>> {
     match format {
         "xlsx-bare" => bare_xlsx(rows, path)?,
-        "xlsx" => {
-            let mut w = TableWriter::new(head())?;
+        "xlsx" | "xlsx-document" => {
+            let frame = if format == "xlsx" { Frame::default() } else { frame() };
+            let mut w = TableWriter::document(head(), frame)?;
             for i in 0..rows {
                 w.row(&row(i))?;
             }
@@ -156,8 +197,9 @@ fn write(format: &str, rows: u64, path: &Path) -> Result<(), Box<dyn std::error:
             }
             w.finish()?.sync_all()?;
         }
-        "pdf" => {
-            let mut w = PdfTableWriter::new(head(), true)?;
+        "pdf" | "pdf-document" => {
+            let frame = if format == "pdf" { Frame::default() } else { frame() };
+            let mut w = PdfTableWriter::document(head(), frame, true)?;
             for i in 0..rows {
                 w.row(&row(i))?;
             }
@@ -197,7 +239,7 @@ struct Run {
 }
 
 fn run(format: &str, rows: u64, dir: &Path) -> Run {
-    let extension = if format.starts_with("xlsx") { "xlsx" } else { format };
+    let extension = if format.starts_with("xlsx") { "xlsx" } else { format.trim_end_matches("-document") };
     let path: PathBuf = dir.join(format!("{format}-{rows}.{extension}"));
     let exe = std::env::current_exe().expect("the benchmark's own path");
     let out = Command::new(exe)
@@ -246,7 +288,7 @@ fn main() {
         if cfg!(debug_assertions) { "debug" } else { "release" }
     );
     println!("the process alone peaks at {:.1} MiB", idle.peak_mib);
-    println!("{:<10} {:>9} {:>9} {:>11} {:>10} {:>10}", "format", "rows", "seconds", "rows/s", "file MiB", "peak MiB");
+    println!("{:<13} {:>9} {:>9} {:>11} {:>10} {:>10}", "format", "rows", "seconds", "rows/s", "file MiB", "peak MiB");
 
     // (format, rows) → run
     let mut runs: Vec<(&str, u64, Run)> = Vec::new();
@@ -254,7 +296,7 @@ fn main() {
         for &format in &formats {
             let r = run(format, rows, dir.path());
             println!(
-                "{format:<10} {rows:>9} {:>9.2} {:>11.0} {:>10.1} {:>10.1}",
+                "{format:<13} {rows:>9} {:>9.2} {:>11.0} {:>10.1} {:>10.1}",
                 r.seconds,
                 rows as f64 / r.seconds,
                 r.bytes as f64 / 1_048_576.0,
@@ -281,13 +323,13 @@ fn main() {
         let peaks: Vec<(u64, f64)> =
             runs.iter().filter(|(f, _, _)| *f == format).map(|(_, n, r)| (*n, r.peak_mib)).collect();
         let max = peaks.iter().map(|p| p.1).fold(0.0, f64::max);
-        println!("{format:<10} peak RSS {max:.1} MiB (goal ≤ {PEAK_GOAL_MIB} MiB): {}", verdict(max <= PEAK_GOAL_MIB));
+        println!("{format:<13} peak RSS {max:.1} MiB (goal ≤ {PEAK_GOAL_MIB} MiB): {}", verdict(max <= PEAK_GOAL_MIB));
         if let (Some(first), Some(last)) = (peaks.first(), peaks.last())
             && peaks.len() > 1
         {
             let growth = last.1 - first.1;
             println!(
-                "{format:<10} peak RSS from {} to {} rows: {:+.1} MiB (flat: ≤ {FLAT_SLACK_MIB} MiB): {}",
+                "{format:<13} peak RSS from {} to {} rows: {:+.1} MiB (flat: ≤ {FLAT_SLACK_MIB} MiB): {}",
                 first.0,
                 last.0,
                 growth,

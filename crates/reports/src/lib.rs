@@ -2,10 +2,12 @@
 //! pure function of its data and each can be tested by reading the file back.
 
 mod csv;
+mod document;
 mod format;
 mod pdf;
 mod table;
 
 pub use csv::{CsvError, CsvWriter};
+pub use document::{Block, Frame, Signature};
 pub use pdf::{PdfError, PdfTableWriter};
 pub use table::{Cell, LocalDateTime, TableHead, TableWriter, XlsxError};

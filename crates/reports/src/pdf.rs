@@ -1,5 +1,7 @@
-//! A titled table as a PDF: the title and the as-of line on the first page, the header row
-//! on top of every page, rows wrapped within their columns and broken across pages, and
+//! A titled table as a PDF: the title and the as-of line on the first page, then the
+//! document's `before` blocks (crate::document), the header row on top of every page of
+//! the table, rows wrapped within their columns and broken across pages, the `after` blocks
+//! below the last row (on pages of their own, without the header, when they run over), and
 //! "N / M" at the foot of every page.
 //!
 //! The layout is in two passes over the rows (a page's footer needs the page count, known
@@ -7,14 +9,20 @@
 //! file, and placed on pages that are only counted; in `finish` the lines are read back and
 //! placed again, the same way, and each page is drawn and written to the output as soon as
 //! it is full. Only the fonts (the glyphs used), the page tree and the cross-reference table
-//! wait for the end, so memory stays that of one page however long the table is.
+//! wait for the end, so memory stays that of one page however long the table is. The
+//! blocks are few and small: laid out once (pdf/blocks.rs) and held, they are placed in
+//! both passes, the `after` ones at the start of `finish` for the count, then again at the
+//! end of the drawing pass.
 
+mod blocks;
 mod file;
 mod font;
 mod text;
 
+use crate::document::Frame;
 use crate::format;
 use crate::table::{Cell, TableHead};
+use blocks::{Group, Piece};
 use file::{PdfFile, deflate};
 use font::UsedGlyphs;
 use pdf_writer::writers::{Catalog, DocumentInfo};
@@ -72,8 +80,8 @@ enum Mark {
 }
 
 struct Page {
-    /// Where the header goes.
-    header_top: f32,
+    /// Where the header goes; None on a page of blocks only.
+    header_top: Option<f32>,
     marks: Vec<Mark>,
 }
 
@@ -100,6 +108,9 @@ pub struct PdfTableWriter {
     pages: usize,
     /// Where the next row starts on the page.
     y: f32,
+    /// The frame's blocks, laid out for the page's width.
+    before: Vec<Group>,
+    after: Vec<Group>,
     /// Each row's wrapped lines, for the second pass.
     spool: BufWriter<std::fs::File>,
     /// In the second pass: the page's marks are made (in the first only counted).
@@ -131,6 +142,11 @@ struct Sink<'a> {
 impl PdfTableWriter {
     /// `locale_decimal_comma`: amounts as `1 234,50 ₸` (ru, kk) rather than `1,234.50 ₸` (en).
     pub fn new(head: TableHead, locale_decimal_comma: bool) -> Result<Self, PdfError> {
+        Self::document(head, Frame::default(), locale_decimal_comma)
+    }
+
+    /// A table with blocks of text above and below it (an act, a reconciliation statement).
+    pub fn document(head: TableHead, frame: Frame, locale_decimal_comma: bool) -> Result<Self, PdfError> {
         if head.header.is_empty() {
             return Err(PdfError("a table needs at least one column".into()));
         }
@@ -166,6 +182,9 @@ impl PdfTableWriter {
             .map(|(h, (_, w))| Lines { lines: fonts.bold.wrap(h, BODY_SIZE, w - 2.0 * PAD_X), align: Align::Left })
             .collect();
 
+        let before = blocks::lay_out(&frame.before, &fonts, MARGIN, usable, locale_decimal_comma);
+        let after = blocks::lay_out(&frame.after, &fonts, MARGIN, usable, locale_decimal_comma);
+
         let mut writer = PdfTableWriter {
             fonts,
             head,
@@ -174,13 +193,20 @@ impl PdfTableWriter {
             page_height,
             columns,
             header,
-            page: Page { header_top: 0.0, marks: Vec::new() },
+            page: Page { header_top: None, marks: Vec::new() },
             pages: 0,
             y: MARGIN,
+            before,
+            after,
             spool: BufWriter::new(tempfile::tempfile()?),
             drawing: false,
         };
-        writer.start_page(&mut None)?;
+        // A piece taller than a page would never find one to go on.
+        let page_room = writer.bottom() - MARGIN;
+        if writer.before.iter().chain(&writer.after).flatten().any(|p| p.height > page_room) {
+            return Err(PdfError("a block does not fit on a page".into()));
+        }
+        writer.open(&mut None)?;
         // A header taller than a page would leave no room for a line of a row.
         if writer.fresh_room() == 0 {
             return Err(PdfError("the header does not leave room for rows".into()));
@@ -209,30 +235,86 @@ impl PdfTableWriter {
         }
     }
 
-    /// Opens a page: on the first, the title and the as-of line; on every one, the header.
-    /// The page before it, if any, is done: drawn in the second pass, dropped in the first.
-    fn start_page(&mut self, sink: &mut Option<Sink>) -> std::io::Result<()> {
+    /// Starts the document: the first page with the title, the as-of line and the `before`
+    /// blocks, then the table's header, below them or (when no line of a row would fit
+    /// under it) on top of the next page.
+    fn open(&mut self, sink: &mut Option<Sink>) -> std::io::Result<()> {
+        self.start_page(sink, false)?;
+        let width = self.page_width - 2.0 * MARGIN;
+        for (text, size, weight) in [
+            (self.head.title.clone(), TITLE_SIZE, Weight::Bold),
+            (self.head.as_of.clone(), AS_OF_SIZE, Weight::Regular),
+        ] {
+            for line in self.face(weight).wrap(&text, size, width) {
+                self.mark(Mark::Text { x: MARGIN, y: self.y + size, size, weight, text: line });
+                self.y += size * LEADING;
+            }
+        }
+        let before = std::mem::take(&mut self.before);
+        let placed = self.place_groups(&before, sink);
+        self.before = before;
+        placed?;
+        self.y += 8.0;
+        if self.y + self.header_height() + Self::band_height(1) > self.bottom() {
+            self.start_page(sink, true)
+        } else {
+            self.header();
+            Ok(())
+        }
+    }
+
+    /// Opens a page, with the table's header on top or (for blocks only) without. The page
+    /// before it, if any, is done: drawn in the second pass, dropped in the first.
+    fn start_page(&mut self, sink: &mut Option<Sink>, with_header: bool) -> std::io::Result<()> {
         self.end_page(sink)?;
         self.pages += 1;
         self.y = MARGIN;
-        if self.pages == 1 {
-            let width = self.page_width - 2.0 * MARGIN;
-            for (text, size, weight) in [
-                (self.head.title.clone(), TITLE_SIZE, Weight::Bold),
-                (self.head.as_of.clone(), AS_OF_SIZE, Weight::Regular),
-            ] {
-                for line in self.face(weight).wrap(&text, size, width) {
-                    self.mark(Mark::Text { x: MARGIN, y: self.y + size, size, weight, text: line });
-                    self.y += size * LEADING;
-                }
-            }
-            self.y += 8.0;
+        if with_header {
+            self.header();
         }
-        self.page.header_top = self.y;
+        Ok(())
+    }
+
+    /// Puts the header at `self.y` on this page.
+    fn header(&mut self) {
+        self.page.header_top = Some(self.y);
         self.y += self.header_height();
         let (x0, x1) = (MARGIN, self.page_width - MARGIN);
         self.mark(Mark::Rule { x0, x1, y: self.y, light: false });
+    }
+
+    /// Places blocks' groups below `self.y`: a group that does not fit in the rest of the
+    /// page goes whole onto a new one (a page without the header), unless even a fresh page
+    /// is too short for it; then its pieces go one by one.
+    fn place_groups(&mut self, groups: &[Group], sink: &mut Option<Sink>) -> std::io::Result<()> {
+        let page_room = self.bottom() - MARGIN;
+        for group in groups {
+            let height: f32 = group.iter().map(|p| p.height).sum();
+            if self.y + height > self.bottom() && height <= page_room {
+                self.start_page(sink, false)?;
+            }
+            for piece in group {
+                if self.y + piece.height > self.bottom() {
+                    self.start_page(sink, false)?;
+                }
+                self.put(piece);
+            }
+        }
         Ok(())
+    }
+
+    /// Puts a block's piece at `self.y` and moves `self.y` below it.
+    fn put(&mut self, piece: &Piece) {
+        if self.drawing {
+            let top = self.y;
+            self.page.marks.extend(piece.marks.iter().map(|m| match m {
+                Mark::Text { x, y, size, weight, text } => {
+                    Mark::Text { x: *x, y: top + y, size: *size, weight: *weight, text: text.clone() }
+                }
+                Mark::Rule { x0, x1, y, light } => Mark::Rule { x0: *x0, x1: *x1, y: top + y, light: *light },
+            }));
+        }
+        self.y += piece.height;
     }
 
     fn mark(&mut self, mark: Mark) {
@@ -243,7 +325,7 @@ impl PdfTableWriter {
 
     /// Takes the open page: drawn and written out in the second pass.
     fn end_page(&mut self, sink: &mut Option<Sink>) -> std::io::Result<()> {
-        let page = std::mem::replace(&mut self.page, Page { header_top: 0.0, marks: Vec::new() });
+        let page = std::mem::replace(&mut self.page, Page { header_top: None, marks: Vec::new() });
         match sink {
             Some(sink) if self.pages > 0 => self.draw(page, sink),
             _ => Ok(()),
@@ -341,7 +423,7 @@ impl PdfTableWriter {
                 self.place(lines, done..done + room);
                 done += room;
             }
-            self.start_page(sink)?;
+            self.start_page(sink, true)?;
         }
         let (x0, x1) = (MARGIN, self.page_width - MARGIN);
         self.mark(Mark::Rule { x0, x1, y: self.y, light: true });
@@ -376,9 +458,12 @@ impl PdfTableWriter {
             .collect()
     }
 
-    /// Lays the rows out again from the spool, writing each page with "N / M" at its foot
-    /// to `out` as it fills, then the fonts, the page tree and the cross-reference table.
+    /// Places the `after` blocks below the last row, then lays the rows out again from the
+    /// spool, and the blocks after them, writing each page with "N / M" at its foot to `out`
+    /// as it fills, then the fonts, the page tree and the cross-reference table.
     pub fn finish<W: Write>(mut self, mut out: W) -> Result<(), PdfError> {
+        let after = std::mem::take(&mut self.after);
+        self.place_groups(&after, &mut None)?;
         let file = PdfFile::new(&mut out)?;
         let mut sink = Some(Sink { file, count: self.pages, regular: UsedGlyphs::new(), bold: UsedGlyphs::new() });
 
@@ -388,11 +473,12 @@ impl PdfTableWriter {
         let mut spool = BufReader::with_capacity(64 * 1024, spool);
         self.pages = 0;
         self.drawing = true;
-        self.page = Page { header_top: 0.0, marks: Vec::new() };
-        self.start_page(&mut sink)?;
+        self.page = Page { header_top: None, marks: Vec::new() };
+        self.open(&mut sink)?;
         while let Some(lines) = unspool_row(&mut spool)? {
             self.flow(&lines, &mut sink)?;
         }
+        self.place_groups(&after, &mut sink)?;
         self.end_page(&mut sink)?;
         let Sink { mut file, count, regular, bold } = sink.expect("the second pass draws");
         if self.pages != count {
@@ -417,7 +503,10 @@ impl PdfTableWriter {
     /// Writes the page numbered `self.pages`, with its header and footer, and its content.
     fn draw(&self, page: Page, sink: &mut Sink) -> std::io::Result<()> {
         let header_lines = 0..self.header.iter().map(|c| c.lines.len()).max().unwrap_or(1);
-        let header = self.band(&self.header, header_lines, Weight::Bold, page.header_top);
+        let header = match page.header_top {
+            Some(top) => self.band(&self.header, header_lines, Weight::Bold, top),
+            None => Vec::new(),
+        };
         let footer = self.footer(self.pages, sink.count);
         let height = self.page_height;
         let mut content = Content::new();
