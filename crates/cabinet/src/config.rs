@@ -35,6 +35,9 @@ pub struct Settings {
     /// The operator's colour and logo (`[brand]`, white label).
     #[serde(default)]
     pub brand: BrandSettings,
+    /// The operator's legal details on its acts and statements (`[legal]`).
+    #[serde(default)]
+    pub legal: LegalSettings,
     /// Where customers send the payment allocation register for their unallocated payments
     /// (Documents and reports → Unallocated payments).
     pub payments_email: String,
@@ -80,6 +83,50 @@ pub struct Settings {
     /// Where visitors reach the portal (`https://cabinet.example.kz`): the CSRF Origin check
     /// compares with it; https turns on Secure `__Host-` cookies and HSTS.
     pub public_origin: Option<String>,
+}
+
+/// `[legal]`: the operator as a party to its documents. Unset keys keep the demo operator's.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LegalSettings {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The operator's BIN (12 digits with a valid control digit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bin: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bank: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iban: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bik: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signatory: Option<String>,
+}
+
+impl LegalSettings {
+    fn details(&self) -> anyhow::Result<cabinet_web::OperatorLegal> {
+        let mut d = cabinet_web::OperatorLegal::default();
+        if let Some(bin) = &self.bin {
+            d.bin = cabinet_core::Bin::parse(bin).map_err(|e| anyhow::anyhow!("legal.bin: {e}"))?.as_str().to_string();
+        }
+        let text = [
+            (&self.name, &mut d.name),
+            (&self.address, &mut d.address),
+            (&self.bank, &mut d.bank),
+            (&self.iban, &mut d.iban),
+            (&self.bik, &mut d.bik),
+            (&self.signatory, &mut d.signatory),
+        ];
+        for (value, field) in text {
+            if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                *field = v.to_string();
+            }
+        }
+        Ok(d)
+    }
 }
 
 /// `[brand]`: the white label's look. Unset keys keep the portal's own.
@@ -136,6 +183,7 @@ impl Default for Settings {
             time_zone: "Asia/Almaty".into(),
             operator_name: "Cabinet Mobile".into(),
             brand: BrandSettings::default(),
+            legal: LegalSettings::default(),
             payments_email: "payments@cabinet.example.kz".into(),
             operator_prefixes: "701,702,775,778".into(),
             log_json: false,
@@ -227,6 +275,7 @@ impl Settings {
         if let Some(p) = &self.brand.primary {
             cabinet_web::Brand::check_primary(p).map_err(anyhow::Error::msg)?;
         }
+        self.legal.details()?;
         let origin = self
             .public_origin
             .as_deref()
@@ -374,6 +423,7 @@ impl Settings {
         let mut c = cabinet_web::WebConfig {
             operator_name: self.operator_name.clone(),
             payments_email: self.payments_email.trim().to_string(),
+            legal: self.legal.details()?,
             brand,
             operator_prefixes: self.prefixes(),
             dev_mode: self.dev_mode(),
@@ -479,6 +529,19 @@ mod tests {
         assert!(err.contains("unknown setting `listn`"), "{err}");
         assert!(err.contains("TOML"), "says where: {err}");
         assert_eq!(from_toml("listen = \"127.0.0.1:9000\"").unwrap().listen, "127.0.0.1:9000");
+    }
+
+    #[test]
+    fn legal_details_are_checked_and_default_to_the_demo_operators() {
+        let s = from_toml("[legal]\nname = \"АО «Оператор»\"\nbin = \"940740000015\"\n").unwrap();
+        let web = s.web_config().unwrap();
+        assert_eq!((web.legal.name.as_str(), web.legal.bin.as_str()), ("АО «Оператор»", "940740000015"));
+        assert_eq!(web.legal.bank, cabinet_web::OperatorLegal::default().bank, "unset keys keep the default");
+        assert!(cabinet_core::Bin::parse(&cabinet_web::OperatorLegal::default().bin).is_ok(), "the demo BIN is valid");
+        let err = from_toml("[legal]\nbin = \"940740000016\"\n").unwrap_err().to_string();
+        assert!(err.contains("legal.bin"), "{err}");
+        let err = from_toml("[legal]\ninn = \"1\"\n").unwrap_err().to_string();
+        assert!(err.contains("unknown setting `legal.inn`"), "{err}");
     }
 
     #[test]

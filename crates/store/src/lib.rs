@@ -7,6 +7,7 @@ pub mod admins;
 pub mod attempts;
 pub mod companies;
 mod db;
+pub mod document_views;
 mod error;
 pub mod ids;
 pub mod jobs;

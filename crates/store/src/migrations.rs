@@ -72,6 +72,12 @@ pub const CABINET: MigrationSet = MigrationSet {
             sqlite: include_str!("../migrations/sqlite/0008_actions_by_job.sql"),
             postgres: include_str!("../migrations/postgres/0008_actions_by_job.sql"),
         },
+        Step {
+            version: 9,
+            description: "document views",
+            sqlite: include_str!("../migrations/sqlite/0009_document_views.sql"),
+            postgres: include_str!("../migrations/postgres/0009_document_views.sql"),
+        },
     ],
 };
 

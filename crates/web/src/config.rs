@@ -12,6 +12,8 @@ pub struct WebConfig {
     pub operator_name: String,
     /// Where customers send the payment allocation register (Unallocated payments).
     pub payments_email: String,
+    /// The operator as a party to its accounting documents (acts, reconciliation statements).
+    pub legal: OperatorLegal,
     /// The operator's colour and logo (white label): `/assets/brand.css` overrides the
     /// design tokens with them.
     pub brand: Brand,
@@ -65,6 +67,7 @@ impl Default for WebConfig {
         WebConfig {
             operator_name: "Cabinet Mobile".into(),
             payments_email: "payments@cabinet.example.kz".into(),
+            legal: OperatorLegal::default(),
             brand: Brand::default(),
             operator_prefixes: ["701", "702", "775", "778"].map(String::from).to_vec(),
             dev_mode: false,
@@ -360,6 +363,35 @@ mod tests {
         for bad in ["cabinet.example.kz", "ftp://x", "https://x/cabinet", "https://u@x", "https://x:99999", "https://"]
         {
             assert!(PublicOrigin::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
+
+/// The operator's legal details, as its acts and statements name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperatorLegal {
+    pub name: String,
+    pub bin: String,
+    pub address: String,
+    pub bank: String,
+    /// The account (IBAN) payments go to.
+    pub iban: String,
+    pub bik: String,
+    /// Who signs documents for the operator.
+    pub signatory: String,
+}
+
+impl Default for OperatorLegal {
+    /// A made-up operator for the demo: replaced by the real one's in `[legal]`.
+    fn default() -> Self {
+        OperatorLegal {
+            name: "АО «Кабинет Мобайл»".into(),
+            bin: "990140000136".into(),
+            address: "050000, г. Алматы, пр. Абая, 1".into(),
+            bank: "АО «Народный Банк Казахстана»".into(),
+            iban: "KZ836010002000000001".into(),
+            bik: "HSBKKZKX".into(),
+            signatory: "Ахметов А. А.".into(),
         }
     }
 }

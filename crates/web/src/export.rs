@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use cabinet_core::time::OperatorZone;
-use cabinet_reports::{Cell, LocalDateTime, TableHead, TableWriter};
+use cabinet_reports::{Cell, Frame, LocalDateTime, TableHead, TableWriter};
 use std::io::{Read, Seek, SeekFrom};
 
 /// A moment in the operator's local time, for a date cell.
@@ -125,18 +125,29 @@ pub async fn table_file(
     head: TableHead,
     rows: impl IntoIterator<Item = Vec<Cell>> + Send + 'static,
 ) -> Result<std::fs::File, BoxError> {
+    document_file(format, locale, head, Frame::default(), rows).await
+}
+
+/// As `table_file`, with the text of an accounting document around the table (`Frame`).
+pub async fn document_file(
+    format: Format,
+    locale: cabinet_core::Locale,
+    head: TableHead,
+    frame: Frame,
+    rows: impl IntoIterator<Item = Vec<Cell>> + Send + 'static,
+) -> Result<std::fs::File, BoxError> {
     // Amounts with decimal commas but in English.
     let comma = locale != cabinet_core::Locale::En;
     written_file(move |file| match format {
         Format::Xlsx => {
-            let mut table = TableWriter::new(head)?;
+            let mut table = TableWriter::document(head, frame)?;
             for row in rows {
                 table.row(&row)?;
             }
             Ok(table.finish(file)?)
         }
         Format::Pdf => {
-            let mut table = cabinet_reports::PdfTableWriter::new(head, comma)?;
+            let mut table = cabinet_reports::PdfTableWriter::document(head, frame, comma)?;
             for row in rows {
                 table.row(&row)?;
             }
@@ -144,6 +155,11 @@ pub async fn table_file(
         }
     })
     .await
+}
+
+/// A file made by `document_file`, downloaded as `name` with its extension.
+pub fn download(file: std::fs::File, format: Format, name: &str) -> Result<Response, WebError> {
+    attachment(file, &format!("{name}.{}", format.extension()), format.content_type())
 }
 
 /// The file in 64 KiB chunks, each read on the blocking pool.

@@ -11,6 +11,7 @@ pub mod documents;
 mod error;
 mod export;
 mod i18n;
+pub mod invoice_files;
 mod limits;
 pub mod ops;
 mod pages;
@@ -20,7 +21,7 @@ mod router;
 mod state;
 mod visitor;
 
-pub use config::{Brand, Logo, PublicOrigin, ServerSecret, TrustedProxies, WebConfig};
+pub use config::{Brand, Logo, OperatorLegal, PublicOrigin, ServerSecret, TrustedProxies, WebConfig};
 pub use export::Format;
 pub use i18n::{Tr, catalog_keys};
 /// What the actions history records of a transfer (the page and the transfer job agree).

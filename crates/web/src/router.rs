@@ -1,8 +1,8 @@
 //! Every route of the portal, in one place.
 
 use crate::pages::{
-    company, dev, esim, forwarding, history, imei, invoice_search, lang, number_head, numbers, operations, payments,
-    payments_report, profile, reports, secret_code, signin, transfer, unallocated, usage,
+    acts, breakdown, company, dev, esim, forwarding, history, imei, invoice_search, lang, number_head, numbers,
+    operations, payments, payments_report, profile, reports, secret_code, signin, transfer, unallocated, usage,
 };
 use crate::{AppState, assets, error, ops, request, visitor};
 use axum::Router;
@@ -56,6 +56,9 @@ pub fn router(state: AppState) -> Router {
         .route("/reports/actions.xlsx", get(history::xlsx))
         .route("/reports/unallocated", get(unallocated::show))
         .route("/reports/invoice-numbers", get(invoice_search::show))
+        .route("/reports/acts", get(acts::show))
+        .route("/reports/acts/{file}", get(acts::file))
+        .route("/reports/breakdown", get(breakdown::show))
         .route("/company", post(company::switch))
         .route("/lang/{code}", get(lang::switch))
         .route("/dev/outbox", get(dev::outbox_page))

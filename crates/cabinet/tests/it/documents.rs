@@ -9,11 +9,11 @@ use cabinet_core::operator::{InvoiceDocument, InvoiceQuery, OperatorPort};
 use cabinet_sim::Simulator;
 use reqwest::StatusCode;
 
-/// The customer's newest invoices with their lines.
+/// The customer's invoices with their lines, newest first.
 async fn documents(sim: &Simulator, bin: &str) -> Vec<InvoiceDocument> {
     let bin = Bin::parse(bin).unwrap();
     let mut out = Vec::new();
-    for i in sim.invoices(&bin, &InvoiceQuery { limit: 50, ..Default::default() }).await.unwrap() {
+    for i in sim.invoices(&bin, &InvoiceQuery { limit: 10_000, ..Default::default() }).await.unwrap() {
         out.push(sim.invoice(&bin, &i.system_no).await.unwrap().unwrap());
     }
     out
@@ -137,4 +137,152 @@ async fn an_invoice_number_finds_the_numbers_on_that_invoice_and_nothing_of_anot
     assert!(!shown(&his).is_empty());
     let not_his = bob.get(&format!("/reports/invoice-numbers?by=system&number={system}&year={year}")).await;
     assert!(shown(&not_his).is_empty());
+}
+
+/// Whether a month's acts are published now: from the 5th of the next month, in Almaty.
+fn published(month: &str) -> bool {
+    let zone = cabinet_core::time::OperatorZone::named("Asia/Almaty").unwrap();
+    let next = cabinet_core::time::BillingMonth::parse(month).unwrap().next().first_day();
+    cabinet_core::time::now_ms() >= zone.start_of_day_ms(jiff::civil::date(next.year(), next.month(), 5))
+}
+
+/// The text of a PDF, as pdftotext gives it (no-break spaces as plain ones).
+fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext").arg("-layout").arg(&path).arg("-").output().unwrap();
+    assert!(out.status.success(), "pdftotext reads it");
+    String::from_utf8(out.stdout).unwrap().replace('\u{a0}', " ")
+}
+
+/// A spreadsheet's table: the rows under the header whose first cell is `first`, to the
+/// first empty row.
+fn xlsx_table(bytes: Vec<u8>, first: &str) -> Vec<Vec<calamine::Data>> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+    let header = rows.iter().position(|r| r[0] == Data::String(first.into())).expect("the header row");
+    rows[header + 1..].iter().take_while(|r| r[0] != Data::Empty).cloned().collect()
+}
+
+fn tiyn(c: &calamine::Data) -> i64 {
+    match c {
+        calamine::Data::Float(f) => (f * 100.0).round() as i64,
+        other => panic!("a money cell, not {other:?}"),
+    }
+}
+
+/// The acts tab lists the company's published documents; each downloads as the act with its
+/// breakdown (PDF) and as the breakdown (Excel), whose figures are the invoice's to the tiyn;
+/// a download marks it viewed; another company's act is not there.
+#[tokio::test]
+async fn acts_list_the_published_invoices_and_download_as_pdf_and_excel_that_add_up_to_the_invoice() {
+    let app = spawn().await;
+    let sim = Simulator::new(app.db.db.clone());
+    let ours: Vec<InvoiceDocument> = documents(&sim, BIN_A).await;
+    let published_docs: Vec<&InvoiceDocument> = ours.iter().filter(|d| published(&d.invoice.month)).collect();
+    assert!(!published_docs.is_empty(), "the seeded history has published acts");
+    let carol = app.signed_in(CAROL).await;
+
+    let all = carol.get("/reports/acts?q=&year=&month=&invoice=").await;
+    assert_eq!(all.status, StatusCode::OK);
+    let listed = all.body.matches("href=\"/reports/acts/").count() / 2;
+    assert_eq!(listed, published_docs.len().min(100), "every published act, once (two links each), at most 100");
+    assert_eq!(all.body.contains("id=\"acts-more\""), published_docs.len() > 100, "and says when there are more");
+    for d in ours.iter().filter(|d| !published(&d.invoice.month)) {
+        assert!(!all.body.contains(&format!("/reports/acts/{}.pdf", d.invoice.system_no)), "not yet published");
+    }
+
+    // One account's: a document with the most lines.
+    let doc = published_docs.iter().max_by_key(|d| d.lines.len()).unwrap();
+    let i = &doc.invoice;
+    let (y, m) = (&i.month[..4], i.month[5..].trim_start_matches('0'));
+    let one = carol.get(&format!("/reports/acts?q={}&year={y}&month={m}&invoice=", i.account_no)).await;
+    assert_eq!(one.body.matches("href=\"/reports/acts/").count(), 2, "that account's act of that month");
+    assert!(one.body.contains(">New<") && !one.body.contains(">Viewed<"));
+
+    // The PDF: the act, its parties, its breakdown and its totals.
+    let res = carol.client.get(format!("{}/reports/acts/{}.pdf", carol.base, i.system_no)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let text = pdf_text(&res.bytes().await.unwrap());
+    assert!(text.contains("ACT OF COMPLETED WORKS") && text.contains(&i.system_no), "{text}");
+    assert!(text.contains("ТОО «Альфа»") && text.contains(BIN_A) && text.contains(&i.account_no), "the customer");
+    assert!(text.contains("АО «Кабинет Мобайл»") && text.contains("990140000136"), "the operator");
+    let en = |t: i64| cabinet_core::Money(t).format(cabinet_core::Locale::En).replace('\u{a0}', " ");
+    for amount in [i.net.tiyn(), i.vat.tiyn(), i.total.tiyn()] {
+        assert!(text.contains(&en(amount)), "{} in the totals", en(amount));
+    }
+    for n in numbers_of(doc) {
+        assert!(text.contains(&Msisdn::pretty_text(&n)), "{n} in the breakdown");
+    }
+    assert!(text.contains("For the contractor") && text.contains("For the customer"), "signature blocks");
+
+    // Excel: the breakdown, a row per line, money as numbers adding up to the invoice.
+    let res = carol.client.get(format!("{}/reports/acts/{}.xlsx", carol.base, i.system_no)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let rows = xlsx_table(res.bytes().await.unwrap().to_vec(), "Number");
+    assert_eq!(rows.len(), doc.lines.len(), "a row per line");
+    for (row, l) in rows.iter().zip(&doc.lines) {
+        assert_eq!((tiyn(&row[4]), tiyn(&row[5])), (l.net.tiyn(), l.vat.tiyn()), "{}", l.msisdn);
+        assert_eq!(tiyn(&row[6]), l.net.tiyn() + l.vat.tiyn());
+    }
+    assert_eq!(rows.iter().map(|r| tiyn(&r[6])).sum::<i64>(), i.total.tiyn(), "Σ rows = the invoice's total");
+
+    // Opened: viewed from now on; recorded.
+    let again = carol.get(&format!("/reports/acts?q={}&year={y}&month={m}&invoice=", i.account_no)).await;
+    assert!(again.body.contains(">Viewed<"), "viewed after its download");
+    let history = carol.get("/reports/actions").await.body;
+    assert!(history.contains(&format!("Request for the available acts of completed works of company {BIN_A} (BIN)")));
+    assert!(history.contains(&format!("Download of the act of completed works {}", i.system_no)));
+
+    // By invoice number, either kind.
+    let by_reg = carol.get(&format!("/reports/acts?invoice={}", i.registration_no)).await;
+    assert_eq!(by_reg.body.matches("href=\"/reports/acts/").count(), 2);
+    // Mistakes: refused with the reason.
+    for bad in ["q=12345", "year=1999", "month=5", "invoice=ESF-1", "q=%2B7700111235"] {
+        let page = carol.get(&format!("/reports/acts?{bad}")).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(page.body.contains("id=\"acts-error\""));
+    }
+    // Another company's act, and a made-up one: not found, nothing made.
+    let theirs = documents(&sim, BIN_B).await;
+    let b_doc = theirs.iter().find(|d| published(&d.invoice.month)).unwrap();
+    for file in [format!("{}.pdf", b_doc.invoice.system_no), "326114009999999.xlsx".into(), "x.doc".into()] {
+        let res = carol.client.get(format!("{}/reports/acts/{file}", carol.base)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{file}");
+    }
+    if let Some(d) = ours.iter().find(|d| !published(&d.invoice.month)) {
+        let res =
+            carol.client.get(format!("{}/reports/acts/{}.pdf", carol.base, d.invoice.system_no)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "a month before its 5th");
+    }
+
+    // Invoice breakdown: account + month → the same breakdown, as XLSX or PDF.
+    let breakdown =
+        |format: &str| format!("/reports/breakdown?account={}&month={}&format={format}", i.account_no, i.month);
+    let res = carol.client.get(format!("{}{}", carol.base, breakdown("xlsx"))).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let rows = xlsx_table(res.bytes().await.unwrap().to_vec(), "Number");
+    assert_eq!(rows.iter().map(|r| tiyn(&r[6])).sum::<i64>(), i.total.tiyn());
+    let res = carol.client.get(format!("{}{}", carol.base, breakdown("pdf"))).send().await.unwrap();
+    let text = pdf_text(&res.bytes().await.unwrap());
+    assert!(text.contains(&format!("Breakdown of invoice No. {}", i.system_no)) && text.contains(&en(i.total.tiyn())));
+    let wrong = carol.get(&format!("/reports/breakdown?account=123&month={}&format=pdf", i.month)).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let b_account = &b_doc.invoice.account_no;
+    let none =
+        carol.get(&format!("/reports/breakdown?account={b_account}&month={}&format=pdf", b_doc.invoice.month)).await;
+    assert_eq!(none.status, StatusCode::OK);
+    assert!(none.body.contains("No invoice found"), "another company's account has none here");
+
+    // In Russian: the act's words.
+    carol.get("/lang/ru").await;
+    let res = carol.client.get(format!("{}/reports/acts/{}.pdf", carol.base, i.system_no)).send().await.unwrap();
+    let text = pdf_text(&res.bytes().await.unwrap());
+    assert!(text.contains("АКТ ВЫПОЛНЕННЫХ РАБОТ (ОКАЗАННЫХ УСЛУГ)") && text.contains("Итого с НДС"), "{text}");
+    assert!(text.contains("М.П."));
 }

@@ -67,21 +67,34 @@ fn is_registration_no(s: &str) -> bool {
     parts.len() == 4 && parts[0] == "ESF" && digits(parts[1], 12) && digits(parts[2], 8) && digits(parts[3], 10)
 }
 
+/// The billing system's number's shape: 6 to 20 digits.
+fn is_system_no(s: &str) -> bool {
+    (6..=20).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Spaces and case as people copy a number from a PDF; nothing else is changed.
+fn normalise(s: &str) -> String {
+    s.split_whitespace().collect::<String>().to_uppercase()
+}
+
+/// An invoice's number as typed, of either kind, normalised; None when it is neither.
+pub fn any_invoice_number(s: &str) -> Option<String> {
+    let n = normalise(s);
+    (is_registration_no(&n) || is_system_no(&n)).then_some(n)
+}
+
 fn parse(p: &Params, current_year: i16) -> Result<Search, Mistake> {
     let by = match p.by.as_deref() {
         Some("system") => By::System,
         _ => By::Registration,
     };
-    // Spaces and case as people copy them from a PDF; nothing else is changed.
-    let number: String = p.number.as_deref().unwrap_or("").split_whitespace().collect::<String>().to_uppercase();
+    let number = normalise(p.number.as_deref().unwrap_or(""));
     match by {
         _ if number.is_empty() => return Err(Mistake::Number("invoice-search-error-empty")),
         By::Registration if !is_registration_no(&number) => {
             return Err(Mistake::Number("invoice-search-error-registration"));
         }
-        By::System if !(6..=20).contains(&number.len()) || !number.bytes().all(|b| b.is_ascii_digit()) => {
-            return Err(Mistake::Number("invoice-search-error-system"));
-        }
+        By::System if !is_system_no(&number) => return Err(Mistake::Number("invoice-search-error-system")),
         _ => {}
     }
     let year = p

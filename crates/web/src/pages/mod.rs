@@ -1,5 +1,7 @@
 //! One file per page (or family of pages): its handlers and its template structs.
 
+pub mod acts;
+pub mod breakdown;
 pub mod company;
 pub mod dev;
 pub mod esim;
