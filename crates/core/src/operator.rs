@@ -780,6 +780,48 @@ pub struct PaymentQuery {
     pub limit: u32,
 }
 
+/// Which invoices the register lists: of the months `from_month` to `to_month` (`YYYY-MM`,
+/// both included), after `after` (month, account) in register order, at most `limit`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RegisterQuery {
+    pub from_month: String,
+    pub to_month: String,
+    pub after: Option<(String, String)>,
+    pub limit: u32,
+}
+
+/// What a customer owed the operator at a moment and how that moved: the figures of a
+/// reconciliation statement. Owed is positive; money paid ahead (advance balances, payments
+/// not yet allocated) makes it negative.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settlement {
+    pub opening: Money,
+    pub periods: Vec<SettlementPeriod>,
+}
+
+/// One period of a settlement: what the operator charged (invoices, usage and packages
+/// paid from balances) and what the customer paid (payments and top-ups). Money moved
+/// between the customer's own numbers and accounts (transfers, allocations) is neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettlementPeriod {
+    pub charges: Money,
+    pub payments: Money,
+}
+
+impl Settlement {
+    /// Owed at the end of each period, in order: the opening, plus charges, less payments.
+    pub fn closings(&self) -> Vec<Money> {
+        let mut owed = self.opening.tiyn();
+        self.periods
+            .iter()
+            .map(|p| {
+                owed += p.charges.tiyn() - p.payments.tiyn();
+                Money(owed)
+            })
+            .collect()
+    }
+}
+
 /// A payment the operator received for one of the customer's accounts or numbers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payment {
@@ -955,4 +997,13 @@ pub trait OperatorPort: Send + Sync + 'static {
     /// The customer's payments that match `query`: to its credit accounts or its advance
     /// numbers, in a period, a page at a time.
     async fn payments(&self, customer: &Bin, query: &PaymentQuery) -> OperatorResult<Vec<Payment>>;
+
+    /// The customer's invoices of the months `query` spans, oldest month first and by
+    /// account, a page at a time (the invoice register).
+    async fn invoice_register(&self, customer: &Bin, query: &RegisterQuery) -> OperatorResult<Vec<Invoice>>;
+
+    /// The customer's settlement with the operator over consecutive periods (a
+    /// reconciliation statement): what it owed at `bounds[0]`, then for each
+    /// `[bounds[i], bounds[i + 1])` what it was charged and what it paid.
+    async fn settlement(&self, customer: &Bin, bounds: &[i64]) -> OperatorResult<Settlement>;
 }

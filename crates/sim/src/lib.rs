@@ -23,7 +23,7 @@ pub use seed::{SeedReport, SeedSpec, seed_customer};
 use cabinet_core::operator::{
     BalanceMove, EsimActivation, Invoice, InvoiceDocument, InvoiceQuery, MatchCount, NumberPage, NumberProfile,
     NumberQuery, Operation, OperationState, OperatorError, OperatorPort, OperatorResult, Payment, PaymentQuery,
-    TransferDone, TransferRefusal, UnallocatedPayment, UsageReport,
+    RegisterQuery, Settlement, TransferDone, TransferRefusal, UnallocatedPayment, UsageReport,
 };
 use cabinet_core::{Bin, Money, Msisdn};
 use cabinet_store::migrations::{MigrationSet, Step};
@@ -247,6 +247,14 @@ impl OperatorPort for Simulator {
 
     async fn payments(&self, customer: &Bin, query: &PaymentQuery) -> OperatorResult<Vec<Payment>> {
         Ok(billing::payments::payments(&self.db, customer, query).await?)
+    }
+
+    async fn invoice_register(&self, customer: &Bin, query: &RegisterQuery) -> OperatorResult<Vec<Invoice>> {
+        Ok(billing::register(&self.db, customer, query).await?)
+    }
+
+    async fn settlement(&self, customer: &Bin, bounds: &[i64]) -> OperatorResult<Settlement> {
+        Ok(billing::settlement(&self.db, customer, bounds).await?)
     }
 }
 

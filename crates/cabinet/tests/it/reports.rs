@@ -453,6 +453,16 @@ impl OperatorPort for Usage {
     async fn payments(&self, c: &Bin, q: &op::PaymentQuery) -> OperatorResult<Vec<op::Payment>> {
         self.sim.payments(c, q).await
     }
+    async fn invoice_register(
+        &self,
+        c: &Bin,
+        q: &cabinet_core::operator::RegisterQuery,
+    ) -> OperatorResult<Vec<cabinet_core::operator::Invoice>> {
+        self.sim.invoice_register(c, q).await
+    }
+    async fn settlement(&self, c: &Bin, bounds: &[i64]) -> OperatorResult<cabinet_core::operator::Settlement> {
+        self.sim.settlement(c, bounds).await
+    }
 }
 
 /// A portal without a worker, a report of Carol's asked for through it (with its owner's

@@ -246,6 +246,16 @@ impl OperatorPort for LeaseThief {
     ) -> OperatorResult<Vec<cabinet_core::operator::Payment>> {
         self.sim.payments(c, q).await
     }
+    async fn invoice_register(
+        &self,
+        c: &Bin,
+        q: &cabinet_core::operator::RegisterQuery,
+    ) -> OperatorResult<Vec<cabinet_core::operator::Invoice>> {
+        self.sim.invoice_register(c, q).await
+    }
+    async fn settlement(&self, c: &Bin, bounds: &[i64]) -> OperatorResult<cabinet_core::operator::Settlement> {
+        self.sim.settlement(c, bounds).await
+    }
 }
 
 #[tokio::test]

@@ -28,6 +28,7 @@ mod numbering;
 pub(crate) mod payments;
 pub(crate) mod post;
 mod read;
+mod statements;
 pub(crate) mod usage_charges;
 pub(crate) mod vat;
 
@@ -39,3 +40,4 @@ pub use payments::{
     Allocated, IncomingPayment, PayTo, PaymentRefusal, Received, allocate, receive, unallocated_account,
 };
 pub(crate) use read::{invoice, invoices};
+pub(crate) use statements::{register, settlement};

@@ -10,10 +10,10 @@ use cabinet_store::Db;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
-const COLUMNS: &str = "i.registration_no, i.system_no, i.account_no, i.billing_month, i.billing, i.issued_ms, \
+pub(crate) const COLUMNS: &str = "i.registration_no, i.system_no, i.account_no, i.billing_month, i.billing, i.issued_ms, \
      i.due_ms, i.net, i.vat_rate_bp, i.vat, i.total, i.paid, i.paid_ms, i.id";
 
-fn invoice_of(r: &AnyRow) -> Result<Invoice, SimError> {
+pub(crate) fn invoice_of(r: &AnyRow) -> Result<Invoice, SimError> {
     let billing: String = r.get(4);
     Ok(Invoice {
         registration_no: r.get(0),
