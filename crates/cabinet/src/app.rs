@@ -61,7 +61,7 @@ impl Portal {
         let operator: Arc<dyn OperatorPort> = Arc::new(simulator(settings, db.clone()));
         let wake = Arc::new(Notify::new());
         let web_config = settings.web_config()?;
-        let zone = web_config.zone.clone();
+        let (zone, legal) = (web_config.zone.clone(), web_config.legal.clone());
         let state =
             AppState::new(db.clone(), operator.clone(), web_config, crate::telemetry::metrics(), wake.clone()).await?;
         let listener =
@@ -78,6 +78,7 @@ impl Portal {
             wake,
             pulse: state.worker_pulse.clone(),
             zone,
+            legal,
         });
         Ok(Portal { addr, db, worker, listener, router: cabinet_web::router(state) })
     }

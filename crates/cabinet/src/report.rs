@@ -9,7 +9,7 @@ use cabinet_core::time::now_ms;
 use cabinet_core::{Bin, Locale};
 use cabinet_store::jobs::{self, Job, kinds};
 use cabinet_store::reports::{self, FileInfo};
-use cabinet_store::{StoreResult, admins, outbox};
+use cabinet_store::{StoreResult, admins, companies, outbox};
 use cabinet_web::documents::{self, BuildError, Built, ReportRequest};
 use tokio::io::AsyncReadExt;
 
@@ -39,7 +39,15 @@ pub async fn run(w: &Worker, job: &Job) -> StoreResult<Outcome> {
     }
     let locale = Locale::from_code(&found.report.locale).unwrap_or_default();
     reports::mark_running(&w.db, &found.report.id).await?;
-    match documents::build(w.operator.as_ref(), &w.zone, &bin, locale, &request).await {
+    let customer = companies::by_bin(&w.db, &bin).await?.map(|c| c.name).unwrap_or_default();
+    let source = documents::Source {
+        operator: w.operator.as_ref(),
+        zone: &w.zone,
+        legal: &w.legal,
+        bin: &bin,
+        customer: &customer,
+    };
+    match documents::build(&source, locale, &request).await {
         Ok(built) => store(w, job, &found, &request, built, locale).await,
         Err(BuildError::Unavailable(e)) if job.attempts >= job.max_attempts => {
             tracing::warn!(job = %job.id, error = %e, "giving up on a report: the operator does not answer");

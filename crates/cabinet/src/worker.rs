@@ -40,6 +40,8 @@ pub struct Worker {
     pub pulse: WorkerPulse,
     /// The operator's clock: reports cut days and write times in it.
     pub zone: OperatorZone,
+    /// The operator as a party to the documents reports make.
+    pub legal: cabinet_web::OperatorLegal,
 }
 
 /// How a job ended, for the log and the outcome counter.

@@ -6,9 +6,11 @@
 
 use crate::Tr;
 use crate::auth::Permission;
+use crate::config::OperatorLegal;
 use crate::export::{BoxError, Format};
 use crate::pages::history::Period;
 use crate::pages::{payments, usage};
+use crate::statements;
 use cabinet_core::operator::OperatorPort;
 use cabinet_core::time::OperatorZone;
 use cabinet_core::{Bin, Locale, Msisdn};
@@ -18,6 +20,10 @@ use serde::{Deserialize, Serialize};
 pub const USAGE: &str = "usage";
 /// A number's payments report (manual 000: "Отчет по платежам по номеру GSM").
 pub const PAYMENTS: &str = "payments";
+/// The company's invoice register of a period.
+pub const REGISTER: &str = "register";
+/// The company's reconciliation statement of a period.
+pub const RECONCILIATION: &str = "reconciliation";
 
 /// A number and a period: the parameters of both kinds, kept as JSON in the report's row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,22 +51,64 @@ impl NumberPeriod {
     }
 }
 
+/// A period of the company's: the parameters of its statements.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyPeriod {
+    /// `dd-mm-yyyy`, as the page showed them.
+    pub from: String,
+    pub to: String,
+    /// `[from_ms, to_ms)`: the days cut in the operator's zone when asked.
+    pub from_ms: i64,
+    pub to_ms: i64,
+    pub format: Format,
+}
+
+impl CompanyPeriod {
+    pub(crate) fn new(period: &Period, format: Format) -> CompanyPeriod {
+        CompanyPeriod {
+            from: period.from.clone(),
+            to: period.to.clone(),
+            from_ms: period.from_ms,
+            to_ms: period.to_ms,
+            format,
+        }
+    }
+
+    /// The period's first and last days.
+    fn days(&self) -> Option<(jiff::civil::Date, jiff::civil::Date)> {
+        let day = |s: &str| jiff::civil::Date::strptime("%d-%m-%Y", s).ok();
+        Some((day(&self.from)?, day(&self.to)?))
+    }
+}
+
 /// What a report is to contain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReportRequest {
     Usage(NumberPeriod),
     Payments(NumberPeriod),
+    Register(CompanyPeriod),
+    Reconciliation(CompanyPeriod),
 }
 
 impl ReportRequest {
     /// The report row's `kind` and `params` read back; None for a kind this build does not
     /// know or parameters that do not parse.
     pub fn parse(kind: &str, params: &str) -> Option<ReportRequest> {
-        let p: NumberPeriod = serde_json::from_str(params).ok()?;
-        Msisdn::parse(&p.msisdn).ok()?;
+        let number = || {
+            let p: NumberPeriod = serde_json::from_str(params).ok()?;
+            Msisdn::parse(&p.msisdn).ok()?;
+            Some(p)
+        };
+        let company = || {
+            let p: CompanyPeriod = serde_json::from_str(params).ok()?;
+            p.days()?;
+            Some(p)
+        };
         match kind {
-            USAGE => Some(ReportRequest::Usage(p)),
-            PAYMENTS => Some(ReportRequest::Payments(p)),
+            USAGE => Some(ReportRequest::Usage(number()?)),
+            PAYMENTS => Some(ReportRequest::Payments(number()?)),
+            REGISTER => Some(ReportRequest::Register(company()?)),
+            RECONCILIATION => Some(ReportRequest::Reconciliation(company()?)),
             _ => None,
         }
     }
@@ -69,12 +117,17 @@ impl ReportRequest {
         match self {
             ReportRequest::Usage(_) => USAGE,
             ReportRequest::Payments(_) => PAYMENTS,
+            ReportRequest::Register(_) => REGISTER,
+            ReportRequest::Reconciliation(_) => RECONCILIATION,
         }
     }
 
     pub fn params(&self) -> String {
-        let (ReportRequest::Usage(p) | ReportRequest::Payments(p)) = self;
-        serde_json::to_string(p).expect("parameters serialise")
+        match self {
+            ReportRequest::Usage(p) | ReportRequest::Payments(p) => serde_json::to_string(p),
+            ReportRequest::Register(p) | ReportRequest::Reconciliation(p) => serde_json::to_string(p),
+        }
+        .expect("parameters serialise")
     }
 
     /// What one needs to ask for it, and to download it later.
@@ -82,6 +135,7 @@ impl ReportRequest {
         match self {
             ReportRequest::Usage(_) => Permission::ViewNumbers,
             ReportRequest::Payments(_) => Permission::ViewPayments,
+            ReportRequest::Register(_) | ReportRequest::Reconciliation(_) => Permission::ViewDocuments,
         }
     }
 
@@ -90,6 +144,18 @@ impl ReportRequest {
         let (key, p) = match self {
             ReportRequest::Usage(p) => ("report-title-usage", p),
             ReportRequest::Payments(p) => ("report-title-payments", p),
+            ReportRequest::Register(p) | ReportRequest::Reconciliation(p) => {
+                let key = if matches!(self, ReportRequest::Register(_)) {
+                    "report-title-register"
+                } else {
+                    "report-title-reconciliation"
+                };
+                let format = p.format.extension().to_uppercase();
+                return t.tn(
+                    key,
+                    vec![("from", p.from.as_str().into()), ("to", p.to.as_str().into()), ("format", format.into())],
+                );
+            }
         };
         t.tn(
             key,
@@ -128,16 +194,27 @@ pub enum BuildError {
 /// A report's rows, taken by the writer one at a time.
 type Rows = Box<dyn Iterator<Item = Vec<cabinet_reports::Cell>> + Send>;
 
-/// Makes the report's file for the customer `bin`, in `locale`.
-pub async fn build(
-    operator: &dyn OperatorPort,
-    zone: &OperatorZone,
-    bin: &Bin,
-    locale: Locale,
-    request: &ReportRequest,
-) -> Result<Built, BuildError> {
+/// Where a report's data comes from, and who it is between.
+pub struct Source<'a> {
+    pub operator: &'a dyn OperatorPort,
+    pub zone: &'a OperatorZone,
+    /// The operator as a party to its documents.
+    pub legal: &'a OperatorLegal,
+    pub bin: &'a Bin,
+    /// The company's name, as the documents name the customer.
+    pub customer: &'a str,
+}
+
+/// Makes the report's file, in `locale`.
+pub async fn build(source: &Source<'_>, locale: Locale, request: &ReportRequest) -> Result<Built, BuildError> {
+    let (operator, zone, bin) = (source.operator, source.zone, source.bin);
     let t = Tr::new(locale);
-    let (ReportRequest::Usage(p) | ReportRequest::Payments(p)) = request;
+    let p = match request {
+        ReportRequest::Usage(p) | ReportRequest::Payments(p) => p,
+        ReportRequest::Register(p) | ReportRequest::Reconciliation(p) => {
+            return statement(source, locale, request, p).await;
+        }
+    };
     let msisdn = Msisdn::parse(&p.msisdn).map_err(|_| BuildError::NumberNotFound)?;
     let unavailable = |e: cabinet_core::operator::OperatorError| BuildError::Unavailable(e.to_string());
     let period = (p.from.as_str(), p.to.as_str());
@@ -151,6 +228,7 @@ pub async fn build(
             let (head, rows) = usage::table(&t, zone, &msisdn, period, report);
             (head, Box::new(rows) as Rows, usage::file_name(&msisdn, &p.from, &p.to))
         }
+        ReportRequest::Register(_) | ReportRequest::Reconciliation(_) => unreachable!("made by `statement`"),
         ReportRequest::Payments(_) => {
             let moves = operator
                 .balance_moves(bin, &msisdn, p.from_ms, p.to_ms)
@@ -170,6 +248,57 @@ pub async fn build(
         content_type: p.format.content_type(),
     })
 }
+
+/// A company statement's file (`statements`).
+async fn statement(
+    source: &Source<'_>,
+    locale: Locale,
+    request: &ReportRequest,
+    p: &CompanyPeriod,
+) -> Result<Built, BuildError> {
+    let (from, to) = p.days().ok_or_else(|| BuildError::Failed("the period does not read back".into()))?;
+    let parties = statements::Parties {
+        operator: source.legal,
+        customer: crate::invoice_files::Customer { name: source.customer, bin: source.bin.as_str() },
+        locale,
+    };
+    let (file, stem) = match request {
+        ReportRequest::Register(_) => {
+            // The months whose invoices (dated their last day) fall in the period, and whose
+            // register is published (from the 3rd of the next month).
+            let now = cabinet_core::time::now_ms();
+            let mut last = cabinet_core::time::BillingMonth::of(to);
+            if last.last_day() > to {
+                last = last.prev();
+            }
+            while !crate::invoice_files::published(source.zone, &last.to_string(), REGISTER_FROM_DAY, now) {
+                last = last.prev();
+            }
+            let first = cabinet_core::time::BillingMonth::of(from);
+            let file =
+                statements::register(source.operator, source.zone, source.bin, &parties, (first, last), p.format)
+                    .await?;
+            (file, "invoice-register")
+        }
+        _ => {
+            let file =
+                statements::reconciliation(source.operator, source.zone, source.bin, &parties, (from, to), p.format)
+                    .await?;
+            (file, "reconciliation")
+        }
+    };
+    let size = file.metadata().map_err(|e| BuildError::Failed(e.into()))?.len();
+    Ok(Built {
+        file,
+        size,
+        file_name: format!("{stem}-{}-{}.{}", p.from, p.to, p.format.extension()),
+        content_type: p.format.content_type(),
+    })
+}
+
+/// The day of the next month from which a month's invoice register is published ("the
+/// previous month after the 3rd").
+const REGISTER_FROM_DAY: i8 = 3;
 
 /// The e-mail that carries a ready report: subject and text in `locale`. `attached` is
 /// false when the file is too large to mail (it waits in My reports); `until` is when it

@@ -19,6 +19,7 @@ mod render;
 mod request;
 mod router;
 mod state;
+pub mod statements;
 mod visitor;
 
 pub use config::{Brand, Logo, OperatorLegal, PublicOrigin, ServerSecret, TrustedProxies, WebConfig};

@@ -2,7 +2,8 @@
 
 use crate::pages::{
     acts, breakdown, company, dev, esim, forwarding, history, imei, invoice_search, lang, number_head, numbers,
-    operations, payments, payments_report, profile, reports, secret_code, signin, transfer, unallocated, usage,
+    operations, payments, payments_report, profile, reports, secret_code, signin, statement_reports, transfer,
+    unallocated, usage,
 };
 use crate::{AppState, assets, error, ops, request, visitor};
 use axum::Router;
@@ -59,6 +60,11 @@ pub fn router(state: AppState) -> Router {
         .route("/reports/acts", get(acts::show))
         .route("/reports/acts/{file}", get(acts::file))
         .route("/reports/breakdown", get(breakdown::show))
+        .route("/reports/register", get(statement_reports::register_form).post(statement_reports::register_request))
+        .route(
+            "/reports/reconciliation",
+            get(statement_reports::reconciliation_form).post(statement_reports::reconciliation_request),
+        )
         .route("/company", post(company::switch))
         .route("/lang/{code}", get(lang::switch))
         .route("/dev/outbox", get(dev::outbox_page))

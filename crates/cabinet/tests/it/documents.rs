@@ -286,3 +286,92 @@ async fn acts_list_the_published_invoices_and_download_as_pdf_and_excel_that_add
     assert!(text.contains("АКТ ВЫПОЛНЕННЫХ РАБОТ (ОКАЗАННЫХ УСЛУГ)") && text.contains("Итого с НДС"), "{text}");
     assert!(text.contains("М.П."));
 }
+
+fn almaty_today() -> jiff::civil::Date {
+    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Asia/Almaty").unwrap()).date()
+}
+
+fn dmy(d: jiff::civil::Date) -> String {
+    d.strftime("%d-%m-%Y").to_string()
+}
+
+/// The invoice register and the reconciliation statement are asked for with a period, made
+/// as reports (refused past three years), and their figures are the books': the register
+/// lists every invoice dated in the period and published, the statement's closing balance
+/// is what the company's accounts hold.
+#[tokio::test]
+async fn the_register_and_the_reconciliation_statement_are_reports_whose_figures_are_the_books() {
+    use crate::reports::{download, report_in, wait_ready};
+    let app = spawn().await;
+    let sim = Simulator::new(app.db.db.clone());
+    let a = Bin::parse(BIN_A).unwrap();
+    let carol = app.signed_in(CAROL).await;
+    let today = almaty_today();
+
+    // The register: the limit, then four months of invoices.
+    let form = "/reports/register";
+    let page = carol.get(form).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("id=\"tab-register\" aria-current=\"page\""));
+    let too_old = dmy(today.checked_sub(jiff::Span::new().years(3).days(1)).unwrap());
+    let refused = carol.post_from(form, form, &[("from", &too_old), ("to", &dmy(today))]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("The period may start on"), "{}", refused.body);
+    let from = today.checked_sub(jiff::Span::new().months(4)).unwrap().first_of_month();
+    let asked = carol.post_from(form, form, &[("from", &dmy(from)), ("to", &dmy(today))]).await;
+    let id = report_in(&asked);
+    assert!(carol.get(asked.location().unwrap()).await.body.contains("id=\"report-accepted\""));
+    wait_ready(&carol, &id).await;
+    let (_, bytes) = download(&carol, &id).await;
+    let rows = xlsx_table(bytes, "Registration number");
+    let registered = |month: &str| {
+        let m = cabinet_core::time::BillingMonth::parse(month).unwrap();
+        let third = m.next().first_day().checked_add(jiff::Span::new().days(2)).unwrap();
+        m.last_day() >= from && m.last_day() <= today && third <= today
+    };
+    let all = documents(&sim, BIN_A).await;
+    let mut expected: Vec<&InvoiceDocument> = all.iter().filter(|d| registered(&d.invoice.month)).collect();
+    expected.sort_by(|x, y| (&x.invoice.month, &x.invoice.account_no).cmp(&(&y.invoice.month, &y.invoice.account_no)));
+    assert!(!expected.is_empty(), "the period has invoices");
+    assert_eq!(rows.len(), expected.len(), "a row per invoice of the period");
+    for (row, d) in rows.iter().zip(&expected) {
+        assert_eq!(row[1], calamine::Data::String(d.invoice.system_no.clone()));
+        assert_eq!((tiyn(&row[5]), tiyn(&row[7])), (d.invoice.net.tiyn(), d.invoice.total.tiyn()));
+    }
+
+    // The reconciliation statement of three months up to today: its closing balance is what
+    // the company owes by its accounts' debts and balances.
+    let form = "/reports/reconciliation";
+    let from = today.checked_sub(jiff::Span::new().months(3)).unwrap().first_of_month();
+    let asked = carol.post_from(form, form, &[("from", &dmy(from)), ("to", &dmy(today))]).await;
+    let id = report_in(&asked);
+    wait_ready(&carol, &id).await;
+    let (headers, bytes) = download(&carol, &id).await;
+    assert_eq!(headers["content-type"], "application/pdf");
+    let text = pdf_text(&bytes);
+    assert!(
+        text.contains("RECONCILIATION STATEMENT") && text.contains("ТОО «Альфа»") && text.contains(BIN_A),
+        "{text}"
+    );
+    let mut owed = 0;
+    let mut accounts = std::collections::HashSet::new();
+    let q = cabinet_core::operator::NumberQuery { limit: 1000, ..Default::default() };
+    for n in sim.list_numbers(&a, &q).await.unwrap().items {
+        if n.billing == cabinet_core::operator::BillingMethod::Advance {
+            owed -= n.remaining.tiyn();
+        }
+        if accounts.insert(n.account_no.clone()) {
+            owed += sim.number_profile(&a, &n.msisdn).await.unwrap().unwrap().past_debt.tiyn();
+        }
+    }
+    owed -= sim.unallocated_payments(&a).await.unwrap().iter().map(|p| p.amount.tiyn()).sum::<i64>();
+    let en = |t: i64| cabinet_core::Money(t).format(cabinet_core::Locale::En).replace('\u{a0}', " ");
+    let closing_line = format!("Balance on {}", today.strftime("%d.%m.%Y"));
+    let line = text.lines().find(|l| l.contains(&closing_line)).unwrap_or_else(|| panic!("{closing_line} in {text}"));
+    assert!(line.contains(&en(owed)), "closing {owed} in {line:?}");
+    let history = carol.get("/reports/actions").await.body;
+    assert!(
+        history.contains("Request of the invoice register")
+            && history.contains("Request of the reconciliation statement")
+    );
+}

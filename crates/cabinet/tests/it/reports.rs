@@ -36,14 +36,14 @@ async fn numbers(app: &TestApp, bin: &str) -> Vec<NumberSummary> {
 }
 
 /// The report id a request's redirect names (`…report=<id>`).
-fn report_in(page: &Page) -> String {
+pub(crate) fn report_in(page: &Page) -> String {
     assert!(page.status.is_redirection(), "a redirect, not {} {}", page.status, page.body);
     let to = page.location().unwrap();
     to.split("report=").nth(1).unwrap_or_else(|| panic!("no report in {to}")).to_string()
 }
 
 /// Waits (up to 20 s) until My reports shows the report ready.
-async fn wait_ready(b: &Browser, id: &str) -> Page {
+pub(crate) async fn wait_ready(b: &Browser, id: &str) -> Page {
     for _ in 0..400 {
         let row = b.get(&format!("/reports/{id}/row")).await;
         assert_eq!(row.status, StatusCode::OK, "{}", row.body);
@@ -56,7 +56,7 @@ async fn wait_ready(b: &Browser, id: &str) -> Page {
     panic!("report {id} never became ready");
 }
 
-async fn download(b: &Browser, id: &str) -> (reqwest::header::HeaderMap, Vec<u8>) {
+pub(crate) async fn download(b: &Browser, id: &str) -> (reqwest::header::HeaderMap, Vec<u8>) {
     let res = b.client.get(format!("{}/reports/{id}/download", b.base)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     (res.headers().clone(), res.bytes().await.unwrap().to_vec())
@@ -487,6 +487,7 @@ async fn report_with_worker(mode: Mode) -> (TestApp, (String, String), String, W
         wake: Default::default(),
         pulse: Default::default(),
         zone: cabinet_core::time::OperatorZone::named("Asia/Almaty").unwrap(),
+        legal: cabinet_web::OperatorLegal::default(),
     };
     (app, owner, id, worker)
 }

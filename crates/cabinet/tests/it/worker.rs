@@ -53,6 +53,7 @@ fn worker(db: &Db, name: &str, lease_ms: i64, channels: Channels) -> Worker {
         wake: Default::default(),
         pulse: Default::default(),
         zone: cabinet_core::time::OperatorZone::named("Asia/Almaty").unwrap(),
+        legal: cabinet_web::OperatorLegal::default(),
     }
 }
 

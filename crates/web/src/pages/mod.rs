@@ -19,6 +19,7 @@ pub mod profile;
 pub mod reports;
 pub mod secret_code;
 pub mod signin;
+pub mod statement_reports;
 pub mod transfer;
 pub mod unallocated;
 pub mod usage;

@@ -1,0 +1,212 @@
+//! Documents and reports → Invoice register and Reconciliation statement (manuals 000 and
+//! 004): a period within the last three years, then the document is made as a report job
+//! (`statements`), mailed to the administrator and kept in My reports — "Your request to
+//! submit a report has been accepted". A period that starts too early is refused with the
+//! limit and nothing is stored. Each request is recorded in the actions history.
+
+use crate::AppState;
+use crate::auth::{Permission, Signed};
+use crate::csrf::CsrfForm;
+use crate::documents::{CompanyPeriod, ReportRequest};
+use crate::error::{PeriodField, WebError};
+use crate::export::Format;
+use crate::pages::history::{BadPeriod, Period, period_since};
+use crate::render::{Frame, html};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use cabinet_core::time::{OperatorZone, now_ms};
+use cabinet_store::actions::{self, NewAction};
+use jiff::ToSpan;
+use serde::Deserialize;
+
+/// How far back both documents go: "The maximum available period … is the past 3 years",
+/// "available only for the past 36 months".
+const YEARS_BACK: i16 = 3;
+
+/// Which of the two documents a page asks for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Statement {
+    Register,
+    Reconciliation,
+}
+
+impl Statement {
+    fn slug(self) -> &'static str {
+        match self {
+            Statement::Register => "register",
+            Statement::Reconciliation => "reconciliation",
+        }
+    }
+
+    /// The catalog's keys of its words are `<slug>-title`, `<slug>-lead`, `<slug>-note`.
+    fn key(self, what: &str) -> String {
+        format!("{}-{what}", self.slug())
+    }
+
+    /// A register is for importing (a spreadsheet); a statement is for signing (a PDF).
+    fn format(self) -> Format {
+        match self {
+            Statement::Register => Format::Xlsx,
+            Statement::Reconciliation => Format::Pdf,
+        }
+    }
+
+    fn request(self, p: CompanyPeriod) -> ReportRequest {
+        match self {
+            Statement::Register => ReportRequest::Register(p),
+            Statement::Reconciliation => ReportRequest::Reconciliation(p),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct Params {
+    from: Option<String>,
+    to: Option<String>,
+    /// The report just asked for (after the request's redirect).
+    report: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "statement_report.html")]
+struct StatementPage {
+    frame: Frame,
+    slug: &'static str,
+    title: String,
+    lead: String,
+    note: String,
+    from: String,
+    to: String,
+    error: Option<(PeriodField, String)>,
+    accepted: bool,
+    email: Option<String>,
+}
+
+impl StatementPage {
+    fn error_for(&self, from: bool) -> Option<&str> {
+        crate::error::period_error_at(&self.error, from)
+    }
+}
+
+/// The first day a document may cover: three years before today.
+fn earliest(zone: &OperatorZone) -> jiff::civil::Date {
+    let today = zone.civil_date(now_ms()).unwrap_or_default();
+    today.checked_sub(i32::from(YEARS_BACK).years()).unwrap_or(today)
+}
+
+fn period(zone: &OperatorZone, p: &Params) -> Result<Period, BadPeriod> {
+    period_since(zone, p.from.as_deref(), p.to.as_deref(), earliest(zone), "statement-too-old")
+}
+
+async fn page(
+    state: &AppState,
+    signed: &Signed,
+    which: Statement,
+    (from, to, error): (String, String, Option<(PeriodField, String)>),
+    accepted: bool,
+) -> Result<StatementPage, WebError> {
+    let t = signed.visitor.tr();
+    Ok(StatementPage {
+        frame: Frame::signed(state, signed, t.t(&which.key("title"))).await?,
+        slug: which.slug(),
+        title: t.t(&which.key("title")),
+        lead: t.t(&which.key("lead")),
+        note: t.t(&which.key("note")),
+        from,
+        to,
+        error,
+        accepted,
+        email: signed.session.admin_email.clone(),
+    })
+}
+
+/// The period mistake in words (the limit names its first day).
+fn message(state: &AppState, t: &crate::Tr, key: &str) -> String {
+    if key == "statement-too-old" {
+        t.t1(key, "date", earliest(&state.config.zone).strftime("%d-%m-%Y").to_string())
+    } else {
+        t.t(key)
+    }
+}
+
+async fn show(state: AppState, signed: Signed, which: Statement, p: Params) -> Result<Response, WebError> {
+    let scope = signed.require(Permission::ViewDocuments)?;
+    let t = signed.visitor.tr();
+    let accepted = match &p.report {
+        Some(id) => {
+            let owner = crate::pages::reports::owner(&signed, &scope);
+            cabinet_store::reports::get_for(&state.db, owner, id).await?.is_some()
+        }
+        None => false,
+    };
+    let fields = match period(&state.config.zone, &p) {
+        Ok(period) => (period.from, period.to, None),
+        Err(bad) => (bad.from, bad.to, Some((bad.field, message(&state, &t, bad.key)))),
+    };
+    Ok(html(StatusCode::OK, &page(&state, &signed, which, fields, accepted).await?))
+}
+
+async fn request(state: AppState, signed: Signed, which: Statement, p: Params) -> Result<Response, WebError> {
+    let scope = signed.require(Permission::ViewDocuments)?;
+    let t = signed.visitor.tr();
+    let period = match period(&state.config.zone, &p) {
+        Ok(period) => period,
+        Err(bad) => {
+            let fields = (bad.from, bad.to, Some((bad.field, message(&state, &t, bad.key))));
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page(&state, &signed, which, fields, false).await?));
+        }
+    };
+    let subject = format!("{} → {}", period.from, period.to);
+    let request = which.request(CompanyPeriod::new(&period, which.format()));
+    let id = crate::pages::reports::submit(&state, &signed, &scope, &request).await?;
+    let details = serde_json::json!({ "subject": subject }).to_string();
+    let kind = format!("{}_request", which.slug());
+    let action = NewAction {
+        kind: &kind,
+        msisdn: None,
+        details: &details,
+        status: actions::SUCCESS,
+        reason: None,
+        job_id: None,
+    };
+    actions::record_now(&state.db, &signed.actor(&scope), &action, now_ms()).await?;
+    Ok(Redirect::to(&format!("/reports/{}?report={id}", which.slug())).into_response())
+}
+
+/// GET /reports/register
+pub async fn register_form(
+    State(s): State<AppState>,
+    signed: Signed,
+    Query(p): Query<Params>,
+) -> Result<Response, WebError> {
+    show(s, signed, Statement::Register, p).await
+}
+
+/// POST /reports/register
+pub async fn register_request(
+    State(s): State<AppState>,
+    signed: Signed,
+    CsrfForm(p): CsrfForm<Params>,
+) -> Result<Response, WebError> {
+    request(s, signed, Statement::Register, p).await
+}
+
+/// GET /reports/reconciliation
+pub async fn reconciliation_form(
+    State(s): State<AppState>,
+    signed: Signed,
+    Query(p): Query<Params>,
+) -> Result<Response, WebError> {
+    show(s, signed, Statement::Reconciliation, p).await
+}
+
+/// POST /reports/reconciliation
+pub async fn reconciliation_request(
+    State(s): State<AppState>,
+    signed: Signed,
+    CsrfForm(p): CsrfForm<Params>,
+) -> Result<Response, WebError> {
+    request(s, signed, Statement::Reconciliation, p).await
+}
