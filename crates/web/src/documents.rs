@@ -11,7 +11,7 @@ use crate::export::{BoxError, Format};
 use crate::pages::history::Period;
 use crate::pages::{payments, usage};
 use crate::statements;
-use cabinet_core::operator::OperatorPort;
+use cabinet_core::operator::{OperatorPort, PaymentsOf};
 use cabinet_core::time::OperatorZone;
 use cabinet_core::{Bin, Locale, Msisdn};
 use serde::{Deserialize, Serialize};
@@ -24,6 +24,8 @@ pub const PAYMENTS: &str = "payments";
 pub const REGISTER: &str = "register";
 /// The company's reconciliation statement of a period.
 pub const RECONCILIATION: &str = "reconciliation";
+/// The company's payments of a period: its credit accounts' or its advance numbers'.
+pub const COMPANY_PAYMENTS: &str = "company_payments";
 
 /// A number and a period: the parameters of both kinds, kept as JSON in the report's row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +83,15 @@ impl CompanyPeriod {
     }
 }
 
+/// The company's payments report: a period and whose payments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentsPeriod {
+    #[serde(flatten)]
+    pub period: CompanyPeriod,
+    /// The advance numbers' top-ups; otherwise the credit accounts' payments.
+    pub advance: bool,
+}
+
 /// What a report is to contain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReportRequest {
@@ -88,6 +99,7 @@ pub enum ReportRequest {
     Payments(NumberPeriod),
     Register(CompanyPeriod),
     Reconciliation(CompanyPeriod),
+    CompanyPayments(PaymentsPeriod),
 }
 
 impl ReportRequest {
@@ -109,6 +121,11 @@ impl ReportRequest {
             PAYMENTS => Some(ReportRequest::Payments(number()?)),
             REGISTER => Some(ReportRequest::Register(company()?)),
             RECONCILIATION => Some(ReportRequest::Reconciliation(company()?)),
+            COMPANY_PAYMENTS => {
+                let p: PaymentsPeriod = serde_json::from_str(params).ok()?;
+                p.period.days()?;
+                Some(ReportRequest::CompanyPayments(p))
+            }
             _ => None,
         }
     }
@@ -119,6 +136,7 @@ impl ReportRequest {
             ReportRequest::Payments(_) => PAYMENTS,
             ReportRequest::Register(_) => REGISTER,
             ReportRequest::Reconciliation(_) => RECONCILIATION,
+            ReportRequest::CompanyPayments(_) => COMPANY_PAYMENTS,
         }
     }
 
@@ -126,6 +144,7 @@ impl ReportRequest {
         match self {
             ReportRequest::Usage(p) | ReportRequest::Payments(p) => serde_json::to_string(p),
             ReportRequest::Register(p) | ReportRequest::Reconciliation(p) => serde_json::to_string(p),
+            ReportRequest::CompanyPayments(p) => serde_json::to_string(p),
         }
         .expect("parameters serialise")
     }
@@ -136,6 +155,7 @@ impl ReportRequest {
             ReportRequest::Usage(_) => Permission::ViewNumbers,
             ReportRequest::Payments(_) => Permission::ViewPayments,
             ReportRequest::Register(_) | ReportRequest::Reconciliation(_) => Permission::ViewDocuments,
+            ReportRequest::CompanyPayments(_) => Permission::ViewPayments,
         }
     }
 
@@ -144,11 +164,14 @@ impl ReportRequest {
         let (key, p) = match self {
             ReportRequest::Usage(p) => ("report-title-usage", p),
             ReportRequest::Payments(p) => ("report-title-payments", p),
-            ReportRequest::Register(p) | ReportRequest::Reconciliation(p) => {
-                let key = if matches!(self, ReportRequest::Register(_)) {
-                    "report-title-register"
-                } else {
-                    "report-title-reconciliation"
+            ReportRequest::Register(p)
+            | ReportRequest::Reconciliation(p)
+            | ReportRequest::CompanyPayments(PaymentsPeriod { period: p, .. }) => {
+                let key = match self {
+                    ReportRequest::Register(_) => "report-title-register",
+                    ReportRequest::Reconciliation(_) => "report-title-reconciliation",
+                    ReportRequest::CompanyPayments(q) if q.advance => "report-title-company-payments-advance",
+                    _ => "report-title-company-payments-credit",
                 };
                 let format = p.format.extension().to_uppercase();
                 return t.tn(
@@ -211,7 +234,9 @@ pub async fn build(source: &Source<'_>, locale: Locale, request: &ReportRequest)
     let t = Tr::new(locale);
     let p = match request {
         ReportRequest::Usage(p) | ReportRequest::Payments(p) => p,
-        ReportRequest::Register(p) | ReportRequest::Reconciliation(p) => {
+        ReportRequest::Register(p)
+        | ReportRequest::Reconciliation(p)
+        | ReportRequest::CompanyPayments(PaymentsPeriod { period: p, .. }) => {
             return statement(source, locale, request, p).await;
         }
     };
@@ -228,7 +253,9 @@ pub async fn build(source: &Source<'_>, locale: Locale, request: &ReportRequest)
             let (head, rows) = usage::table(&t, zone, &msisdn, period, report);
             (head, Box::new(rows) as Rows, usage::file_name(&msisdn, &p.from, &p.to))
         }
-        ReportRequest::Register(_) | ReportRequest::Reconciliation(_) => unreachable!("made by `statement`"),
+        ReportRequest::Register(_) | ReportRequest::Reconciliation(_) | ReportRequest::CompanyPayments(_) => {
+            unreachable!("made by `statement`")
+        }
         ReportRequest::Payments(_) => {
             let moves = operator
                 .balance_moves(bin, &msisdn, p.from_ms, p.to_ms)
@@ -279,6 +306,12 @@ async fn statement(
                 statements::register(source.operator, source.zone, source.bin, &parties, (first, last), p.format)
                     .await?;
             (file, "invoice-register")
+        }
+        ReportRequest::CompanyPayments(q) => {
+            let which = if q.advance { PaymentsOf::AdvanceNumbers } else { PaymentsOf::CreditAccounts };
+            let args = (which, (p.from_ms, p.to_ms), (p.from.as_str(), p.to.as_str()));
+            let file = statements::payments(source.operator, source.zone, source.bin, &parties, args, p.format).await?;
+            (file, if q.advance { "payments-advance" } else { "payments-credit" })
         }
         _ => {
             let file =

@@ -65,6 +65,10 @@ pub fn router(state: AppState) -> Router {
             "/reports/reconciliation",
             get(statement_reports::reconciliation_form).post(statement_reports::reconciliation_request),
         )
+        .route(
+            "/reports/company-payments",
+            get(statement_reports::payments_form).post(statement_reports::payments_request),
+        )
         .route("/company", post(company::switch))
         .route("/lang/{code}", get(lang::switch))
         .route("/dev/outbox", get(dev::outbox_page))

@@ -1,4 +1,5 @@
-//! The company's statements over a period, made as reports: the invoice register (every
+//! The company's statements over a period, made as reports: the payments report (its
+//! accounts' payments or its numbers' top-ups), the invoice register (every
 //! invoice of the months in the period, streamed a page at a time from the operator, so that
 //! three years of a large company's invoices never sit in memory) and the reconciliation
 //! statement (акт сверки взаиморасчётов: the opening balance, each month's charges and
@@ -11,7 +12,7 @@ use crate::documents::BuildError;
 use crate::export::{Format, document_file};
 use crate::invoice_files::{Customer, month_words};
 use cabinet_core::Locale;
-use cabinet_core::operator::{Invoice, OperatorPort, RegisterQuery};
+use cabinet_core::operator::{Invoice, OperatorPort, Payment, PaymentCursor, PaymentQuery, PaymentsOf, RegisterQuery};
 use cabinet_core::time::{BillingMonth, OperatorZone, now_ms};
 use cabinet_reports::{Block, Cell, Frame, Signature, TableHead};
 
@@ -260,4 +261,106 @@ pub async fn reconciliation(
         ],
     };
     document_file(format, parties.locale, head, frame, rows).await.map_err(BuildError::Failed)
+}
+
+/// Payments read from the operator at a time.
+const PAYMENTS_PAGE: u32 = 1_000;
+
+fn payment_row(t: &Tr, zone: &OperatorZone, p: &Payment) -> Vec<Cell> {
+    let when = crate::export::local_time(zone, p.received_ms)
+        .map_or_else(|| Cell::Text(zone.date(p.received_ms)), Cell::DateTime);
+    let channel = t.try_t(&format!("channel-{}", p.channel.replace('_', "-"))).unwrap_or_else(|| p.channel.clone());
+    let to = match (&p.account_no, &p.msisdn) {
+        (_, Some(m)) => cabinet_core::Msisdn::pretty_text(m),
+        (Some(a), None) => a.clone(),
+        (None, None) => String::new(),
+    };
+    vec![when, Cell::Text(channel), Cell::Text(p.reference.clone()), Cell::Text(to), Cell::Money(p.amount.tiyn())]
+}
+
+async fn payments_page(
+    operator: &dyn OperatorPort,
+    bin: &cabinet_core::Bin,
+    which: PaymentsOf,
+    (from_ms, to_ms): (i64, i64),
+    after: Option<PaymentCursor>,
+) -> Result<Vec<Payment>, BuildError> {
+    let q = PaymentQuery { which, from_ms, to_ms, after, limit: PAYMENTS_PAGE };
+    operator.payments(bin, &q).await.map_err(unavailable)
+}
+
+/// The company's payments report of `[from_ms, to_ms)`: its credit accounts' payments or
+/// its advance numbers' top-ups, oldest first, and their total; streamed as the register is.
+pub async fn payments(
+    operator: &dyn OperatorPort,
+    zone: &OperatorZone,
+    bin: &cabinet_core::Bin,
+    parties: &Parties<'_>,
+    (which, (from_ms, to_ms), (from, to)): (PaymentsOf, (i64, i64), (&str, &str)),
+    format: Format,
+) -> Result<std::fs::File, BuildError> {
+    let t = Tr::new(parties.locale);
+    let (kind_key, to_key) = match which {
+        PaymentsOf::CreditAccounts => ("company-payments-credit", "register-col-account"),
+        PaymentsOf::AdvanceNumbers => ("company-payments-advance", "doc-col-number"),
+    };
+    let head = TableHead {
+        sheet: t.t("company-payments-sheet"),
+        title: t.tn(
+            "company-payments-file-title",
+            vec![("which", t.t(kind_key).into()), ("from", from.into()), ("to", to.into())],
+        ),
+        as_of: t.t1("report-as-of", "when", zone.date_time(now_ms())),
+        header: [
+            "company-payments-col-when",
+            "company-payments-col-channel",
+            "company-payments-col-reference",
+            to_key,
+            "company-payments-col-amount",
+        ]
+        .iter()
+        .map(|k| t.t(k))
+        .collect(),
+        widths: vec![20.0, 20.0, 24.0, 20.0, 16.0],
+    };
+    // The total comes after the rows: the pages are read once for it first.
+    let (mut total, mut count) = (0i64, 0i64);
+    let mut after = None;
+    loop {
+        let page = payments_page(operator, bin, which, (from_ms, to_ms), after).await?;
+        total += page.iter().map(|p| p.amount.tiyn()).sum::<i64>();
+        count += page.len() as i64;
+        let Some(last) = page.last() else { break };
+        after = Some(last.cursor);
+        if page.len() < PAYMENTS_PAGE as usize {
+            break;
+        }
+    }
+    let frame = Frame {
+        before: vec![Block::Fields(vec![
+            (t.t("doc-customer"), parties.customer.name.to_string()),
+            (t.t("doc-bin"), parties.customer.bin.to_string()),
+        ])],
+        after: vec![Block::Totals(vec![(t.t1("company-payments-total", "count", count), Cell::Money(total))])],
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Vec<Cell>>>(2);
+    let rows = std::iter::from_fn(move || rx.blocking_recv()).flatten();
+    let writing = document_file(format, parties.locale, head, frame, rows);
+    let reading = async move {
+        let mut after = None;
+        loop {
+            let page = payments_page(operator, bin, which, (from_ms, to_ms), after).await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.cursor);
+            let full = page.len() == PAYMENTS_PAGE as usize;
+            let rows = page.iter().map(|p| payment_row(&t, zone, p)).collect();
+            if tx.send(rows).await.is_err() || !full {
+                break;
+            }
+        }
+        Ok::<(), BuildError>(())
+    };
+    let (written, read) = tokio::join!(writing, reading);
+    read?;
+    written.map_err(BuildError::Failed)
 }

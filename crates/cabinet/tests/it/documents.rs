@@ -375,3 +375,50 @@ async fn the_register_and_the_reconciliation_statement_are_reports_whose_figures
             && history.contains("Request of the reconciliation statement")
     );
 }
+
+/// The company's payments report: six months at most, credit accounts' payments or advance
+/// numbers' top-ups, each a row as the operator received it, and their total.
+#[tokio::test]
+async fn the_payments_report_lists_the_companys_payments_of_the_kind_chosen_within_six_months() {
+    use crate::reports::{download, report_in, wait_ready};
+    use cabinet_core::operator::{PaymentQuery, PaymentsOf};
+    let app = spawn().await;
+    let sim = Simulator::new(app.db.db.clone());
+    let a = Bin::parse(BIN_A).unwrap();
+    let carol = app.signed_in(CAROL).await;
+    let today = almaty_today();
+    let form = "/reports/company-payments";
+    assert_eq!(carol.get(form).await.status, StatusCode::OK);
+    let seven = dmy(today.checked_sub(jiff::Span::new().months(7)).unwrap());
+    let refused = carol.post_from(form, form, &[("from", &seven), ("to", &dmy(today)), ("which", "credit")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let odd = carol.post_from(form, form, &[("from", &dmy(today)), ("to", &dmy(today)), ("which", "both")]).await;
+    assert_eq!(odd.status, StatusCode::BAD_REQUEST);
+
+    let from = today.checked_sub(jiff::Span::new().months(6)).unwrap();
+    let tz = jiff::tz::TimeZone::get("Asia/Almaty").unwrap();
+    let ms = |d: jiff::civil::Date| d.to_zoned(tz.clone()).unwrap().timestamp().as_millisecond();
+    for (which, of) in [("credit", PaymentsOf::CreditAccounts), ("advance", PaymentsOf::AdvanceNumbers)] {
+        let asked = carol.post_from(form, form, &[("from", &dmy(from)), ("to", &dmy(today)), ("which", which)]).await;
+        let id = report_in(&asked);
+        wait_ready(&carol, &id).await;
+        let (_, bytes) = download(&carol, &id).await;
+        let rows = xlsx_table(bytes, "Date and time");
+        let q = PaymentQuery {
+            which: of,
+            from_ms: ms(from),
+            to_ms: ms(today.tomorrow().unwrap()),
+            after: None,
+            limit: 10_000,
+        };
+        let expected = sim.payments(&a, &q).await.unwrap();
+        assert!(!expected.is_empty(), "{which}: the seeded history has payments");
+        assert_eq!(rows.len(), expected.len(), "{which}: a row per payment");
+        for (row, p) in rows.iter().zip(&expected) {
+            assert_eq!(row[2], calamine::Data::String(p.reference.clone()), "{which}");
+            assert_eq!(tiyn(&row[4]), p.amount.tiyn(), "{which}");
+        }
+    }
+    let history = carol.get("/reports/actions").await.body;
+    assert_eq!(history.matches("Request of the payments report").count(), 2);
+}

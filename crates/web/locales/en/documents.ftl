@@ -167,3 +167,21 @@ reconciliation-ahead = { $customer } has paid { $amount } ahead.
 reconciliation-settled = The parties owe each other nothing.
 reconciliation-valid = Data valid as of { $when }. A positive balance is owed by the customer.
 reconciliation-between = Between { $operator } and { $customer } for the period from { $from } to { $to }.
+
+## Payments report (of the company)
+company-payments-title = Payments report
+company-payments-lead = Data preparation may take some time. The generated payments report will be sent to your e-mail. Reports for credit numbers and advance numbers are made separately.
+company-payments-note = You can only download payment information for the past 6 months.
+company-payments-which = Payments of
+company-payments-credit = Credit numbers
+company-payments-advance = Advance numbers
+company-payments-sheet = Payments
+company-payments-file-title = Payments report ({ $which }), { $from } – { $to }
+company-payments-col-when = Date and time
+company-payments-col-channel = Channel
+company-payments-col-reference = Reference
+company-payments-col-amount = Sum
+company-payments-total = Total of { $count } payments
+report-title-company-payments-credit = Payments report, credit numbers, { $from } → { $to }, { $format }
+report-title-company-payments-advance = Payments report, advance numbers, { $from } → { $to }, { $format }
+action-company-payments-request = Request of the payments report { $subject }

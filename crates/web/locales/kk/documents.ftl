@@ -164,3 +164,21 @@ reconciliation-owed = { $customer } берешегі операторға { $amo
 reconciliation-ahead = { $customer } артық төлемі { $amount } құрайды.
 reconciliation-settled = Өзара берешек жоқ.
 reconciliation-valid = Деректер { $when } жағдай бойынша жарамды. Оң сальдо — тапсырыс берушінің берешегі.
+
+## Төлемдер бойынша есеп (компанияның)
+company-payments-title = Төлемдер бойынша есеп
+company-payments-lead = Деректерді дайындау біраз уақыт алуы мүмкін. Дайын төлемдер есебі электрондық поштаңызға жіберіледі. Аванстық және кредиттік нөмірлер бойынша есептер бөлек жасалады.
+company-payments-note = Төлемдер туралы ақпарат тек соңғы 6 айға қолжетімді.
+company-payments-which = Кімнің төлемдері
+company-payments-credit = Кредиттік нөмірлер
+company-payments-advance = Аванстық нөмірлер
+company-payments-sheet = Төлемдер
+company-payments-file-title = Төлемдер бойынша есеп ({ $which }), { $from } – { $to }
+company-payments-col-when = Күні мен уақыты
+company-payments-col-channel = Төлем тәсілі
+company-payments-col-reference = Құжат нөмірі
+company-payments-col-amount = Сомасы
+company-payments-total = Барлығы { $count } төлем
+report-title-company-payments-credit = Төлемдер бойынша есеп, кредиттік нөмірлер, { $from } → { $to }, { $format }
+report-title-company-payments-advance = Төлемдер бойынша есеп, аванстық нөмірлер, { $from } → { $to }, { $format }
+action-company-payments-request = Төлемдер бойынша есепті сұрау { $subject }

@@ -168,3 +168,21 @@ reconciliation-owed = Задолженность { $customer } перед опе
 reconciliation-ahead = Переплата { $customer } составляет { $amount }.
 reconciliation-settled = Взаимных задолженностей нет.
 reconciliation-valid = Данные действительны на { $when }. Положительное сальдо — задолженность заказчика.
+
+## Отчёт по платежам (компании)
+company-payments-title = Отчёт по платежам
+company-payments-lead = Подготовка данных может занять некоторое время. Сформированный отчёт по платежам будет отправлен на вашу электронную почту. По авансовым и кредитным номерам отчёты выгружаются по отдельности.
+company-payments-note = Информация о платежах доступна только за последние 6 месяцев.
+company-payments-which = Платежи по
+company-payments-credit = Кредитные номера
+company-payments-advance = Авансовые номера
+company-payments-sheet = Платежи
+company-payments-file-title = Отчёт по платежам ({ $which }), { $from } – { $to }
+company-payments-col-when = Дата и время
+company-payments-col-channel = Способ оплаты
+company-payments-col-reference = Номер документа
+company-payments-col-amount = Сумма
+company-payments-total = Итого { $count } платежей
+report-title-company-payments-credit = Отчёт по платежам, кредитные номера, { $from } → { $to }, { $format }
+report-title-company-payments-advance = Отчёт по платежам, авансовые номера, { $from } → { $to }, { $format }
+action-company-payments-request = Запрос отчёта по платежам { $subject }

@@ -1,5 +1,6 @@
-//! Documents and reports → Invoice register and Reconciliation statement (manuals 000 and
-//! 004): a period within the last three years, then the document is made as a report job
+//! Documents and reports → Invoice register, Reconciliation statement and Payments report
+//! (manuals 000 and 004): a period within the last three years (the payments report: six
+//! months; credit numbers' or advance numbers'), then the document is made as a report job
 //! (`statements`), mailed to the administrator and kept in My reports — "Your request to
 //! submit a report has been accepted". A period that starts too early is refused with the
 //! limit and nothing is stored. Each request is recorded in the actions history.
@@ -7,7 +8,7 @@
 use crate::AppState;
 use crate::auth::{Permission, Signed};
 use crate::csrf::CsrfForm;
-use crate::documents::{CompanyPeriod, ReportRequest};
+use crate::documents::{CompanyPeriod, PaymentsPeriod, ReportRequest};
 use crate::error::{PeriodField, WebError};
 use crate::export::Format;
 use crate::pages::history::{BadPeriod, Period, period_since};
@@ -21,15 +22,18 @@ use cabinet_store::actions::{self, NewAction};
 use jiff::ToSpan;
 use serde::Deserialize;
 
-/// How far back both documents go: "The maximum available period … is the past 3 years",
-/// "available only for the past 36 months".
-const YEARS_BACK: i16 = 3;
+/// How far back the register and the statement go: "The maximum available period … is the
+/// past 3 years", "available only for the past 36 months".
+const YEARS_BACK: i32 = 3;
+/// "The maximum request period is 6 months from today."
+const PAYMENTS_MONTHS_BACK: i32 = 6;
 
 /// Which of the two documents a page asks for.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Statement {
     Register,
     Reconciliation,
+    Payments,
 }
 
 impl Statement {
@@ -37,6 +41,7 @@ impl Statement {
         match self {
             Statement::Register => "register",
             Statement::Reconciliation => "reconciliation",
+            Statement::Payments => "company-payments",
         }
     }
 
@@ -45,18 +50,47 @@ impl Statement {
         format!("{}-{what}", self.slug())
     }
 
-    /// A register is for importing (a spreadsheet); a statement is for signing (a PDF).
+    /// A register or a payments report is for importing (a spreadsheet); a statement is
+    /// for signing (a PDF).
     fn format(self) -> Format {
         match self {
-            Statement::Register => Format::Xlsx,
+            Statement::Register | Statement::Payments => Format::Xlsx,
             Statement::Reconciliation => Format::Pdf,
         }
     }
 
-    fn request(self, p: CompanyPeriod) -> ReportRequest {
+    fn request(self, p: CompanyPeriod, advance: bool) -> ReportRequest {
         match self {
             Statement::Register => ReportRequest::Register(p),
             Statement::Reconciliation => ReportRequest::Reconciliation(p),
+            Statement::Payments => ReportRequest::CompanyPayments(PaymentsPeriod { period: p, advance }),
+        }
+    }
+
+    /// Who may ask for it.
+    fn permission(self) -> Permission {
+        match self {
+            Statement::Payments => Permission::ViewPayments,
+            _ => Permission::ViewDocuments,
+        }
+    }
+
+    /// The first day it may cover.
+    fn earliest(self, zone: &OperatorZone) -> jiff::civil::Date {
+        let today = zone.civil_date(now_ms()).unwrap_or_default();
+        let back = match self {
+            Statement::Payments => PAYMENTS_MONTHS_BACK.months(),
+            _ => YEARS_BACK.years(),
+        };
+        today.checked_sub(back).unwrap_or(today)
+    }
+
+    /// The action its request records.
+    fn action(self) -> &'static str {
+        match self {
+            Statement::Register => "register_request",
+            Statement::Reconciliation => "reconciliation_request",
+            Statement::Payments => "company_payments_request",
         }
     }
 }
@@ -65,6 +99,8 @@ impl Statement {
 pub struct Params {
     from: Option<String>,
     to: Option<String>,
+    /// The payments report's: `advance` or `credit` (the default).
+    which: Option<String>,
     /// The report just asked for (after the request's redirect).
     report: Option<String>,
 }
@@ -82,6 +118,9 @@ struct StatementPage {
     error: Option<(PeriodField, String)>,
     accepted: bool,
     email: Option<String>,
+    /// The payments report's choice of whose payments, and the choice made.
+    payments: bool,
+    advance: bool,
 }
 
 impl StatementPage {
@@ -90,14 +129,8 @@ impl StatementPage {
     }
 }
 
-/// The first day a document may cover: three years before today.
-fn earliest(zone: &OperatorZone) -> jiff::civil::Date {
-    let today = zone.civil_date(now_ms()).unwrap_or_default();
-    today.checked_sub(i32::from(YEARS_BACK).years()).unwrap_or(today)
-}
-
-fn period(zone: &OperatorZone, p: &Params) -> Result<Period, BadPeriod> {
-    period_since(zone, p.from.as_deref(), p.to.as_deref(), earliest(zone), "statement-too-old")
+fn period(zone: &OperatorZone, which: Statement, p: &Params) -> Result<Period, BadPeriod> {
+    period_since(zone, p.from.as_deref(), p.to.as_deref(), which.earliest(zone), "statement-too-old")
 }
 
 async fn page(
@@ -105,7 +138,7 @@ async fn page(
     signed: &Signed,
     which: Statement,
     (from, to, error): (String, String, Option<(PeriodField, String)>),
-    accepted: bool,
+    (accepted, advance): (bool, bool),
 ) -> Result<StatementPage, WebError> {
     let t = signed.visitor.tr();
     Ok(StatementPage {
@@ -119,20 +152,22 @@ async fn page(
         error,
         accepted,
         email: signed.session.admin_email.clone(),
+        payments: which == Statement::Payments,
+        advance,
     })
 }
 
 /// The period mistake in words (the limit names its first day).
-fn message(state: &AppState, t: &crate::Tr, key: &str) -> String {
+fn message(state: &AppState, t: &crate::Tr, which: Statement, key: &str) -> String {
     if key == "statement-too-old" {
-        t.t1(key, "date", earliest(&state.config.zone).strftime("%d-%m-%Y").to_string())
+        t.t1(key, "date", which.earliest(&state.config.zone).strftime("%d-%m-%Y").to_string())
     } else {
         t.t(key)
     }
 }
 
 async fn show(state: AppState, signed: Signed, which: Statement, p: Params) -> Result<Response, WebError> {
-    let scope = signed.require(Permission::ViewDocuments)?;
+    let scope = signed.require(which.permission())?;
     let t = signed.visitor.tr();
     let accepted = match &p.report {
         Some(id) => {
@@ -141,30 +176,36 @@ async fn show(state: AppState, signed: Signed, which: Statement, p: Params) -> R
         }
         None => false,
     };
-    let fields = match period(&state.config.zone, &p) {
+    let fields = match period(&state.config.zone, which, &p) {
         Ok(period) => (period.from, period.to, None),
-        Err(bad) => (bad.from, bad.to, Some((bad.field, message(&state, &t, bad.key)))),
+        Err(bad) => (bad.from, bad.to, Some((bad.field, message(&state, &t, which, bad.key)))),
     };
-    Ok(html(StatusCode::OK, &page(&state, &signed, which, fields, accepted).await?))
+    let advance = p.which.as_deref() == Some("advance");
+    Ok(html(StatusCode::OK, &page(&state, &signed, which, fields, (accepted, advance)).await?))
 }
 
 async fn request(state: AppState, signed: Signed, which: Statement, p: Params) -> Result<Response, WebError> {
-    let scope = signed.require(Permission::ViewDocuments)?;
+    let scope = signed.require(which.permission())?;
     let t = signed.visitor.tr();
-    let period = match period(&state.config.zone, &p) {
+    let advance = match p.which.as_deref() {
+        None | Some("credit") => false,
+        Some("advance") => true,
+        Some(_) => return Err(WebError::BadRequest(t.locale)),
+    };
+    let period = match period(&state.config.zone, which, &p) {
         Ok(period) => period,
         Err(bad) => {
-            let fields = (bad.from, bad.to, Some((bad.field, message(&state, &t, bad.key))));
-            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page(&state, &signed, which, fields, false).await?));
+            let fields = (bad.from, bad.to, Some((bad.field, message(&state, &t, which, bad.key))));
+            let page = page(&state, &signed, which, fields, (false, advance)).await?;
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
     };
     let subject = format!("{} → {}", period.from, period.to);
-    let request = which.request(CompanyPeriod::new(&period, which.format()));
+    let request = which.request(CompanyPeriod::new(&period, which.format()), advance);
     let id = crate::pages::reports::submit(&state, &signed, &scope, &request).await?;
     let details = serde_json::json!({ "subject": subject }).to_string();
-    let kind = format!("{}_request", which.slug());
     let action = NewAction {
-        kind: &kind,
+        kind: which.action(),
         msisdn: None,
         details: &details,
         status: actions::SUCCESS,
@@ -209,4 +250,22 @@ pub async fn reconciliation_request(
     CsrfForm(p): CsrfForm<Params>,
 ) -> Result<Response, WebError> {
     request(s, signed, Statement::Reconciliation, p).await
+}
+
+/// GET /reports/company-payments
+pub async fn payments_form(
+    State(s): State<AppState>,
+    signed: Signed,
+    Query(p): Query<Params>,
+) -> Result<Response, WebError> {
+    show(s, signed, Statement::Payments, p).await
+}
+
+/// POST /reports/company-payments
+pub async fn payments_request(
+    State(s): State<AppState>,
+    signed: Signed,
+    CsrfForm(p): CsrfForm<Params>,
+) -> Result<Response, WebError> {
+    request(s, signed, Statement::Payments, p).await
 }
