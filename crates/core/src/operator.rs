@@ -822,6 +822,25 @@ impl Settlement {
     }
 }
 
+/// One day of a number's roaming package: where it was, the package's fee for the day and
+/// the data it covered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoamingPackageDay {
+    pub msisdn: String,
+    /// The day's first instant, in the operator's zone.
+    pub day_ms: i64,
+    pub country: Localized,
+    pub fee: Money,
+    pub data_kb: i64,
+}
+
+/// A page of package days, and the number the next page starts after (None: no more).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RoamingPackagePage {
+    pub days: Vec<RoamingPackageDay>,
+    pub next: Option<String>,
+}
+
 /// A payment the operator received for one of the customer's accounts or numbers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payment {
@@ -1006,4 +1025,15 @@ pub trait OperatorPort: Send + Sync + 'static {
     /// reconciliation statement): what it owed at `bounds[0]`, then for each
     /// `[bounds[i], bounds[i + 1])` what it was charged and what it paid.
     async fn settlement(&self, customer: &Bin, bounds: &[i64]) -> OperatorResult<Settlement>;
+
+    /// The days in `[from_ms, to_ms)` on which the customer's numbers with the Atlas Pro
+    /// roaming package used it, for up to `numbers` of those numbers after `after` (in
+    /// number order): a report reads them a page of numbers at a time.
+    async fn roaming_package_days(
+        &self,
+        customer: &Bin,
+        (from_ms, to_ms): (i64, i64),
+        after: Option<&str>,
+        numbers: u32,
+    ) -> OperatorResult<RoamingPackagePage>;
 }

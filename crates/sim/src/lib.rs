@@ -23,7 +23,7 @@ pub use seed::{SeedReport, SeedSpec, seed_customer};
 use cabinet_core::operator::{
     BalanceMove, EsimActivation, Invoice, InvoiceDocument, InvoiceQuery, MatchCount, NumberPage, NumberProfile,
     NumberQuery, Operation, OperationState, OperatorError, OperatorPort, OperatorResult, Payment, PaymentQuery,
-    RegisterQuery, Settlement, TransferDone, TransferRefusal, UnallocatedPayment, UsageReport,
+    RegisterQuery, RoamingPackagePage, Settlement, TransferDone, TransferRefusal, UnallocatedPayment, UsageReport,
 };
 use cabinet_core::{Bin, Money, Msisdn};
 use cabinet_store::migrations::{MigrationSet, Step};
@@ -255,6 +255,16 @@ impl OperatorPort for Simulator {
 
     async fn settlement(&self, customer: &Bin, bounds: &[i64]) -> OperatorResult<Settlement> {
         Ok(billing::settlement(&self.db, customer, bounds).await?)
+    }
+
+    async fn roaming_package_days(
+        &self,
+        customer: &Bin,
+        period: (i64, i64),
+        after: Option<&str>,
+        numbers: u32,
+    ) -> OperatorResult<RoamingPackagePage> {
+        Ok(usage::package_days::page(&self.db, &self.zone, customer, period, after, numbers).await?)
     }
 }
 

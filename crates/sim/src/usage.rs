@@ -6,6 +6,7 @@
 //! then (`roaming`): on those days it has records abroad too, rated by zone and pack.
 
 pub mod allowances;
+pub(crate) mod package_days;
 pub mod roaming;
 
 pub(crate) use allowances::{Allowances, PackageGrant};

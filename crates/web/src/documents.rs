@@ -26,6 +26,8 @@ pub const REGISTER: &str = "register";
 pub const RECONCILIATION: &str = "reconciliation";
 /// The company's payments of a period: its credit accounts' or its advance numbers'.
 pub const COMPANY_PAYMENTS: &str = "company_payments";
+/// The Atlas Pro roaming package day by day, of the company's numbers.
+pub const ROAMING_PACKAGES: &str = "roaming_packages";
 
 /// A number and a period: the parameters of both kinds, kept as JSON in the report's row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,6 +102,7 @@ pub enum ReportRequest {
     Register(CompanyPeriod),
     Reconciliation(CompanyPeriod),
     CompanyPayments(PaymentsPeriod),
+    RoamingPackages(CompanyPeriod),
 }
 
 impl ReportRequest {
@@ -121,6 +124,7 @@ impl ReportRequest {
             PAYMENTS => Some(ReportRequest::Payments(number()?)),
             REGISTER => Some(ReportRequest::Register(company()?)),
             RECONCILIATION => Some(ReportRequest::Reconciliation(company()?)),
+            ROAMING_PACKAGES => Some(ReportRequest::RoamingPackages(company()?)),
             COMPANY_PAYMENTS => {
                 let p: PaymentsPeriod = serde_json::from_str(params).ok()?;
                 p.period.days()?;
@@ -137,13 +141,16 @@ impl ReportRequest {
             ReportRequest::Register(_) => REGISTER,
             ReportRequest::Reconciliation(_) => RECONCILIATION,
             ReportRequest::CompanyPayments(_) => COMPANY_PAYMENTS,
+            ReportRequest::RoamingPackages(_) => ROAMING_PACKAGES,
         }
     }
 
     pub fn params(&self) -> String {
         match self {
             ReportRequest::Usage(p) | ReportRequest::Payments(p) => serde_json::to_string(p),
-            ReportRequest::Register(p) | ReportRequest::Reconciliation(p) => serde_json::to_string(p),
+            ReportRequest::Register(p) | ReportRequest::Reconciliation(p) | ReportRequest::RoamingPackages(p) => {
+                serde_json::to_string(p)
+            }
             ReportRequest::CompanyPayments(p) => serde_json::to_string(p),
         }
         .expect("parameters serialise")
@@ -156,6 +163,7 @@ impl ReportRequest {
             ReportRequest::Payments(_) => Permission::ViewPayments,
             ReportRequest::Register(_) | ReportRequest::Reconciliation(_) => Permission::ViewDocuments,
             ReportRequest::CompanyPayments(_) => Permission::ViewPayments,
+            ReportRequest::RoamingPackages(_) => Permission::ViewNumbers,
         }
     }
 
@@ -166,9 +174,11 @@ impl ReportRequest {
             ReportRequest::Payments(p) => ("report-title-payments", p),
             ReportRequest::Register(p)
             | ReportRequest::Reconciliation(p)
+            | ReportRequest::RoamingPackages(p)
             | ReportRequest::CompanyPayments(PaymentsPeriod { period: p, .. }) => {
                 let key = match self {
                     ReportRequest::Register(_) => "report-title-register",
+                    ReportRequest::RoamingPackages(_) => "report-title-roaming-packages",
                     ReportRequest::Reconciliation(_) => "report-title-reconciliation",
                     ReportRequest::CompanyPayments(q) if q.advance => "report-title-company-payments-advance",
                     _ => "report-title-company-payments-credit",
@@ -236,6 +246,7 @@ pub async fn build(source: &Source<'_>, locale: Locale, request: &ReportRequest)
         ReportRequest::Usage(p) | ReportRequest::Payments(p) => p,
         ReportRequest::Register(p)
         | ReportRequest::Reconciliation(p)
+        | ReportRequest::RoamingPackages(p)
         | ReportRequest::CompanyPayments(PaymentsPeriod { period: p, .. }) => {
             return statement(source, locale, request, p).await;
         }
@@ -253,9 +264,10 @@ pub async fn build(source: &Source<'_>, locale: Locale, request: &ReportRequest)
             let (head, rows) = usage::table(&t, zone, &msisdn, period, report);
             (head, Box::new(rows) as Rows, usage::file_name(&msisdn, &p.from, &p.to))
         }
-        ReportRequest::Register(_) | ReportRequest::Reconciliation(_) | ReportRequest::CompanyPayments(_) => {
-            unreachable!("made by `statement`")
-        }
+        ReportRequest::Register(_)
+        | ReportRequest::Reconciliation(_)
+        | ReportRequest::CompanyPayments(_)
+        | ReportRequest::RoamingPackages(_) => unreachable!("made by `statement`"),
         ReportRequest::Payments(_) => {
             let moves = operator
                 .balance_moves(bin, &msisdn, p.from_ms, p.to_ms)
@@ -306,6 +318,12 @@ async fn statement(
                 statements::register(source.operator, source.zone, source.bin, &parties, (first, last), p.format)
                     .await?;
             (file, "invoice-register")
+        }
+        ReportRequest::RoamingPackages(_) => {
+            let args = ((p.from_ms, p.to_ms), (p.from.as_str(), p.to.as_str()));
+            let file = statements::roaming_packages(source.operator, source.zone, source.bin, &parties, args, p.format)
+                .await?;
+            (file, "atlas-pro")
         }
         ReportRequest::CompanyPayments(q) => {
             let which = if q.advance { PaymentsOf::AdvanceNumbers } else { PaymentsOf::CreditAccounts };

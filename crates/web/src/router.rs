@@ -69,6 +69,10 @@ pub fn router(state: AppState) -> Router {
             "/reports/company-payments",
             get(statement_reports::payments_form).post(statement_reports::payments_request),
         )
+        .route(
+            "/reports/roaming-packages",
+            get(statement_reports::roaming_packages_form).post(statement_reports::roaming_packages_request),
+        )
         .route("/company", post(company::switch))
         .route("/lang/{code}", get(lang::switch))
         .route("/dev/outbox", get(dev::outbox_page))

@@ -12,7 +12,9 @@ use crate::documents::BuildError;
 use crate::export::{Format, document_file};
 use crate::invoice_files::{Customer, month_words};
 use cabinet_core::Locale;
-use cabinet_core::operator::{Invoice, OperatorPort, Payment, PaymentCursor, PaymentQuery, PaymentsOf, RegisterQuery};
+use cabinet_core::operator::{
+    Invoice, OperatorPort, Payment, PaymentCursor, PaymentQuery, PaymentsOf, RegisterQuery, RoamingPackageDay,
+};
 use cabinet_core::time::{BillingMonth, OperatorZone, now_ms};
 use cabinet_reports::{Block, Cell, Frame, Signature, TableHead};
 
@@ -356,6 +358,81 @@ pub async fn payments(
             let rows = page.iter().map(|p| payment_row(&t, zone, p)).collect();
             if tx.send(rows).await.is_err() || !full {
                 break;
+            }
+        }
+        Ok::<(), BuildError>(())
+    };
+    let (written, read) = tokio::join!(writing, reading);
+    read?;
+    written.map_err(BuildError::Failed)
+}
+
+/// Numbers whose package days are read from the operator at a time (each is rated).
+const PACKAGE_NUMBERS_PAGE: u32 = 100;
+
+fn package_row(t: &Tr, zone: &OperatorZone, d: &RoamingPackageDay) -> Vec<Cell> {
+    let day = crate::export::local_time(zone, d.day_ms).map_or_else(|| Cell::Text(zone.date(d.day_ms)), Cell::DateTime);
+    vec![
+        Cell::Text(cabinet_core::Msisdn::pretty_text(&d.msisdn)),
+        day,
+        Cell::Text(t.text(&d.country).to_string()),
+        Cell::Money(d.fee.tiyn()),
+        // Megabytes with one decimal, as the usage details show data.
+        Cell::Text(format!("{:.1}", d.data_kb as f64 / 1024.0)),
+    ]
+}
+
+/// The Atlas Pro roaming package day by day in `[from_ms, to_ms)`: a row per number and day
+/// the package was used, read a page of numbers at a time as the writer takes them.
+pub async fn roaming_packages(
+    operator: &dyn OperatorPort,
+    zone: &OperatorZone,
+    bin: &cabinet_core::Bin,
+    parties: &Parties<'_>,
+    ((from_ms, to_ms), (from, to)): ((i64, i64), (&str, &str)),
+    format: Format,
+) -> Result<std::fs::File, BuildError> {
+    let t = Tr::new(parties.locale);
+    let head = TableHead {
+        sheet: t.t("roaming-packages-sheet"),
+        title: t.t2("roaming-packages-file-title", ("from", from), ("to", to)),
+        as_of: t.t1("report-as-of", "when", zone.date_time(now_ms())),
+        header: [
+            "doc-col-number",
+            "roaming-packages-col-day",
+            "roaming-packages-col-country",
+            "roaming-packages-col-fee",
+            "roaming-packages-col-data",
+        ]
+        .iter()
+        .map(|k| t.t(k))
+        .collect(),
+        widths: vec![20.0, 14.0, 24.0, 14.0, 14.0],
+    };
+    let frame = Frame {
+        before: vec![Block::Fields(vec![
+            (t.t("doc-customer"), parties.customer.name.to_string()),
+            (t.t("doc-bin"), parties.customer.bin.to_string()),
+        ])],
+        after: Vec::new(),
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Vec<Cell>>>(2);
+    let rows = std::iter::from_fn(move || rx.blocking_recv()).flatten();
+    let writing = document_file(format, parties.locale, head, frame, rows);
+    let reading = async move {
+        let mut after: Option<String> = None;
+        loop {
+            let page = operator
+                .roaming_package_days(bin, (from_ms, to_ms), after.as_deref(), PACKAGE_NUMBERS_PAGE)
+                .await
+                .map_err(unavailable)?;
+            let rows = page.days.iter().map(|d| package_row(&t, zone, d)).collect();
+            if tx.send(rows).await.is_err() {
+                break;
+            }
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
             }
         }
         Ok::<(), BuildError>(())

@@ -518,6 +518,7 @@ async fn run_width(
         v.goto("register", "/reports/register").await;
         v.goto("reconciliation", "/reports/reconciliation").await;
         v.goto("company-payments", "/reports/company-payments").await;
+        v.goto("roaming-packages", "/reports/roaming-packages").await;
         v.goto("history", &format!("/reports/actions?{period}")).await;
         v.goto("history-bad-period", "/reports/actions?from=31-02-2026&to=01-03-2026").await;
         v.goto("error-other-company", &format!("/numbers/{other_company}")).await;

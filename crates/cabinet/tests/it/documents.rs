@@ -422,3 +422,76 @@ async fn the_payments_report_lists_the_companys_payments_of_the_kind_chosen_with
     let history = carol.get("/reports/actions").await.body;
     assert_eq!(history.matches("Request of the payments report").count(), 2);
 }
+
+/// The Atlas Pro package detailing: a row per number and day the package was used, as the
+/// number's usage details charge it; within the 90 days usage is kept.
+#[tokio::test]
+async fn the_atlas_pro_detailing_lists_each_day_the_package_charged_as_the_usage_details_do() {
+    use crate::reports::{download, report_in, wait_ready};
+    use cabinet_core::operator::UsageKind;
+    let app = spawn().await;
+    let sim = Simulator::new(app.db.db.clone());
+    let a = Bin::parse(BIN_A).unwrap();
+    let carol = app.signed_in(CAROL).await;
+    let today = almaty_today();
+    let form = "/reports/roaming-packages";
+    assert_eq!(carol.get(form).await.status, StatusCode::OK);
+    let too_old = dmy(today.checked_sub(jiff::Span::new().days(91)).unwrap());
+    let refused = carol.post_from(form, form, &[("from", &too_old), ("to", &dmy(today))]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The numbers of A's that roam have had the package for a hundred days (the operator
+    // switched it on: the seed gives it to none of this small company's).
+    let since = cabinet_core::time::now_ms() - 100 * 86_400_000;
+    let roaming: Vec<String> = sqlx::query_scalar(
+        "SELECT s.msisdn FROM sim_subscribers s JOIN sim_subscriber_services v ON v.msisdn = s.msisdn \
+         WHERE s.bin = $1 AND v.service_code = 'roaming'",
+    )
+    .bind(BIN_A)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    for m in &roaming {
+        sqlx::query(
+            "INSERT INTO sim_subscriber_services (msisdn, service_code, activated_ms) VALUES ($1, 'atlas_pro', $2) \
+             ON CONFLICT (msisdn, service_code) DO NOTHING",
+        )
+        .bind(m)
+        .bind(since)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    }
+    let from = today.checked_sub(jiff::Span::new().days(90)).unwrap();
+    let asked = carol.post_from(form, form, &[("from", &dmy(from)), ("to", &dmy(today))]).await;
+    let id = report_in(&asked);
+    wait_ready(&carol, &id).await;
+    let (_, bytes) = download(&carol, &id).await;
+    let rows = xlsx_table(bytes, "Number");
+    // Every day of every number, from the operator, a page of numbers at a time.
+    let tz = jiff::tz::TimeZone::get("Asia/Almaty").unwrap();
+    let ms = |d: jiff::civil::Date| d.to_zoned(tz.clone()).unwrap().timestamp().as_millisecond();
+    let period = (ms(from), ms(today.tomorrow().unwrap()));
+    let mut days = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = sim.roaming_package_days(&a, period, after.as_deref(), 3).await.unwrap();
+        days.extend(page.days);
+        match page.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(rows.len(), days.len(), "a row per number and day");
+    for (row, d) in rows.iter().zip(&days) {
+        let n = Msisdn::parse(&d.msisdn).unwrap();
+        assert_eq!(row[0], calamine::Data::String(n.pretty()));
+        assert_eq!(tiyn(&row[3]), d.fee.tiyn());
+        // The number's usage details that day: the package's fee.
+        let usage = sim.usage(&a, &n, d.day_ms, d.day_ms + 86_400_000).await.unwrap().unwrap();
+        let fees: i64 = usage.records.iter().filter(|r| r.kind == UsageKind::RoamingFee).map(|r| r.charge.tiyn()).sum();
+        assert!(fees >= d.fee.tiyn() && d.fee.tiyn() > 0, "{}: the day's fee", d.msisdn);
+    }
+    assert!(days.len() > 3, "some numbers travelled with the package: {} days", days.len());
+    assert!(carol.get("/reports/actions").await.body.contains("Request of the Atlas Pro package detailing"));
+}

@@ -463,6 +463,15 @@ impl OperatorPort for Usage {
     async fn settlement(&self, c: &Bin, bounds: &[i64]) -> OperatorResult<cabinet_core::operator::Settlement> {
         self.sim.settlement(c, bounds).await
     }
+    async fn roaming_package_days(
+        &self,
+        c: &Bin,
+        period: (i64, i64),
+        after: Option<&str>,
+        numbers: u32,
+    ) -> OperatorResult<cabinet_core::operator::RoamingPackagePage> {
+        self.sim.roaming_package_days(c, period, after, numbers).await
+    }
 }
 
 /// A portal without a worker, a report of Carol's asked for through it (with its owner's

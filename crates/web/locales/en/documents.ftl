@@ -185,3 +185,16 @@ company-payments-total = Total of { $count } payments
 report-title-company-payments-credit = Payments report, credit numbers, { $from } → { $to }, { $format }
 report-title-company-payments-advance = Payments report, advance numbers, { $from } → { $to }, { $format }
 action-company-payments-request = Request of the payments report { $subject }
+
+## Atlas Pro roaming package detailing
+roaming-packages-title = Atlas Pro package detailing
+roaming-packages-lead = The days on which the company's numbers used the Atlas Pro roaming package: where, the day's fee and the data it covered. It may take some time to prepare the report.
+roaming-packages-note = Usage is kept for the last 90 days.
+roaming-packages-sheet = Atlas Pro
+roaming-packages-file-title = Atlas Pro package by day, { $from } – { $to }
+roaming-packages-col-day = Day
+roaming-packages-col-country = Country
+roaming-packages-col-fee = Daily fee
+roaming-packages-col-data = Data, MB
+report-title-roaming-packages = Atlas Pro package detailing { $from } → { $to }, { $format }
+action-roaming-packages-request = Request of the Atlas Pro package detailing { $subject }

@@ -182,3 +182,16 @@ company-payments-total = Барлығы { $count } төлем
 report-title-company-payments-credit = Төлемдер бойынша есеп, кредиттік нөмірлер, { $from } → { $to }, { $format }
 report-title-company-payments-advance = Төлемдер бойынша есеп, аванстық нөмірлер, { $from } → { $to }, { $format }
 action-company-payments-request = Төлемдер бойынша есепті сұрау { $subject }
+
+## Атлас Про пакеті бойынша толық ақпарат
+roaming-packages-title = Атлас Про пакеті бойынша толық ақпарат
+roaming-packages-lead = Компания нөмірлері «Атлас Про» роуминг пакетін пайдаланған күндер: қай жерде, тәуліктік төлем және пакет қамтыған интернет. Деректерді дайындау біраз уақыт алуы мүмкін.
+roaming-packages-note = Пайдалану деректері соңғы 90 күн бойы сақталады.
+roaming-packages-sheet = Атлас Про
+roaming-packages-file-title = «Атлас Про» пакеті күндер бойынша, { $from } – { $to }
+roaming-packages-col-day = Күн
+roaming-packages-col-country = Ел
+roaming-packages-col-fee = Тәуліктік төлем
+roaming-packages-col-data = Интернет, МБ
+report-title-roaming-packages = Атлас Про пакеті бойынша толық ақпарат { $from } → { $to }, { $format }
+action-roaming-packages-request = Атлас Про пакеті бойынша толық ақпаратты сұрау { $subject }

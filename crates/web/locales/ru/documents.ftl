@@ -186,3 +186,16 @@ company-payments-total = Итого { $count } платежей
 report-title-company-payments-credit = Отчёт по платежам, кредитные номера, { $from } → { $to }, { $format }
 report-title-company-payments-advance = Отчёт по платежам, авансовые номера, { $from } → { $to }, { $format }
 action-company-payments-request = Запрос отчёта по платежам { $subject }
+
+## Детализация по пакету Атлас Про
+roaming-packages-title = Детализация по пакету Атлас Про
+roaming-packages-lead = Дни, в которые номера компании пользовались роуминговым пакетом «Атлас Про»: где, суточная плата и покрытый пакетом интернет. Подготовка данных может занять некоторое время.
+roaming-packages-note = Данные об использовании хранятся за последние 90 дней.
+roaming-packages-sheet = Атлас Про
+roaming-packages-file-title = Пакет «Атлас Про» по дням, { $from } – { $to }
+roaming-packages-col-day = День
+roaming-packages-col-country = Страна
+roaming-packages-col-fee = Суточная плата
+roaming-packages-col-data = Интернет, МБ
+report-title-roaming-packages = Детализация по пакету Атлас Про { $from } → { $to }, { $format }
+action-roaming-packages-request = Запрос детализации по пакету Атлас Про { $subject }

@@ -1,6 +1,7 @@
-//! Documents and reports → Invoice register, Reconciliation statement and Payments report
-//! (manuals 000 and 004): a period within the last three years (the payments report: six
-//! months; credit numbers' or advance numbers'), then the document is made as a report job
+//! Documents and reports → Invoice register, Reconciliation statement, Payments report
+//! and the Atlas Pro roaming package's days (manuals 000 and 004): a period within the last
+//! three years (the payments report: six months, credit numbers' or advance numbers'; the
+//! roaming package: the 90 days usage is kept), then the document is made as a report job
 //! (`statements`), mailed to the administrator and kept in My reports — "Your request to
 //! submit a report has been accepted". A period that starts too early is refused with the
 //! limit and nothing is stored. Each request is recorded in the actions history.
@@ -27,6 +28,8 @@ use serde::Deserialize;
 const YEARS_BACK: i32 = 3;
 /// "The maximum request period is 6 months from today."
 const PAYMENTS_MONTHS_BACK: i32 = 6;
+/// Usage is kept this many days (as the usage details' period).
+const USAGE_DAYS_BACK: i32 = 90;
 
 /// Which of the two documents a page asks for.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -34,6 +37,7 @@ pub enum Statement {
     Register,
     Reconciliation,
     Payments,
+    RoamingPackages,
 }
 
 impl Statement {
@@ -42,6 +46,7 @@ impl Statement {
             Statement::Register => "register",
             Statement::Reconciliation => "reconciliation",
             Statement::Payments => "company-payments",
+            Statement::RoamingPackages => "roaming-packages",
         }
     }
 
@@ -54,7 +59,7 @@ impl Statement {
     /// for signing (a PDF).
     fn format(self) -> Format {
         match self {
-            Statement::Register | Statement::Payments => Format::Xlsx,
+            Statement::Register | Statement::Payments | Statement::RoamingPackages => Format::Xlsx,
             Statement::Reconciliation => Format::Pdf,
         }
     }
@@ -64,6 +69,7 @@ impl Statement {
             Statement::Register => ReportRequest::Register(p),
             Statement::Reconciliation => ReportRequest::Reconciliation(p),
             Statement::Payments => ReportRequest::CompanyPayments(PaymentsPeriod { period: p, advance }),
+            Statement::RoamingPackages => ReportRequest::RoamingPackages(p),
         }
     }
 
@@ -71,6 +77,8 @@ impl Statement {
     fn permission(self) -> Permission {
         match self {
             Statement::Payments => Permission::ViewPayments,
+            // Usage, as a number's usage details are.
+            Statement::RoamingPackages => Permission::ViewNumbers,
             _ => Permission::ViewDocuments,
         }
     }
@@ -80,6 +88,7 @@ impl Statement {
         let today = zone.civil_date(now_ms()).unwrap_or_default();
         let back = match self {
             Statement::Payments => PAYMENTS_MONTHS_BACK.months(),
+            Statement::RoamingPackages => USAGE_DAYS_BACK.days(),
             _ => YEARS_BACK.years(),
         };
         today.checked_sub(back).unwrap_or(today)
@@ -91,6 +100,7 @@ impl Statement {
             Statement::Register => "register_request",
             Statement::Reconciliation => "reconciliation_request",
             Statement::Payments => "company_payments_request",
+            Statement::RoamingPackages => "roaming_packages_request",
         }
     }
 }
@@ -268,4 +278,22 @@ pub async fn payments_request(
     CsrfForm(p): CsrfForm<Params>,
 ) -> Result<Response, WebError> {
     request(s, signed, Statement::Payments, p).await
+}
+
+/// GET /reports/roaming-packages
+pub async fn roaming_packages_form(
+    State(s): State<AppState>,
+    signed: Signed,
+    Query(p): Query<Params>,
+) -> Result<Response, WebError> {
+    show(s, signed, Statement::RoamingPackages, p).await
+}
+
+/// POST /reports/roaming-packages
+pub async fn roaming_packages_request(
+    State(s): State<AppState>,
+    signed: Signed,
+    CsrfForm(p): CsrfForm<Params>,
+) -> Result<Response, WebError> {
+    request(s, signed, Statement::RoamingPackages, p).await
 }
