@@ -453,6 +453,22 @@ impl OperatorPort for Usage {
     async fn payments(&self, c: &Bin, q: &op::PaymentQuery) -> OperatorResult<Vec<op::Payment>> {
         self.sim.payments(c, q).await
     }
+    async fn number_list_rows(
+        &self,
+        c: &Bin,
+        after: Option<&Msisdn>,
+        limit: u32,
+    ) -> OperatorResult<Vec<op::NumberListRow>> {
+        self.sim.number_list_rows(c, after, limit).await
+    }
+    async fn device_registrations(
+        &self,
+        c: &Bin,
+        after: Option<&op::DeviceCursor>,
+        limit: u32,
+    ) -> OperatorResult<Vec<op::DeviceRegistration>> {
+        self.sim.device_registrations(c, after, limit).await
+    }
 }
 
 /// A portal without a worker, a report of Carol's asked for through it (with its owner's

@@ -246,6 +246,22 @@ impl OperatorPort for LeaseThief {
     ) -> OperatorResult<Vec<cabinet_core::operator::Payment>> {
         self.sim.payments(c, q).await
     }
+    async fn number_list_rows(
+        &self,
+        c: &Bin,
+        after: Option<&Msisdn>,
+        limit: u32,
+    ) -> OperatorResult<Vec<cabinet_core::operator::NumberListRow>> {
+        self.sim.number_list_rows(c, after, limit).await
+    }
+    async fn device_registrations(
+        &self,
+        c: &Bin,
+        after: Option<&cabinet_core::operator::DeviceCursor>,
+        limit: u32,
+    ) -> OperatorResult<Vec<cabinet_core::operator::DeviceRegistration>> {
+        self.sim.device_registrations(c, after, limit).await
+    }
 }
 
 #[tokio::test]
