@@ -18,6 +18,10 @@ use serde::{Deserialize, Serialize};
 pub const USAGE: &str = "usage";
 /// A number's payments report (manual 000: "Отчет по платежам по номеру GSM").
 pub const PAYMENTS: &str = "payments";
+/// The list of numbers report (manual 004): every number of the company with its figures.
+pub const NUMBER_LIST: &str = "number_list";
+/// The registered devices report (manual 004): every IMEI registered with the numbers.
+pub const DEVICES: &str = "devices";
 
 /// A number and a period: the parameters of both kinds, kept as JSON in the report's row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,22 +49,41 @@ impl NumberPeriod {
     }
 }
 
+/// The parameters of a company-level report: the address typed on its form (checked by
+/// `cabinet_core::email::Email` when asked), which the file is mailed to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailTo {
+    pub email: String,
+}
+
 /// What a report is to contain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReportRequest {
     Usage(NumberPeriod),
     Payments(NumberPeriod),
+    NumberList(MailTo),
+    Devices(MailTo),
 }
 
 impl ReportRequest {
     /// The report row's `kind` and `params` read back; None for a kind this build does not
     /// know or parameters that do not parse.
     pub fn parse(kind: &str, params: &str) -> Option<ReportRequest> {
-        let p: NumberPeriod = serde_json::from_str(params).ok()?;
-        Msisdn::parse(&p.msisdn).ok()?;
+        let number_period = || -> Option<NumberPeriod> {
+            let p: NumberPeriod = serde_json::from_str(params).ok()?;
+            Msisdn::parse(&p.msisdn).ok()?;
+            Some(p)
+        };
+        let mail_to = || -> Option<MailTo> {
+            let p: MailTo = serde_json::from_str(params).ok()?;
+            cabinet_core::email::Email::parse(&p.email).ok()?;
+            Some(p)
+        };
         match kind {
-            USAGE => Some(ReportRequest::Usage(p)),
-            PAYMENTS => Some(ReportRequest::Payments(p)),
+            USAGE => number_period().map(ReportRequest::Usage),
+            PAYMENTS => number_period().map(ReportRequest::Payments),
+            NUMBER_LIST => mail_to().map(ReportRequest::NumberList),
+            DEVICES => mail_to().map(ReportRequest::Devices),
             _ => None,
         }
     }
@@ -69,12 +92,26 @@ impl ReportRequest {
         match self {
             ReportRequest::Usage(_) => USAGE,
             ReportRequest::Payments(_) => PAYMENTS,
+            ReportRequest::NumberList(_) => NUMBER_LIST,
+            ReportRequest::Devices(_) => DEVICES,
         }
     }
 
     pub fn params(&self) -> String {
-        let (ReportRequest::Usage(p) | ReportRequest::Payments(p)) = self;
-        serde_json::to_string(p).expect("parameters serialise")
+        match self {
+            ReportRequest::Usage(p) | ReportRequest::Payments(p) => serde_json::to_string(p),
+            ReportRequest::NumberList(p) | ReportRequest::Devices(p) => serde_json::to_string(p),
+        }
+        .expect("parameters serialise")
+    }
+
+    /// Where the file is mailed when the request names an address (a company report's
+    /// form); None: the administrator's own address, if any.
+    pub fn email_to(&self) -> Option<&str> {
+        match self {
+            ReportRequest::NumberList(p) | ReportRequest::Devices(p) => Some(&p.email),
+            ReportRequest::Usage(_) | ReportRequest::Payments(_) => None,
+        }
     }
 
     /// What one needs to ask for it, and to download it later.
@@ -82,6 +119,7 @@ impl ReportRequest {
         match self {
             ReportRequest::Usage(_) => Permission::ViewNumbers,
             ReportRequest::Payments(_) => Permission::ViewPayments,
+            ReportRequest::NumberList(_) | ReportRequest::Devices(_) => Permission::ViewDocuments,
         }
     }
 
@@ -90,6 +128,8 @@ impl ReportRequest {
         let (key, p) = match self {
             ReportRequest::Usage(p) => ("report-title-usage", p),
             ReportRequest::Payments(p) => ("report-title-payments", p),
+            ReportRequest::NumberList(_) => return t.t("report-title-number-list"),
+            ReportRequest::Devices(_) => return t.t("report-title-devices"),
         };
         t.tn(
             key,
@@ -137,29 +177,31 @@ pub async fn build(
     request: &ReportRequest,
 ) -> Result<Built, BuildError> {
     let t = Tr::new(locale);
-    let (ReportRequest::Usage(p) | ReportRequest::Payments(p)) = request;
+    let (p, usage) = match request {
+        ReportRequest::Usage(p) => (p, true),
+        ReportRequest::Payments(p) => (p, false),
+        ReportRequest::NumberList(_) => return crate::lists::number_list_file(operator, zone, bin, t).await,
+        ReportRequest::Devices(_) => return crate::lists::devices_file(operator, zone, bin, t).await,
+    };
     let msisdn = Msisdn::parse(&p.msisdn).map_err(|_| BuildError::NumberNotFound)?;
     let unavailable = |e: cabinet_core::operator::OperatorError| BuildError::Unavailable(e.to_string());
     let period = (p.from.as_str(), p.to.as_str());
-    let (head, rows, name) = match request {
-        ReportRequest::Usage(_) => {
-            let report = operator
-                .usage(bin, &msisdn, p.from_ms, p.to_ms)
-                .await
-                .map_err(unavailable)?
-                .ok_or(BuildError::NumberNotFound)?;
-            let (head, rows) = usage::table(&t, zone, &msisdn, period, report);
-            (head, Box::new(rows) as Rows, usage::file_name(&msisdn, &p.from, &p.to))
-        }
-        ReportRequest::Payments(_) => {
-            let moves = operator
-                .balance_moves(bin, &msisdn, p.from_ms, p.to_ms)
-                .await
-                .map_err(unavailable)?
-                .ok_or(BuildError::NumberNotFound)?;
-            let (head, rows) = payments::table(&t, zone, &msisdn, period, &moves);
-            (head, Box::new(rows.into_iter()) as Rows, payments::file_name(&msisdn, &p.from, &p.to))
-        }
+    let (head, rows, name) = if usage {
+        let report = operator
+            .usage(bin, &msisdn, p.from_ms, p.to_ms)
+            .await
+            .map_err(unavailable)?
+            .ok_or(BuildError::NumberNotFound)?;
+        let (head, rows) = usage::table(&t, zone, &msisdn, period, report);
+        (head, Box::new(rows) as Rows, usage::file_name(&msisdn, &p.from, &p.to))
+    } else {
+        let moves = operator
+            .balance_moves(bin, &msisdn, p.from_ms, p.to_ms)
+            .await
+            .map_err(unavailable)?
+            .ok_or(BuildError::NumberNotFound)?;
+        let (head, rows) = payments::table(&t, zone, &msisdn, period, &moves);
+        (head, Box::new(rows.into_iter()) as Rows, payments::file_name(&msisdn, &p.from, &p.to))
     };
     let file = crate::export::table_file(p.format, locale, head, rows).await.map_err(BuildError::Failed)?;
     let size = file.metadata().map_err(|e| BuildError::Failed(e.into()))?.len();
@@ -212,5 +254,20 @@ mod tests {
         assert_eq!(ReportRequest::parse(USAGE, "{}"), None);
         let title = r.title(&Tr::new(Locale::En));
         assert!(title.contains("+7 701 123 45 67") && title.contains("01-11-2026") && title.contains("PDF"), "{title}");
+        assert_eq!(r.email_to(), None);
+    }
+
+    #[test]
+    fn a_company_report_reads_back_with_its_address() {
+        let p = MailTo { email: "buh@corp.kz".into() };
+        for r in [ReportRequest::NumberList(p.clone()), ReportRequest::Devices(p.clone())] {
+            assert_eq!(ReportRequest::parse(r.kind(), &r.params()), Some(r.clone()));
+            assert_eq!(r.email_to(), Some("buh@corp.kz"));
+            assert_eq!(r.permission(), Permission::ViewDocuments);
+            assert!(!r.title(&Tr::new(Locale::Kk)).is_empty());
+        }
+        assert_eq!(ReportRequest::parse(NUMBER_LIST, r#"{"email":"not an address"}"#), None);
+        // A number's period is not a company report's parameters, nor the other way round.
+        assert_eq!(ReportRequest::parse(USAGE, r#"{"email":"buh@corp.kz"}"#), None);
     }
 }

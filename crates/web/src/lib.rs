@@ -12,6 +12,7 @@ mod error;
 mod export;
 mod i18n;
 mod limits;
+mod lists;
 pub mod ops;
 mod pages;
 mod render;

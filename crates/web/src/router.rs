@@ -1,8 +1,8 @@
 //! Every route of the portal, in one place.
 
 use crate::pages::{
-    company, dev, esim, forwarding, history, imei, invoice_search, lang, number_head, numbers, operations, payments,
-    payments_report, profile, reports, secret_code, signin, transfer, unallocated, usage,
+    company, dev, esim, forwarding, history, imei, invoice_search, lang, mailed_reports, number_head, numbers,
+    operations, payments, payments_report, profile, reports, secret_code, signin, transfer, unallocated, usage,
 };
 use crate::{AppState, assets, error, ops, request, visitor};
 use axum::Router;
@@ -56,6 +56,8 @@ pub fn router(state: AppState) -> Router {
         .route("/reports/actions.xlsx", get(history::xlsx))
         .route("/reports/unallocated", get(unallocated::show))
         .route("/reports/invoice-numbers", get(invoice_search::show))
+        .route("/reports/number-list", get(mailed_reports::number_list).post(mailed_reports::request_number_list))
+        .route("/reports/devices", get(mailed_reports::devices).post(mailed_reports::request_devices))
         .route("/company", post(company::switch))
         .route("/lang/{code}", get(lang::switch))
         .route("/dev/outbox", get(dev::outbox_page))

@@ -36,14 +36,14 @@ async fn numbers(app: &TestApp, bin: &str) -> Vec<NumberSummary> {
 }
 
 /// The report id a request's redirect names (`…report=<id>`).
-fn report_in(page: &Page) -> String {
+pub(crate) fn report_in(page: &Page) -> String {
     assert!(page.status.is_redirection(), "a redirect, not {} {}", page.status, page.body);
     let to = page.location().unwrap();
     to.split("report=").nth(1).unwrap_or_else(|| panic!("no report in {to}")).to_string()
 }
 
 /// Waits (up to 20 s) until My reports shows the report ready.
-async fn wait_ready(b: &Browser, id: &str) -> Page {
+pub(crate) async fn wait_ready(b: &Browser, id: &str) -> Page {
     for _ in 0..400 {
         let row = b.get(&format!("/reports/{id}/row")).await;
         assert_eq!(row.status, StatusCode::OK, "{}", row.body);
@@ -56,27 +56,27 @@ async fn wait_ready(b: &Browser, id: &str) -> Page {
     panic!("report {id} never became ready");
 }
 
-async fn download(b: &Browser, id: &str) -> (reqwest::header::HeaderMap, Vec<u8>) {
+pub(crate) async fn download(b: &Browser, id: &str) -> (reqwest::header::HeaderMap, Vec<u8>) {
     let res = b.client.get(format!("{}/reports/{id}/download", b.base)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     (res.headers().clone(), res.bytes().await.unwrap().to_vec())
 }
 
-fn sheet(bytes: Vec<u8>) -> Vec<Vec<Data>> {
+pub(crate) fn sheet(bytes: Vec<u8>) -> Vec<Vec<Data>> {
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     let name = book.sheet_names()[0].clone();
     let range = book.worksheet_range(&name).unwrap();
     range.rows().map(|r| r.to_vec()).collect()
 }
 
-fn money(c: &Data) -> i64 {
+pub(crate) fn money(c: &Data) -> i64 {
     match c {
         Data::Float(f) => (f * 100.0).round() as i64,
         other => panic!("a number cell, not {other:?}"),
     }
 }
 
-fn text(c: &Data) -> String {
+pub(crate) fn text(c: &Data) -> String {
     match c {
         Data::String(s) => s.clone(),
         other => panic!("a text cell, not {other:?}"),
@@ -96,7 +96,7 @@ fn screen_records(body: &str) -> Vec<(String, String, String)> {
 }
 
 /// Carol signed in with the code that reached the SMTP server.
-async fn carol_by_mail(app: &TestApp, smtp: &SmtpServer) -> Browser {
+pub(crate) async fn carol_by_mail(app: &TestApp, smtp: &SmtpServer) -> Browser {
     let b = app.browser();
     b.submit_password(CAROL, PASSWORD).await.assert_redirect("/signin/code");
     let mail = smtp.wait_for(CAROL_EMAIL).await;
@@ -181,7 +181,7 @@ async fn a_long_usage_period_as_xlsx_becomes_a_report_mailed_and_downloaded_as_o
 }
 
 /// Waits (up to 20 s) for an e-mail to `to` with an attachment.
-async fn wait_for_mail_with_file(smtp: &SmtpServer, to: &str) -> crate::gateways::Mail {
+pub(crate) async fn wait_for_mail_with_file(smtp: &SmtpServer, to: &str) -> crate::gateways::Mail {
     for _ in 0..400 {
         if let Some(m) = smtp.mails().into_iter().find(|m| m.to.contains(to) && !m.attachments.is_empty()) {
             return m;
@@ -191,7 +191,7 @@ async fn wait_for_mail_with_file(smtp: &SmtpServer, to: &str) -> crate::gateways
     panic!("no e-mail with a file to {to}");
 }
 
-async fn report_count(app: &TestApp) -> i64 {
+pub(crate) async fn report_count(app: &TestApp) -> i64 {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM reports").fetch_one(app.db.pool()).await.unwrap();
     let (j,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM jobs WHERE kind = 'report'").fetch_one(app.db.pool()).await.unwrap();
