@@ -9,9 +9,12 @@ use crate::reports::{
     carol_by_mail, download, money, report_count, report_in, sheet, text, wait_for_mail_with_file, wait_ready,
 };
 use base64::Engine as _;
-use cabinet_core::operator::{BillingMethod, NumberQuery, NumberState, Operation, OperationState, OperatorPort};
+use cabinet_core::operator::{
+    self as op, BillingMethod, NumberQuery, NumberState, Operation, OperationState, OperatorPort, OperatorResult,
+};
 use cabinet_core::{Bin, Msisdn};
 use cabinet_sim::{Behaviour, Simulator};
+use cabinet_web::documents::{self, BuildError, MailTo, ReportRequest};
 use calamine::Data;
 use reqwest::StatusCode;
 
@@ -207,4 +210,96 @@ async fn another_companys_administrator_gets_only_their_own_numbers() {
     // Carol (company A) cannot see Bob's report.
     let carol = app.signed_in(CAROL).await;
     assert_eq!(carol.get(&format!("/reports/{id}/download")).await.status, StatusCode::NOT_FOUND);
+}
+
+/// The simulator, but the list of numbers answers one full page (A's numbers over and over)
+/// and then fails, as an operator that goes away mid-report.
+struct FailsAfterAPage {
+    sim: Simulator,
+    asked: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl OperatorPort for FailsAfterAPage {
+    async fn number_count(&self, c: &Bin) -> OperatorResult<u64> {
+        self.sim.number_count(c).await
+    }
+    async fn list_numbers(&self, c: &Bin, q: &NumberQuery) -> OperatorResult<op::NumberPage> {
+        self.sim.list_numbers(c, q).await
+    }
+    async fn count_matches(&self, c: &Bin, d: &str, cap: u64) -> OperatorResult<op::MatchCount> {
+        self.sim.count_matches(c, d, cap).await
+    }
+    async fn number_profile(&self, c: &Bin, m: &Msisdn) -> OperatorResult<Option<op::NumberProfile>> {
+        self.sim.number_profile(c, m).await
+    }
+    async fn issue_esim(&self, c: &Bin, m: &Msisdn) -> OperatorResult<Result<op::EsimActivation, String>> {
+        self.sim.issue_esim(c, m).await
+    }
+    async fn submit(&self, c: &Bin, m: &Msisdn, o: &Operation, key: &str) -> OperatorResult<OperationState> {
+        self.sim.submit(c, m, o, key).await
+    }
+    async fn transfer(
+        &self,
+        c: &Bin,
+        from: &Msisdn,
+        to: &Msisdn,
+        amount: cabinet_core::Money,
+        key: &str,
+    ) -> OperatorResult<Result<op::TransferDone, op::TransferRefusal>> {
+        self.sim.transfer(c, from, to, amount, key).await
+    }
+    async fn balance_moves(&self, c: &Bin, m: &Msisdn, f: i64, t: i64) -> OperatorResult<Option<Vec<op::BalanceMove>>> {
+        self.sim.balance_moves(c, m, f, t).await
+    }
+    async fn usage(&self, c: &Bin, m: &Msisdn, f: i64, t: i64) -> OperatorResult<Option<op::UsageReport>> {
+        self.sim.usage(c, m, f, t).await
+    }
+    async fn invoices(&self, c: &Bin, q: &op::InvoiceQuery) -> OperatorResult<Vec<op::Invoice>> {
+        self.sim.invoices(c, q).await
+    }
+    async fn invoice(&self, c: &Bin, number: &str) -> OperatorResult<Option<op::InvoiceDocument>> {
+        self.sim.invoice(c, number).await
+    }
+    async fn unallocated_payments(&self, c: &Bin) -> OperatorResult<Vec<op::UnallocatedPayment>> {
+        self.sim.unallocated_payments(c).await
+    }
+    async fn payments(&self, c: &Bin, q: &op::PaymentQuery) -> OperatorResult<Vec<op::Payment>> {
+        self.sim.payments(c, q).await
+    }
+    async fn number_list_rows(
+        &self,
+        c: &Bin,
+        _after: Option<&Msisdn>,
+        limit: u32,
+    ) -> OperatorResult<Vec<op::NumberListRow>> {
+        if self.asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 0 {
+            return Err(op::OperatorError::Unavailable("connection reset".into()));
+        }
+        let rows = self.sim.number_list_rows(c, None, limit).await?;
+        Ok(rows.iter().cycle().take(limit as usize).cloned().collect())
+    }
+    async fn device_registrations(
+        &self,
+        c: &Bin,
+        after: Option<&op::DeviceCursor>,
+        limit: u32,
+    ) -> OperatorResult<Vec<op::DeviceRegistration>> {
+        self.sim.device_registrations(c, after, limit).await
+    }
+}
+
+#[tokio::test]
+async fn an_operator_that_fails_mid_way_gives_no_file_but_an_error_worth_retrying() {
+    let app = spawn_with(Options { worker: false, ..Options::default() }).await;
+    let operator = FailsAfterAPage { sim: sim(&app), asked: Default::default() };
+    let zone = cabinet_core::time::OperatorZone::named("Asia/Almaty").unwrap();
+    let request = ReportRequest::NumberList(MailTo { email: "buh@alfa.kz".into() });
+    let built =
+        documents::build(&operator, &zone, &Bin::parse(BIN_A).unwrap(), cabinet_core::Locale::Ru, &request).await;
+    assert!(
+        matches!(built, Err(BuildError::Unavailable(_))),
+        "a page written and the next refused: no file but a retry"
+    );
+    assert_eq!(operator.asked.load(std::sync::atomic::Ordering::SeqCst), 2, "the second page was asked for");
 }
