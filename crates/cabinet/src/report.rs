@@ -86,7 +86,9 @@ async fn store(
     locale: Locale,
 ) -> StoreResult<Outcome> {
     let report = &found.report;
-    let attach = found.email.is_some() && built.size <= MAX_ATTACHMENT_BYTES;
+    // A company report goes to the address typed on its form; the others to the asker's own.
+    let address = request.email_to().map(str::to_string).or_else(|| found.email.clone());
+    let attach = address.is_some() && built.size <= MAX_ATTACHMENT_BYTES;
     let now = now_ms();
     let mut tx = w.db.begin_write().await?;
     if !jobs::finish_in(&mut tx, &job.id, &w.id, jobs::DONE, None, now).await? {
@@ -117,7 +119,7 @@ async fn store(
     let info =
         FileInfo { size_bytes: built.size as i64, file_name: &built.file_name, content_type: built.content_type };
     reports::mark_ready_in(&mut tx, &report.id, &info, now).await?;
-    if let Some(address) = &found.email {
+    if let Some(address) = &address {
         let t = cabinet_web::Tr::new(locale);
         let title = request.title(&t);
         let until = w.zone.date_time(now + reports::KEEP_MS);

@@ -3,6 +3,7 @@
 //! operator's billing and network. No I/O lives here: the store, the simulator and the web
 //! layer depend on this crate, never the other way round.
 
+pub mod email;
 pub mod ids;
 pub mod locale;
 pub mod money;

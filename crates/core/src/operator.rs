@@ -941,6 +941,44 @@ pub struct InvoiceQuery {
     pub limit: u32,
 }
 
+/// One number as the list of numbers report shows it (manual 004: "mobile number, billing
+/// method, credit limit, amount owed, balance, remaining credit limit, tariff, current
+/// number status"): the figures the number's profile shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NumberListRow {
+    pub msisdn: Msisdn,
+    pub account_no: String,
+    pub billing: BillingMethod,
+    /// The account's credit limit (credit numbers only).
+    pub credit_limit: Option<Money>,
+    /// The account's debt for past periods.
+    pub past_debt: Money,
+    /// The prepaid balance (advance numbers only).
+    pub balance: Option<Money>,
+    /// The account's credit limit less this period's charges (credit numbers only).
+    pub remaining_credit: Option<Money>,
+    pub tariff: Localized,
+    pub state: NumberState,
+}
+
+/// A device (IMEI) registered with one of the customer's numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceRegistration {
+    pub msisdn: Msisdn,
+    pub imei: String,
+    /// Registered as a duplicate: the device was already registered with another number.
+    pub duplicate: bool,
+    pub registered_ms: i64,
+}
+
+/// Where a page of device registrations starts: after this number's registration of this
+/// IMEI (registrations come ordered by number, then IMEI).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceCursor {
+    pub msisdn: String,
+    pub imei: String,
+}
+
 /// What Cabinet asks of the operator.
 #[async_trait::async_trait]
 pub trait OperatorPort: Send + Sync + 'static {
@@ -1036,4 +1074,23 @@ pub trait OperatorPort: Send + Sync + 'static {
         after: Option<&str>,
         numbers: u32,
     ) -> OperatorResult<RoamingPackagePage>;
+
+    /// Up to `limit` of the customer's numbers after `after`, ordered by number, with the
+    /// figures of the list of numbers report: a report of 100,000 numbers reads them a page
+    /// at a time.
+    async fn number_list_rows(
+        &self,
+        customer: &Bin,
+        after: Option<&Msisdn>,
+        limit: u32,
+    ) -> OperatorResult<Vec<NumberListRow>>;
+
+    /// Up to `limit` of the devices registered with the customer's numbers, after `after`,
+    /// ordered by number and IMEI.
+    async fn device_registrations(
+        &self,
+        customer: &Bin,
+        after: Option<&DeviceCursor>,
+        limit: u32,
+    ) -> OperatorResult<Vec<DeviceRegistration>>;
 }

@@ -11,6 +11,7 @@ pub mod billing;
 mod bulk;
 pub mod catalog;
 pub mod ledger;
+mod lists;
 mod numbers;
 mod operations;
 mod profile;
@@ -21,9 +22,10 @@ pub use operations::{Behaviour, NETWORK_FAILURE, NO_MONEY_FOR_SERVICE, UNKNOWN_N
 pub use seed::{SeedReport, SeedSpec, seed_customer};
 
 use cabinet_core::operator::{
-    BalanceMove, EsimActivation, Invoice, InvoiceDocument, InvoiceQuery, MatchCount, NumberPage, NumberProfile,
-    NumberQuery, Operation, OperationState, OperatorError, OperatorPort, OperatorResult, Payment, PaymentQuery,
-    RegisterQuery, RoamingPackagePage, Settlement, TransferDone, TransferRefusal, UnallocatedPayment, UsageReport,
+    BalanceMove, DeviceCursor, DeviceRegistration, EsimActivation, Invoice, InvoiceDocument, InvoiceQuery, MatchCount,
+    NumberListRow, NumberPage, NumberProfile, NumberQuery, Operation, OperationState, OperatorError, OperatorPort,
+    OperatorResult, Payment, PaymentQuery, RegisterQuery, RoamingPackagePage, Settlement, TransferDone,
+    TransferRefusal, UnallocatedPayment, UsageReport,
 };
 use cabinet_core::{Bin, Money, Msisdn};
 use cabinet_store::migrations::{MigrationSet, Step};
@@ -265,6 +267,24 @@ impl OperatorPort for Simulator {
         numbers: u32,
     ) -> OperatorResult<RoamingPackagePage> {
         Ok(usage::package_days::page(&self.db, &self.zone, customer, period, after, numbers).await?)
+    }
+
+    async fn number_list_rows(
+        &self,
+        customer: &Bin,
+        after: Option<&Msisdn>,
+        limit: u32,
+    ) -> OperatorResult<Vec<NumberListRow>> {
+        Ok(lists::number_list_rows(&self.db, customer, after, limit).await?)
+    }
+
+    async fn device_registrations(
+        &self,
+        customer: &Bin,
+        after: Option<&DeviceCursor>,
+        limit: u32,
+    ) -> OperatorResult<Vec<DeviceRegistration>> {
+        Ok(lists::device_registrations(&self.db, customer, after, limit).await?)
     }
 }
 

@@ -188,10 +188,23 @@ async fn a_process_killed_mid_transfer_loses_and_creates_nothing() {
         .take(3)
         .map(|n| n.msisdn)
         .collect();
+    // The ring's total in one statement, so one snapshot: a transfer the killed child sent
+    // its COMMIT for may still land while the balances are read, and three reads could see
+    // one side of it without the other.
+    let ring_total = async || -> i64 {
+        let mut q = sqlx::query_scalar::<_, i64>(
+            "SELECT CAST(SUM(balance) AS BIGINT) FROM sim_subscribers WHERE msisdn IN ($1, $2, $3)",
+        );
+        for n in &ring {
+            q = q.bind(n.as_str());
+        }
+        q.fetch_one(sim.db().pool()).await.unwrap()
+    };
     let mut total_before = 0;
     for n in &ring {
         total_before += balance(&sim, n).await.tiyn();
     }
+    assert_eq!(ring_total().await, total_before, "the profiles show the stored balances");
     let made = async || -> i64 {
         sqlx::query_scalar("SELECT COUNT(*) FROM sim_ledger_txns WHERE kind = 'transfer'")
             .fetch_one(sim.db().pool())
@@ -218,11 +231,7 @@ async fn a_process_killed_mid_transfer_loses_and_creates_nothing() {
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
     }
-    let mut total_after = 0;
-    for n in &ring {
-        total_after += balance(&sim, n).await.tiyn();
-    }
-    assert_eq!(total_after, total_before, "{} transfers made, the total is unchanged", made().await);
+    assert_eq!(ring_total().await, total_before, "{} transfers made, the total is unchanged", made().await);
     books_are_true(&sim).await;
 }
 

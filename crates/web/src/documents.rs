@@ -28,6 +28,10 @@ pub const RECONCILIATION: &str = "reconciliation";
 pub const COMPANY_PAYMENTS: &str = "company_payments";
 /// The Atlas Pro roaming package day by day, of the company's numbers.
 pub const ROAMING_PACKAGES: &str = "roaming_packages";
+/// The list of numbers report (manual 004): every number of the company with its figures.
+pub const NUMBER_LIST: &str = "number_list";
+/// The registered devices report (manual 004): every IMEI registered with the numbers.
+pub const DEVICES: &str = "devices";
 
 /// A number and a period: the parameters of both kinds, kept as JSON in the report's row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,6 +98,13 @@ pub struct PaymentsPeriod {
     pub advance: bool,
 }
 
+/// The parameters of a company-level report: the address typed on its form (checked by
+/// `cabinet_core::email::Email` when asked), which the file is mailed to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailTo {
+    pub email: String,
+}
+
 /// What a report is to contain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReportRequest {
@@ -103,28 +114,37 @@ pub enum ReportRequest {
     Reconciliation(CompanyPeriod),
     CompanyPayments(PaymentsPeriod),
     RoamingPackages(CompanyPeriod),
+    NumberList(MailTo),
+    Devices(MailTo),
 }
 
 impl ReportRequest {
     /// The report row's `kind` and `params` read back; None for a kind this build does not
     /// know or parameters that do not parse.
     pub fn parse(kind: &str, params: &str) -> Option<ReportRequest> {
-        let number = || {
+        let number_period = || -> Option<NumberPeriod> {
             let p: NumberPeriod = serde_json::from_str(params).ok()?;
             Msisdn::parse(&p.msisdn).ok()?;
             Some(p)
         };
-        let company = || {
+        let company = || -> Option<CompanyPeriod> {
             let p: CompanyPeriod = serde_json::from_str(params).ok()?;
             p.days()?;
             Some(p)
         };
+        let mail_to = || -> Option<MailTo> {
+            let p: MailTo = serde_json::from_str(params).ok()?;
+            cabinet_core::email::Email::parse(&p.email).ok()?;
+            Some(p)
+        };
         match kind {
-            USAGE => Some(ReportRequest::Usage(number()?)),
-            PAYMENTS => Some(ReportRequest::Payments(number()?)),
-            REGISTER => Some(ReportRequest::Register(company()?)),
-            RECONCILIATION => Some(ReportRequest::Reconciliation(company()?)),
-            ROAMING_PACKAGES => Some(ReportRequest::RoamingPackages(company()?)),
+            USAGE => number_period().map(ReportRequest::Usage),
+            PAYMENTS => number_period().map(ReportRequest::Payments),
+            NUMBER_LIST => mail_to().map(ReportRequest::NumberList),
+            DEVICES => mail_to().map(ReportRequest::Devices),
+            REGISTER => company().map(ReportRequest::Register),
+            RECONCILIATION => company().map(ReportRequest::Reconciliation),
+            ROAMING_PACKAGES => company().map(ReportRequest::RoamingPackages),
             COMPANY_PAYMENTS => {
                 let p: PaymentsPeriod = serde_json::from_str(params).ok()?;
                 p.period.days()?;
@@ -142,6 +162,8 @@ impl ReportRequest {
             ReportRequest::Reconciliation(_) => RECONCILIATION,
             ReportRequest::CompanyPayments(_) => COMPANY_PAYMENTS,
             ReportRequest::RoamingPackages(_) => ROAMING_PACKAGES,
+            ReportRequest::NumberList(_) => NUMBER_LIST,
+            ReportRequest::Devices(_) => DEVICES,
         }
     }
 
@@ -152,8 +174,18 @@ impl ReportRequest {
                 serde_json::to_string(p)
             }
             ReportRequest::CompanyPayments(p) => serde_json::to_string(p),
+            ReportRequest::NumberList(p) | ReportRequest::Devices(p) => serde_json::to_string(p),
         }
         .expect("parameters serialise")
+    }
+
+    /// Where the file is mailed when the request names an address (a company report's
+    /// form); None: the administrator's own address, if any.
+    pub fn email_to(&self) -> Option<&str> {
+        match self {
+            ReportRequest::NumberList(p) | ReportRequest::Devices(p) => Some(&p.email),
+            _ => None,
+        }
     }
 
     /// What one needs to ask for it, and to download it later.
@@ -164,6 +196,7 @@ impl ReportRequest {
             ReportRequest::Register(_) | ReportRequest::Reconciliation(_) => Permission::ViewDocuments,
             ReportRequest::CompanyPayments(_) => Permission::ViewPayments,
             ReportRequest::RoamingPackages(_) => Permission::ViewNumbers,
+            ReportRequest::NumberList(_) | ReportRequest::Devices(_) => Permission::ViewDocuments,
         }
     }
 
@@ -189,6 +222,8 @@ impl ReportRequest {
                     vec![("from", p.from.as_str().into()), ("to", p.to.as_str().into()), ("format", format.into())],
                 );
             }
+            ReportRequest::NumberList(_) => return t.t("report-title-number-list"),
+            ReportRequest::Devices(_) => return t.t("report-title-devices"),
         };
         t.tn(
             key,
@@ -242,8 +277,11 @@ pub struct Source<'a> {
 pub async fn build(source: &Source<'_>, locale: Locale, request: &ReportRequest) -> Result<Built, BuildError> {
     let (operator, zone, bin) = (source.operator, source.zone, source.bin);
     let t = Tr::new(locale);
-    let p = match request {
-        ReportRequest::Usage(p) | ReportRequest::Payments(p) => p,
+    let (p, usage) = match request {
+        ReportRequest::Usage(p) => (p, true),
+        ReportRequest::Payments(p) => (p, false),
+        ReportRequest::NumberList(_) => return crate::lists::number_list_file(operator, zone, bin, t).await,
+        ReportRequest::Devices(_) => return crate::lists::devices_file(operator, zone, bin, t).await,
         ReportRequest::Register(p)
         | ReportRequest::Reconciliation(p)
         | ReportRequest::RoamingPackages(p)
@@ -254,29 +292,22 @@ pub async fn build(source: &Source<'_>, locale: Locale, request: &ReportRequest)
     let msisdn = Msisdn::parse(&p.msisdn).map_err(|_| BuildError::NumberNotFound)?;
     let unavailable = |e: cabinet_core::operator::OperatorError| BuildError::Unavailable(e.to_string());
     let period = (p.from.as_str(), p.to.as_str());
-    let (head, rows, name) = match request {
-        ReportRequest::Usage(_) => {
-            let report = operator
-                .usage(bin, &msisdn, p.from_ms, p.to_ms)
-                .await
-                .map_err(unavailable)?
-                .ok_or(BuildError::NumberNotFound)?;
-            let (head, rows) = usage::table(&t, zone, &msisdn, period, report);
-            (head, Box::new(rows) as Rows, usage::file_name(&msisdn, &p.from, &p.to))
-        }
-        ReportRequest::Register(_)
-        | ReportRequest::Reconciliation(_)
-        | ReportRequest::CompanyPayments(_)
-        | ReportRequest::RoamingPackages(_) => unreachable!("made by `statement`"),
-        ReportRequest::Payments(_) => {
-            let moves = operator
-                .balance_moves(bin, &msisdn, p.from_ms, p.to_ms)
-                .await
-                .map_err(unavailable)?
-                .ok_or(BuildError::NumberNotFound)?;
-            let (head, rows) = payments::table(&t, zone, &msisdn, period, &moves);
-            (head, Box::new(rows.into_iter()) as Rows, payments::file_name(&msisdn, &p.from, &p.to))
-        }
+    let (head, rows, name) = if usage {
+        let report = operator
+            .usage(bin, &msisdn, p.from_ms, p.to_ms)
+            .await
+            .map_err(unavailable)?
+            .ok_or(BuildError::NumberNotFound)?;
+        let (head, rows) = usage::table(&t, zone, &msisdn, period, report);
+        (head, Box::new(rows) as Rows, usage::file_name(&msisdn, &p.from, &p.to))
+    } else {
+        let moves = operator
+            .balance_moves(bin, &msisdn, p.from_ms, p.to_ms)
+            .await
+            .map_err(unavailable)?
+            .ok_or(BuildError::NumberNotFound)?;
+        let (head, rows) = payments::table(&t, zone, &msisdn, period, &moves);
+        (head, Box::new(rows.into_iter()) as Rows, payments::file_name(&msisdn, &p.from, &p.to))
     };
     let file = crate::export::table_file(p.format, locale, head, rows).await.map_err(BuildError::Failed)?;
     let size = file.metadata().map_err(|e| BuildError::Failed(e.into()))?.len();
@@ -392,5 +423,20 @@ mod tests {
         assert_eq!(ReportRequest::parse(USAGE, "{}"), None);
         let title = r.title(&Tr::new(Locale::En));
         assert!(title.contains("+7 701 123 45 67") && title.contains("01-11-2026") && title.contains("PDF"), "{title}");
+        assert_eq!(r.email_to(), None);
+    }
+
+    #[test]
+    fn a_company_report_reads_back_with_its_address() {
+        let p = MailTo { email: "buh@corp.kz".into() };
+        for r in [ReportRequest::NumberList(p.clone()), ReportRequest::Devices(p.clone())] {
+            assert_eq!(ReportRequest::parse(r.kind(), &r.params()), Some(r.clone()));
+            assert_eq!(r.email_to(), Some("buh@corp.kz"));
+            assert_eq!(r.permission(), Permission::ViewDocuments);
+            assert!(!r.title(&Tr::new(Locale::Kk)).is_empty());
+        }
+        assert_eq!(ReportRequest::parse(NUMBER_LIST, r#"{"email":"not an address"}"#), None);
+        // A number's period is not a company report's parameters, nor the other way round.
+        assert_eq!(ReportRequest::parse(USAGE, r#"{"email":"buh@corp.kz"}"#), None);
     }
 }

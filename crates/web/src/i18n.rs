@@ -220,6 +220,7 @@ pub fn catalog_keys() -> Vec<(Locale, Vec<String>)> {
                 include_str!(concat!("../locales/", $lang, "/money.ftl")),
                 include_str!(concat!("../locales/", $lang, "/reports.ftl")),
                 include_str!(concat!("../locales/", $lang, "/documents.ftl")),
+                include_str!(concat!("../locales/", $lang, "/lists.ftl")),
             ]
         };
     }

@@ -1,8 +1,8 @@
 //! Every route of the portal, in one place.
 
 use crate::pages::{
-    acts, breakdown, company, dev, esim, forwarding, history, imei, invoice_search, lang, number_head, numbers,
-    operations, payments, payments_report, profile, reports, secret_code, signin, statement_reports, transfer,
+    acts, breakdown, company, dev, esim, forwarding, history, imei, invoice_search, lang, mailed_reports, number_head,
+    numbers, operations, payments, payments_report, profile, reports, secret_code, signin, statement_reports, transfer,
     unallocated, usage,
 };
 use crate::{AppState, assets, error, ops, request, visitor};
@@ -73,6 +73,8 @@ pub fn router(state: AppState) -> Router {
             "/reports/roaming-packages",
             get(statement_reports::roaming_packages_form).post(statement_reports::roaming_packages_request),
         )
+        .route("/reports/number-list", get(mailed_reports::number_list).post(mailed_reports::request_number_list))
+        .route("/reports/devices", get(mailed_reports::devices).post(mailed_reports::request_devices))
         .route("/company", post(company::switch))
         .route("/lang/{code}", get(lang::switch))
         .route("/dev/outbox", get(dev::outbox_page))

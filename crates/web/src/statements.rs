@@ -32,6 +32,25 @@ fn unavailable(e: cabinet_core::operator::OperatorError) -> BuildError {
     BuildError::Unavailable(e.to_string())
 }
 
+/// The file of `head` and `frame` with the rows `read` sends, written as they come: the
+/// writer (on a blocking thread) takes a page while the next is read, so a report holds a
+/// page or two of rows however long it is.
+async fn streamed<Fut>(
+    format: Format,
+    locale: Locale,
+    (head, frame): (TableHead, Frame),
+    read: impl FnOnce(tokio::sync::mpsc::Sender<Vec<Vec<Cell>>>) -> Fut,
+) -> Result<std::fs::File, BuildError>
+where
+    Fut: std::future::Future<Output = Result<(), BuildError>>,
+{
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Vec<Cell>>>(2);
+    let rows = std::iter::from_fn(move || rx.blocking_recv()).flatten();
+    let (written, read) = tokio::join!(document_file(format, locale, head, frame, rows), read(tx));
+    read?;
+    written.map_err(BuildError::Failed)
+}
+
 fn register_row(t: &Tr, zone: &OperatorZone, i: &Invoice) -> Vec<Cell> {
     let date =
         crate::export::local_time(zone, i.issued_ms).map_or_else(|| Cell::Text(zone.date(i.issued_ms)), Cell::DateTime);
@@ -111,11 +130,8 @@ pub async fn register(
             (t.t("register-total-paid"), Cell::Money(sums.3)),
         ])],
     };
-    // The rows: pages read again as the writer (on a blocking thread) takes them.
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Vec<Cell>>>(2);
-    let rows = std::iter::from_fn(move || rx.blocking_recv()).flatten();
-    let writing = document_file(format, parties.locale, head, frame, rows);
-    let reading = async move {
+    // The rows: the pages read again as the writer takes them.
+    streamed(format, parties.locale, (head, frame), |tx| async move {
         let mut after = None;
         loop {
             let page = page_of(operator, bin, (from, to), after.clone()).await?;
@@ -123,16 +139,14 @@ pub async fn register(
             after = Some((last.month.clone(), last.account_no.clone()));
             let full = page.len() == REGISTER_PAGE as usize;
             let rows = page.iter().map(|i| register_row(&t, zone, i)).collect();
-            // A closed channel means the writer failed; its error is told below.
+            // A closed channel means the writer failed; its error is told by `streamed`.
             if tx.send(rows).await.is_err() || !full {
                 break;
             }
         }
-        Ok::<(), BuildError>(())
-    };
-    let (written, read) = tokio::join!(writing, reading);
-    read?;
-    written.map_err(BuildError::Failed)
+        Ok(())
+    })
+    .await
 }
 
 async fn page_of(
@@ -345,10 +359,7 @@ pub async fn payments(
         ])],
         after: vec![Block::Totals(vec![(t.t1("company-payments-total", "count", count), Cell::Money(total))])],
     };
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Vec<Cell>>>(2);
-    let rows = std::iter::from_fn(move || rx.blocking_recv()).flatten();
-    let writing = document_file(format, parties.locale, head, frame, rows);
-    let reading = async move {
+    streamed(format, parties.locale, (head, frame), |tx| async move {
         let mut after = None;
         loop {
             let page = payments_page(operator, bin, which, (from_ms, to_ms), after).await?;
@@ -360,11 +371,9 @@ pub async fn payments(
                 break;
             }
         }
-        Ok::<(), BuildError>(())
-    };
-    let (written, read) = tokio::join!(writing, reading);
-    read?;
-    written.map_err(BuildError::Failed)
+        Ok(())
+    })
+    .await
 }
 
 /// Numbers whose package days are read from the operator at a time (each is rated).
@@ -416,10 +425,7 @@ pub async fn roaming_packages(
         ])],
         after: Vec::new(),
     };
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Vec<Cell>>>(2);
-    let rows = std::iter::from_fn(move || rx.blocking_recv()).flatten();
-    let writing = document_file(format, parties.locale, head, frame, rows);
-    let reading = async move {
+    streamed(format, parties.locale, (head, frame), |tx| async move {
         let mut after: Option<String> = None;
         loop {
             let page = operator
@@ -435,9 +441,7 @@ pub async fn roaming_packages(
                 None => break,
             }
         }
-        Ok::<(), BuildError>(())
-    };
-    let (written, read) = tokio::join!(writing, reading);
-    read?;
-    written.map_err(BuildError::Failed)
+        Ok(())
+    })
+    .await
 }

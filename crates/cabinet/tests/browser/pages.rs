@@ -509,6 +509,12 @@ async fn run_width(
         v.form("payments-report-too-old", &report, too_old, "#payments-report-request").await;
         v.goto("reports", "/reports").await;
         v.goto("unallocated", "/reports/unallocated").await;
+        v.goto("number-list", "/reports/number-list").await;
+        let bad_email = "document.querySelector('#report-email').type = 'text'; \
+                         document.querySelector('#report-email').value = 'buh@alfa'";
+        v.form("number-list-bad-email", "/reports/number-list", bad_email, "#mailed-report-request").await;
+        v.form("number-list-accepted", "/reports/number-list", "", "#mailed-report-request").await;
+        v.goto("devices", "/reports/devices").await;
         v.goto("invoice-numbers", invoice_search).await;
         v.goto("invoice-numbers-bad", "/reports/invoice-numbers?by=registration&number=ESF-12&year=2026").await;
         v.goto("acts", "/reports/acts?q=&year=&month=&invoice=").await;

@@ -11,6 +11,7 @@ mod gateways;
 mod helpers;
 mod inputs;
 mod jobs;
+mod lists;
 mod numbers;
 mod observability;
 mod operations;

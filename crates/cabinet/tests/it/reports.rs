@@ -62,21 +62,21 @@ pub(crate) async fn download(b: &Browser, id: &str) -> (reqwest::header::HeaderM
     (res.headers().clone(), res.bytes().await.unwrap().to_vec())
 }
 
-fn sheet(bytes: Vec<u8>) -> Vec<Vec<Data>> {
+pub(crate) fn sheet(bytes: Vec<u8>) -> Vec<Vec<Data>> {
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     let name = book.sheet_names()[0].clone();
     let range = book.worksheet_range(&name).unwrap();
     range.rows().map(|r| r.to_vec()).collect()
 }
 
-fn money(c: &Data) -> i64 {
+pub(crate) fn money(c: &Data) -> i64 {
     match c {
         Data::Float(f) => (f * 100.0).round() as i64,
         other => panic!("a number cell, not {other:?}"),
     }
 }
 
-fn text(c: &Data) -> String {
+pub(crate) fn text(c: &Data) -> String {
     match c {
         Data::String(s) => s.clone(),
         other => panic!("a text cell, not {other:?}"),
@@ -96,7 +96,7 @@ fn screen_records(body: &str) -> Vec<(String, String, String)> {
 }
 
 /// Carol signed in with the code that reached the SMTP server.
-async fn carol_by_mail(app: &TestApp, smtp: &SmtpServer) -> Browser {
+pub(crate) async fn carol_by_mail(app: &TestApp, smtp: &SmtpServer) -> Browser {
     let b = app.browser();
     b.submit_password(CAROL, PASSWORD).await.assert_redirect("/signin/code");
     let mail = smtp.wait_for(CAROL_EMAIL).await;
@@ -181,7 +181,7 @@ async fn a_long_usage_period_as_xlsx_becomes_a_report_mailed_and_downloaded_as_o
 }
 
 /// Waits (up to 20 s) for an e-mail to `to` with an attachment.
-async fn wait_for_mail_with_file(smtp: &SmtpServer, to: &str) -> crate::gateways::Mail {
+pub(crate) async fn wait_for_mail_with_file(smtp: &SmtpServer, to: &str) -> crate::gateways::Mail {
     for _ in 0..400 {
         if let Some(m) = smtp.mails().into_iter().find(|m| m.to.contains(to) && !m.attachments.is_empty()) {
             return m;
@@ -191,7 +191,7 @@ async fn wait_for_mail_with_file(smtp: &SmtpServer, to: &str) -> crate::gateways
     panic!("no e-mail with a file to {to}");
 }
 
-async fn report_count(app: &TestApp) -> i64 {
+pub(crate) async fn report_count(app: &TestApp) -> i64 {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM reports").fetch_one(app.db.pool()).await.unwrap();
     let (j,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM jobs WHERE kind = 'report'").fetch_one(app.db.pool()).await.unwrap();
@@ -471,6 +471,22 @@ impl OperatorPort for Usage {
         numbers: u32,
     ) -> OperatorResult<cabinet_core::operator::RoamingPackagePage> {
         self.sim.roaming_package_days(c, period, after, numbers).await
+    }
+    async fn number_list_rows(
+        &self,
+        c: &Bin,
+        after: Option<&Msisdn>,
+        limit: u32,
+    ) -> OperatorResult<Vec<op::NumberListRow>> {
+        self.sim.number_list_rows(c, after, limit).await
+    }
+    async fn device_registrations(
+        &self,
+        c: &Bin,
+        after: Option<&op::DeviceCursor>,
+        limit: u32,
+    ) -> OperatorResult<Vec<op::DeviceRegistration>> {
+        self.sim.device_registrations(c, after, limit).await
     }
 }
 

@@ -266,6 +266,22 @@ impl OperatorPort for LeaseThief {
     ) -> OperatorResult<cabinet_core::operator::RoamingPackagePage> {
         self.sim.roaming_package_days(c, period, after, numbers).await
     }
+    async fn number_list_rows(
+        &self,
+        c: &Bin,
+        after: Option<&Msisdn>,
+        limit: u32,
+    ) -> OperatorResult<Vec<cabinet_core::operator::NumberListRow>> {
+        self.sim.number_list_rows(c, after, limit).await
+    }
+    async fn device_registrations(
+        &self,
+        c: &Bin,
+        after: Option<&cabinet_core::operator::DeviceCursor>,
+        limit: u32,
+    ) -> OperatorResult<Vec<cabinet_core::operator::DeviceRegistration>> {
+        self.sim.device_registrations(c, after, limit).await
+    }
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@ pub mod history;
 pub mod imei;
 pub mod invoice_search;
 pub mod lang;
+pub mod mailed_reports;
 pub mod number_head;
 pub mod numbers;
 pub mod operations;
