@@ -323,7 +323,18 @@ async fn the_register_and_the_reconciliation_statement_are_reports_whose_figures
     assert!(carol.get(asked.location().unwrap()).await.body.contains("id=\"report-accepted\""));
     wait_ready(&carol, &id).await;
     let (_, bytes) = download(&carol, &id).await;
-    let rows = xlsx_table(bytes, "Registration number");
+    let rows = xlsx_table(bytes.clone(), "Registration number");
+    // The register's total, after its rows: the invoices' totals added up.
+    let total_row = {
+        use calamine::{Data, Reader, Xlsx};
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = book.sheet_names()[0].clone();
+        let range = book.worksheet_range(&sheet).unwrap();
+        let label = Data::String("Total incl. VAT".into());
+        let row = range.rows().find(|r| r.contains(&label)).expect("the total's row").to_vec();
+        let at = row.iter().position(|c| *c == label).unwrap();
+        row[at + 1..].iter().find(|c| matches!(c, Data::Float(_))).map(tiyn).expect("the total's amount")
+    };
     let registered = |month: &str| {
         let m = cabinet_core::time::BillingMonth::parse(month).unwrap();
         let third = m.next().first_day().checked_add(jiff::Span::new().days(2)).unwrap();
@@ -338,6 +349,8 @@ async fn the_register_and_the_reconciliation_statement_are_reports_whose_figures
         assert_eq!(row[1], calamine::Data::String(d.invoice.system_no.clone()));
         assert_eq!((tiyn(&row[5]), tiyn(&row[7])), (d.invoice.net.tiyn(), d.invoice.total.tiyn()));
     }
+    let invoiced: i64 = expected.iter().map(|d| d.invoice.total.tiyn()).sum();
+    assert_eq!(total_row, invoiced, "the register's total = Σ its invoices");
 
     // The reconciliation statement of three months up to today: its closing balance is what
     // the company owes by its accounts' debts and balances.
@@ -369,6 +382,38 @@ async fn the_register_and_the_reconciliation_statement_are_reports_whose_figures
     let closing_line = format!("Balance on {}", today.strftime("%d.%m.%Y"));
     let line = text.lines().find(|l| l.contains(&closing_line)).unwrap_or_else(|| panic!("{closing_line} in {text}"));
     assert!(line.contains(&en(owed)), "closing {owed} in {line:?}");
+    // Month by month: each row is the operator's settlement of that month, and its closing
+    // is its opening plus the charges less the payments.
+    let tz = jiff::tz::TimeZone::get("Asia/Almaty").unwrap();
+    let ms = |d: jiff::civil::Date| d.to_zoned(tz.clone()).unwrap().timestamp().as_millisecond();
+    let mut bounds = vec![ms(from)];
+    let mut month = from;
+    let mut labels = Vec::new();
+    while month <= today {
+        labels.push(month.strftime("%B %Y").to_string());
+        month = month.checked_add(jiff::Span::new().months(1)).unwrap();
+        bounds.push(ms(month.min(today.tomorrow().unwrap())));
+    }
+    let s = sim.settlement(&a, &bounds).await.unwrap();
+    let amount = |w: &str| -> Option<i64> {
+        let w = w.trim();
+        let digits: String = w.chars().filter(char::is_ascii_digit).collect();
+        (w.contains('.') && !digits.is_empty())
+            .then(|| digits.parse::<i64>().unwrap() * if w.starts_with('-') { -1 } else { 1 })
+    };
+    let mut opening = s.opening.tiyn();
+    for (label, p) in labels.iter().zip(&s.periods) {
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(label.as_str()))
+            .unwrap_or_else(|| panic!("{label} in {text}"));
+        let after = &line[line.find(label.as_str()).unwrap() + label.len()..];
+        let figures: Vec<i64> = after.split('₸').filter_map(amount).collect();
+        let closing = opening + p.charges.tiyn() - p.payments.tiyn();
+        assert_eq!(figures, vec![opening, p.charges.tiyn(), p.payments.tiyn(), closing], "{label}: {line}");
+        opening = closing;
+    }
+    assert_eq!(opening, owed, "the last month's closing is the statement's");
     let history = carol.get("/reports/actions").await.body;
     assert!(
         history.contains("Request of the invoice register")
