@@ -71,6 +71,18 @@ fn form_fields(csrf: &str) -> Vec<(&'static str, String)> {
         ("tenge", "50"),
         ("tiyn", "00"),
         ("key", "0123456789abcdef0123456789abcdef"),
+        // Documents and reports.
+        ("by", "system"),
+        ("number", "326114001234567"),
+        ("year", "2026"),
+        ("output", "screen"),
+        ("q", "4001234567"),
+        ("month", "2026-11"),
+        ("invoice", "326114001234567"),
+        ("account", "4001234567"),
+        ("format", "pdf"),
+        ("which", "credit"),
+        ("email", CAROL_EMAIL),
     ]
     .into_iter()
     .map(|(k, v)| (k, v.to_string()))
