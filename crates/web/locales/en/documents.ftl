@@ -198,3 +198,4 @@ roaming-packages-col-fee = Daily fee
 roaming-packages-col-data = Data, MB
 report-title-roaming-packages = Atlas Pro package detailing { $from } → { $to }, { $format }
 action-roaming-packages-request = Request of the Atlas Pro package detailing { $subject }
+reports-sections = All sections of Documents and reports

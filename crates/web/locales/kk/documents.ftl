@@ -195,3 +195,4 @@ roaming-packages-col-fee = Тәуліктік төлем
 roaming-packages-col-data = Интернет, МБ
 report-title-roaming-packages = Атлас Про пакеті бойынша толық ақпарат { $from } → { $to }, { $format }
 action-roaming-packages-request = Атлас Про пакеті бойынша толық ақпаратты сұрау { $subject }
+reports-sections = Құжаттар мен есептердің барлық бөлімдері

@@ -199,3 +199,4 @@ roaming-packages-col-fee = Суточная плата
 roaming-packages-col-data = Интернет, МБ
 report-title-roaming-packages = Детализация по пакету Атлас Про { $from } → { $to }, { $format }
 action-roaming-packages-request = Запрос детализации по пакету Атлас Про { $subject }
+reports-sections = Все разделы документов и отчётов

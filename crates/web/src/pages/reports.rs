@@ -3,6 +3,28 @@
 //! report still being made polls its row until it is ready; a ready one downloads from the
 //! store chunk by chunk. Another administrator's or another company's report is not found.
 
+/// The tabs of Documents and reports, in the manuals' order: (slug, address, the catalog's
+/// key of its name). `reports_tabs.html` draws them; a page names its own by the slug.
+pub const TABS: [(&str, &str, &str); 12] = [
+    ("invoice-numbers", "/reports/invoice-numbers", "invoice-search-title"),
+    ("actions", "/reports/actions", "history-title"),
+    ("number-list", "/reports/number-list", "number-list-page-title"),
+    ("acts", "/reports/acts", "acts-title"),
+    ("register", "/reports/register", "register-title"),
+    ("reconciliation", "/reports/reconciliation", "reconciliation-title"),
+    ("devices", "/reports/devices", "devices-page-title"),
+    ("company-payments", "/reports/company-payments", "company-payments-title"),
+    ("unallocated", "/reports/unallocated", "unallocated-title"),
+    ("breakdown", "/reports/breakdown", "breakdown-title"),
+    ("roaming-packages", "/reports/roaming-packages", "roaming-packages-title"),
+    ("my-reports", "/reports", "nav-my-reports"),
+];
+
+/// Whether the tab `slug` is the page's (`tab`), for the template.
+pub fn is_tab(tab: &str, slug: &str) -> bool {
+    tab == slug
+}
+
 use crate::auth::{CompanyScope, Permission, Signed};
 use crate::documents::{self, ReportRequest};
 use crate::error::WebError;
