@@ -194,7 +194,8 @@ pub fn http() -> reqwest::ClientBuilder {
 
 /// The six-digit code in a message.
 pub fn code_in(text: &str) -> String {
-    text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).expect("a six-digit code").to_string()
+    let code = text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6);
+    code.unwrap_or_else(|| panic!("a six-digit code in {text:?}")).to_string()
 }
 
 impl Browser {
