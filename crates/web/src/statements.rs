@@ -28,6 +28,11 @@ pub struct Parties<'a> {
     pub locale: Locale,
 }
 
+/// The customer's name and BIN, above a statement's table.
+fn customer_fields(t: &Tr, customer: &Customer) -> Block {
+    Block::Fields(vec![(t.t("doc-customer"), customer.name.to_string()), (t.t("doc-bin"), customer.bin.to_string())])
+}
+
 fn unavailable(e: cabinet_core::operator::OperatorError) -> BuildError {
     BuildError::Unavailable(e.to_string())
 }
@@ -117,12 +122,8 @@ pub async fn register(
             break;
         }
     }
-    let customer = &parties.customer;
     let frame = Frame {
-        before: vec![Block::Fields(vec![
-            (t.t("doc-customer"), customer.name.to_string()),
-            (t.t("doc-bin"), customer.bin.to_string()),
-        ])],
+        before: vec![customer_fields(&t, &parties.customer)],
         after: vec![Block::Totals(vec![
             (t.t("doc-total-net"), Cell::Money(sums.0)),
             (t.t("register-total-vat"), Cell::Money(sums.1)),
@@ -256,10 +257,7 @@ pub async fn reconciliation(
                 (t.t("doc-bin"), operator_legal.bin.clone()),
                 (t.t("doc-address"), operator_legal.address.clone()),
             ]),
-            Block::Fields(vec![
-                (t.t("doc-customer"), customer.name.to_string()),
-                (t.t("doc-bin"), customer.bin.to_string()),
-            ]),
+            customer_fields(&t, customer),
         ],
         after: vec![
             Block::Totals(vec![
@@ -353,10 +351,7 @@ pub async fn payments(
         }
     }
     let frame = Frame {
-        before: vec![Block::Fields(vec![
-            (t.t("doc-customer"), parties.customer.name.to_string()),
-            (t.t("doc-bin"), parties.customer.bin.to_string()),
-        ])],
+        before: vec![customer_fields(&t, &parties.customer)],
         after: vec![Block::Totals(vec![(t.t1("company-payments-total", "count", count), Cell::Money(total))])],
     };
     streamed(format, parties.locale, (head, frame), |tx| async move {
@@ -418,13 +413,7 @@ pub async fn roaming_packages(
         .collect(),
         widths: vec![20.0, 14.0, 24.0, 14.0, 14.0],
     };
-    let frame = Frame {
-        before: vec![Block::Fields(vec![
-            (t.t("doc-customer"), parties.customer.name.to_string()),
-            (t.t("doc-bin"), parties.customer.bin.to_string()),
-        ])],
-        after: Vec::new(),
-    };
+    let frame = Frame { before: vec![customer_fields(&t, &parties.customer)], after: Vec::new() };
     streamed(format, parties.locale, (head, frame), |tx| async move {
         let mut after: Option<String> = None;
         loop {

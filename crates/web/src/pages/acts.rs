@@ -20,7 +20,6 @@ use axum::response::Response;
 use cabinet_core::Msisdn;
 use cabinet_core::operator::{Invoice, InvoiceQuery};
 use cabinet_core::time::now_ms;
-use cabinet_store::actions::{self, NewAction};
 use cabinet_store::{companies, document_views};
 use serde::Deserialize;
 
@@ -187,16 +186,7 @@ pub async fn show(
     found.truncate(LIST_LIMIT);
     let numbers: Vec<String> = found.iter().map(|i| i.system_no.clone()).collect();
     let viewed = document_views::viewed(&state.db, &scope.company_id, &numbers).await?;
-    let details = serde_json::json!({ "subject": scope.bin.as_str() }).to_string();
-    let action = NewAction {
-        kind: SEARCH_KIND,
-        msisdn: None,
-        details: &details,
-        status: actions::SUCCESS,
-        reason: None,
-        job_id: None,
-    };
-    actions::record_now(&state.db, &signed.actor(&scope), &action, now).await?;
+    crate::pages::history::record_about(&state, &signed, &scope, SEARCH_KIND, scope.bin.as_str(), None).await?;
     page.searched = true;
     page.rows = found
         .into_iter()
@@ -249,16 +239,7 @@ pub async fn file(
         WebError::Internal
     })?;
     document_views::record(&state.db, &scope.company_id, number, now).await?;
-    let details = serde_json::json!({ "subject": number }).to_string();
-    let action = NewAction {
-        kind: DOWNLOAD_KIND,
-        msisdn: None,
-        details: &details,
-        status: actions::SUCCESS,
-        reason: None,
-        job_id: None,
-    };
-    actions::record_now(&state.db, &signed.actor(&scope), &action, now).await?;
+    crate::pages::history::record_about(&state, &signed, &scope, DOWNLOAD_KIND, number, None).await?;
     download(built, format, &name)
 }
 

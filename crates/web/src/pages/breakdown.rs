@@ -17,7 +17,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use cabinet_core::operator::InvoiceQuery;
 use cabinet_core::time::{BillingMonth, now_ms};
-use cabinet_store::actions::{self, NewAction};
 use cabinet_store::companies;
 use serde::Deserialize;
 
@@ -131,16 +130,15 @@ pub async fn show(
         Some(i) => state.operator.invoice(&scope.bin, &i.system_no).await.map_err(|_| WebError::Operator(t.locale))?,
         None => None,
     };
-    let details = serde_json::json!({ "subject": format!("{account}, {month}") }).to_string();
-    let action = NewAction {
-        kind: KIND,
-        msisdn: None,
-        details: &details,
-        status: if doc.is_some() { actions::SUCCESS } else { actions::FAILURE },
-        reason: if doc.is_some() { None } else { Some(NOT_FOUND) },
-        job_id: None,
-    };
-    actions::record_now(&state.db, &signed.actor(&scope), &action, now).await?;
+    crate::pages::history::record_about(
+        &state,
+        &signed,
+        &scope,
+        KIND,
+        &format!("{account}, {month}"),
+        doc.is_none().then_some(NOT_FOUND),
+    )
+    .await?;
     let Some(doc) = doc else {
         page.not_found = true;
         return Ok(html(StatusCode::OK, &page));

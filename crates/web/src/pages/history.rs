@@ -83,6 +83,29 @@ struct Subject {
     subject: String,
 }
 
+/// Records an action of the documents' tabs, about `subject` (an invoice's number, a BIN, a
+/// period, an address) as `action_text` words it: a success, or a failure with its reason.
+pub(crate) async fn record_about(
+    state: &AppState,
+    signed: &Signed,
+    scope: &crate::auth::CompanyScope,
+    kind: &str,
+    subject: &str,
+    failure: Option<&str>,
+) -> Result<(), WebError> {
+    let details = serde_json::json!({ "subject": subject }).to_string();
+    let action = actions::NewAction {
+        kind,
+        msisdn: None,
+        details: &details,
+        status: if failure.is_some() { actions::FAILURE } else { actions::SUCCESS },
+        reason: failure,
+        job_id: None,
+    };
+    actions::record_now(&state.db, &signed.actor(scope), &action, now_ms()).await?;
+    Ok(())
+}
+
 /// "Block number 77010542001": the action's words with its subject.
 pub fn action_text(t: &Tr, a: &Action) -> String {
     let number = a.msisdn.clone().unwrap_or_default();

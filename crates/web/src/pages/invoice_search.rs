@@ -17,7 +17,6 @@ use cabinet_core::Msisdn;
 use cabinet_core::operator::InvoiceDocument;
 use cabinet_core::time::now_ms;
 use cabinet_reports::{Cell, TableHead};
-use cabinet_store::actions::{self, NewAction};
 use serde::Deserialize;
 
 /// The action a search records.
@@ -195,16 +194,15 @@ pub async fn show(
         .await
         .map_err(|_| WebError::Operator(t.locale))?
         .filter(|doc| matches(doc, &search));
-    let details = serde_json::json!({ "subject": search.number }).to_string();
-    let action = NewAction {
-        kind: KIND,
-        msisdn: None,
-        details: &details,
-        status: if found.is_some() { actions::SUCCESS } else { actions::FAILURE },
-        reason: if found.is_some() { None } else { Some(NOT_FOUND) },
-        job_id: None,
-    };
-    actions::record_now(&state.db, &signed.actor(&scope), &action, now_ms()).await?;
+    crate::pages::history::record_about(
+        &state,
+        &signed,
+        &scope,
+        KIND,
+        &search.number,
+        found.is_none().then_some(NOT_FOUND),
+    )
+    .await?;
     let Some(doc) = found else {
         page.not_found = true;
         return Ok(html(StatusCode::OK, &page));

@@ -15,8 +15,6 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cabinet_core::email::{Email, EmailError};
-use cabinet_core::time::now_ms;
-use cabinet_store::actions::{self, NewAction};
 use serde::Deserialize;
 
 /// The two company reports asked for by e-mail alone.
@@ -144,16 +142,7 @@ async fn request(state: AppState, signed: Signed, which: Which, form: Form) -> R
         }
     };
     let id = crate::pages::reports::submit(&state, &signed, &scope, &which.request(&to)).await?;
-    let details = serde_json::json!({ "subject": to.as_str() }).to_string();
-    let action = NewAction {
-        kind: which.action_kind(),
-        msisdn: None,
-        details: &details,
-        status: actions::SUCCESS,
-        reason: None,
-        job_id: None,
-    };
-    actions::record_now(&state.db, &signed.actor(&scope), &action, now_ms()).await?;
+    crate::pages::history::record_about(&state, &signed, &scope, which.action_kind(), to.as_str(), None).await?;
     Ok(Redirect::to(&format!("/reports/{}?report={id}", which.slug())).into_response())
 }
 

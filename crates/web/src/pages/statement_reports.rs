@@ -19,7 +19,6 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cabinet_core::time::{OperatorZone, now_ms};
-use cabinet_store::actions::{self, NewAction};
 use jiff::ToSpan;
 use serde::Deserialize;
 
@@ -213,16 +212,7 @@ async fn request(state: AppState, signed: Signed, which: Statement, p: Params) -
     let subject = format!("{} → {}", period.from, period.to);
     let request = which.request(CompanyPeriod::new(&period, which.format()), advance);
     let id = crate::pages::reports::submit(&state, &signed, &scope, &request).await?;
-    let details = serde_json::json!({ "subject": subject }).to_string();
-    let action = NewAction {
-        kind: which.action(),
-        msisdn: None,
-        details: &details,
-        status: actions::SUCCESS,
-        reason: None,
-        job_id: None,
-    };
-    actions::record_now(&state.db, &signed.actor(&scope), &action, now_ms()).await?;
+    crate::pages::history::record_about(&state, &signed, &scope, which.action(), &subject, None).await?;
     Ok(Redirect::to(&format!("/reports/{}?report={id}", which.slug())).into_response())
 }
 
