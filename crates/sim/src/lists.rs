@@ -34,7 +34,7 @@ pub(crate) async fn number_list_rows(
               FROM sim_subscribers s WHERE s.bin = $1{cursor} ORDER BY s.msisdn LIMIT {limit}) s \
          JOIN sim_accounts a ON a.account_no = s.account_no ORDER BY s.msisdn"
     );
-    let mut q = db.select(sql).text(customer.as_str());
+    let mut q = db.select(sql).scan().text(customer.as_str());
     if let Some(after) = after {
         q = q.text(after.as_str());
     }
@@ -77,7 +77,7 @@ pub(crate) async fn device_registrations(
            FROM sim_imei_registry r JOIN sim_subscribers s ON s.msisdn = r.msisdn \
           WHERE s.bin = $1{cursor} ORDER BY r.msisdn, r.imei LIMIT {limit}"
     );
-    let mut q = db.select(sql).text(customer.as_str());
+    let mut q = db.select(sql).scan().text(customer.as_str());
     if let Some(after) = after {
         q = q.text(after.msisdn.as_str()).text(after.imei.as_str());
     }

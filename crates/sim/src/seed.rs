@@ -5,6 +5,7 @@
 mod billing;
 mod generate;
 mod limits;
+mod open_month;
 mod payments;
 mod rows;
 mod unallocated;
@@ -103,23 +104,29 @@ pub async fn seed_customer(db: &Db, spec: &SeedSpec) -> Result<SeedReport, SimEr
         let rate = crate::billing::vat::rate_bp(&mut conn, month).await?;
         months.push(crate::billing::charges::MonthToClose::new(&spec.zone, month, rate));
     }
+    // The month still open, as the daily runs up to the seed's day have posted it.
+    let open = {
+        let today = spec.zone.civil_date(spec.now_ms).map(cabinet_core::time::BillingMonth::of);
+        let rate = match today {
+            Some(month) => crate::billing::vat::rate_bp(&mut conn, month).await?,
+            None => 0,
+        };
+        let (m, last_day) = crate::billing::usage_charges::month_so_far(&spec.zone, spec.now_ms, rate)?
+            .ok_or_else(|| SimError::BadData(format!("no date at {} ms", spec.now_ms)))?;
+        open_month::OpenMonth { m, last_day, now_ms: spec.now_ms }
+    };
     let mut report = SeedReport::default();
     for batch in batches {
         let batch = &batch;
-        let closed =
-            billing::close_batch(&spec.zone, spec.bin.as_str(), spec.seed, &months, batch, spec.now_ms).await?;
-        write::write_batch(db, &mut conn, &spec.zone, spec.bin.as_str(), batch, &closed).await?;
+        let closed = billing::close_batch(&spec.zone, spec.bin.as_str(), spec.seed, &months, &open, batch).await?;
+        write::write_batch(db, &mut conn, &spec.zone, spec.bin.as_str(), batch, &closed, &open).await?;
         report.numbers += batch.subscribers.len() as u64;
         report.accounts += batch.accounts.len() as u64;
         report.services += batch.services.len() as u64;
         report.allowances += batch.allowances.len() as u64;
         report.contract_phones += batch.phones.len() as u64;
     }
-    // Advance numbers have paid the open month's usage up to the seed's day, as a daily run
-    // would have taken it (through the pool, as a run does: the connection goes back first),
     drop(conn);
-    // and credit numbers' charges of the period are the month's so far.
-    crate::billing::usage_charges::post_usage(db, &spec.zone, spec.bin.as_str(), spec.now_ms).await?;
     limits::fit(db, &spec.zone, spec.bin.as_str(), spec.now_ms).await?;
     // PostgreSQL plans by statistics; fresh ones after a bulk load keep searches on their
     // indexes before autovacuum gets round to it. (SQLite's searches pin their indexes.)

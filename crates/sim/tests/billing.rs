@@ -425,6 +425,8 @@ async fn a_credit_accounts_remaining_limit_follows_the_months_charges() {
         assert!(n.remaining.tiyn() >= 0 && n.available_funds.is_none_or(|f| f.tiyn() >= 0), "{}: limits fit", n.msisdn);
     }
 
+    // The seed posted the month up to its day as a run would have: a run that day adds nothing.
+    assert_eq!(daily(sim.db(), &zone, T0).await.unwrap().credit_accrued, 0);
     // The next day's run adds the day; the same day again adds nothing.
     assert!(daily(sim.db(), &zone, next + 3_600_000).await.unwrap().credit_accrued > 0);
     assert_eq!(daily(sim.db(), &zone, next + 7_200_000).await.unwrap().credit_accrued, 0);

@@ -37,6 +37,7 @@ pub struct Select<'a> {
     db: &'a Db,
     sql: Cow<'a, str>,
     params: Vec<Value<'a>>,
+    scan: bool,
 }
 
 /// One row of a select's answer, read by column position.
@@ -51,7 +52,7 @@ enum RowKind<'r> {
 impl Db {
     /// A read of the store, on the fast path of its engine.
     pub fn select<'a>(&'a self, sql: impl Into<Cow<'a, str>>) -> Select<'a> {
-        Select { db: self, sql: sql.into(), params: Vec::new() }
+        Select { db: self, sql: sql.into(), params: Vec::new(), scan: false }
     }
 }
 
@@ -68,6 +69,15 @@ impl<'a> Select<'a> {
 
     pub fn int(mut self, v: i64) -> Self {
         self.params.push(Value::Int(v));
+        self
+    }
+
+    /// Marks a read that walks much of the store once, a page of a report at a time: on
+    /// SQLite it runs on a connection that maps none of the file and caches little, so that
+    /// the pages a report reads once do not stay in the process (the list of numbers of a
+    /// 100,000-number company left 64 MiB of the file mapped into a hot-page reader).
+    pub fn scan(mut self) -> Self {
+        self.scan = true;
         self
     }
 
@@ -104,7 +114,7 @@ impl<'a> Select<'a> {
     /// Feeds rows to `visit` until it returns false or the rows run out.
     async fn each(self, mut visit: impl FnMut(&Row) -> StoreResult<bool>) -> StoreResult<()> {
         match (self.db.dialect(), self.db.readers(), self.db.pg_readers()) {
-            (Dialect::Sqlite, Some(readers), _) => readers.run(&self.sql, &self.params, &mut visit),
+            (Dialect::Sqlite, Some(readers), _) => readers.run(&self.sql, &self.params, self.scan, &mut visit),
             (Dialect::Postgres, _, Some(readers)) => {
                 for row in &readers.fetch(self.sql, self.params).await? {
                     if !visit(&Row(RowKind::Pg(row)))? {
@@ -272,34 +282,42 @@ async fn pg_query(conn: &mut PgConnection, sql: &str, params: &[Value<'_>]) -> R
 pub(crate) struct Readers {
     path: String,
     idle: Mutex<Vec<rusqlite::Connection>>,
+    /// Connections for scans (`Select::scan`), which map nothing and cache little.
+    idle_scans: Mutex<Vec<rusqlite::Connection>>,
 }
 
 /// Idle connections kept; more are opened under load and closed after.
 const IDLE_READERS: usize = 8;
+/// Idle scan connections kept: reports run one at a time per job worker.
+const IDLE_SCANNERS: usize = 2;
 /// Each connection keeps this many prepared statements (the hot pages use about 20).
 const STATEMENTS_KEPT: usize = 64;
 
 impl Readers {
     pub(crate) fn new(path: String) -> Readers {
-        Readers { path, idle: Mutex::new(Vec::new()) }
+        Readers { path, idle: Mutex::new(Vec::new()), idle_scans: Mutex::new(Vec::new()) }
     }
 
     /// Closes the idle connections (a select after this opens a new one).
     pub(crate) fn close(&self) {
         self.idle.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.idle_scans.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
-    fn open(&self) -> rusqlite::Result<rusqlite::Connection> {
+    fn open(&self, scan: bool) -> rusqlite::Result<rusqlite::Connection> {
         use rusqlite::OpenFlags;
         let conn = rusqlite::Connection::open_with_flags(
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
         )?;
         // query_only: this connection never writes, whatever a caller passes it.
-        conn.execute_batch(
+        conn.execute_batch(if scan {
+            // Pages read through a small cache (2 MiB) and the kernel's, not mapped.
+            "PRAGMA query_only = ON; PRAGMA busy_timeout = 5000; PRAGMA mmap_size = 0; PRAGMA cache_size = -2048;"
+        } else {
             "PRAGMA query_only = ON; PRAGMA busy_timeout = 5000; \
-             PRAGMA mmap_size = 268435456; PRAGMA cache_size = -32768;",
-        )?;
+             PRAGMA mmap_size = 268435456; PRAGMA cache_size = -32768;"
+        })?;
         conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
         Ok(conn)
     }
@@ -308,16 +326,18 @@ impl Readers {
         &self,
         sql: &str,
         params: &[Value<'_>],
+        scan: bool,
         visit: &mut dyn FnMut(&Row) -> StoreResult<bool>,
     ) -> StoreResult<()> {
-        let taken = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let (pool, kept) = if scan { (&self.idle_scans, IDLE_SCANNERS) } else { (&self.idle, IDLE_READERS) };
+        let taken = pool.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let conn = match taken {
             Some(c) => c,
-            None => self.open()?,
+            None => self.open(scan)?,
         };
         let result = query(&conn, sql, params, visit);
-        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
-        if idle.len() < IDLE_READERS {
+        let mut idle = pool.lock().unwrap_or_else(|e| e.into_inner());
+        if idle.len() < kept {
             idle.push(conn);
         }
         result

@@ -6,6 +6,9 @@ use crate::{SimError, catalog, usage};
 use cabinet_core::operator::{BillingMethod, InvoiceLineKind, UsageKind};
 use cabinet_core::time::{BillingMonth, OperatorZone};
 
+/// A batch of accounts to rate: each account's number, billing method and numbers.
+pub(crate) type Accounts = Vec<(String, BillingMethod, Vec<NumberInMonth>)>;
+
 /// The month being closed, with the VAT rate in force for it.
 #[derive(Debug, Clone)]
 pub(crate) struct MonthToClose {
@@ -233,7 +236,7 @@ pub(crate) fn drafts(
     zone: &OperatorZone,
     bin: &str,
     m: &MonthToClose,
-    accounts: Vec<(String, BillingMethod, Vec<NumberInMonth>)>,
+    accounts: Accounts,
 ) -> Result<Vec<Draft>, SimError> {
     let mut out = Vec::new();
     for (account_no, billing, mut numbers) in accounts {

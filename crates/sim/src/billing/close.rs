@@ -2,7 +2,7 @@
 //! (their numbers rated on the blocking pool, then written in one store transaction), so
 //! that 100,000 numbers never sit in memory at once.
 
-use super::charges::{self, Draft, MonthToClose, NumberInMonth};
+use super::charges::{self, Accounts, Draft, MonthToClose, NumberInMonth};
 use super::{post, vat};
 use crate::SimError;
 use crate::usage::allowances::{StoredGrantRow, grant_row};
@@ -121,14 +121,28 @@ async fn close_customer(
     Ok(report)
 }
 
-/// The drafts of a batch of accounts, rated on the blocking pool (CPU work: off the async
-/// threads), split across the machine's cores; in the batch's order.
+/// The drafts of a batch of accounts (`charges::drafts`).
 pub(crate) async fn drafts_in_parallel(
     zone: &OperatorZone,
     bin: &str,
     m: &MonthToClose,
-    mut batch: Vec<(String, BillingMethod, Vec<NumberInMonth>)>,
+    batch: Accounts,
 ) -> Result<Vec<Draft>, SimError> {
+    in_parallel(zone, bin, m, batch, charges::drafts).await
+}
+
+/// What rates a batch of accounts for a month: their drafts, what they owe so far.
+pub(crate) type Rating<T> = fn(&OperatorZone, &str, &MonthToClose, Accounts) -> Result<Vec<T>, SimError>;
+
+/// `rate` over a batch of accounts on the blocking pool (CPU work: off the async threads),
+/// split across the machine's cores; the results in the batch's order.
+pub(crate) async fn in_parallel<T: Send + 'static>(
+    zone: &OperatorZone,
+    bin: &str,
+    m: &MonthToClose,
+    mut batch: Accounts,
+    rate: Rating<T>,
+) -> Result<Vec<T>, SimError> {
     let parts = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     let size = batch.len().div_ceil(parts).max(1);
     let mut tasks = Vec::new();
@@ -136,7 +150,7 @@ pub(crate) async fn drafts_in_parallel(
         let rest = batch.split_off(size.min(batch.len()));
         let part = std::mem::replace(&mut batch, rest);
         let (zone, bin, m) = (zone.clone(), bin.to_string(), m.clone());
-        tasks.push(tokio::task::spawn_blocking(move || charges::drafts(&zone, &bin, &m, part)));
+        tasks.push(tokio::task::spawn_blocking(move || rate(&zone, &bin, &m, part)));
     }
     let mut out = Vec::new();
     for t in tasks {

@@ -15,8 +15,8 @@
 //! the month still open is posted: the days of a month that ended before a run are left to
 //! its closing, so that the two never count the same charges.
 
-use super::charges::{MonthToClose, NumberInMonth, number_lines};
-use super::close::numbers_of;
+use super::charges::{Accounts, MonthToClose, number_lines};
+use super::close::{in_parallel, numbers_of};
 use crate::SimError;
 use crate::ledger::number_account;
 use cabinet_core::operator::BillingMethod;
@@ -38,13 +38,8 @@ pub(crate) struct Posted {
 /// day (see the module).
 pub(crate) async fn post_usage(db: &Db, zone: &OperatorZone, bin: &str, now_ms: i64) -> Result<Posted, SimError> {
     let Some(today) = zone.civil_date(now_ms) else { return Ok(Posted::default()) };
-    let month = BillingMonth::of(today);
-    let rate_bp = super::vat::rate_bp(&mut *db.pool().acquire().await?, month).await?;
-    // The month up to the day: packages connected and services switched on today count
-    // from tomorrow's run.
-    let mut m = MonthToClose::new(zone, month, rate_bp);
-    m.end_ms = zone.start_of_day_ms(today);
-    let last_day = today.yesterday().map_err(|e| SimError::BadData(e.to_string()))?.to_string();
+    let rate_bp = super::vat::rate_bp(&mut *db.pool().acquire().await?, BillingMonth::of(today)).await?;
+    let Some((m, last_day)) = month_so_far(zone, now_ms, rate_bp)? else { return Ok(Posted::default()) };
     let mut posted = Posted::default();
     let mut after = String::new();
     loop {
@@ -66,11 +61,8 @@ pub(crate) async fn post_usage(db: &Db, zone: &OperatorZone, bin: &str, now_ms: 
             let numbers = by_account.remove(&account_no).unwrap_or_default();
             batch.push((account_no, billing, numbers));
         }
-        let (zone2, bin2, m2) = (zone.clone(), bin.to_string(), m.clone());
-        let due = tokio::task::spawn_blocking(move || due(&zone2, &bin2, &m2, batch))
-            .await
-            .map_err(|e| SimError::BadData(format!("rating failed: {e}")))??;
-        let p = write(db, bin, month, (m.end_ms, &last_day, now_ms), &due).await?;
+        let due = in_parallel(zone, bin, &m, batch, due).await?;
+        let p = write(db, bin, m.month, (m.end_ms, &last_day, now_ms), &due).await?;
         posted.charged += p.charged;
         posted.accrued += p.accrued;
         after = last;
@@ -78,38 +70,33 @@ pub(crate) async fn post_usage(db: &Db, zone: &OperatorZone, bin: &str, now_ms: 
     Ok(posted)
 }
 
-/// The usage charges of advance numbers' current month up to the start of `now_ms`'s day,
-/// by number: what a daily run at `now_ms` takes in all (the seed's opening balances have it).
-pub(crate) fn due_today(
+/// The open month of `now_ms` as a run at that instant posts it, from its first day to the
+/// start of `now_ms`'s day (packages connected and services switched on today count from
+/// tomorrow's run), with the last day it covers (ISO date).
+pub(crate) fn month_so_far(
     zone: &OperatorZone,
-    bin: &str,
     now_ms: i64,
-    numbers: Vec<NumberInMonth>,
-) -> Result<Vec<(String, i64)>, SimError> {
-    let Some(today) = zone.civil_date(now_ms) else { return Ok(Vec::new()) };
-    let mut m = MonthToClose::new(zone, BillingMonth::of(today), 0);
+    rate_bp: i64,
+) -> Result<Option<(MonthToClose, String)>, SimError> {
+    let Some(today) = zone.civil_date(now_ms) else { return Ok(None) };
+    let mut m = MonthToClose::new(zone, BillingMonth::of(today), rate_bp);
     m.end_ms = zone.start_of_day_ms(today);
-    let batch = vec![(String::new(), BillingMethod::Advance, numbers)];
-    Ok(due(zone, bin, &m, batch)?.into_iter().map(|d| (d.msisdn, d.due)).collect())
+    let last_day = today.yesterday().map_err(|e| SimError::BadData(e.to_string()))?.to_string();
+    Ok(Some((m, last_day)))
 }
 
 /// A number's charges due up to the run's instant, and what was posted before.
-struct Due {
-    msisdn: String,
-    account_no: String,
-    billing: BillingMethod,
-    due: i64,
-    taken: i64,
+pub(crate) struct Due {
+    pub msisdn: String,
+    pub account_no: String,
+    pub billing: BillingMethod,
+    pub due: i64,
+    pub taken: i64,
 }
 
 /// Each number's charges of the month `m` cuts at the run's day (see the module), in
 /// account and number order.
-fn due(
-    zone: &OperatorZone,
-    bin: &str,
-    m: &MonthToClose,
-    accounts: Vec<(String, BillingMethod, Vec<NumberInMonth>)>,
-) -> Result<Vec<Due>, SimError> {
+pub(crate) fn due(zone: &OperatorZone, bin: &str, m: &MonthToClose, accounts: Accounts) -> Result<Vec<Due>, SimError> {
     let mut out = Vec::new();
     for (account_no, billing, mut numbers) in accounts {
         numbers.sort_by(|a, b| a.msisdn.cmp(&b.msisdn));

@@ -5,12 +5,14 @@
 //! advance balances run through top-ups and invoice charges in time order, so that the
 //! seeded balance is where they end.
 
+use super::open_month::OpenMonth;
 use super::rows::Batch;
 use super::rows::PaymentRow;
 use crate::SimError;
 use crate::billing::charges::{Draft, MonthToClose, NumberInMonth};
-use crate::billing::close::drafts_in_parallel;
+use crate::billing::close::{drafts_in_parallel, in_parallel};
 use crate::billing::post::{self, Entry};
+use crate::billing::usage_charges::{Due, due};
 use crate::bulk::{insert, insert_returning};
 use crate::ledger::{billing_account, number_account};
 use crate::usage::fnv;
@@ -53,9 +55,10 @@ pub(crate) struct InvoicePayment {
 pub(crate) struct ClosedMonths {
     pub months: Vec<(MonthToClose, Vec<Draft>)>,
     pub payments: HashMap<(String, BillingMonth), InvoicePayment>,
-    /// The advance numbers' usage of the open month up to the seed's day, which the seed
-    /// takes from their balances when it ends (`billing::usage_charges`).
-    pub open_usage: HashMap<String, i64>,
+    /// What each number owes for the open month up to the seed's day (none where nothing):
+    /// advance numbers pay it from their balances, credit numbers' charges of the period
+    /// hold it (`super::open_month`).
+    pub open_month: Vec<Due>,
 }
 
 impl ClosedMonths {
@@ -94,9 +97,10 @@ pub(crate) async fn close_batch(
     bin: &str,
     seed: u64,
     months: &[MonthToClose],
+    open: &OpenMonth,
     batch: &Batch,
-    now_ms: i64,
 ) -> Result<ClosedMonths, SimError> {
+    let now_ms = open.now_ms;
     let mut services: HashMap<&str, Vec<(String, i64)>> = HashMap::new();
     for s in &batch.services {
         services.entry(s.msisdn.as_str()).or_default().push((s.code.to_string(), s.activated_ms));
@@ -122,7 +126,7 @@ pub(crate) async fn close_batch(
             ),
         });
     }
-    let mut out = ClosedMonths { months: Vec::new(), payments: HashMap::new(), open_usage: HashMap::new() };
+    let mut out = ClosedMonths { months: Vec::new(), payments: HashMap::new(), open_month: Vec::new() };
     for m in months {
         let accounts = batch
             .accounts
@@ -139,18 +143,13 @@ pub(crate) async fn close_batch(
         }
         out.months.push((m.clone(), drafts));
     }
-    let advance: Vec<NumberInMonth> = batch
+    let accounts = batch
         .accounts
         .iter()
-        .filter(|a| a.billing == BillingMethod::Advance)
-        .flat_map(|a| by_account.get(a.account_no.as_str()).cloned().unwrap_or_default())
+        .map(|a| (a.account_no.clone(), a.billing, by_account.remove(a.account_no.as_str()).unwrap_or_default()))
         .collect();
-    let (zone2, bin2) = (zone.clone(), bin.to_string());
-    let due =
-        tokio::task::spawn_blocking(move || crate::billing::usage_charges::due_today(&zone2, &bin2, now_ms, advance))
-            .await
-            .map_err(|e| SimError::BadData(format!("rating failed: {e}")))??;
-    out.open_usage = due.into_iter().filter(|(_, d)| *d != 0).collect();
+    out.open_month = in_parallel(zone, bin, &open.m, accounts, due).await?;
+    out.open_month.retain(|d| d.due != 0);
     Ok(out)
 }
 

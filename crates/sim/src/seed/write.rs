@@ -19,12 +19,21 @@ pub(crate) async fn write_batch(
     bin: &str,
     batch: &Batch,
     closed: &super::billing::ClosedMonths,
+    open: &super::open_month::OpenMonth,
 ) -> Result<(), crate::SimError> {
     let mut tx = db.begin_write_on(conn).await?;
     let conn: &mut AnyConnection = &mut tx;
     let dialect = db.dialect();
     // An account's debt after the history: its unpaid invoices on top of its opening debt.
     let debts = closed.final_debts(batch);
+    let advance: std::collections::HashSet<&str> = batch
+        .accounts
+        .iter()
+        .filter(|a| a.billing == cabinet_core::operator::BillingMethod::Advance)
+        .map(|a| a.account_no.as_str())
+        .collect();
+    let (open_due, open_accrued) = super::open_month::accrued(&closed.open_month);
+    let open_due_of = |msisdn: &str| open_due.get(msisdn).map_or(0, |d| d.due);
     insert(
         conn,
         dialect,
@@ -37,7 +46,7 @@ pub(crate) async fn write_batch(
                 .bind(r.account_type)
                 .bind(r.billing.code())
                 .bind(r.credit_limit)
-                .bind(r.period_charges)
+                .bind(r.period_charges + open_accrued.get(r.account_no.as_str()).copied().unwrap_or(0))
                 .bind(debts.get(&r.account_no).copied().unwrap_or(r.past_debt))
         },
     )
@@ -59,10 +68,10 @@ pub(crate) async fn write_batch(
                 .bind(r.state.code())
                 .bind(r.state_changed_ms)
                 .bind(r.individual_limit)
-                .bind(r.period_spent)
-                // Before the seed takes the open month's usage (`open_usage`), which
-                // leaves the seeded balance.
-                .bind(r.balance + closed.open_usage.get(&r.msisdn).copied().unwrap_or(0))
+                // A credit number's charges of the period so far (an advance number's
+                // balance has paid them).
+                .bind(r.period_spent + if advance.contains(r.account_no.as_str()) { 0 } else { open_due_of(&r.msisdn) })
+                .bind(r.balance)
                 .bind(r.roaming_debt)
                 .bind(r.registration_form.as_str())
                 .bind(flag(r.esim))
@@ -83,28 +92,21 @@ pub(crate) async fn write_batch(
         },
     )
     .await?;
-    // The advance numbers' balances enter the books with them.
-    let advance: std::collections::HashSet<&str> = batch
-        .accounts
-        .iter()
-        .filter(|a| a.billing == cabinet_core::operator::BillingMethod::Advance)
-        .map(|a| a.account_no.as_str())
-        .collect();
-    // What each had before the seeded top-ups and the history's invoices: the books then run
-    // from there to its balance.
     let mut topped: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
     for p in &batch.payments {
         *topped.entry(p.msisdn.as_str()).or_default() += p.amount;
     }
     let charged = closed.charged();
+    // The advance numbers' balances enter the books with them: what each had before the
+    // seeded top-ups, the history's invoices and the open month's usage.
     let balances: Vec<(&str, i64)> = batch
         .subscribers
         .iter()
         .filter(|r| advance.contains(r.account_no.as_str()))
         .map(|r| {
             let m = r.msisdn.as_str();
-            let open_usage = closed.open_usage.get(m).copied().unwrap_or(0);
-            (m, r.balance - topped.get(m).copied().unwrap_or(0) + charged.get(m).copied().unwrap_or(0) + open_usage)
+            // The open month's usage comes off last (`open_month`), leaving the seeded balance.
+            (m, r.balance - topped.get(m).copied().unwrap_or(0) + charged.get(m).copied().unwrap_or(0) + open_due_of(m))
         })
         .collect();
     let opened_ms = batch.subscribers.iter().map(|r| r.created_ms).min().unwrap_or_default();
@@ -115,6 +117,9 @@ pub(crate) async fn write_batch(
     top_ups(conn, dialect, bin, &batch.payments, &afters.payments).await?;
     let opening_debts = opening_debts.iter().map(|(a, d)| (a.to_string(), *d)).collect();
     super::billing::write_closed(conn, dialect, zone, bin, closed, &afters, opening_debts).await?;
+    let seeded: std::collections::HashMap<&str, i64> =
+        batch.subscribers.iter().map(|r| (r.msisdn.as_str(), r.balance)).collect();
+    super::open_month::write(conn, dialect, bin, open, &closed.open_month, &seeded).await?;
     // The search runs of the batch's numbers, in key order: the index grows at a few places
     // instead of all over.
     let mut grams: Vec<(String, &str)> = batch
