@@ -109,6 +109,7 @@ async fn build(url: &str, reconciliation: bool) -> anyhow::Result<()> {
             from_ms: ms(from),
             to_ms: ms(today.tomorrow()?),
             format: cabinet_web::Format::Pdf,
+            email: None,
         })
     } else {
         ReportRequest::NumberList(MailTo { email: "bench@example.kz".into() })

@@ -11,6 +11,7 @@ use crate::export::{BoxError, Format};
 use crate::pages::history::Period;
 use crate::pages::{payments, usage};
 use crate::statements;
+use cabinet_core::email::Email;
 use cabinet_core::operator::{OperatorPort, PaymentsOf};
 use cabinet_core::time::OperatorZone;
 use cabinet_core::{Bin, Locale, Msisdn};
@@ -44,10 +45,14 @@ pub struct NumberPeriod {
     pub from_ms: i64,
     pub to_ms: i64,
     pub format: Format,
+    /// The address typed on the form (the payments report's), which the file is mailed
+    /// to; None: the administrator's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 impl NumberPeriod {
-    pub(crate) fn new(msisdn: &Msisdn, period: &Period, format: Format) -> NumberPeriod {
+    pub(crate) fn new(msisdn: &Msisdn, period: &Period, format: Format, email: Option<&Email>) -> NumberPeriod {
         NumberPeriod {
             msisdn: msisdn.to_string(),
             from: period.from.clone(),
@@ -55,6 +60,7 @@ impl NumberPeriod {
             from_ms: period.from_ms,
             to_ms: period.to_ms,
             format,
+            email: email.map(|e| e.to_string()),
         }
     }
 }
@@ -69,17 +75,31 @@ pub struct CompanyPeriod {
     pub from_ms: i64,
     pub to_ms: i64,
     pub format: Format,
+    /// The address typed on the form, which the file is mailed to (checked by
+    /// `cabinet_core::email::Email` when asked); None: the administrator's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 impl CompanyPeriod {
-    pub(crate) fn new(period: &Period, format: Format) -> CompanyPeriod {
+    pub(crate) fn new(period: &Period, format: Format, email: Option<&Email>) -> CompanyPeriod {
         CompanyPeriod {
             from: period.from.clone(),
             to: period.to.clone(),
             from_ms: period.from_ms,
             to_ms: period.to_ms,
             format,
+            email: email.map(|e| e.to_string()),
         }
+    }
+
+    /// Its days and its address hold what the form checked.
+    fn checked(self) -> Option<CompanyPeriod> {
+        self.days()?;
+        if let Some(e) = &self.email {
+            Email::parse(e).ok()?;
+        }
+        Some(self)
     }
 
     /// The period's first and last days.
@@ -125,16 +145,15 @@ impl ReportRequest {
         let number_period = || -> Option<NumberPeriod> {
             let p: NumberPeriod = serde_json::from_str(params).ok()?;
             Msisdn::parse(&p.msisdn).ok()?;
+            if let Some(e) = &p.email {
+                Email::parse(e).ok()?;
+            }
             Some(p)
         };
-        let company = || -> Option<CompanyPeriod> {
-            let p: CompanyPeriod = serde_json::from_str(params).ok()?;
-            p.days()?;
-            Some(p)
-        };
+        let company = || -> Option<CompanyPeriod> { serde_json::from_str::<CompanyPeriod>(params).ok()?.checked() };
         let mail_to = || -> Option<MailTo> {
             let p: MailTo = serde_json::from_str(params).ok()?;
-            cabinet_core::email::Email::parse(&p.email).ok()?;
+            Email::parse(&p.email).ok()?;
             Some(p)
         };
         match kind {
@@ -147,8 +166,7 @@ impl ReportRequest {
             ROAMING_PACKAGES => company().map(ReportRequest::RoamingPackages),
             COMPANY_PAYMENTS => {
                 let p: PaymentsPeriod = serde_json::from_str(params).ok()?;
-                p.period.days()?;
-                Some(ReportRequest::CompanyPayments(p))
+                Some(ReportRequest::CompanyPayments(PaymentsPeriod { period: p.period.checked()?, advance: p.advance }))
             }
             _ => None,
         }
@@ -184,7 +202,11 @@ impl ReportRequest {
     pub fn email_to(&self) -> Option<&str> {
         match self {
             ReportRequest::NumberList(p) | ReportRequest::Devices(p) => Some(&p.email),
-            _ => None,
+            ReportRequest::Register(p) | ReportRequest::Reconciliation(p) | ReportRequest::RoamingPackages(p) => {
+                p.email.as_deref()
+            }
+            ReportRequest::CompanyPayments(p) => p.period.email.as_deref(),
+            ReportRequest::Usage(p) | ReportRequest::Payments(p) => p.email.as_deref(),
         }
     }
 
@@ -415,15 +437,19 @@ mod tests {
             from_ms: 1,
             to_ms: 2,
             format: Format::Pdf,
+            email: None,
         };
         let r = ReportRequest::Usage(p.clone());
         assert_eq!(ReportRequest::parse(r.kind(), &r.params()), Some(r.clone()));
-        assert_eq!(ReportRequest::parse("payments", &r.params()), Some(ReportRequest::Payments(p)));
+        assert_eq!(ReportRequest::parse("payments", &r.params()), Some(ReportRequest::Payments(p.clone())));
         assert_eq!(ReportRequest::parse("unknown", &r.params()), None);
         assert_eq!(ReportRequest::parse(USAGE, "{}"), None);
         let title = r.title(&Tr::new(Locale::En));
         assert!(title.contains("+7 701 123 45 67") && title.contains("01-11-2026") && title.contains("PDF"), "{title}");
         assert_eq!(r.email_to(), None);
+        let typed = ReportRequest::Payments(NumberPeriod { email: Some("buh@corp.kz".into()), ..p });
+        assert_eq!(ReportRequest::parse(typed.kind(), &typed.params()), Some(typed.clone()));
+        assert_eq!(typed.email_to(), Some("buh@corp.kz"));
     }
 
     #[test]
@@ -438,5 +464,29 @@ mod tests {
         assert_eq!(ReportRequest::parse(NUMBER_LIST, r#"{"email":"not an address"}"#), None);
         // A number's period is not a company report's parameters, nor the other way round.
         assert_eq!(ReportRequest::parse(USAGE, r#"{"email":"buh@corp.kz"}"#), None);
+    }
+
+    #[test]
+    fn a_statement_reads_back_with_the_address_typed_or_none() {
+        let period = Period { from: "01-09-2026".into(), to: "30-11-2026".into(), from_ms: 1, to_ms: 2 };
+        let to = Email::parse("Buh@Corp.kz").unwrap();
+        let typed = CompanyPeriod::new(&period, Format::Pdf, Some(&to));
+        let own = CompanyPeriod::new(&period, Format::Pdf, None);
+        for r in [
+            ReportRequest::Register(typed.clone()),
+            ReportRequest::Reconciliation(typed.clone()),
+            ReportRequest::RoamingPackages(typed.clone()),
+            ReportRequest::CompanyPayments(PaymentsPeriod { period: typed.clone(), advance: true }),
+        ] {
+            assert_eq!(ReportRequest::parse(r.kind(), &r.params()), Some(r.clone()));
+            assert_eq!(r.email_to(), Some(to.as_str()));
+        }
+        // Rows asked for before the form had the field: the administrator's own address.
+        let r = ReportRequest::Register(own);
+        assert!(!r.params().contains("email"));
+        assert_eq!(ReportRequest::parse(r.kind(), &r.params()), Some(r.clone()));
+        assert_eq!(r.email_to(), None);
+        let bad = r.params().replace('}', r#","email":"buh@corp"}"#);
+        assert_eq!(ReportRequest::parse(REGISTER, &bad), None);
     }
 }

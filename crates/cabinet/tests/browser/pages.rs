@@ -523,6 +523,7 @@ async fn run_width(
         v.goto("breakdown-bad", "/reports/breakdown?account=12&month=2020-01&format=pdf").await;
         v.goto("register", "/reports/register").await;
         v.goto("reconciliation", "/reports/reconciliation").await;
+        v.form("reconciliation-accepted", "/reports/reconciliation", "", "#statement-request").await;
         v.goto("company-payments", "/reports/company-payments").await;
         v.goto("roaming-packages", "/reports/roaming-packages").await;
         v.goto("history", &format!("/reports/actions?{period}")).await;

@@ -295,34 +295,47 @@ fn dmy(d: jiff::civil::Date) -> String {
     d.strftime("%d-%m-%Y").to_string()
 }
 
-/// The invoice register and the reconciliation statement are asked for with a period, made
-/// as reports (refused past three years), and their figures are the books': the register
-/// lists every invoice dated in the period and published, the statement's closing balance
-/// is what the company's accounts hold.
+/// The invoice register and the reconciliation statement are asked for with a period and
+/// an address, made as reports (refused past three years), mailed (to a real SMTP server on
+/// loopback) with the file attached, and their figures are the books': the register lists
+/// every invoice dated in the period and published, the statement's closing balance is what
+/// the company's accounts hold.
 #[tokio::test]
 async fn the_register_and_the_reconciliation_statement_are_reports_whose_figures_are_the_books() {
-    use crate::reports::{download, report_in, wait_ready};
-    let app = spawn().await;
+    use crate::reports::{carol_by_mail, download, report_in, wait_for_mail_with_file, wait_ready};
+    use base64::Engine as _;
+    let (app, _gateway, smtp) = crate::gateways::delivering(Options::default()).await;
     let sim = Simulator::new(app.db.db.clone());
     let a = Bin::parse(BIN_A).unwrap();
-    let carol = app.signed_in(CAROL).await;
+    let carol = carol_by_mail(&app, &smtp).await;
     let today = almaty_today();
+    let attached =
+        |mail: &crate::gateways::Mail| base64::engine::general_purpose::STANDARD.decode(&mail.contents[0]).unwrap();
 
     // The register: the limit, then four months of invoices.
     let form = "/reports/register";
     let page = carol.get(form).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("id=\"tab-register\" aria-current=\"page\""));
+    assert!(page.body.contains("value=\"carol@example.kz\""), "the administrator's address filled in");
     let too_old = dmy(today.checked_sub(jiff::Span::new().years(3).days(1)).unwrap());
-    let refused = carol.post_from(form, form, &[("from", &too_old), ("to", &dmy(today))]).await;
+    let refused = carol.post_from(form, form, &[("from", &too_old), ("to", &dmy(today)), ("email", "buh@alfa")]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("The period may start on"), "{}", refused.body);
+    assert!(refused.body.contains("Enter an e-mail address in the correct format"), "both mistakes at once");
     let from = today.checked_sub(jiff::Span::new().months(4)).unwrap().first_of_month();
-    let asked = carol.post_from(form, form, &[("from", &dmy(from)), ("to", &dmy(today))]).await;
+    let unaddressed = carol.post_from(form, form, &[("from", &dmy(from)), ("to", &dmy(today)), ("email", "")]).await;
+    assert_eq!(unaddressed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(crate::reports::report_count(&app).await, 0, "nothing stored for a refused request");
+    let asked =
+        carol.post_from(form, form, &[("from", &dmy(from)), ("to", &dmy(today)), ("email", " Buh@Alfa.KZ ")]).await;
     let id = report_in(&asked);
     assert!(carol.get(asked.location().unwrap()).await.body.contains("id=\"report-accepted\""));
     wait_ready(&carol, &id).await;
     let (_, bytes) = download(&carol, &id).await;
+    let mail = wait_for_mail_with_file(&smtp, "Buh@alfa.kz").await;
+    assert!(mail.subject.contains("Invoice register"), "{}", mail.subject);
+    assert_eq!(attached(&mail), bytes, "the attachment is the file My reports holds");
     let rows = xlsx_table(bytes.clone(), "Registration number");
     // The register's total, after its rows: the invoices' totals added up.
     let total_row = {
@@ -356,11 +369,12 @@ async fn the_register_and_the_reconciliation_statement_are_reports_whose_figures
     // the company owes by its accounts' debts and balances.
     let form = "/reports/reconciliation";
     let from = today.checked_sub(jiff::Span::new().months(3)).unwrap().first_of_month();
-    let asked = carol.post_from(form, form, &[("from", &dmy(from)), ("to", &dmy(today))]).await;
+    let asked = carol.post_from(form, form, &[("from", &dmy(from)), ("to", &dmy(today)), ("email", CAROL_EMAIL)]).await;
     let id = report_in(&asked);
     wait_ready(&carol, &id).await;
     let (headers, bytes) = download(&carol, &id).await;
     assert_eq!(headers["content-type"], "application/pdf");
+    assert_eq!(attached(&wait_for_mail_with_file(&smtp, CAROL_EMAIL).await), bytes, "mailed to the address kept");
     let text = pdf_text(&bytes);
     assert!(
         text.contains("RECONCILIATION STATEMENT") && text.contains("ТОО «Альфа»") && text.contains(BIN_A),
@@ -418,6 +432,8 @@ async fn the_register_and_the_reconciliation_statement_are_reports_whose_figures
     assert!(
         history.contains("Request of the invoice register")
             && history.contains("Request of the reconciliation statement")
+            && history.contains("Buh@alfa.kz"),
+        "{history}"
     );
 }
 
@@ -435,16 +451,22 @@ async fn the_payments_report_lists_the_companys_payments_of_the_kind_chosen_with
     let form = "/reports/company-payments";
     assert_eq!(carol.get(form).await.status, StatusCode::OK);
     let seven = dmy(today.checked_sub(jiff::Span::new().months(7)).unwrap());
-    let refused = carol.post_from(form, form, &[("from", &seven), ("to", &dmy(today)), ("which", "credit")]).await;
+    let refused = carol
+        .post_from(form, form, &[("from", &seven), ("to", &dmy(today)), ("which", "credit"), ("email", CAROL_EMAIL)])
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let odd = carol.post_from(form, form, &[("from", &dmy(today)), ("to", &dmy(today)), ("which", "both")]).await;
+    let odd = carol
+        .post_from(form, form, &[("from", &dmy(today)), ("to", &dmy(today)), ("which", "both"), ("email", CAROL_EMAIL)])
+        .await;
     assert_eq!(odd.status, StatusCode::BAD_REQUEST);
 
     let from = today.checked_sub(jiff::Span::new().months(6)).unwrap();
     let tz = jiff::tz::TimeZone::get("Asia/Almaty").unwrap();
     let ms = |d: jiff::civil::Date| d.to_zoned(tz.clone()).unwrap().timestamp().as_millisecond();
     for (which, of) in [("credit", PaymentsOf::CreditAccounts), ("advance", PaymentsOf::AdvanceNumbers)] {
-        let asked = carol.post_from(form, form, &[("from", &dmy(from)), ("to", &dmy(today)), ("which", which)]).await;
+        let (f, t) = (dmy(from), dmy(today));
+        let asked =
+            carol.post_from(form, form, &[("from", &f), ("to", &t), ("which", which), ("email", CAROL_EMAIL)]).await;
         let id = report_in(&asked);
         wait_ready(&carol, &id).await;
         let (_, bytes) = download(&carol, &id).await;
@@ -482,7 +504,7 @@ async fn the_atlas_pro_detailing_lists_each_day_the_package_charged_as_the_usage
     let form = "/reports/roaming-packages";
     assert_eq!(carol.get(form).await.status, StatusCode::OK);
     let too_old = dmy(today.checked_sub(jiff::Span::new().days(91)).unwrap());
-    let refused = carol.post_from(form, form, &[("from", &too_old), ("to", &dmy(today))]).await;
+    let refused = carol.post_from(form, form, &[("from", &too_old), ("to", &dmy(today)), ("email", CAROL_EMAIL)]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // The numbers of A's that roam have had the package for a hundred days (the operator
@@ -508,7 +530,7 @@ async fn the_atlas_pro_detailing_lists_each_day_the_package_charged_as_the_usage
         .unwrap();
     }
     let from = today.checked_sub(jiff::Span::new().days(90)).unwrap();
-    let asked = carol.post_from(form, form, &[("from", &dmy(from)), ("to", &dmy(today))]).await;
+    let asked = carol.post_from(form, form, &[("from", &dmy(from)), ("to", &dmy(today)), ("email", CAROL_EMAIL)]).await;
     let id = report_in(&asked);
     wait_ready(&carol, &id).await;
     let (_, bytes) = download(&carol, &id).await;

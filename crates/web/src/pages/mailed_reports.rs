@@ -83,12 +83,12 @@ struct MailedReportPage {
     title_key: &'static str,
     lead_key: &'static str,
     email: String,
-    error: Option<String>,
+    email_error: Option<String>,
     accepted: bool,
 }
 
 /// The address typed, or the catalog key of what is wrong with it.
-fn address(typed: Option<&str>) -> Result<Email, &'static str> {
+pub(crate) fn address(typed: Option<&str>) -> Result<Email, &'static str> {
     Email::parse(typed.unwrap_or("")).map_err(|e| match e {
         EmailError::Empty => "mailed-report-email-empty",
         EmailError::Invalid => "mailed-report-email-invalid",
@@ -110,7 +110,7 @@ async fn page(
         title_key: which.title_key(),
         lead_key: which.lead_key(),
         email,
-        error,
+        email_error: error,
         accepted,
     })
 }

@@ -1,7 +1,8 @@
 //! A number's payments report (manual 000, "Отчет по платежам по номеру GSM"; the payment
 //! history page links to it): a period within the last three months, then the report is
-//! made as a job — the same table as the payment history's XLSX — mailed to the
-//! administrator and listed in My reports. A longer period is refused with the limit.
+//! made as a job — the same table as the payment history's XLSX — mailed to the address on
+//! the form (the administrator's own filled in) and listed in My reports. A longer period
+//! or a wrong address is refused on the form and nothing is stored.
 
 use crate::AppState;
 use crate::auth::{Permission, Signed};
@@ -10,6 +11,7 @@ use crate::documents::{NumberPeriod, ReportRequest};
 use crate::error::{PeriodField, WebError};
 use crate::export::Format;
 use crate::pages::history::{BadPeriod, Period, period_since};
+use crate::pages::mailed_reports::address;
 use crate::pages::operations::company_number_as;
 use crate::render::{Frame, html};
 use askama::Template;
@@ -30,6 +32,8 @@ pub struct Params {
     to: Option<String>,
     /// The report just asked for (after the request's redirect).
     report: Option<String>,
+    /// The address the file is mailed to (the form fills in the administrator's own).
+    email: Option<String>,
 }
 
 #[derive(Template)]
@@ -43,8 +47,9 @@ struct ReportPage {
     to: String,
     error: Option<(PeriodField, String)>,
     accepted: bool,
-    /// Where the report is mailed (None: only My reports).
-    email: Option<String>,
+    /// The address the report is mailed to, and what is wrong with it.
+    email: String,
+    email_error: Option<String>,
 }
 
 impl ReportPage {
@@ -94,7 +99,8 @@ pub async fn show(
         to,
         error,
         accepted,
-        email: signed.session.admin_email.clone(),
+        email: signed.session.admin_email.clone().unwrap_or_default(),
+        email_error: None,
     };
     Ok(html(StatusCode::OK, &page))
 }
@@ -122,24 +128,31 @@ pub async fn request(
         // A credit number's payments are its account's (the page says so, with no form).
         return Err(WebError::NotFound(t.locale));
     }
-    let period = match report_period(&state.config.zone, p.from.as_deref(), p.to.as_deref()) {
-        Ok(period) => period,
-        Err(bad) => {
-            let page = ReportPage {
-                frame: Frame::signed(&state, &signed, t.t("payments-report-title")).await?,
-                pretty: msisdn.pretty(),
-                msisdn: msisdn.to_string(),
-                advance: true,
-                error: Some((bad.field, message(&state, &t, bad.key))),
-                from: bad.from,
-                to: bad.to,
-                accepted: false,
-                email: signed.session.admin_email.clone(),
-            };
-            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page));
-        }
-    };
-    let request = ReportRequest::Payments(NumberPeriod::new(&msisdn, &period, Format::Xlsx));
+    // Both fields are checked, so that the form names every mistake at once.
+    let (period, to) =
+        match (report_period(&state.config.zone, p.from.as_deref(), p.to.as_deref()), address(p.email.as_deref())) {
+            (Ok(period), Ok(to)) => (period, to),
+            (period, to) => {
+                let (from, until, error) = match period {
+                    Ok(ok) => (ok.from, ok.to, None),
+                    Err(bad) => (bad.from, bad.to, Some((bad.field, message(&state, &t, bad.key)))),
+                };
+                let page = ReportPage {
+                    frame: Frame::signed(&state, &signed, t.t("payments-report-title")).await?,
+                    pretty: msisdn.pretty(),
+                    msisdn: msisdn.to_string(),
+                    advance: true,
+                    error,
+                    from,
+                    to: until,
+                    accepted: false,
+                    email: p.email.clone().unwrap_or_default(),
+                    email_error: to.err().map(|key| t.t(key)),
+                };
+                return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page));
+            }
+        };
+    let request = ReportRequest::Payments(NumberPeriod::new(&msisdn, &period, Format::Xlsx, Some(&to)));
     let id = crate::pages::reports::submit(&state, &signed, &scope, &request).await?;
     Ok(Redirect::to(&format!("/numbers/{msisdn}/payments/report?report={id}")).into_response())
 }

@@ -2,9 +2,10 @@
 //! and the Atlas Pro roaming package's days (manuals 000 and 004): a period within the last
 //! three years (the payments report: six months, credit numbers' or advance numbers'; the
 //! roaming package: the 90 days usage is kept), then the document is made as a report job
-//! (`statements`), mailed to the administrator and kept in My reports — "Your request to
-//! submit a report has been accepted". A period that starts too early is refused with the
-//! limit and nothing is stored. Each request is recorded in the actions history.
+//! (`statements`), mailed to the address on the form ("Enter your email address"; the
+//! administrator's own filled in) and kept in My reports — "Your request to submit a
+//! report has been accepted". A period that starts too early or a wrong address is refused
+//! on the form and nothing is stored. Each request is recorded in the actions history.
 
 use crate::AppState;
 use crate::auth::{Permission, Signed};
@@ -13,6 +14,7 @@ use crate::documents::{CompanyPeriod, PaymentsPeriod, ReportRequest};
 use crate::error::{PeriodField, WebError};
 use crate::export::Format;
 use crate::pages::history::{BadPeriod, Period, period_since};
+use crate::pages::mailed_reports::address;
 use crate::render::{Frame, html};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -110,6 +112,8 @@ pub struct Params {
     to: Option<String>,
     /// The payments report's: `advance` or `credit` (the default).
     which: Option<String>,
+    /// The address the file is mailed to (the form fills in the administrator's own).
+    email: Option<String>,
     /// The report just asked for (after the request's redirect).
     report: Option<String>,
 }
@@ -126,7 +130,8 @@ struct StatementPage {
     to: String,
     error: Option<(PeriodField, String)>,
     accepted: bool,
-    email: Option<String>,
+    email: String,
+    email_error: Option<String>,
     /// The payments report's choice of whose payments, and the choice made.
     payments: bool,
     advance: bool,
@@ -142,11 +147,15 @@ fn period(zone: &OperatorZone, which: Statement, p: &Params) -> Result<Period, B
     period_since(zone, p.from.as_deref(), p.to.as_deref(), which.earliest(zone), "statement-too-old")
 }
 
+/// The form's fields as shown again: the address and what is wrong with it.
+type EmailField = (String, Option<String>);
+
 async fn page(
     state: &AppState,
     signed: &Signed,
     which: Statement,
     (from, to, error): (String, String, Option<(PeriodField, String)>),
+    (email, email_error): EmailField,
     (accepted, advance): (bool, bool),
 ) -> Result<StatementPage, WebError> {
     let t = signed.visitor.tr();
@@ -160,7 +169,8 @@ async fn page(
         to,
         error,
         accepted,
-        email: signed.session.admin_email.clone(),
+        email,
+        email_error,
         payments: which == Statement::Payments,
         advance,
     })
@@ -190,7 +200,8 @@ async fn show(state: AppState, signed: Signed, which: Statement, p: Params) -> R
         Err(bad) => (bad.from, bad.to, Some((bad.field, message(&state, &t, which, bad.key)))),
     };
     let advance = p.which.as_deref() == Some("advance");
-    Ok(html(StatusCode::OK, &page(&state, &signed, which, fields, (accepted, advance)).await?))
+    let email = (signed.session.admin_email.clone().unwrap_or_default(), None);
+    Ok(html(StatusCode::OK, &page(&state, &signed, which, fields, email, (accepted, advance)).await?))
 }
 
 async fn request(state: AppState, signed: Signed, which: Statement, p: Params) -> Result<Response, WebError> {
@@ -201,16 +212,21 @@ async fn request(state: AppState, signed: Signed, which: Statement, p: Params) -
         Some("advance") => true,
         Some(_) => return Err(WebError::BadRequest(t.locale)),
     };
-    let period = match period(&state.config.zone, which, &p) {
-        Ok(period) => period,
-        Err(bad) => {
-            let fields = (bad.from, bad.to, Some((bad.field, message(&state, &t, which, bad.key))));
-            let page = page(&state, &signed, which, fields, (false, advance)).await?;
+    // Both fields are checked, so that the form names every mistake at once.
+    let (period, to) = match (period(&state.config.zone, which, &p), address(p.email.as_deref())) {
+        (Ok(period), Ok(to)) => (period, to),
+        (period, to) => {
+            let fields = match period {
+                Ok(ok) => (ok.from, ok.to, None),
+                Err(bad) => (bad.from, bad.to, Some((bad.field, message(&state, &t, which, bad.key)))),
+            };
+            let email = (p.email.clone().unwrap_or_default(), to.err().map(|key| t.t(key)));
+            let page = page(&state, &signed, which, fields, email, (false, advance)).await?;
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
     };
-    let subject = format!("{} → {}", period.from, period.to);
-    let request = which.request(CompanyPeriod::new(&period, which.format()), advance);
+    let subject = format!("{} → {} · {to}", period.from, period.to);
+    let request = which.request(CompanyPeriod::new(&period, which.format(), Some(&to)), advance);
     let id = crate::pages::reports::submit(&state, &signed, &scope, &request).await?;
     crate::pages::history::record_about(&state, &signed, &scope, which.action(), &subject, None).await?;
     Ok(Redirect::to(&format!("/reports/{}?report={id}", which.slug())).into_response())

@@ -357,7 +357,7 @@ async fn request_file(
         .await
         .map_err(|_| WebError::Operator(t.locale))?
         .ok_or(WebError::NumberNotFound(t.locale))?;
-    let request = ReportRequest::Usage(NumberPeriod::new(&msisdn, &period, format));
+    let request = ReportRequest::Usage(NumberPeriod::new(&msisdn, &period, format, None));
     let id = crate::pages::reports::submit(state, signed, &scope, &request).await?;
     Ok(Redirect::to(&format!("{}&report={id}", page_href(&msisdn, &period.from, &period.to))).into_response())
 }
