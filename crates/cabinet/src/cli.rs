@@ -153,9 +153,11 @@ pub enum AdminCommand {
         /// Needed for numbers of other operators (their codes go by e-mail).
         #[arg(long)]
         email: Option<String>,
-        /// The administrator's password (or the CABINET_ADMIN_PASSWORD variable).
+        /// The administrator's password (or the CABINET_ADMIN_PASSWORD variable). Without
+        /// one the account is not activated: its owner sets a password with "Forgot
+        /// password?" on the sign-in page (a code by SMS, or a link by e-mail).
         #[arg(long, env = "CABINET_ADMIN_PASSWORD", hide_env_values = true)]
-        password: String,
+        password: Option<String>,
     },
     /// Give an administrator access to a company.
     Grant {
@@ -227,7 +229,14 @@ pub async fn run(cli: Cli) -> Result<()> {
             let prefixes = settings.prefixes();
             let args = commands::AdminArgsOwned { phone, name, email, password };
             let a = commands::admin_create(&db, args.borrow(&prefixes)).await?;
-            println!("Administrator {} ({}) created.", a.name, a.phone);
+            if a.password_hash.is_some() {
+                println!("Administrator {} ({}) created.", a.name, a.phone);
+            } else {
+                println!(
+                    "Administrator {} ({}) created, not activated: they set a password with \"Forgot password?\" on the sign-in page.",
+                    a.name, a.phone
+                );
+            }
             Ok(())
         }
         Some(Command::Admin(AdminCommand::Grant { phone, bin, role })) => {

@@ -8,6 +8,7 @@ pub mod ids;
 pub mod locale;
 pub mod money;
 pub mod operator;
+pub mod password_rules;
 pub mod rules;
 pub mod time;
 

@@ -15,6 +15,7 @@ pub mod migrations;
 pub mod otp;
 pub mod outbox;
 pub mod password;
+pub mod password_resets;
 pub mod reports;
 pub mod requests;
 pub mod secret_codes;

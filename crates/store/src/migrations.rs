@@ -78,6 +78,12 @@ pub const CABINET: MigrationSet = MigrationSet {
             sqlite: include_str!("../migrations/sqlite/0009_document_views.sql"),
             postgres: include_str!("../migrations/postgres/0009_document_views.sql"),
         },
+        Step {
+            version: 10,
+            description: "password resets",
+            sqlite: include_str!("../migrations/sqlite/0010_password_resets.sql"),
+            postgres: include_str!("../migrations/postgres/0010_password_resets.sql"),
+        },
     ],
 };
 

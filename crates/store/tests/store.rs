@@ -3,7 +3,7 @@
 
 use cabinet_core::{Bin, Msisdn};
 use cabinet_store::testing::test_db;
-use cabinet_store::{StoreError, admins, attempts, companies, otp, sessions, settings};
+use cabinet_store::{StoreError, admins, attempts, companies, otp, password_resets, sessions, settings};
 
 const T0: i64 = 1_760_000_000_000;
 
@@ -218,6 +218,63 @@ async fn codes_sent_at_once_spend_five_tries_at_most_and_a_right_code_works_once
     })
     .await;
     assert_eq!(verdicts.iter().filter(|v| **v == otp::Verdict::Accepted).count(), 1, "{verdicts:?}");
+}
+
+/// A recovery's code is checked in one statement: wrong codes sent at once spend five tries
+/// at most, the right code sent twice at once verifies once, and a verified recovery sets
+/// the password once even when two requests try at the same moment. A phone without an
+/// account gets a recovery no code opens.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_password_recovery_verifies_once_and_sets_the_password_once_whatever_runs_at_once() {
+    use password_resets::{CODE, LINK, ResetPolicy};
+    let db = test_db().await;
+    let secret = settings::server_secret(&db).await.unwrap();
+    let alice = admin(&db, "77012112101").await;
+    let policy = ResetPolicy::default();
+    let started = password_resets::start(&db, &secret, &alice.phone, Some(&alice.id), CODE, policy, T0).await.unwrap();
+    let wrong = if started.secret == "000000" { "000001" } else { "000000" };
+    let verdicts = at_once(20, || {
+        let (db, secret, cookie, wrong) = (db.db.clone(), secret.clone(), started.cookie.clone(), wrong.to_string());
+        async move { password_resets::verify_code(&db, &secret, &cookie, &wrong, policy, T0).await.unwrap() }
+    })
+    .await;
+    assert_eq!(verdicts.iter().filter(|v| matches!(v, otp::Verdict::Wrong { .. })).count(), 4, "{verdicts:?}");
+    assert_eq!(verdicts.iter().filter(|v| **v == otp::Verdict::Dead).count(), 16);
+    let late = password_resets::verify_code(&db, &secret, &started.cookie, &started.secret, policy, T0).await.unwrap();
+    assert_eq!(late, otp::Verdict::Dead, "out of tries: not even the right code");
+
+    let started = password_resets::start(&db, &secret, &alice.phone, Some(&alice.id), CODE, policy, T0).await.unwrap();
+    let verdicts = at_once(2, || {
+        let (db, secret, cookie, code) =
+            (db.db.clone(), secret.clone(), started.cookie.clone(), started.secret.clone());
+        async move { password_resets::verify_code(&db, &secret, &cookie, &code, policy, T0).await.unwrap() }
+    })
+    .await;
+    assert_eq!(verdicts.iter().filter(|v| **v == otp::Verdict::Accepted).count(), 1, "{verdicts:?}");
+    let set = at_once(2, || {
+        let (db, cookie) = (db.db.clone(), started.cookie.clone());
+        async move { password_resets::complete(&db, &cookie, "$argon2id$new", true, T0).await.unwrap() }
+    })
+    .await;
+    assert_eq!(set.iter().filter(|s| s.as_deref() == Some(alice.id.as_str())).count(), 1, "{set:?}");
+    assert_eq!(set.iter().filter(|s| s.is_none()).count(), 1);
+    let stored = admins::by_id(&db, &alice.id).await.unwrap().unwrap();
+    assert_eq!(stored.password_hash.as_deref(), Some("$argon2id$new"));
+
+    // A link opens once; a phone without an account has a recovery that nothing opens.
+    let link = password_resets::start(&db, &secret, &alice.phone, Some(&alice.id), LINK, policy, T0).await.unwrap();
+    let opened = at_once(2, || {
+        let (db, token) = (db.db.clone(), link.secret.clone());
+        async move { password_resets::open_link(&db, &token, policy, T0).await.unwrap() }
+    })
+    .await;
+    assert_eq!(opened.iter().filter(|c| c.is_some()).count(), 1, "{opened:?}");
+    let stranger = password_resets::start(&db, &secret, "77019998877", None, CODE, policy, T0).await.unwrap();
+    let verdict = password_resets::verify_code(&db, &secret, &stranger.cookie, &stranger.secret, policy, T0).await;
+    assert_eq!(verdict.unwrap(), otp::Verdict::Wrong { attempts_left: 4 }, "the right code opens nothing");
+    let late = T0 + policy.link_ttl_ms + 1;
+    let expired = password_resets::start(&db, &secret, &alice.phone, Some(&alice.id), LINK, policy, T0).await.unwrap();
+    assert_eq!(password_resets::open_link(&db, &expired.secret, policy, late).await.unwrap(), None, "expired");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

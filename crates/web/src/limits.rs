@@ -145,6 +145,32 @@ fn code_key(admin_id: &str) -> String {
     format!("otp-account:{admin_id}")
 }
 
+/// Password recoveries asked for from one address in an hour (each sends an SMS or a mail).
+const RESET_LIMIT_ADDRESS: Limit = Limit { max: 20, window_ms: 3_600_000, lock_ms: 0 };
+/// Password recoveries of one phone in an hour, from anywhere.
+const RESET_LIMIT_PHONE: Limit = Limit { max: 5, window_ms: 3_600_000, lock_ms: 0 };
+
+/// Charges a request for a password recovery of `phone` from `ip` (every request counts:
+/// each costs a message).
+pub async fn charge_reset(
+    state: &AppState,
+    phone: &Msisdn,
+    ip: IpAddr,
+    now_ms: i64,
+) -> Result<Result<Charged, Refusal>, StoreError> {
+    let mut charged = Charged { keys: Vec::new() };
+    let steps = [
+        ("reset address", format!("reset-ip:{}", network(ip)), RESET_LIMIT_ADDRESS),
+        ("reset phone", format!("reset-phone:{phone}"), RESET_LIMIT_PHONE),
+    ];
+    for (scope, key, limit) in steps {
+        if let Some(refusal) = charge(state, &mut charged, scope, key, limit, now_ms, false).await? {
+            return Ok(Err(refusal));
+        }
+    }
+    Ok(Ok(charged))
+}
+
 /// Charges a code attempt to the administrator's account.
 pub async fn charge_code(
     state: &AppState,

@@ -2,8 +2,8 @@
 
 use crate::pages::{
     acts, breakdown, company, dev, esim, forwarding, history, imei, invoice_search, lang, mailed_reports, number_head,
-    numbers, operations, payments, payments_report, profile, reports, secret_code, signin, statement_reports, transfer,
-    unallocated, usage,
+    numbers, operations, password_reset, payments, payments_report, profile, reports, secret_code, signin,
+    statement_reports, transfer, unallocated, usage,
 };
 use crate::{AppState, assets, error, ops, request, visitor};
 use axum::Router;
@@ -18,6 +18,12 @@ pub fn router(state: AppState) -> Router {
         .route("/signin", get(signin::show).post(signin::submit))
         .route("/signin/code", get(signin::show_code).post(signin::submit_code))
         .route("/signin/code/resend", post(signin::resend_code))
+        .route("/signin/forgot", get(password_reset::show).post(password_reset::start))
+        .route("/signin/forgot/code", get(password_reset::show_code).post(password_reset::submit_code))
+        .route("/signin/forgot/code/resend", post(password_reset::resend_code))
+        .route("/signin/forgot/sent", get(password_reset::sent))
+        .route("/signin/reset/{token}", get(password_reset::open_link))
+        .route("/signin/password", get(password_reset::show_password).post(password_reset::set_password))
         .route("/signout", post(signin::sign_out))
         .route("/numbers", get(numbers::list))
         .route("/numbers/{msisdn}", get(profile::show))

@@ -2,7 +2,7 @@
 
 use anyhow::{Result, bail};
 use cabinet_core::time::now_ms;
-use cabinet_core::{Bin, Msisdn};
+use cabinet_core::{Bin, Msisdn, password_rules};
 use cabinet_store::{Db, StoreError, admins, companies, password};
 
 pub const ROLES: [&str; 4] = ["full", "operations", "read_only", "accountant"];
@@ -11,7 +11,8 @@ pub struct AdminArgs<'a> {
     pub phone: &'a str,
     pub name: &'a str,
     pub email: Option<&'a str>,
-    pub password: &'a str,
+    /// None: the account is not activated; its owner sets a password by "Forgot password?".
+    pub password: Option<&'a str>,
     pub operator_prefixes: &'a [String],
 }
 
@@ -20,7 +21,7 @@ pub struct AdminArgsOwned {
     pub phone: String,
     pub name: String,
     pub email: Option<String>,
-    pub password: String,
+    pub password: Option<String>,
 }
 
 impl AdminArgsOwned {
@@ -29,7 +30,7 @@ impl AdminArgsOwned {
             phone: &self.phone,
             name: &self.name,
             email: self.email.as_deref(),
-            password: &self.password,
+            password: self.password.as_deref(),
             operator_prefixes,
         }
     }
@@ -63,15 +64,32 @@ pub async fn admin_create(db: &Db, a: AdminArgs<'_>) -> Result<admins::Admin> {
     if !own && a.email.is_none() {
         bail!("{phone} is not the operator's own number, so its one-time codes go by e-mail: give --email");
     }
-    if a.password.chars().count() < 8 {
-        bail!("the password must be at least 8 characters");
-    }
-    let hash = password::hash(a.password.to_string()).await;
-    let new = admins::NewAdmin { phone: &phone, name, email: a.email, password_hash: Some(&hash) };
+    let hash = match a.password {
+        Some(p) => {
+            if let Err(problem) = password_rules::check(p, p, &phone) {
+                bail!("{}", password_problem(problem));
+            }
+            Some(password::hash(p.to_string()).await)
+        }
+        None => None,
+    };
+    let new = admins::NewAdmin { phone: &phone, name, email: a.email, password_hash: hash.as_deref() };
     match admins::create(db, new, now_ms()).await {
         Ok(admin) => Ok(admin),
         Err(StoreError::Conflict(_)) => bail!("an administrator with phone {phone} already exists"),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The rule a command-line password breaks, in the operator staff's words.
+fn password_problem(p: password_rules::PasswordProblem) -> String {
+    use password_rules::PasswordProblem::*;
+    match p {
+        TooShort => format!("the password must be at least {} characters", password_rules::MIN_CHARS),
+        TooLong => format!("the password must be at most {} characters", password_rules::MAX_CHARS),
+        Phone => "the password must not contain the administrator's phone number".into(),
+        Common => "the password is too common: choose another".into(),
+        Mismatch => "the passwords differ".into(),
     }
 }
 

@@ -41,7 +41,8 @@ async fn operator_staff_create_companies_and_administrators_from_the_command_lin
         &run(&["admin", "create", "--phone", "77071234567", "--name", "A", "--password", "long-enough"]),
         "--email",
     );
-    refused(&run(&["admin", "create", "--phone", "77012112101", "--name", "A", "--password", "short"]), "at least 8");
+    refused(&run(&["admin", "create", "--phone", "77012112101", "--name", "A", "--password", "short"]), "at least 10");
+    refused(&run(&["admin", "create", "--phone", "77012112101", "--name", "A", "--password", "qwertyuiop"]), "common");
     refused(
         &run(&[
             "admin",
@@ -58,6 +59,11 @@ async fn operator_staff_create_companies_and_administrators_from_the_command_lin
         "e-mail",
     );
     ok(&run(&["admin", "create", "--phone", "+7 701 211 21 01", "--name", "Алия", "--password", "long-enough"]));
+    // Without a password: not activated until its owner sets one by "Forgot password?".
+    let out = ok(&run(&["admin", "create", "--phone", "77755550011", "--name", "Дана"]));
+    assert!(out.contains("not activated"), "{out}");
+    let dana = cabinet_store::admins::by_phone(&db, &cabinet_core::Msisdn::parse("77755550011").unwrap()).await;
+    assert_eq!(dana.unwrap().unwrap().password_hash, None);
 
     refused(&run(&["admin", "grant", "--phone", "77012112101", "--bin", "050540001331"]), "no company");
     refused(&run(&["admin", "grant", "--phone", "77019999999", "--bin", "940740000015"]), "no administrator");

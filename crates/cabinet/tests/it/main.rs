@@ -16,6 +16,7 @@ mod numbers;
 mod observability;
 mod operations;
 mod ops;
+mod password_reset;
 mod payments;
 mod reports;
 mod scoping;

@@ -14,6 +14,7 @@ pub mod mailed_reports;
 pub mod number_head;
 pub mod numbers;
 pub mod operations;
+pub mod password_reset;
 pub mod payments;
 pub mod payments_report;
 pub mod profile;

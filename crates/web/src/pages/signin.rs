@@ -6,6 +6,7 @@ use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::limits;
 use crate::pages::lang::local_path;
+use crate::pages::password_reset::UPDATED_COOKIE;
 use crate::render::{Frame, html, urlencode};
 use crate::visitor::{SESSION_COOKIE, Visitor, cookie, cookie_name, set_cookie};
 use crate::{AppState, auth::Signed};
@@ -37,13 +38,18 @@ struct SignInPage {
 
 #[derive(Template)]
 #[template(path = "signin_code.html")]
-struct CodePage {
-    frame: Frame,
-    destination: String,
-    resend_in_s: i64,
-    error: Option<String>,
-    notice: Option<String>,
-    next: Option<String>,
+pub(crate) struct CodePage {
+    pub frame: Frame,
+    /// Where the code is posted (`…/resend` sends a new one), and the way back.
+    pub action: &'static str,
+    pub back: &'static str,
+    /// The catalog key of the lead naming where the code went (`destination`).
+    pub lead_key: &'static str,
+    pub destination: String,
+    pub resend_in_s: i64,
+    pub error: Option<String>,
+    pub notice: Option<String>,
+    pub next: Option<String>,
 }
 
 /// A short-lived cookie that sign-out sets and the sign-in page clears: "You have signed
@@ -78,12 +84,20 @@ pub async fn show(
     }
     let secure = state.config.secure_cookies;
     let signed_out = cookie(&headers, &cookie_name(SIGNED_OUT_COOKIE, secure)).is_some();
+    let updated = cookie(&headers, &cookie_name(UPDATED_COOKIE, secure)).is_some();
     let frame = Frame::public(&state, &visitor, "signin-title");
-    let notice = signed_out.then(|| visitor.tr().t("signout-done"));
+    let notice = if updated {
+        Some(visitor.tr().t("account-updated"))
+    } else {
+        signed_out.then(|| visitor.tr().t("signout-done"))
+    };
     let page = SignInPage { frame, phone: String::new(), error: None, notice, next: next_path(q.next) };
     let mut res = html(StatusCode::OK, &page);
-    if signed_out {
-        res.headers_mut().append(SET_COOKIE, set_cookie(SIGNED_OUT_COOKIE, "", Some(0), secure));
+    // Each says its word once, not again on reload.
+    for (name, set) in [(SIGNED_OUT_COOKIE, signed_out), (UPDATED_COOKIE, updated)] {
+        if set {
+            res.headers_mut().append(SET_COOKIE, set_cookie(name, "", Some(0), secure));
+        }
     }
     res
 }
@@ -114,12 +128,12 @@ fn signin_error(state: &AppState, visitor: &Visitor, form: &SignInForm, key: &st
 
 /// "Too many attempts, try again after …": the minute is rounded up, so that trying at the
 /// time shown works.
-fn until_text(state: &AppState, visitor: &Visitor, key: &str, until_ms: i64) -> String {
+pub(crate) fn until_text(state: &AppState, visitor: &Visitor, key: &str, until_ms: i64) -> String {
     visitor.tr().t1(key, "until", state.config.zone.date_time(until_ms + 59_999))
 }
 
 /// Logs a refusal by a locked counter, and the lockout itself once, when it happens.
-fn log_refusal(r: &limits::Refusal, who: &str, client: IpAddr) {
+pub(crate) fn log_refusal(r: &limits::Refusal, who: &str, client: IpAddr) {
     if r.first {
         tracing::warn!(target: "security", event = "lockout", scope = r.scope, who, client = %client,
             until_ms = r.until_ms, "too many failures: locked");
@@ -226,7 +240,7 @@ async fn send_code(
 }
 
 /// `+7 701 *** ** 01` or `a***@example.kz`: enough to recognise, not enough to learn.
-fn masked(channel: &str, admin_phone: &str, email: Option<&str>) -> String {
+pub(crate) fn masked(channel: &str, admin_phone: &str, email: Option<&str>) -> String {
     if channel == outbox::EMAIL {
         let email = email.unwrap_or("");
         match email.split_once('@') {
@@ -274,7 +288,19 @@ fn code_page(
     let frame = Frame::public(state, visitor, "otp-title");
     let destination = masked(&c.channel, &session.admin_phone, session.admin_email.as_deref());
     let resend_in_s = resend_wait_s(c.resend_after_ms, now_ms());
-    html(status, &CodePage { frame, destination, resend_in_s, error, notice, next: next_path(view.next) })
+    let next = next_path(view.next);
+    let page = CodePage {
+        frame,
+        action: "/signin/code",
+        back: "/signin",
+        lead_key: "otp-lead",
+        destination,
+        resend_in_s,
+        error,
+        notice,
+        next,
+    };
+    html(status, &page)
 }
 
 pub async fn show_code(
