@@ -5,7 +5,7 @@
 //! instance to claim the operator's day runs it.
 
 use cabinet_core::time::{OperatorZone, now_ms};
-use cabinet_store::{Db, StoreResult, attempts, otp, outbox, password_resets, reports, sessions};
+use cabinet_store::{Db, StoreResult, attempts, email_changes, otp, outbox, password_resets, reports, sessions};
 use std::time::Duration;
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
@@ -15,6 +15,7 @@ pub async fn sweep(db: &Db, now: i64) -> StoreResult<u64> {
     let mut n = sessions::delete_expired(db, now).await?;
     n += otp::delete_expired(db, now - DAY_MS).await?;
     n += password_resets::delete_expired(db, now - DAY_MS).await?;
+    n += email_changes::delete_expired(db, now - DAY_MS).await?;
     n += attempts::delete_stale(db, now - DAY_MS).await?;
     // Delivered or given-up messages go after a week; a secret kept undelivered in the dev
     // outbox is erased after an hour (codes expire long before).

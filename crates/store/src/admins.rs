@@ -86,6 +86,16 @@ pub async fn create(db: &Db, new: NewAdmin<'_>, now_ms: i64) -> StoreResult<Admi
     Ok(admin)
 }
 
+/// A new password hash (Argon2id) for the administrator.
+pub async fn set_password(db: &Db, admin_id: &str, password_hash: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE admins SET password_hash = $1 WHERE id = $2")
+        .bind(password_hash)
+        .bind(admin_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
 pub async fn by_phone(db: &Db, phone: &Msisdn) -> StoreResult<Option<Admin>> {
     Ok(sqlx::query_as("SELECT id, phone, name, email, password_hash FROM admins WHERE phone = $1")
         .bind(phone.as_str())

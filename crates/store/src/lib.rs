@@ -8,6 +8,7 @@ pub mod attempts;
 pub mod companies;
 mod db;
 pub mod document_views;
+pub mod email_changes;
 mod error;
 pub mod ids;
 pub mod jobs;

@@ -84,6 +84,12 @@ pub const CABINET: MigrationSet = MigrationSet {
             sqlite: include_str!("../migrations/sqlite/0010_password_resets.sql"),
             postgres: include_str!("../migrations/postgres/0010_password_resets.sql"),
         },
+        Step {
+            version: 11,
+            description: "e-mail changes",
+            sqlite: include_str!("../migrations/sqlite/0011_email_changes.sql"),
+            postgres: include_str!("../migrations/postgres/0011_email_changes.sql"),
+        },
     ],
 };
 

@@ -115,6 +115,43 @@ pub async fn delete(db: &Db, id_hash: &str) -> StoreResult<()> {
     Ok(())
 }
 
+/// A signed-in session of an administrator, as My profile lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveSession {
+    pub id_hash: String,
+    pub created_ms: i64,
+    pub expires_ms: i64,
+}
+
+/// The administrator's signed-in sessions that have not expired, newest first.
+pub async fn live_of(db: &Db, admin_id: &str, now_ms: i64) -> StoreResult<Vec<LiveSession>> {
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT id_hash, created_ms, expires_ms FROM sessions WHERE admin_id = $1 AND stage = $2 AND expires_ms > $3 \
+         ORDER BY created_ms DESC, id_hash",
+    )
+    .bind(admin_id)
+    .bind(STAGE_ACTIVE)
+    .bind(now_ms)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id_hash, created_ms, expires_ms)| LiveSession { id_hash, created_ms, expires_ms })
+        .collect())
+}
+
+/// Ends every session of the administrator but `keep` (a hash): "sign out everywhere else".
+pub async fn delete_others(db: &Db, admin_id: &str, keep: &str) -> StoreResult<u64> {
+    let n = sqlx::query("DELETE FROM sessions WHERE admin_id = $1 AND id_hash <> $2")
+        .bind(admin_id)
+        .bind(keep)
+        .execute(db.pool())
+        .await?
+        .rows_affected();
+    changed();
+    Ok(n)
+}
+
 /// Removes expired sessions (housekeeping).
 pub async fn delete_expired(db: &Db, now_ms: i64) -> StoreResult<u64> {
     let n = sqlx::query("DELETE FROM sessions WHERE expires_ms <= $1")

@@ -13,6 +13,7 @@ mod export;
 mod i18n;
 pub mod invoice_files;
 mod limits;
+mod links;
 mod lists;
 pub mod ops;
 mod pages;

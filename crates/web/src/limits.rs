@@ -145,6 +145,24 @@ fn code_key(admin_id: &str) -> String {
     format!("otp-account:{admin_id}")
 }
 
+/// Wrong current passwords on My profile per account, then a pause: a session left open
+/// must not let its finder guess the password.
+const ACCOUNT_PASSWORD_LIMIT: Limit = Limit { max: 5, window_ms: 900_000, lock_ms: 900_000 };
+
+/// Charges a check of the current password on My profile to the account.
+pub async fn charge_account_password(
+    state: &AppState,
+    admin_id: &str,
+    now_ms: i64,
+) -> Result<Result<Charged, Refusal>, StoreError> {
+    let mut charged = Charged { keys: Vec::new() };
+    let key = format!("account-password:{admin_id}");
+    match charge(state, &mut charged, "account password", key, ACCOUNT_PASSWORD_LIMIT, now_ms, true).await? {
+        Some(refusal) => Ok(Err(refusal)),
+        None => Ok(Ok(charged)),
+    }
+}
+
 /// Password recoveries asked for from one address in an hour (each sends an SMS or a mail).
 const RESET_LIMIT_ADDRESS: Limit = Limit { max: 20, window_ms: 3_600_000, lock_ms: 0 };
 /// Password recoveries of one phone in an hour, from anywhere.

@@ -122,6 +122,8 @@ fn section_of(path: &str) -> &'static str {
         "reports"
     } else if path.starts_with("/transfer") {
         "transfer"
+    } else if path.starts_with("/account") {
+        "account"
     } else {
         ""
     }

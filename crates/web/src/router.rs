@@ -1,8 +1,8 @@
 //! Every route of the portal, in one place.
 
 use crate::pages::{
-    acts, breakdown, company, dev, esim, forwarding, history, imei, invoice_search, lang, mailed_reports, number_head,
-    numbers, operations, password_reset, payments, payments_report, profile, reports, secret_code, signin,
+    account, acts, breakdown, company, dev, esim, forwarding, history, imei, invoice_search, lang, mailed_reports,
+    number_head, numbers, operations, password_reset, payments, payments_report, profile, reports, secret_code, signin,
     statement_reports, transfer, unallocated, usage,
 };
 use crate::{AppState, assets, error, ops, request, visitor};
@@ -82,6 +82,11 @@ pub fn router(state: AppState) -> Router {
         .route("/reports/number-list", get(mailed_reports::number_list).post(mailed_reports::request_number_list))
         .route("/reports/devices", get(mailed_reports::devices).post(mailed_reports::request_devices))
         .route("/company", post(company::switch))
+        .route("/account", get(account::show))
+        .route("/account/password", post(account::change_password))
+        .route("/account/email", post(account::change_email))
+        .route("/account/email/{token}", get(account::confirm_email))
+        .route("/account/sessions/end-others", post(account::end_other_sessions))
         .route("/lang/{code}", get(lang::switch))
         .route("/dev/outbox", get(dev::outbox_page))
         .route("/dev/styleguide", get(dev::styleguide))

@@ -574,6 +574,11 @@ async fn run_width(
         v.goto("company-payments", "/reports/company-payments").await;
         v.goto("roaming-packages", "/reports/roaming-packages").await;
         v.goto("history", &format!("/reports/actions?{period}")).await;
+        v.goto("account", "/account").await;
+        let bad_email = "document.querySelector('#new-email').type = 'text'; \
+                         document.querySelector('#new-email').value = 'buh@alfa'; \
+                         document.querySelector('#email-current').value = 'x';";
+        v.form("account-bad-email", "/account", bad_email, "#account-email-save").await;
         v.goto("history-bad-period", "/reports/actions?from=31-02-2026&to=01-03-2026").await;
         v.goto("error-other-company", &format!("/numbers/{other_company}")).await;
         let other_company_text = v.main_text().await;

@@ -2,6 +2,7 @@
 //! the store that CABINET_TEST_DATABASE_URL names (SQLite by default, or PostgreSQL).
 
 mod access;
+mod account;
 mod cli;
 mod delivery;
 mod deploy;

@@ -1,5 +1,6 @@
 //! One file per page (or family of pages): its handlers and its template structs.
 
+pub mod account;
 pub mod acts;
 pub mod breakdown;
 pub mod company;

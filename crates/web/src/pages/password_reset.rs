@@ -17,7 +17,7 @@ use crate::render::{Frame, html};
 use crate::visitor::{Visitor, cookie, cookie_name, set_cookie};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::header::{HOST, SET_COOKIE};
+use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use cabinet_core::Msisdn;
@@ -149,7 +149,7 @@ async fn send(
                 "no e-mail address for the recovery link");
             return Ok(());
         };
-        let Some(base) = link_base(state, headers) else {
+        let Some(base) = crate::links::base(state, headers) else {
             tracing::error!(
                 event = "password_reset_undeliverable",
                 who = admin.id.as_str(),
@@ -177,19 +177,6 @@ async fn send(
     outbox::enqueue(&state.db, &message, now).await?;
     state.jobs_wake.notify_one();
     Ok(())
-}
-
-/// Where a recovery link points: the configured public origin, or — on a portal reached on
-/// loopback (a laptop, a test) — the address the request came to. Never a Host header from
-/// elsewhere: a forged one would send the owner's link to the forger's site.
-fn link_base(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    if let Some(origin) = &state.config.public_origin {
-        return Some(origin.as_str().to_string());
-    }
-    let host = headers.get(HOST)?.to_str().ok()?;
-    let name =
-        host.rsplit_once(':').map_or(host, |(h, port)| if port.bytes().all(|b| b.is_ascii_digit()) { h } else { host });
-    matches!(name, "127.0.0.1" | "localhost" | "[::1]").then(|| format!("http://{host}"))
 }
 
 fn code_page(
