@@ -127,6 +127,19 @@ pub async fn grant(db: &Db, admin: &Admin, company: &Company, role: &str, now_ms
     Ok(())
 }
 
+/// The administrator's own short name for a granted company (None: its full name); false
+/// when the company is not granted to them.
+pub async fn set_alias(db: &Db, admin_id: &str, company_id: &str, alias: Option<&str>) -> StoreResult<bool> {
+    let changed = sqlx::query("UPDATE admin_companies SET alias = $1 WHERE admin_id = $2 AND company_id = $3")
+        .bind(alias)
+        .bind(admin_id)
+        .bind(company_id)
+        .execute(db.pool())
+        .await?;
+    crate::sessions::changed();
+    Ok(changed.rows_affected() == 1)
+}
+
 /// The companies this administrator may manage, by name.
 pub async fn companies_of(db: &Db, admin_id: &str) -> StoreResult<Vec<GrantedCompany>> {
     Ok(sqlx::query_as(

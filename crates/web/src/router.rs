@@ -87,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .route("/account/email", post(account::change_email))
         .route("/account/email/{token}", get(account::confirm_email))
         .route("/account/sessions/end-others", post(account::end_other_sessions))
+        .route("/account/companies/{company_id}", post(account::set_alias))
         .route("/lang/{code}", get(lang::switch))
         .route("/dev/outbox", get(dev::outbox_page))
         .route("/dev/styleguide", get(dev::styleguide))

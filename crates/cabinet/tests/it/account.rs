@@ -105,3 +105,38 @@ async fn signing_out_everywhere_else_ends_the_other_sessions_only() {
     assert_eq!(here.post("/account/sessions/end-others", &[]).await.status, StatusCode::FORBIDDEN);
     app.browser().get(ACCOUNT).await.assert_redirect("/signin?next=/account");
 }
+
+#[tokio::test]
+async fn a_company_gets_a_short_name_only_its_administrator_sees_in_the_switcher() {
+    let app = spawn().await;
+    let alice = app.signed_in(ALICE).await;
+    let carol = app.signed_in(CAROL).await;
+    let a =
+        cabinet_store::companies::by_bin(&app.db, &cabinet_core::Bin::parse(BIN_A).unwrap()).await.unwrap().unwrap();
+    let b =
+        cabinet_store::companies::by_bin(&app.db, &cabinet_core::Bin::parse(BIN_B).unwrap()).await.unwrap().unwrap();
+    let page = alice.get(ACCOUNT).await.body;
+    assert!(page.contains("ТОО «Альфа»") && page.contains(BIN_A) && page.contains(BIN_B), "both companies listed");
+
+    let form = format!("/account/companies/{}", a.id);
+    let long = "Альфа".repeat(13);
+    let refused = alice.post_from(ACCOUNT, &form, &[("alias", &long)]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("at most 60 characters") && refused.body.contains(&long), "{}", refused.body);
+    alice.post_from(ACCOUNT, &form, &[("alias", "  Альфа-склад  ")]).await.assert_redirect("/account?done=alias");
+    let numbers = alice.get("/numbers").await.body;
+    assert!(numbers.contains("Альфа-склад · BIN 940740000015"), "the switcher shows the alias");
+    assert!(!carol.get("/numbers").await.body.contains("Альфа-склад"), "Carol's switcher keeps the full name");
+    // Empty: the full name again.
+    alice.post_from(ACCOUNT, &form, &[("alias", "")]).await.assert_redirect("/account?done=alias");
+    assert!(!alice.get("/numbers").await.body.contains("Альфа-склад"));
+    // A company not granted to Carol: not found, nothing stored.
+    let theirs = format!("/account/companies/{}", b.id);
+    assert_eq!(carol.post_from(ACCOUNT, &theirs, &[("alias", "Mine")]).await.status, StatusCode::NOT_FOUND);
+    let grants: Vec<Option<String>> = sqlx::query_scalar("SELECT alias FROM admin_companies WHERE company_id = $1")
+        .bind(&b.id)
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+    assert!(grants.iter().all(|a| a.is_none()), "{grants:?}");
+}

@@ -41,7 +41,12 @@ struct SessionRow {
 enum Form {
     Email,
     Password,
+    /// A company's alias (the company's id is in the error's text slot's owner row).
+    Alias,
 }
+
+/// Characters an alias may have.
+const ALIAS_MAX_CHARS: usize = 60;
 
 #[derive(Template)]
 #[template(path = "account.html")]
@@ -57,6 +62,10 @@ struct AccountPage {
     sessions: Vec<SessionRow>,
     sign_out_elsewhere: bool,
     min_chars: i64,
+    /// My companies: each with its full name, BIN and the alias only this administrator sees.
+    companies: Vec<cabinet_store::admins::GrantedCompany>,
+    /// The company whose alias was refused, and what was typed.
+    alias_for: Option<(String, String)>,
 }
 
 impl AccountPage {
@@ -70,6 +79,12 @@ impl AccountPage {
 
     fn password_error(&self) -> Option<&str> {
         self.error_in(Form::Password)
+    }
+
+    /// The refused alias of `company_id`: what was typed and why.
+    fn alias_error(&self, company_id: &str) -> Option<(&str, &str)> {
+        let (id, typed) = self.alias_for.as_ref()?;
+        (id == company_id).then_some((typed.as_str(), self.error_in(Form::Alias)?))
     }
 }
 
@@ -110,6 +125,8 @@ async fn page(
         sessions,
         sign_out_elsewhere,
         min_chars: MIN_CHARS as i64,
+        companies: admins::companies_of(&state.db, &signed.session.admin_id).await?,
+        alias_for: None,
     })
 }
 
@@ -126,6 +143,7 @@ pub async fn show(
         Some("email") => Some(t.t("account-email-changed")),
         Some("email-link-dead") => Some(t.t("account-email-link-dead")),
         Some("sessions") => Some(t.t("account-sessions-ended")),
+        Some("alias") => Some(t.t("account-alias-saved")),
         _ => None,
     };
     Ok(html(StatusCode::OK, &page(&state, &signed, None, notice, (String::new(), true)).await?))
@@ -286,6 +304,61 @@ pub async fn confirm_email(State(state): State<AppState>, Path(token): Path<Stri
     })
 }
 
+#[derive(Deserialize)]
+pub struct AliasForm {
+    #[serde(default)]
+    alias: String,
+}
+
+/// An alias as typed: trimmed; empty means none (the full name again). Refused: longer than
+/// `ALIAS_MAX_CHARS`, or holding control characters (it is shown in every page's header).
+fn alias(typed: &str) -> Result<Option<String>, &'static str> {
+    let a = typed.trim();
+    if a.chars().any(char::is_control) {
+        return Err("account-alias-invalid");
+    }
+    if a.chars().count() > ALIAS_MAX_CHARS {
+        return Err("account-alias-long");
+    }
+    Ok((!a.is_empty()).then(|| a.to_string()))
+}
+
+/// POST /account/companies/{company_id}: My companies → the alias of one (only the
+/// companies granted to this administrator; another's id is not found).
+pub async fn set_alias(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(company_id): Path<String>,
+    CsrfForm(form): CsrfForm<AliasForm>,
+) -> Result<Response, WebError> {
+    let t = signed.visitor.tr();
+    let admin_id = signed.session.admin_id.as_str();
+    if !cabinet_store::ids::is_id(&company_id)
+        || admins::granted_company(&state.db, admin_id, &company_id).await?.is_none()
+    {
+        return Err(WebError::NotFound(t.locale));
+    }
+    match alias(&form.alias) {
+        Ok(a) => {
+            admins::set_alias(&state.db, admin_id, &company_id, a.as_deref()).await?;
+            state.companies.forget(&admin_id.to_string());
+            Ok(Redirect::to("/account?done=alias").into_response())
+        }
+        Err(key) => {
+            let mut page = page(
+                &state,
+                &signed,
+                Some((Form::Alias, t.t1(key, "max", ALIAS_MAX_CHARS as i64))),
+                None,
+                (String::new(), true),
+            )
+            .await?;
+            page.alias_for = Some((company_id, form.alias));
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}
+
 /// POST /account/sessions/end-others
 pub async fn end_other_sessions(
     State(state): State<AppState>,
@@ -296,4 +369,19 @@ pub async fn end_other_sessions(
     tracing::info!(target: "security", event = "sessions_ended", who = signed.session.admin_id.as_str(),
         client = %signed.visitor.client_ip, ended = n, "signed out everywhere else");
     Ok(Redirect::to("/account?done=sessions").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_alias_is_trimmed_and_bounded_and_empty_means_none() {
+        assert_eq!(alias("  Альфа  "), Ok(Some("Альфа".into())));
+        assert_eq!(alias("   "), Ok(None));
+        assert_eq!(alias(&"ә".repeat(60)), Ok(Some("ә".repeat(60))), "characters, not bytes");
+        assert_eq!(alias(&"ә".repeat(61)), Err("account-alias-long"));
+        assert_eq!(alias("Аль\u{0}фа"), Err("account-alias-invalid"));
+        assert_eq!(alias("Аль\nфа"), Err("account-alias-invalid"));
+    }
 }
