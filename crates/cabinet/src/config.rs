@@ -49,6 +49,10 @@ pub struct Settings {
     pub secure_cookies: Option<bool>,
     /// Seconds before "Send code again" is allowed.
     pub otp_resend_seconds: i64,
+    /// A signed-in session ends after this many minutes without a request (idle timeout).
+    pub session_idle_minutes: i64,
+    /// and after this many hours in all, however busy (absolute timeout).
+    pub session_max_hours: i64,
     /// Language for visitors who have not picked one: ru, en or kk.
     pub default_language: String,
     /// Numbers per page in Number management.
@@ -189,6 +193,8 @@ impl Default for Settings {
             log_json: false,
             secure_cookies: None,
             otp_resend_seconds: 60,
+            session_idle_minutes: 30,
+            session_max_hours: 12,
             default_language: "ru".into(),
             page_size: 20,
             sim_delay_ms: 3000,
@@ -261,6 +267,12 @@ impl Settings {
             if p.len() != 3 || !p.bytes().all(|b| b.is_ascii_digit()) {
                 bail!("operator_prefixes must be three-digit prefixes like 701, not {p:?}");
             }
+        }
+        if !(1..=1440).contains(&self.session_idle_minutes) || !(1..=168).contains(&self.session_max_hours) {
+            bail!("session_idle_minutes must be 1 to 1440 and session_max_hours 1 to 168");
+        }
+        if self.session_idle_minutes > self.session_max_hours * 60 {
+            bail!("session_idle_minutes cannot be longer than session_max_hours");
         }
         if !(1..=500).contains(&self.page_size) {
             bail!("page_size must be between 1 and 500");
@@ -438,6 +450,8 @@ impl Settings {
             ..cabinet_web::WebConfig::default()
         };
         c.otp.resend_after_ms = self.otp_resend_seconds * 1000;
+        c.session_ttl_ms = self.session_idle_minutes * 60_000;
+        c.session_max_ms = self.session_max_hours * 3_600_000;
         Ok(c)
     }
 }
@@ -542,6 +556,17 @@ mod tests {
         assert!(err.contains("legal.bin"), "{err}");
         let err = from_toml("[legal]\ninn = \"1\"\n").unwrap_err().to_string();
         assert!(err.contains("unknown setting `legal.inn`"), "{err}");
+    }
+
+    #[test]
+    fn session_timeouts_are_checked_and_reach_the_portal() {
+        let s = from_toml("session_idle_minutes = 15\nsession_max_hours = 8\n").unwrap();
+        let web = s.web_config().unwrap();
+        assert_eq!((web.session_ttl_ms, web.session_max_ms), (15 * 60_000, 8 * 3_600_000));
+        let err = from_toml("session_idle_minutes = 0\n").unwrap_err().to_string();
+        assert!(err.contains("session_idle_minutes"), "{err}");
+        let err = from_toml("session_idle_minutes = 600\nsession_max_hours = 2\n").unwrap_err().to_string();
+        assert!(err.contains("cannot be longer"), "{err}");
     }
 
     #[test]

@@ -67,6 +67,31 @@ pub async fn create(
     Ok(id)
 }
 
+/// Replaces a session by one with a new id (returned for the cookie), the same administrator,
+/// sign-in time and expiry, working in `company_id`: at a change of privilege (another
+/// company, another role; a new password) whoever held the old id holds nothing. None when
+/// the session has ended meanwhile.
+pub async fn rotate(db: &Db, id_hash: &str, company_id: Option<&str>) -> StoreResult<Option<String>> {
+    let id = ids::random_hex(32);
+    let mut tx = db.begin_write().await?;
+    let copied = sqlx::query(
+        "INSERT INTO sessions (id_hash, admin_id, stage, company_id, challenge_id, created_ms, expires_ms) \
+         SELECT $1, admin_id, stage, $2, challenge_id, created_ms, expires_ms FROM sessions WHERE id_hash = $3",
+    )
+    .bind(hash_id(&id))
+    .bind(company_id)
+    .bind(id_hash)
+    .execute(&mut *tx)
+    .await?;
+    if copied.rows_affected() != 1 {
+        return Ok(None);
+    }
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&mut *tx).await?;
+    tx.commit().await?;
+    changed();
+    Ok(Some(id))
+}
+
 /// The live session behind a cookie id, or None when unknown or expired.
 pub async fn get(db: &Db, id: &str, now_ms: i64) -> StoreResult<Option<Session>> {
     Ok(sqlx::query_as(
@@ -99,12 +124,17 @@ pub async fn set_challenge(db: &Db, id_hash: &str, challenge_id: &str) -> StoreR
 }
 
 /// Pushes the expiry forward (sliding sessions); called at most once a minute per session.
-pub async fn extend(db: &Db, id_hash: &str, expires_ms: i64) -> StoreResult<()> {
-    sqlx::query("UPDATE sessions SET expires_ms = $1 WHERE id_hash = $2")
-        .bind(expires_ms)
-        .bind(id_hash)
-        .execute(db.pool())
-        .await?;
+pub async fn extend(db: &Db, id_hash: &str, expires_ms: i64, max_ms: i64) -> StoreResult<()> {
+    // Never past the absolute limit, counted from the sign-in.
+    sqlx::query(
+        "UPDATE sessions SET expires_ms = CASE WHEN created_ms + $3 < $1 THEN created_ms + $3 ELSE $1 END \
+         WHERE id_hash = $2",
+    )
+    .bind(expires_ms)
+    .bind(id_hash)
+    .bind(max_ms)
+    .execute(db.pool())
+    .await?;
     changed();
     Ok(())
 }

@@ -277,6 +277,33 @@ async fn a_password_recovery_verifies_once_and_sets_the_password_once_whatever_r
     assert_eq!(password_resets::open_link(&db, &expired.secret, policy, late).await.unwrap(), None, "expired");
 }
 
+/// A signed-in session ends after its idle time without use, and at its absolute limit
+/// however busy: each use moves its end on, never past sign-in + the limit.
+#[tokio::test]
+async fn a_session_lives_on_while_used_but_not_idle_and_never_past_its_absolute_limit() {
+    let db = test_db().await;
+    let alice = admin(&db, "77012112101").await;
+    let (minute, idle, max) = (60_000, 30 * 60_000, 12 * 3_600_000);
+    let id = sessions::create(&db, &alice.id, sessions::STAGE_ACTIVE, None, None, T0, idle).await.unwrap();
+    let hash = sessions::hash_id(&id);
+    // Used after 20 minutes: it lives to 50.
+    sessions::extend(&db, &hash, T0 + 20 * minute + idle, max).await.unwrap();
+    assert!(sessions::get(&db, &id, T0 + 49 * minute).await.unwrap().is_some());
+    // Then left alone for 30 minutes: gone.
+    assert!(sessions::get(&db, &id, T0 + 50 * minute).await.unwrap().is_none(), "idle timeout");
+
+    // Kept busy to the end: the last use cannot carry it past sign-in + 12 hours.
+    let id = sessions::create(&db, &alice.id, sessions::STAGE_ACTIVE, None, None, T0, idle).await.unwrap();
+    let hash = sessions::hash_id(&id);
+    let mut now = T0;
+    while now < T0 + max {
+        sessions::extend(&db, &hash, now + idle, max).await.unwrap();
+        now += 10 * minute;
+    }
+    assert!(sessions::get(&db, &id, T0 + max - 1).await.unwrap().is_some());
+    assert!(sessions::get(&db, &id, T0 + max).await.unwrap().is_none(), "absolute timeout");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn attempts_made_at_once_are_counted_each() {
     let db = test_db().await;

@@ -27,7 +27,10 @@ pub struct WebConfig {
     pub otp: OtpPolicy,
     pub default_locale: Locale,
     pub page_size: u32,
+    /// Idle timeout: a session not used for this long ends (each request moves it on).
     pub session_ttl_ms: i64,
+    /// Absolute timeout: a session ends this long after its sign-in, however busy.
+    pub session_max_ms: i64,
     /// How long a job's claim holds it (`job_lease_seconds`): a transfer's page holds its
     /// safety-net job as long before a worker may ask the operator again.
     pub job_lease_ms: i64,
@@ -76,7 +79,8 @@ impl Default for WebConfig {
             otp: OtpPolicy::default(),
             default_locale: Locale::Ru,
             page_size: 20,
-            session_ttl_ms: 8 * 3600 * 1000,
+            session_ttl_ms: 30 * 60 * 1000,
+            session_max_ms: 12 * 3600 * 1000,
             job_lease_ms: 6_000,
             signin_limit_ip: Limit { max: 50, window_ms: 15 * MINUTE, lock_ms: 0 },
             signin_limit_pair: Limit { max: 5, window_ms: 15 * MINUTE, lock_ms: 15 * MINUTE },

@@ -17,6 +17,8 @@ use std::borrow::Cow;
 use std::net::{IpAddr, Ipv4Addr};
 
 pub const SESSION_COOKIE: &str = "cabinet_session";
+/// A session's expiry is moved on when at least this much of its idle time has passed.
+const EXTEND_EVERY_MS: i64 = 60_000;
 pub const ANON_COOKIE: &str = "cabinet_anon";
 pub const LANG_COOKIE: &str = "cabinet_lang";
 
@@ -95,12 +97,14 @@ pub async fn visitor_layer(State(state): State<AppState>, mut req: Request, next
     if let Some(id) = cookie(headers, &cookie_name(SESSION_COOKIE, secure)).filter(|v| valid_token(v)) {
         match sessions::context(&state.db, id, now_ms()).await {
             Ok(Some(ctx)) => {
-                // Sliding expiry: an active session in use lives on; one write per half TTL.
+                // Idle timeout: an active session in use lives on, up to its absolute limit
+                // (`extend` caps it); one write a minute at most.
                 let now = now_ms();
                 let ttl = state.config.session_ttl_ms;
                 if ctx.stage == sessions::STAGE_ACTIVE
-                    && ctx.expires_ms - now < ttl / 2
-                    && let Err(e) = sessions::extend(&state.db, &ctx.id_hash, now + ttl).await
+                    && ctx.expires_ms - now < ttl - EXTEND_EVERY_MS
+                    && let Err(e) =
+                        sessions::extend(&state.db, &ctx.id_hash, now + ttl, state.config.session_max_ms).await
                 {
                     tracing::warn!(error = %e, "extending the session failed");
                 }

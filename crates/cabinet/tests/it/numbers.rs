@@ -162,12 +162,28 @@ async fn an_administrator_of_two_companies_switches_between_them() {
     assert!(first.body.contains("ТОО «Альфа»") && first.body.contains("АО «Бета»"), "both companies in the switcher");
     for (id, expected, count) in [(&b_id, &b_numbers, "30 numbers"), (&a_id, &a_numbers, "60 numbers")] {
         let csrf = b.get("/numbers").await.csrf();
-        b.post("/company", &[("csrf", csrf.as_str()), ("company_id", id.as_str())]).await.assert_redirect("/numbers");
+        let before = sessions_of(&app, ALICE).await;
+        let switched = b.post("/company", &[("csrf", csrf.as_str()), ("company_id", id.as_str())]).await;
+        switched.assert_redirect("/numbers");
+        // Another company may be another role: the session gets a new id, the old one is gone.
+        assert!(b.cookie_value(&switched, "cabinet_session").await.is_some(), "a new session cookie");
+        let after = sessions_of(&app, ALICE).await;
+        assert_eq!((before.len(), after.len()), (1, 1));
+        assert_ne!(before, after, "the id rotated");
         let page = b.get("/numbers").await;
         assert!(page.body.contains(count), "{count}");
         assert_eq!(numbers_on(&page), expected[..20].to_vec());
         assert!(page.body.contains(&format!("value=\"{id}\" selected")), "the switcher shows the current company");
     }
+}
+
+/// The stored session ids (hashes) of the administrator with `phone`.
+async fn sessions_of(app: &TestApp, phone: &str) -> Vec<String> {
+    sqlx::query_scalar("SELECT s.id_hash FROM sessions s JOIN admins a ON a.id = s.admin_id WHERE a.phone = $1")
+        .bind(phone)
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap()
 }
 
 /// The row of `n` in a list page or a row fragment.

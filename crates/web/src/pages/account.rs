@@ -216,18 +216,10 @@ pub async fn change_password(
         sessions::delete_others(&state.db, admin_id, &signed.session.id_hash).await?;
     }
     // A new session id for this browser: whoever held the old one holds nothing now.
-    let now = now_ms();
-    let id = sessions::create(
-        &state.db,
-        admin_id,
-        sessions::STAGE_ACTIVE,
-        signed.session.company_id.as_deref(),
-        None,
-        now,
-        state.config.session_ttl_ms,
-    )
-    .await?;
-    sessions::delete(&state.db, &signed.session.id_hash).await?;
+    let company = signed.session.company_id.as_deref();
+    let Some(id) = sessions::rotate(&state.db, &signed.session.id_hash, company).await? else {
+        return Ok(Redirect::to("/signin").into_response());
+    };
     tracing::info!(target: "security", event = "password_changed", who = admin_id, client = %signed.visitor.client_ip,
         signed_out_elsewhere = elsewhere, "password changed on My profile");
     let mut headers = HeaderMap::new();
