@@ -81,6 +81,11 @@ impl AccountPage {
         self.error_in(Form::Password)
     }
 
+    /// The form's mistakes show at the current password (the first field).
+    fn new_password_error(&self) -> Option<&str> {
+        None
+    }
+
     /// The refused alias of `company_id`: what was typed and why.
     fn alias_error(&self, company_id: &str) -> Option<(&str, &str)> {
         let (id, typed) = self.alias_for.as_ref()?;

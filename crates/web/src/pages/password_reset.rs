@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::csrf::CsrfForm;
 use crate::error::WebError;
 use crate::limits;
-use crate::pages::signin::{CodePage, log_refusal, masked, resend_wait_s, until_text};
+use crate::pages::signin::{CodePage, back_to_signin, log_refusal, masked, resend_wait_s, until_text};
 use crate::render::{Frame, html};
 use crate::visitor::{Visitor, cookie, cookie_name, set_cookie};
 use askama::Template;
@@ -59,6 +59,12 @@ struct NewPasswordPage {
     error: Option<String>,
     sign_out_elsewhere: bool,
     min_chars: i64,
+}
+
+impl NewPasswordPage {
+    fn new_password_error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
 }
 
 fn forgot_page(visitor: &Visitor, state: &AppState, phone: String, error: Option<String>) -> ForgotPage {
@@ -401,11 +407,7 @@ pub async fn set_password(
     };
     tracing::info!(target: "security", event = "password_set", who = admin_id.as_str(), client = %visitor.client_ip,
         signed_out_elsewhere = elsewhere, "password set by recovery");
-    let secure = state.config.secure_cookies;
-    let mut headers = HeaderMap::new();
-    headers.insert(SET_COOKIE, set_cookie(RESET_COOKIE, "", Some(0), secure));
-    headers.append(SET_COOKIE, set_cookie(UPDATED_COOKIE, "1", Some(60), secure));
-    Ok((headers, Redirect::to("/signin")).into_response())
+    Ok(back_to_signin(RESET_COOKIE, UPDATED_COOKIE, state.config.secure_cookies))
 }
 
 #[cfg(test)]

@@ -445,11 +445,16 @@ pub async fn sign_out(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
     sessions::delete(&state.db, &signed.session.id_hash).await?;
-    let secure = state.config.secure_cookies;
+    Ok(back_to_signin(SESSION_COOKIE, SIGNED_OUT_COOKIE, state.config.secure_cookies))
+}
+
+/// To the sign-in page, dropping the cookie `clear` and setting `notice` for a minute: the
+/// page says its word once ("You have signed out", "Your account has been updated").
+pub(crate) fn back_to_signin(clear: &str, notice: &str, secure: bool) -> Response {
     let mut headers = HeaderMap::new();
-    headers.insert(SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0), secure));
-    headers.append(SET_COOKIE, set_cookie(SIGNED_OUT_COOKIE, "1", Some(60), secure));
-    Ok((headers, Redirect::to("/signin")).into_response())
+    headers.insert(SET_COOKIE, set_cookie(clear, "", Some(0), secure));
+    headers.append(SET_COOKIE, set_cookie(notice, "1", Some(60), secure));
+    (headers, Redirect::to("/signin")).into_response()
 }
 
 #[cfg(test)]
