@@ -140,6 +140,120 @@ pub async fn set_alias(db: &Db, admin_id: &str, company_id: &str, alias: Option<
     Ok(changed.rows_affected() == 1)
 }
 
+/// An administrator of a company, as "Company administrators" lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompanyAdmin {
+    pub admin_id: String,
+    pub name: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub role: String,
+    /// A password is set (an account created without one waits for its first sign-in).
+    pub activated: bool,
+}
+
+/// The company's administrators, by name.
+pub async fn of_company(db: &Db, company_id: &str) -> StoreResult<Vec<CompanyAdmin>> {
+    let rows: Vec<(String, String, String, Option<String>, String, i64)> = sqlx::query_as(
+        "SELECT a.id, a.name, a.phone, a.email, g.role, \
+         CASE WHEN a.password_hash IS NULL THEN 0 ELSE 1 END \
+         FROM admin_companies g JOIN admins a ON a.id = g.admin_id WHERE g.company_id = $1 ORDER BY a.name, a.phone",
+    )
+    .bind(company_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(admin_id, name, phone, email, role, activated)| CompanyAdmin {
+            admin_id,
+            name,
+            phone,
+            email,
+            role,
+            activated: activated != 0,
+        })
+        .collect())
+}
+
+/// Gives `admin_id` access to the company with `role`, unless they have it already (false:
+/// their role stays as it is).
+pub async fn add_access(db: &Db, company_id: &str, admin_id: &str, role: &str, now_ms: i64) -> StoreResult<bool> {
+    let added = sqlx::query(
+        "INSERT INTO admin_companies (admin_id, company_id, role, granted_ms) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (admin_id, company_id) DO NOTHING",
+    )
+    .bind(admin_id)
+    .bind(company_id)
+    .bind(role)
+    .bind(now_ms)
+    .execute(db.pool())
+    .await?;
+    crate::sessions::changed();
+    Ok(added.rows_affected() == 1)
+}
+
+/// Why a change of another administrator's access was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessRefusal {
+    /// Not an administrator of this company.
+    NotFound,
+    /// It would leave the company without an administrator with the full role.
+    LastFull,
+}
+
+/// Changes `admin_id`'s role in the company (None: removes the access). Changes to one
+/// company's administrators run one at a time (its row is locked first), and a change that
+/// would leave no administrator with the full role is refused, even when two of them take
+/// each other's away at once.
+pub async fn change_access(
+    db: &Db,
+    company_id: &str,
+    admin_id: &str,
+    role: Option<&str>,
+) -> StoreResult<Result<(), AccessRefusal>> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE companies SET name = name WHERE id = $1").bind(company_id).execute(&mut *tx).await?;
+    let current: Option<String> =
+        sqlx::query_scalar("SELECT role FROM admin_companies WHERE company_id = $1 AND admin_id = $2")
+            .bind(company_id)
+            .bind(admin_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(current) = current else { return Ok(Err(AccessRefusal::NotFound)) };
+    if current == "full" && role != Some("full") {
+        let others: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM admin_companies WHERE company_id = $1 AND role = 'full' AND admin_id <> $2",
+        )
+        .bind(company_id)
+        .bind(admin_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if others == 0 {
+            return Ok(Err(AccessRefusal::LastFull));
+        }
+    }
+    match role {
+        Some(role) => {
+            sqlx::query("UPDATE admin_companies SET role = $1 WHERE company_id = $2 AND admin_id = $3")
+                .bind(role)
+                .bind(company_id)
+                .bind(admin_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        None => {
+            sqlx::query("DELETE FROM admin_companies WHERE company_id = $1 AND admin_id = $2")
+                .bind(company_id)
+                .bind(admin_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    crate::sessions::changed();
+    Ok(Ok(()))
+}
+
 /// The companies this administrator may manage, by name.
 pub async fn companies_of(db: &Db, admin_id: &str) -> StoreResult<Vec<GrantedCompany>> {
     Ok(sqlx::query_as(

@@ -24,6 +24,8 @@ pub enum Permission {
     ViewPayments,
     /// The accounting documents: invoices, acts, registers, reconciliation statements.
     ViewDocuments,
+    /// Grant, change and remove other administrators' access to the company.
+    ManageAdmins,
 }
 
 /// Which permissions a role grants. `full` is what the operator grants by default.
@@ -36,6 +38,7 @@ pub fn role_allows(role: &str, permission: Permission) -> bool {
         // Money is the accountant's, not the operations role's (issue 12's roles).
         Permission::TransferBalance => matches!(role, "full" | "accountant"),
         Permission::ViewPayments | Permission::ViewDocuments => matches!(role, "full" | "accountant" | "read_only"),
+        Permission::ManageAdmins => role == "full",
     }
 }
 

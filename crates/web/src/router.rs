@@ -1,9 +1,9 @@
 //! Every route of the portal, in one place.
 
 use crate::pages::{
-    account, acts, breakdown, company, dev, esim, forwarding, history, imei, invoice_search, lang, mailed_reports,
-    number_head, numbers, operations, password_reset, payments, payments_report, profile, reports, secret_code, signin,
-    statement_reports, transfer, unallocated, usage,
+    account, acts, breakdown, company, company_admins, dev, esim, forwarding, history, imei, invoice_search, lang,
+    mailed_reports, number_head, numbers, operations, password_reset, payments, payments_report, profile, reports,
+    secret_code, signin, statement_reports, transfer, unallocated, usage,
 };
 use crate::{AppState, assets, error, ops, request, visitor};
 use axum::Router;
@@ -82,6 +82,9 @@ pub fn router(state: AppState) -> Router {
         .route("/reports/number-list", get(mailed_reports::number_list).post(mailed_reports::request_number_list))
         .route("/reports/devices", get(mailed_reports::devices).post(mailed_reports::request_devices))
         .route("/company", post(company::switch))
+        .route("/company/admins", get(company_admins::show).post(company_admins::grant))
+        .route("/company/admins/{admin_id}/role", post(company_admins::set_role))
+        .route("/company/admins/{admin_id}/remove", post(company_admins::remove))
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
         .route("/account/email", post(account::change_email))

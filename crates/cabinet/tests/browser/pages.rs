@@ -579,6 +579,9 @@ async fn run_width(
                          document.querySelector('#new-email').value = 'buh@alfa'; \
                          document.querySelector('#email-current').value = 'x';";
         v.form("account-bad-email", "/account", bad_email, "#account-email-save").await;
+        v.goto("company-admins", "/company/admins").await;
+        let unnamed = "document.querySelector('#grant-phone').value = '+7 701 555 09 99';";
+        v.form("company-admins-unnamed", "/company/admins", unnamed, "#grant-save").await;
         v.goto("history-bad-period", "/reports/actions?from=31-02-2026&to=01-03-2026").await;
         v.goto("error-other-company", &format!("/numbers/{other_company}")).await;
         let other_company_text = v.main_text().await;

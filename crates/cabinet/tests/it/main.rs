@@ -4,6 +4,7 @@
 mod access;
 mod account;
 mod cli;
+mod company_admins;
 mod delivery;
 mod deploy;
 mod documents;

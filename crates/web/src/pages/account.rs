@@ -66,6 +66,8 @@ struct AccountPage {
     companies: Vec<cabinet_store::admins::GrantedCompany>,
     /// The company whose alias was refused, and what was typed.
     alias_for: Option<(String, String)>,
+    /// The current company's administrators may be managed from here (the full role).
+    manages_admins: bool,
 }
 
 impl AccountPage {
@@ -132,6 +134,7 @@ async fn page(
         min_chars: MIN_CHARS as i64,
         companies: admins::companies_of(&state.db, &signed.session.admin_id).await?,
         alias_for: None,
+        manages_admins: signed.require(crate::auth::Permission::ManageAdmins).is_ok(),
     })
 }
 

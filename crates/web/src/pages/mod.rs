@@ -4,6 +4,7 @@ pub mod account;
 pub mod acts;
 pub mod breakdown;
 pub mod company;
+pub mod company_admins;
 pub mod dev;
 pub mod esim;
 pub mod forwarding;
