@@ -66,6 +66,8 @@ pub struct Frame {
     pub section: &'static str,
     /// The administrator's role lets them transfer money (the main menu offers the tab).
     pub can_transfer: bool,
+    /// The administrator's role in the current company (None: signed out, or no company).
+    pub role: Option<String>,
 }
 
 impl Frame {
@@ -84,6 +86,7 @@ impl Frame {
             logo: state.config.brand.logo.is_some(),
             section: section_of(&visitor.path),
             can_transfer: false,
+            role: None,
             t,
         }
     }
@@ -101,7 +104,14 @@ impl Frame {
         frame.companies = companies;
         frame.current_company = signed.session.company_id.clone();
         frame.can_transfer = signed.require(crate::auth::Permission::TransferBalance).is_ok();
+        frame.role = signed.session.role.clone();
         Ok(frame)
+    }
+
+    /// Whether the role lets the administrator use what needs `permission` (the pages offer
+    /// only that; the server refuses the rest anyway).
+    pub fn allows(&self, permission: &crate::auth::Permission) -> bool {
+        self.role.as_deref().is_some_and(|r| crate::auth::role_allows(r, *permission))
     }
 
     pub fn is_current(&self, company_id: &str) -> bool {

@@ -56,7 +56,14 @@ async fn a_full_administrator_gives_changes_and_removes_access_and_the_roles_app
     assert_eq!(carol.get("/transfer").await.status, StatusCode::OK);
     let carol_id = admin_id(&app, CAROL).await;
     let form = format!("{PAGE}/{carol_id}/role");
+    // Operations: the documents' tabs are not offered, and refused if asked for.
+    alice.post_from(PAGE, &form, &[("role", "operations")]).await.assert_redirect("/company/admins?done=role");
+    let history = carol.get("/reports/actions").await.body;
+    assert!(history.contains("id=\"tab-actions\"") && !history.contains("id=\"tab-acts\""), "{history}");
+    assert!(!history.contains("id=\"tab-company-payments\""));
+    assert_eq!(carol.get("/reports/acts").await.status, StatusCode::FORBIDDEN);
     alice.post_from(PAGE, &form, &[("role", "read_only")]).await.assert_redirect("/company/admins?done=role");
+    assert!(carol.get("/reports/actions").await.body.contains("id=\"tab-acts\""), "read-only reads documents");
     assert_eq!(carol.get("/transfer").await.status, StatusCode::FORBIDDEN);
     assert_eq!(carol.get("/reports/actions").await.status, StatusCode::OK, "read-only still reads");
     assert_eq!(carol.get(PAGE).await.status, StatusCode::FORBIDDEN);

@@ -4,20 +4,21 @@
 //! store chunk by chunk. Another administrator's or another company's report is not found.
 
 /// The tabs of Documents and reports, in the manuals' order: (slug, address, the catalog's
-/// key of its name). `reports_tabs.html` draws them; a page names its own by the slug.
-pub const TABS: [(&str, &str, &str); 12] = [
-    ("invoice-numbers", "/reports/invoice-numbers", "invoice-search-title"),
-    ("actions", "/reports/actions", "history-title"),
-    ("number-list", "/reports/number-list", "number-list-page-title"),
-    ("acts", "/reports/acts", "acts-title"),
-    ("register", "/reports/register", "register-title"),
-    ("reconciliation", "/reports/reconciliation", "reconciliation-title"),
-    ("devices", "/reports/devices", "devices-page-title"),
-    ("company-payments", "/reports/company-payments", "company-payments-title"),
-    ("unallocated", "/reports/unallocated", "unallocated-title"),
-    ("breakdown", "/reports/breakdown", "breakdown-title"),
-    ("roaming-packages", "/reports/roaming-packages", "roaming-packages-title"),
-    ("my-reports", "/reports", "nav-my-reports"),
+/// key of its name, what the page requires). `reports_tabs.html` draws those the role
+/// allows; a page names its own by the slug.
+pub const TABS: [(&str, &str, &str, Permission); 12] = [
+    ("invoice-numbers", "/reports/invoice-numbers", "invoice-search-title", Permission::ViewDocuments),
+    ("actions", "/reports/actions", "history-title", Permission::ViewHistory),
+    ("number-list", "/reports/number-list", "number-list-page-title", Permission::ViewDocuments),
+    ("acts", "/reports/acts", "acts-title", Permission::ViewDocuments),
+    ("register", "/reports/register", "register-title", Permission::ViewDocuments),
+    ("reconciliation", "/reports/reconciliation", "reconciliation-title", Permission::ViewDocuments),
+    ("devices", "/reports/devices", "devices-page-title", Permission::ViewDocuments),
+    ("company-payments", "/reports/company-payments", "company-payments-title", Permission::ViewPayments),
+    ("unallocated", "/reports/unallocated", "unallocated-title", Permission::ViewPayments),
+    ("breakdown", "/reports/breakdown", "breakdown-title", Permission::ViewDocuments),
+    ("roaming-packages", "/reports/roaming-packages", "roaming-packages-title", Permission::ViewNumbers),
+    ("my-reports", "/reports", "nav-my-reports", Permission::ViewNumbers),
 ];
 
 /// Whether the tab `slug` is the page's (`tab`), for the template.
