@@ -21,6 +21,7 @@ mod ops;
 mod password_reset;
 mod payments;
 mod reports;
+mod roles;
 mod scoping;
 mod security;
 mod signin;
