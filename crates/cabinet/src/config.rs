@@ -319,6 +319,15 @@ impl Settings {
                 if missing.len() == 1 { "is" } else { "are" }
             );
         }
+        // Links in mails (password recovery, e-mail confirmation) must point at the address
+        // users reach; a Host header is trusted only on loopback (`cabinet_web` links.rs).
+        if !self.dev_mode() && !self.local_only() && self.public_origin.is_none() {
+            bail!(
+                "dev mode is off and other machines can reach the portal, so set public_origin \
+                 (e.g. https://cabinet.example.kz, or CABINET_PUBLIC_ORIGIN): password-recovery and \
+                 e-mail confirmation links point at it"
+            );
+        }
         let sms = match &self.sms {
             Some(s) => Some(std::sync::Arc::new(SmsGateway::new(s).map_err(anyhow::Error::msg)?) as _),
             None => None,

@@ -101,6 +101,11 @@ async fn on_a_reachable_address_the_portal_needs_a_secret_and_shows_no_demo() {
     ];
     let mut env = vec![("CABINET_SECRET_FILE", secret_file.to_str().unwrap())];
     env.extend(channels);
+    // Reachable from other machines: the links in mails need the public address.
+    let unaddressed = cabinet(&db.url, &["--listen", "0.0.0.0:0", "serve"], &env).output().unwrap();
+    assert!(!unaddressed.status.success(), "it must not start without public_origin");
+    assert!(String::from_utf8_lossy(&unaddressed.stderr).contains("set public_origin"));
+    env.push(("CABINET_PUBLIC_ORIGIN", "https://cabinet.example.kz"));
     let server = serve(&db.url, &["--listen", "0.0.0.0:0"], &env);
     let client = crate::helpers::http().build().unwrap();
     let outbox = client.get(format!("{}/dev/outbox", server.base())).send().await.unwrap();
