@@ -1,7 +1,8 @@
 //! Absolute links in messages (a recovery link, an e-mail confirmation): they point at the
-//! configured public origin, or — on a portal reached on loopback (a laptop, a test) — at the
-//! address the request came to. Never at a Host header from elsewhere: a forged one would
-//! send the owner's link to the forger's site.
+//! configured public origin, or — on a portal reached on loopback (a laptop, a test), or in
+//! dev mode — at the address the request came to. Never at a Host header from elsewhere in
+//! production: a forged one would send the owner's link to the forger's site (and a portal
+//! reachable from other machines does not start without `public_origin`).
 
 use crate::AppState;
 use axum::http::HeaderMap;
@@ -18,5 +19,6 @@ pub(crate) fn base(state: &AppState, headers: &HeaderMap) -> Option<String> {
         Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
         _ => host,
     };
-    matches!(name, "127.0.0.1" | "localhost" | "[::1]").then(|| format!("http://{host}"))
+    let trusted = state.config.dev_mode || matches!(name, "127.0.0.1" | "localhost" | "[::1]");
+    trusted.then(|| format!("http://{host}"))
 }
