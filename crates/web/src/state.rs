@@ -39,6 +39,23 @@ pub struct Inner {
 }
 
 impl AppState {
+    /// Puts a message that carries a secret (a code, a link) in the outbox — its body is
+    /// erased once delivered — and wakes this process's worker to deliver it.
+    pub(crate) async fn send_secret(
+        &self,
+        channel: &str,
+        recipient: &str,
+        subject: Option<&str>,
+        body: &str,
+        now_ms: i64,
+    ) -> Result<(), cabinet_store::StoreError> {
+        let message =
+            cabinet_store::outbox::Outgoing { channel, recipient, subject, body, sensitive: true, attachments: &[] };
+        cabinet_store::outbox::enqueue(&self.db, &message, now_ms).await?;
+        self.jobs_wake.notify_one();
+        Ok(())
+    }
+
     pub async fn new(
         db: Db,
         operator: Arc<dyn OperatorPort>,

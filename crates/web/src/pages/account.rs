@@ -276,16 +276,7 @@ pub async fn change_email(
         t.t1("account-email-expires", "hours", EMAIL_LINK_TTL_MS / 3_600_000)
     );
     let subject = t.t("account-email-subject");
-    let message = outbox::Outgoing {
-        channel: outbox::EMAIL,
-        recipient: to.as_str(),
-        subject: Some(&subject),
-        body: &body,
-        sensitive: true,
-        attachments: &[],
-    };
-    outbox::enqueue(&state.db, &message, now).await?;
-    state.jobs_wake.notify_one();
+    state.send_secret(outbox::EMAIL, to.as_str(), Some(&subject), &body, now).await?;
     tracing::info!(target: "security", event = "email_change_requested", who = admin_id,
         client = %signed.visitor.client_ip, "confirmation link sent to the new address");
     Ok(Redirect::to("/account?done=email-sent").into_response())

@@ -172,16 +172,7 @@ async fn send(
         );
         (email.to_string(), Some(t.t("forgot-link-subject")), body)
     };
-    let message = outbox::Outgoing {
-        channel,
-        recipient: &recipient,
-        subject: subject.as_deref(),
-        body: &body,
-        sensitive: true,
-        attachments: &[],
-    };
-    outbox::enqueue(&state.db, &message, now).await?;
-    state.jobs_wake.notify_one();
+    state.send_secret(channel, &recipient, subject.as_deref(), &body, now).await?;
     Ok(())
 }
 

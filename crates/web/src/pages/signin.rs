@@ -226,16 +226,7 @@ async fn send_code(
     };
     let challenge = otp::issue(&state.db, &state.secret, &admin.id, channel, &code, state.config.otp, now).await?;
     let subject = (channel == outbox::EMAIL).then(|| t.t("otp-subject"));
-    let message = outbox::Outgoing {
-        channel,
-        recipient: &recipient,
-        subject: subject.as_deref(),
-        body: &text,
-        sensitive: true,
-        attachments: &[],
-    };
-    outbox::enqueue(&state.db, &message, now).await?;
-    state.jobs_wake.notify_one();
+    state.send_secret(channel, &recipient, subject.as_deref(), &text, now).await?;
     Ok(Some(challenge))
 }
 
