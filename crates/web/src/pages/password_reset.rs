@@ -187,7 +187,7 @@ fn code_page(
     let page = CodePage {
         frame: Frame::public(state, visitor, "forgot-code-title"),
         action: "/signin/forgot/code",
-        back: "/signin/forgot",
+        back: "/signin",
         lead_key: "forgot-code-lead",
         destination: masked(outbox::SMS, &reset.phone, None),
         resend_in_s: resend_wait_s(reset.resend_after_ms, now_ms()),
