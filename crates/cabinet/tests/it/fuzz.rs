@@ -263,3 +263,45 @@ async fn hostile_input_on_every_route_never_gets_a_server_error() {
     let res = out.body(format!("csrf={csrf}&next=%0d%0a&x=%ff")).send().await.unwrap();
     assert!(res.status().as_u16() < 500, "signout: {}", res.status());
 }
+
+/// Every page of the router (read from its source, so a new one is covered at once): signed
+/// out, only the sign-in, recovery, language, health and asset routes answer; everything
+/// else sends to the sign-in page. And every page of a number, asked for by an administrator
+/// of another company, is not found.
+#[tokio::test]
+async fn every_route_needs_a_signed_in_administrator_and_numbers_belong_to_their_company() {
+    let app = spawn().await;
+    let sim = Simulator::new(app.db.db.clone());
+    let q = NumberQuery { limit: 1, ..NumberQuery::default() };
+    let theirs = sim.list_numbers(&Bin::parse(BIN_A).unwrap(), &q).await.unwrap().items[0].msisdn.to_string();
+    // (The dev pages answer anyone, on loopback in dev mode only: `deploy.rs` checks that.)
+    let public = |path: &str| {
+        path.starts_with("/signin")
+            || path.starts_with("/dev/")
+            || path.starts_with("/lang/")
+            || path.starts_with("/assets/")
+            || path.starts_with("/account/email/")
+            || matches!(path, "/" | "/healthz" | "/readyz" | "/metrics")
+    };
+    let stranger = app.browser();
+    let bob = app.signed_in(BOB).await;
+    let mut wrong = Vec::new();
+    let routes = routes();
+    for r in routes.iter().filter(|r| r.get) {
+        let path = fill(&r.path, |name| good(&r.path, name, &theirs));
+        let page = stranger.get(&path).await;
+        let to_signin =
+            page.status == reqwest::StatusCode::SEE_OTHER && page.location().is_some_and(|l| l.starts_with("/signin"));
+        if !public(&r.path) && !to_signin && page.status != reqwest::StatusCode::NOT_FOUND {
+            wrong.push(format!("signed out GET {path}: {} {:?}", page.status, page.location()));
+        }
+        if r.path.contains("{msisdn}") {
+            let page = bob.get(&path).await;
+            if page.status != reqwest::StatusCode::NOT_FOUND {
+                wrong.push(format!("company B's administrator GET {path}: {}", page.status));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(routes.iter().filter(|r| r.path.contains("{msisdn}")).count() >= 15, "the number's pages were read");
+}

@@ -360,9 +360,10 @@ pub async fn notice(
     Path(number): Path<String>,
     axum::extract::Query(q): axum::extract::Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
-    let scope = signed.require(Permission::ViewNumbers)?;
+    // Another company's number is not found (its notices are not this company's anyway).
+    let (scope, msisdn, _) =
+        crate::pages::operations::company_number_as(&state, &signed, &number, Permission::ViewNumbers).await?;
     let t = signed.visitor.tr();
-    let msisdn = Msisdn::parse(&number).map_err(|_| WebError::NotFound(t.locale))?;
     let (place, at) = if q.at == "device" { (Place::Device, "device") } else { (Place::Forwarding, "forwarding") };
     let notice = flash(&state, &scope, &t, &headers, msisdn.as_str(), place).await?;
     let done = !notice.as_ref().is_some_and(OpNotice::processing);

@@ -265,9 +265,10 @@ async fn file(
     p: &Params,
     format: Format,
 ) -> Result<Response, WebError> {
-    let scope = signed.require(Permission::ViewNumbers)?;
+    // Another company's number is not found, whatever the period.
+    let (scope, msisdn, _) =
+        crate::pages::operations::company_number_as(state, signed, number, Permission::ViewNumbers).await?;
     let t = signed.visitor.tr();
-    let msisdn = Msisdn::parse(number).map_err(|_| WebError::NotFound(t.locale))?;
     let zone = state.config.zone.clone();
     let Ok(period) = usage_period(&zone, p) else { return Err(WebError::BadRequest(t.locale)) };
     if is_large(&period) {
