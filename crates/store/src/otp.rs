@@ -64,6 +64,12 @@ fn mac(secret: &str, challenge_id: &str, code: &str) -> String {
     ids::hex(&m.finalize().into_bytes())
 }
 
+/// Whether `typed` has a code's shape (six digits): anything else is answered "the code is
+/// six digits" without spending a try.
+pub fn well_formed(typed: &str) -> bool {
+    typed.len() == 6 && typed.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// A fresh six-digit code, uniformly drawn.
 pub fn new_code() -> String {
     format!("{:06}", rand::rng().random_range(0..1_000_000u32))

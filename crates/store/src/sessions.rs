@@ -103,16 +103,6 @@ pub async fn get(db: &Db, id: &str, now_ms: i64) -> StoreResult<Option<Session>>
     .await?)
 }
 
-pub async fn set_company(db: &Db, id_hash: &str, company_id: &str) -> StoreResult<()> {
-    sqlx::query("UPDATE sessions SET company_id = $1 WHERE id_hash = $2")
-        .bind(company_id)
-        .bind(id_hash)
-        .execute(db.pool())
-        .await?;
-    changed();
-    Ok(())
-}
-
 pub async fn set_challenge(db: &Db, id_hash: &str, challenge_id: &str) -> StoreResult<()> {
     sqlx::query("UPDATE sessions SET challenge_id = $1 WHERE id_hash = $2")
         .bind(challenge_id)

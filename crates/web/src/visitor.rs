@@ -77,7 +77,9 @@ pub fn set_cookie(name: &str, value: &str, max_age_s: Option<i64>, secure: bool)
     HeaderValue::from_str(&s).expect("cookie values are ASCII")
 }
 
-fn valid_token(v: &str) -> bool {
+/// A token this portal makes (a cookie or a link's): 64 hex digits; anything else is not
+/// looked up at all.
+pub(crate) fn valid_token(v: &str) -> bool {
     v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit())
 }
 

@@ -284,8 +284,11 @@ pub async fn change_email(
 
 /// GET /account/email/{token}: the link from the new address's mailbox, once.
 pub async fn confirm_email(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, WebError> {
-    let well_formed = token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit());
-    let confirmed = if well_formed { email_changes::confirm(&state.db, &token, now_ms()).await? } else { None };
+    let confirmed = if crate::visitor::valid_token(&token) {
+        email_changes::confirm(&state.db, &token, now_ms()).await?
+    } else {
+        None
+    };
     Ok(match confirmed {
         Some((admin_id, _)) => {
             tracing::info!(target: "security", event = "email_changed", who = admin_id.as_str(), "e-mail address confirmed");

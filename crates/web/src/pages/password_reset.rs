@@ -14,7 +14,7 @@ use crate::error::WebError;
 use crate::limits;
 use crate::pages::signin::{CodePage, back_to_signin, log_refusal, masked, resend_wait_s, until_text};
 use crate::render::{Frame, html};
-use crate::visitor::{Visitor, cookie, cookie_name, set_cookie};
+use crate::visitor::{Visitor, cookie, cookie_name, set_cookie, valid_token};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::header::SET_COOKIE;
@@ -74,8 +74,7 @@ fn forgot_page(visitor: &Visitor, state: &AppState, phone: String, error: Option
 /// The recovery this browser holds, with its cookie.
 async fn held(state: &AppState, headers: &HeaderMap) -> Result<Option<(String, Reset)>, WebError> {
     let name = cookie_name(RESET_COOKIE, state.config.secure_cookies);
-    let Some(value) = cookie(headers, &name).filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
-    else {
+    let Some(value) = cookie(headers, &name).filter(|v| valid_token(v)) else {
         return Ok(None);
     };
     Ok(resets::get(&state.db, value).await?.map(|r| (value.to_string(), r)))
@@ -239,7 +238,7 @@ pub async fn submit_code(
     };
     let t = visitor.tr();
     let code = form.code.trim();
-    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+    if !otp::well_formed(code) {
         return Ok(code_page(
             &state,
             &visitor,
@@ -326,8 +325,8 @@ pub async fn open_link(
     visitor: Visitor,
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
-    let well_formed = token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit());
-    let opened = if well_formed { resets::open_link(&state.db, &token, policy(), now_ms()).await? } else { None };
+    let opened =
+        if valid_token(&token) { resets::open_link(&state.db, &token, policy(), now_ms()).await? } else { None };
     Ok(match opened {
         Some(value) => with_cookie(&value, None, state.config.secure_cookies, "/signin/password"),
         None => {

@@ -325,7 +325,7 @@ pub async fn submit_code(
     let view = || CodeView { challenge: &challenge, next: form.next.clone() };
     let t = visitor.tr();
     let code = form.code.trim();
-    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+    if !otp::well_formed(code) {
         return Ok(code_page(
             &state,
             &visitor,
