@@ -5,7 +5,9 @@
 //! instance to claim the operator's day runs it.
 
 use cabinet_core::time::{OperatorZone, now_ms};
-use cabinet_store::{Db, StoreResult, attempts, email_changes, otp, outbox, password_resets, reports, sessions};
+use cabinet_store::{
+    Db, StoreResult, attempts, email_changes, employee_sessions, otp, outbox, password_resets, reports, sessions,
+};
 use std::time::Duration;
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
@@ -13,6 +15,7 @@ const DAY_MS: i64 = 24 * 3600 * 1000;
 /// One pass; returns how many rows went.
 pub async fn sweep(db: &Db, now: i64) -> StoreResult<u64> {
     let mut n = sessions::delete_expired(db, now).await?;
+    n += employee_sessions::delete_expired(db, now).await?;
     n += otp::delete_expired(db, now - DAY_MS).await?;
     n += password_resets::delete_expired(db, now - DAY_MS).await?;
     n += email_changes::delete_expired(db, now - DAY_MS).await?;

@@ -9,6 +9,7 @@ pub mod companies;
 mod db;
 pub mod document_views;
 pub mod email_changes;
+pub mod employee_sessions;
 mod error;
 pub mod ids;
 pub mod jobs;

@@ -90,6 +90,12 @@ pub const CABINET: MigrationSet = MigrationSet {
             sqlite: include_str!("../migrations/sqlite/0011_email_changes.sql"),
             postgres: include_str!("../migrations/postgres/0011_email_changes.sql"),
         },
+        Step {
+            version: 12,
+            description: "employee sessions",
+            sqlite: include_str!("../migrations/sqlite/0012_employee_sessions.sql"),
+            postgres: include_str!("../migrations/postgres/0012_employee_sessions.sql"),
+        },
     ],
 };
 

@@ -2,7 +2,7 @@
 //! SMS, kept only as an HMAC. Issuing replaces any earlier code; deleting ends it.
 
 use crate::actions::{self, Actor, NewAction};
-use crate::{Db, StoreResult, ids, outbox};
+use crate::{Db, StoreResult, employee_sessions, ids, outbox};
 use hmac::{Hmac, KeyInit, Mac};
 use rand::RngExt;
 use sha2::Sha256;
@@ -52,6 +52,8 @@ pub async fn issue(
     .bind(now_ms)
     .execute(&mut *tx)
     .await?;
+    // Whoever signed in with the old code is out at once.
+    employee_sessions::end_for_number_in(&mut tx, who.company_id, msisdn).await?;
     outbox::enqueue_in(&mut tx, &outbox::Outgoing::sms(msisdn, sms).secret(), now_ms).await?;
     let action = NewAction {
         kind: "secret_code_sent",
@@ -76,6 +78,7 @@ pub async fn delete(db: &Db, who: &Actor<'_>, msisdn: &str, now_ms: i64) -> Stor
         .await?
         .rows_affected()
         == 1;
+    employee_sessions::end_for_number_in(&mut tx, who.company_id, msisdn).await?;
     let action = NewAction {
         kind: "secret_code_deleted",
         msisdn: Some(msisdn),
@@ -101,4 +104,24 @@ pub async fn matches(db: &Db, secret: &str, company_id: &str, msisdn: &str, code
         use subtle::ConstantTimeEq;
         bool::from(mac(secret, company_id, msisdn, code).as_bytes().ct_eq(stored.as_bytes()))
     }))
+}
+
+/// The company (id and BIN) whose current code for the number `code` is: the employee's
+/// sign-in names only the number. A number moved to another company may still have the old
+/// one's code: each is checked, in constant time.
+pub async fn company_of(db: &Db, secret: &str, msisdn: &str, code: &str) -> StoreResult<Option<(String, String)>> {
+    use subtle::ConstantTimeEq;
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT s.company_id, c.bin, s.code_mac FROM secret_codes s JOIN companies c ON c.id = s.company_id \
+         WHERE s.msisdn = $1 ORDER BY s.created_ms DESC",
+    )
+    .bind(msisdn)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .find(|(company_id, _, stored)| {
+            bool::from(mac(secret, company_id, msisdn, code).as_bytes().ct_eq(stored.as_bytes()))
+        })
+        .map(|(company_id, bin, _)| (company_id, bin)))
 }

@@ -23,11 +23,15 @@ use cabinet_store::sessions::STAGE_ACTIVE;
 pub enum WebError {
     /// Not signed in: go to the sign-in page (and come back here after it).
     SignInRequired,
+    /// Not signed in to self-care: go to its sign-in page.
+    SelfcareSignInRequired,
     /// No such page: an unknown address, or a malformed one (`/numbers/abc`).
     NotFound(Locale),
     /// A well-formed number that is not among the current company's numbers.
     NumberNotFound(Locale),
     Forbidden(Locale),
+    /// The company barred the number's usage details from self-care.
+    SelfcareDetailsBarred(Locale),
     NoCompany(Locale),
     Csrf(Locale),
     BadRequest(Locale),
@@ -62,9 +66,11 @@ impl IntoResponse for WebError {
                 res.extensions_mut().insert(SignInNeeded);
                 return res;
             }
+            WebError::SelfcareSignInRequired => return Redirect::to("/selfcare").into_response(),
             WebError::NotFound(l) => (StatusCode::NOT_FOUND, l, "error-not-found"),
             WebError::NumberNotFound(l) => (StatusCode::NOT_FOUND, l, "error-number-not-found"),
             WebError::Forbidden(l) => (StatusCode::FORBIDDEN, l, "error-forbidden"),
+            WebError::SelfcareDetailsBarred(l) => (StatusCode::FORBIDDEN, l, "selfcare-details-barred"),
             WebError::NoCompany(l) => (StatusCode::OK, l, "error-no-company"),
             WebError::Csrf(l) => (StatusCode::FORBIDDEN, l, "error-csrf"),
             WebError::BadRequest(l) => (StatusCode::BAD_REQUEST, l, "error-bad-request"),

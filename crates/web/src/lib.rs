@@ -8,6 +8,7 @@ mod cache;
 mod config;
 mod csrf;
 pub mod documents;
+mod employee;
 mod error;
 mod export;
 mod i18n;

@@ -189,6 +189,33 @@ pub async fn charge_reset(
     Ok(Ok(charged))
 }
 
+/// Self-care sign-ins from one address, right or wrong, before a pause (many numbers tried).
+const SELFCARE_LIMIT_ADDRESS: Limit = Limit { max: 30, window_ms: 900_000, lock_ms: 900_000 };
+/// Wrong secret codes for one number, from anywhere, before a pause: eight digits would
+/// otherwise fall to a patient guesser.
+const SELFCARE_LIMIT_NUMBER: Limit = Limit { max: 5, window_ms: 900_000, lock_ms: 900_000 };
+
+/// Charges a self-care sign-in with `msisdn` from `ip`: every attempt to the address, and
+/// to the number until the code proves right (given back then).
+pub async fn charge_selfcare(
+    state: &AppState,
+    msisdn: &Msisdn,
+    ip: IpAddr,
+    now_ms: i64,
+) -> Result<Result<Charged, Refusal>, StoreError> {
+    let mut charged = Charged { keys: Vec::new() };
+    let steps = [
+        ("self-care address", format!("selfcare-ip:{}", network(ip)), SELFCARE_LIMIT_ADDRESS, false),
+        ("self-care number", format!("selfcare-number:{msisdn}"), SELFCARE_LIMIT_NUMBER, true),
+    ];
+    for (scope, key, limit, give_back) in steps {
+        if let Some(refusal) = charge(state, &mut charged, scope, key, limit, now_ms, give_back).await? {
+            return Ok(Err(refusal));
+        }
+    }
+    Ok(Ok(charged))
+}
+
 /// Charges a code attempt to the administrator's account.
 pub async fn charge_code(
     state: &AppState,

@@ -68,6 +68,17 @@ pub struct Frame {
     pub can_transfer: bool,
     /// The administrator's role in the current company (None: signed out, or no company).
     pub role: Option<String>,
+    /// Someone signed in who is not an administrator (an employee in self-care, operator
+    /// staff): their name in the header and their own sign-out.
+    pub guest: Option<Guest>,
+    /// Where the brand in the header leads.
+    pub home: &'static str,
+}
+
+/// The header of a signed-in visitor who is not an administrator.
+pub struct Guest {
+    pub name: String,
+    pub signout: &'static str,
 }
 
 impl Frame {
@@ -87,6 +98,8 @@ impl Frame {
             section: section_of(&visitor.path),
             can_transfer: false,
             role: None,
+            guest: None,
+            home: "/numbers",
             t,
         }
     }

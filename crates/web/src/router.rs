@@ -3,7 +3,7 @@
 use crate::pages::{
     account, acts, breakdown, company, company_admins, dev, esim, forwarding, history, imei, invoice_search, lang,
     mailed_reports, number_head, numbers, operations, password_reset, payments, payments_report, profile, reports,
-    secret_code, signin, statement_reports, transfer, unallocated, usage,
+    secret_code, selfcare, signin, statement_reports, transfer, unallocated, usage,
 };
 use crate::{AppState, assets, error, ops, request, visitor};
 use axum::Router;
@@ -91,6 +91,10 @@ pub fn router(state: AppState) -> Router {
         .route("/account/email/{token}", get(account::confirm_email))
         .route("/account/sessions/end-others", post(account::end_other_sessions))
         .route("/account/companies/{company_id}", post(account::set_alias))
+        .route("/selfcare", get(selfcare::show_signin).post(selfcare::sign_in))
+        .route("/selfcare/number", get(selfcare::number))
+        .route("/selfcare/usage", get(selfcare::usage))
+        .route("/selfcare/signout", post(selfcare::sign_out))
         .route("/lang/{code}", get(lang::switch))
         .route("/dev/outbox", get(dev::outbox_page))
         .route("/dev/styleguide", get(dev::styleguide))

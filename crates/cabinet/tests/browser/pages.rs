@@ -251,6 +251,8 @@ struct Data {
     recipient: String,
     /// Documents and reports → Search by invoice number, of one of the company's invoices.
     invoice_search: String,
+    /// A number with self-care open and the secret code its administrator sent it.
+    selfcare: (String, String),
 }
 
 async fn prepare(app: &TestApp) -> Data {
@@ -325,7 +327,39 @@ async fn prepare(app: &TestApp) -> Data {
     let recipient = advance.iter().find(|n| n.msisdn != sender.msisdn).expect("a second advance number");
     let (sender, recipient) = (sender.msisdn.to_string(), recipient.msisdn.to_string());
     my_reports(app, &b, &active, &other_company).await;
-    Data { active, blocked, other_company, service_on, search, search_none, period, sender, recipient, invoice_search }
+    let selfcare = selfcare_code(app, &b).await;
+    Data {
+        active,
+        blocked,
+        other_company,
+        service_on,
+        search,
+        search_none,
+        period,
+        sender,
+        recipient,
+        invoice_search,
+        selfcare,
+    }
+}
+
+/// Carol sends a secret code to an Active number whose self-care is open; (number, code).
+async fn selfcare_code(app: &TestApp, b: &Browser) -> (String, String) {
+    use cabinet_core::operator::OperatorPort;
+    let sim = cabinet_sim::Simulator::new(app.db.clone());
+    let bin = cabinet_core::Bin::parse(BIN_A).unwrap();
+    for n in numbers_of_state(app, BIN_A, NumberState::Active).await.into_iter().skip(10) {
+        let p = sim.number_profile(&bin, &n.msisdn).await.unwrap().unwrap();
+        if p.ban_selfcare || p.ban_selfcare_details {
+            continue;
+        }
+        let send = format!("/numbers/{}/secret-code/send", n.msisdn);
+        assert!(b.post_from(&send, &send, &[]).await.status.is_redirection());
+        let sms = app.last_message_to(n.msisdn.as_str()).await.unwrap().body;
+        let code = sms.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 8).unwrap().to_string();
+        return (n.msisdn.to_string(), code);
+    }
+    panic!("a number with self-care open")
 }
 
 /// Carol's My reports holds a ready report and one that failed, so that both show.
@@ -491,6 +525,7 @@ async fn run_width(
         sender,
         recipient,
         invoice_search,
+        selfcare: (selfcare_number, selfcare_code),
     } = data;
     for lang in LANGS {
         v.lang(lang, "/numbers").await;
@@ -602,6 +637,30 @@ async fn run_width(
     }
     // Signing out says so (once, in the last language).
     v.form("signed-out", "/numbers", "", "form[action='/signout'] button[type=submit]").await;
+
+    // Employee self-care: a wrong code (a number per language and width: wrong codes lock
+    // the number), then the number's own pages.
+    for (lang_no, lang) in LANGS.into_iter().enumerate() {
+        v.lang(lang, "/selfcare").await;
+        v.check("selfcare-signin").await;
+        let fill = format!(
+            "document.querySelector('#phone').value = '7701997{lang_no}{:03}'; \
+             document.querySelector('#code').value = '00000000';",
+            width % 1000
+        );
+        v.form("selfcare-wrong", "", &fill, "#selfcare-submit").await;
+    }
+    let fill = format!(
+        "document.querySelector('#phone').value = '{selfcare_number}'; \
+         document.querySelector('#code').value = '{selfcare_code}';"
+    );
+    v.form("selfcare-number", "/selfcare", &fill, "#selfcare-submit").await;
+    for lang in LANGS {
+        v.lang(lang, "/selfcare/number").await;
+        v.check("selfcare-number").await;
+        v.goto("selfcare-usage", "/selfcare/usage").await;
+    }
+    v.form("selfcare-signed-out", "/selfcare/number", "", "form[action='/selfcare/signout'] button[type=submit]").await;
     let pages = v.pages;
     let [load, layout, axe, shot] = v.spent.map(|d| d.as_secs());
     eprintln!(

@@ -265,8 +265,8 @@ async fn hostile_input_on_every_route_never_gets_a_server_error() {
 }
 
 /// Every page of the router (read from its source, so a new one is covered at once): signed
-/// out, only the sign-in, recovery, language, health and asset routes answer; everything
-/// else sends to the sign-in page. And every page of a number, asked for by an administrator
+/// out, only the sign-ins, recovery, language, health and asset routes answer; everything
+/// else sends to its sign-in page. And every page of a number, asked for by an administrator
 /// of another company, is not found.
 #[tokio::test]
 async fn every_route_needs_a_signed_in_administrator_and_numbers_belong_to_their_company() {
@@ -281,7 +281,7 @@ async fn every_route_needs_a_signed_in_administrator_and_numbers_belong_to_their
             || path.starts_with("/lang/")
             || path.starts_with("/assets/")
             || path.starts_with("/account/email/")
-            || matches!(path, "/" | "/healthz" | "/readyz" | "/metrics")
+            || matches!(path, "/" | "/healthz" | "/readyz" | "/metrics" | "/selfcare")
     };
     let stranger = app.browser();
     let bob = app.signed_in(BOB).await;
@@ -290,8 +290,10 @@ async fn every_route_needs_a_signed_in_administrator_and_numbers_belong_to_their
     for r in routes.iter().filter(|r| r.get) {
         let path = fill(&r.path, |name| good(&r.path, name, &theirs));
         let page = stranger.get(&path).await;
+        // Self-care's pages send to its own sign-in.
+        let signin = if r.path.starts_with("/selfcare") { "/selfcare" } else { "/signin" };
         let to_signin =
-            page.status == reqwest::StatusCode::SEE_OTHER && page.location().is_some_and(|l| l.starts_with("/signin"));
+            page.status == reqwest::StatusCode::SEE_OTHER && page.location().is_some_and(|l| l.starts_with(signin));
         if !public(&r.path) && !to_signin && page.status != reqwest::StatusCode::NOT_FOUND {
             wrong.push(format!("signed out GET {path}: {} {:?}", page.status, page.location()));
         }

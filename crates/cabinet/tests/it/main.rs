@@ -24,6 +24,7 @@ mod reports;
 mod roles;
 mod scoping;
 mod security;
+mod selfcare;
 mod signin;
 mod transfer;
 mod unallocated;

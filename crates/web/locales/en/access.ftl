@@ -156,3 +156,23 @@ role-read_only-means = sees numbers, documents and the history; changes nothing.
 action-admin-access-granted = Access to the company given to { $subject }
 action-admin-role-changed = Role changed: { $subject }
 action-admin-access-removed = Access to the company removed from { $subject }
+
+## Employee self-care
+selfcare-title = Self-care for a number's user
+selfcare-lead = See your work number's balance, allowances and usage details.
+selfcare-phone = Your number
+selfcare-phone-hint = The work number the code was sent to, e.g. +7 701 054 20 06
+selfcare-code = Secret code
+selfcare-code-hint = The eight digits your company's administrator sent to this number by SMS.
+selfcare-note = Only the company's administrator can change the number's services; ask them for a new code if you lost it.
+signin-selfcare-link = Using a company number? See it in self-care
+selfcare-admin-link = Company administrator? Sign in here
+selfcare-wrong = Wrong number or secret code.
+selfcare-locked = Too many wrong codes. Please try again after { $until }.
+selfcare-barred = Your company has barred self-care access for this number.
+selfcare-details-barred = Your company has barred usage details for this number.
+selfcare-number-title = My number
+selfcare-services = Connected services
+selfcare-no-services = No services connected.
+selfcare-services-note = Services are connected and disconnected by your company's administrator.
+secret-sms = Your secret code for self-care: { $code }. Sign in with this number at { $link }. Do not tell it to anyone.

@@ -258,7 +258,6 @@ secret-send-title = Send secret code
 secret-send-question = Send a new secret code to this number by SMS? The number's user can then see the number's information and usage details, but never change services. An earlier code stops working.
 secret-delete-title = Delete secret code
 secret-delete-question = Are you sure you want to delete the secret code? The number's user will no longer be able to sign in with it.
-secret-sms = Your secret code for self-care: { $code }. It lets you see this number's information; do not tell it to anyone.
 reason-no-secret-code = the number has no secret code
 action-secret-code-sent = Sending a secret code to number { $number }
 action-secret-code-deleted = Deleting the secret code of number { $number }

@@ -156,3 +156,23 @@ role-read_only-means = видит номера, документы и истор
 action-admin-access-granted = Предоставлен доступ к компании: { $subject }
 action-admin-role-changed = Изменена роль: { $subject }
 action-admin-access-removed = Отозван доступ к компании: { $subject }
+
+## Employee self-care
+selfcare-title = Самообслуживание для пользователя номера
+selfcare-lead = Баланс, пакеты и детализация вашего рабочего номера.
+selfcare-phone = Ваш номер
+selfcare-phone-hint = Рабочий номер, на который пришёл код, например +7 701 054 20 06
+selfcare-code = Секретный код
+selfcare-code-hint = Восемь цифр, которые администратор вашей компании отправил на этот номер по SMS.
+selfcare-note = Менять услуги номера может только администратор компании; если код утерян, попросите у него новый.
+signin-selfcare-link = Пользуетесь номером компании? Самообслуживание здесь
+selfcare-admin-link = Вы администратор компании? Вход здесь
+selfcare-wrong = Неверный номер или секретный код.
+selfcare-locked = Слишком много неверных кодов. Повторите попытку после { $until }.
+selfcare-barred = Ваша компания запретила доступ к самообслуживанию для этого номера.
+selfcare-details-barred = Ваша компания запретила просмотр детализации для этого номера.
+selfcare-number-title = Мой номер
+selfcare-services = Подключённые услуги
+selfcare-no-services = Подключённых услуг нет.
+selfcare-services-note = Услуги подключает и отключает администратор вашей компании.
+secret-sms = Ваш секретный код для самообслуживания: { $code }. Вход с этим номером: { $link }. Никому не сообщайте код.

@@ -22,6 +22,7 @@ pub mod payments_report;
 pub mod profile;
 pub mod reports;
 pub mod secret_code;
+pub mod selfcare;
 pub mod signin;
 pub mod statement_reports;
 pub mod transfer;

@@ -75,12 +75,12 @@ struct SwitchView {
     terms: Option<String>,
 }
 
-struct AllowanceView {
-    name: String,
-    unlimited: bool,
-    amount: String,
-    connected: String,
-    until: String,
+pub(crate) struct AllowanceView {
+    pub name: String,
+    pub unlimited: bool,
+    pub amount: String,
+    pub connected: String,
+    pub until: String,
 }
 
 struct PhoneView {
@@ -149,7 +149,7 @@ fn hundredths(t: &Tr, v: i64) -> String {
     format!("{}{sep}{:02}", v / 100, v % 100)
 }
 
-fn allowance_view(t: &Tr, zone: &OperatorZone, a: &Allowance) -> AllowanceView {
+pub(crate) fn allowance_view(t: &Tr, zone: &OperatorZone, a: &Allowance) -> AllowanceView {
     AllowanceView {
         name: t.text(&a.name).to_string(),
         unlimited: a.unlimited,

@@ -66,6 +66,7 @@ pub async fn request(
     State(state): State<AppState>,
     signed: Signed,
     Path((n, action)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
     let send = which(&action).ok_or(WebError::NotFound(signed.locale()))?;
@@ -102,7 +103,9 @@ pub async fn request(
         return profile::render(&state, &signed, &scope, msisdn, StatusCode::UNPROCESSABLE_ENTITY, notice).await;
     }
     let code = secret_codes::new_code();
-    let sms = t.t1("secret-sms", "code", code.as_str());
+    // Where to use it: the portal's self-care sign-in (the configured public origin).
+    let link = crate::links::base(&state, &headers).unwrap_or_default() + "/selfcare";
+    let sms = t.t2("secret-sms", ("code", code.as_str()), ("link", link));
     secret_codes::issue(&state.db, &state.secret, &who, msisdn.as_str(), &code, &sms, now).await?;
     state.jobs_wake.notify_one();
     back_to_profile(&state, &scope, &msisdn).await

@@ -58,6 +58,10 @@ struct UsagePage {
     frame: Frame,
     msisdn: String,
     pretty: String,
+    /// The number's own user is looking (self-care): on screen only.
+    selfcare: bool,
+    /// Where the period form goes (and the pages' links).
+    action: String,
     from: String,
     to: String,
     error: Option<(PeriodField, String)>,
@@ -156,22 +160,57 @@ pub async fn show(
     let scope = signed.require(Permission::ViewNumbers)?;
     let t = signed.visitor.tr();
     let msisdn = Msisdn::parse(&number).map_err(|_| WebError::NotFound(t.locale))?;
+    let frame = Frame::signed(&state, &signed, t.t("usage-title")).await?;
+    let accepted = match &p.report {
+        Some(id) => {
+            let owner = crate::pages::reports::owner(&signed, &scope);
+            cabinet_store::reports::get_for(&state.db, owner, id).await?.is_some()
+        }
+        None => false,
+    };
+    render(&state, frame, &scope.bin, &msisdn, &p, accepted, Viewer::Administrator).await
+}
+
+/// Who looks at the usage details: the company's administrator (with files and reports) or
+/// the number's own user in self-care (on screen only).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Viewer {
+    Administrator,
+    Employee,
+}
+
+/// The usage details page of one number of the customer `bin` (404 when it is not theirs).
+pub(crate) async fn render(
+    state: &AppState,
+    frame: Frame,
+    bin: &cabinet_core::Bin,
+    msisdn: &Msisdn,
+    p: &Params,
+    accepted: bool,
+    viewer: Viewer,
+) -> Result<Response, WebError> {
+    let t = frame.t;
     // The operator answers None for a number that is not the company's; an empty period
     // asks only that, so a wrong period on another company's number is still not found.
     let usage = async |from_ms: i64, to_ms: i64| {
         state
             .operator
-            .usage(&scope.bin, &msisdn, from_ms, to_ms)
+            .usage(bin, msisdn, from_ms, to_ms)
             .await
             .map_err(|_| WebError::Operator(t.locale))?
             .ok_or(WebError::NumberNotFound(t.locale))
     };
     let zone = &state.config.zone;
-    let frame = Frame::signed(&state, &signed, t.t("usage-title")).await?;
+    let action = match viewer {
+        Viewer::Administrator => format!("/numbers/{msisdn}/usage"),
+        Viewer::Employee => "/selfcare/usage".to_string(),
+    };
     let mut page = UsagePage {
         frame,
         pretty: msisdn.pretty(),
         msisdn: msisdn.to_string(),
+        selfcare: viewer == Viewer::Employee,
+        action,
         from: String::new(),
         to: String::new(),
         error: None,
@@ -182,14 +221,10 @@ pub async fn show(
         prev_href: None,
         next_href: None,
         includes_today: false,
-        accepted: false,
+        accepted,
         at_once_days: AT_ONCE_DAYS,
     };
-    if let Some(id) = &p.report {
-        let owner = crate::pages::reports::owner(&signed, &scope);
-        page.accepted = cabinet_store::reports::get_for(&state.db, owner, id).await?.is_some();
-    }
-    let period = match usage_period(zone, &p) {
+    let period = match usage_period(zone, p) {
         Ok(period) => period,
         Err(BadPeriod { from, to, field, key }) => {
             usage(0, 0).await?;
@@ -206,7 +241,7 @@ pub async fn show(
     };
     let start = (n - 1) * PAGE_SIZE;
     let shown = &report.records[start.min(report.records.len())..(start + PAGE_SIZE).min(report.records.len())];
-    let href = |k: usize| format!("/numbers/{msisdn}/usage?from={}&to={}&page={k}", period.from, period.to);
+    let href = |k: usize| format!("{}?from={}&to={}&page={k}", page.action, period.from, period.to);
     page.rows = shown.iter().map(|r| record_row(&t, zone, r)).collect();
     page.totals = report.totals.iter().map(|s| total_row(&t, s)).collect();
     page.total_charge = t.money(&Money(report.totals.iter().map(|s| s.charge.tiyn()).sum()));
