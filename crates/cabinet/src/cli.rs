@@ -1,5 +1,5 @@
 //! The command line: `cabinet [serve]`, `migrate`, `seed`, `company create`, `admin create`,
-//! `admin grant`, `outbox`, `billing close`, `billing pay`, `billing allocate`, `billing daily`.
+//! `admin grant`, `staff create`, `requests list|approve|reject`, `outbox`, `billing close`, `billing pay`, `billing allocate`, `billing daily`.
 
 use crate::config::{FlagOverrides, Settings};
 use crate::{app, commands, demo, telemetry};
@@ -76,6 +76,12 @@ pub enum Command {
     /// Billing months of the simulated operator.
     #[command(subcommand)]
     Billing(BillingCommand),
+    /// Accounts of the operator console (/operator).
+    #[command(subcommand)]
+    Staff(StaffCommand),
+    /// Companies' requests for administrator access (Register).
+    #[command(subcommand)]
+    Requests(RequestsCommand),
     /// Print the newest SMS and e-mail messages of the outbox.
     Outbox {
         #[arg(long, default_value_t = 20)]
@@ -129,6 +135,41 @@ pub enum BillingCommand {
     /// Run the day's billing now: overdue invoices put their accounts' numbers into
     /// Blocked / Debt (the portal runs it once a day by itself).
     Daily,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StaffCommand {
+    /// Create an account of the operator console.
+    Create {
+        /// Letters, digits, '.', '_' or '-'.
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        name: String,
+        /// At least 10 characters, not containing the login, not a common password (or the
+        /// CABINET_STAFF_PASSWORD variable).
+        #[arg(long, env = "CABINET_STAFF_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RequestsCommand {
+    /// The requests waiting for a decision, then the latest decided.
+    List,
+    /// Approve a request: the company and the administrator's account are created if
+    /// needed, access is granted with the full role, and the applicant is told.
+    Approve {
+        #[arg(long)]
+        id: String,
+    },
+    /// Reject a request; the applicant is told the reason.
+    Reject {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -269,6 +310,30 @@ pub async fn run(cli: Cli) -> Result<()> {
         Some(Command::Billing(BillingCommand::Daily)) => {
             let db = app::open_store(&settings).await?;
             println!("{}", commands::billing_daily(&db, &zone, cabinet_core::time::now_ms()).await?);
+            Ok(())
+        }
+        Some(Command::Staff(StaffCommand::Create { login, name, password })) => {
+            let db = app::open_store(&settings).await?;
+            let s = commands::staff_create(&db, &login, &name, &password).await?;
+            println!("Operator console account {} ({}) created.", s.login, s.name);
+            Ok(())
+        }
+        Some(Command::Requests(RequestsCommand::List)) => {
+            let db = app::open_store(&settings).await?;
+            commands::requests_list(&db, &zone).await
+        }
+        Some(Command::Requests(RequestsCommand::Approve { id })) => {
+            let config = settings.web_config()?;
+            let base = settings.public_origin.clone().unwrap_or_else(|| format!("http://{}", settings.listen));
+            let db = app::open_store(&settings).await?;
+            let operator = cabinet_sim::Simulator::new(db.clone());
+            println!("{}", commands::requests_approve(&db, &operator, &config, base.trim_end_matches('/'), &id).await?);
+            Ok(())
+        }
+        Some(Command::Requests(RequestsCommand::Reject { id, reason })) => {
+            let config = settings.web_config()?;
+            let db = app::open_store(&settings).await?;
+            println!("{}", commands::requests_reject(&db, &config, &id, &reason).await?);
             Ok(())
         }
         Some(Command::Outbox { limit }) => {

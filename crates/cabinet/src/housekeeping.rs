@@ -6,7 +6,8 @@
 
 use cabinet_core::time::{OperatorZone, now_ms};
 use cabinet_store::{
-    Db, StoreResult, attempts, email_changes, employee_sessions, otp, outbox, password_resets, reports, sessions,
+    Db, StoreResult, attempts, email_changes, employee_sessions, operator_staff, otp, outbox, password_resets, reports,
+    sessions,
 };
 use std::time::Duration;
 
@@ -16,6 +17,7 @@ const DAY_MS: i64 = 24 * 3600 * 1000;
 pub async fn sweep(db: &Db, now: i64) -> StoreResult<u64> {
     let mut n = sessions::delete_expired(db, now).await?;
     n += employee_sessions::delete_expired(db, now).await?;
+    n += operator_staff::delete_expired(db, now).await?;
     n += otp::delete_expired(db, now - DAY_MS).await?;
     n += password_resets::delete_expired(db, now - DAY_MS).await?;
     n += email_changes::delete_expired(db, now - DAY_MS).await?;

@@ -982,6 +982,10 @@ pub struct DeviceCursor {
 /// What Cabinet asks of the operator.
 #[async_trait::async_trait]
 pub trait OperatorPort: Send + Sync + 'static {
+    /// The customer's registered name, or None when the operator has no customer with this
+    /// BIN/IIN (a company's request for access is checked against it).
+    async fn customer_name(&self, customer: &Bin) -> OperatorResult<Option<String>>;
+
     /// How many numbers the customer has.
     async fn number_count(&self, customer: &Bin) -> OperatorResult<u64>;
 

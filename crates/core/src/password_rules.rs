@@ -42,6 +42,18 @@ impl PasswordProblem {
 
 /// Checks `password` (typed twice: `again`) for the administrator of `phone`.
 pub fn check(password: &str, again: &str, phone: &Msisdn) -> Result<(), PasswordProblem> {
+    let digits: String = password.chars().filter(char::is_ascii_digit).collect();
+    rules(password, again, digits.contains(&phone.as_str()[1..]))
+}
+
+/// Checks a password of the operator's staff member `login` (the login plays the phone's
+/// part: `PasswordProblem::Phone` means the password contains it).
+pub fn check_staff(password: &str, again: &str, login: &str) -> Result<(), PasswordProblem> {
+    let login = login.trim().to_lowercase();
+    rules(password, again, !login.is_empty() && password.to_lowercase().contains(&login))
+}
+
+fn rules(password: &str, again: &str, names_its_owner: bool) -> Result<(), PasswordProblem> {
     let chars = password.chars().count();
     if chars < MIN_CHARS {
         return Err(PasswordProblem::TooShort);
@@ -49,8 +61,7 @@ pub fn check(password: &str, again: &str, phone: &Msisdn) -> Result<(), Password
     if chars > MAX_CHARS {
         return Err(PasswordProblem::TooLong);
     }
-    let digits: String = password.chars().filter(char::is_ascii_digit).collect();
-    if digits.contains(&phone.as_str()[1..]) {
+    if names_its_owner {
         return Err(PasswordProblem::Phone);
     }
     if COMMON.contains(password.to_lowercase().as_str()) {
@@ -91,5 +102,12 @@ mod tests {
         // Ten Cyrillic letters are twenty bytes but ten characters: long enough, not more.
         assert_eq!(check("жасылалмаб", "жасылалмаб", &phone()), Ok(()));
         assert_eq!(check("жасылалма", "жасылалма", &phone()), Err(PasswordProblem::TooShort));
+    }
+
+    #[test]
+    fn a_staff_password_must_not_contain_the_login() {
+        assert_eq!(check_staff("aigerim-2026-winter", "aigerim-2026-winter", "Aigerim"), Err(PasswordProblem::Phone));
+        assert_eq!(check_staff("Жасыл алма 2026!", "Жасыл алма 2026!", "aigerim"), Ok(()));
+        assert_eq!(check_staff("short", "short", "aigerim"), Err(PasswordProblem::TooShort));
     }
 }

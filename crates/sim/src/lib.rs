@@ -170,6 +170,10 @@ impl Simulator {
 
 #[async_trait::async_trait]
 impl OperatorPort for Simulator {
+    async fn customer_name(&self, customer: &Bin) -> OperatorResult<Option<String>> {
+        Ok(numbers::customer_name(&self.db, customer).await?)
+    }
+
     async fn number_count(&self, customer: &Bin) -> OperatorResult<u64> {
         Ok(numbers::number_count(&self.db, customer).await?)
     }

@@ -88,6 +88,15 @@ impl SummaryRow {
     }
 }
 
+/// The customer's name, if the operator has the customer.
+pub(crate) async fn customer_name(db: &Db, customer: &Bin) -> Result<Option<String>, SimError> {
+    Ok(db
+        .select("SELECT name FROM sim_customers WHERE bin = $1")
+        .text(customer.as_str())
+        .optional(|r| r.text(0))
+        .await?)
+}
+
 pub(crate) async fn number_count(db: &Db, customer: &Bin) -> Result<u64, SimError> {
     let n = db
         .select("SELECT number_count FROM sim_customers WHERE bin = $1")

@@ -2,6 +2,7 @@
 //! migrations of both engines, and one repository file per concern. See ARCHITECTURE.md for
 //! the portable-SQL rules every query here follows.
 
+pub mod access_requests;
 pub mod actions;
 pub mod admins;
 pub mod attempts;
@@ -14,6 +15,7 @@ mod error;
 pub mod ids;
 pub mod jobs;
 pub mod migrations;
+pub mod operator_staff;
 pub mod otp;
 pub mod outbox;
 pub mod password;

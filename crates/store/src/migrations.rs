@@ -96,6 +96,12 @@ pub const CABINET: MigrationSet = MigrationSet {
             sqlite: include_str!("../migrations/sqlite/0012_employee_sessions.sql"),
             postgres: include_str!("../migrations/postgres/0012_employee_sessions.sql"),
         },
+        Step {
+            version: 13,
+            description: "registration and operator staff",
+            sqlite: include_str!("../migrations/sqlite/0013_registration.sql"),
+            postgres: include_str!("../migrations/postgres/0013_registration.sql"),
+        },
     ],
 };
 

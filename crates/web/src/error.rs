@@ -25,6 +25,8 @@ pub enum WebError {
     SignInRequired,
     /// Not signed in to self-care: go to its sign-in page.
     SelfcareSignInRequired,
+    /// Not signed in to the operator console: go to its sign-in page.
+    StaffSignInRequired,
     /// No such page: an unknown address, or a malformed one (`/numbers/abc`).
     NotFound(Locale),
     /// A well-formed number that is not among the current company's numbers.
@@ -67,6 +69,7 @@ impl IntoResponse for WebError {
                 return res;
             }
             WebError::SelfcareSignInRequired => return Redirect::to("/selfcare").into_response(),
+            WebError::StaffSignInRequired => return Redirect::to("/operator/signin").into_response(),
             WebError::NotFound(l) => (StatusCode::NOT_FOUND, l, "error-not-found"),
             WebError::NumberNotFound(l) => (StatusCode::NOT_FOUND, l, "error-number-not-found"),
             WebError::Forbidden(l) => (StatusCode::FORBIDDEN, l, "error-forbidden"),
@@ -121,7 +124,13 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
         }
         return res;
     }
-    let Some(view) = res.extensions().get::<ErrorView>().copied() else { return res };
+    // A body over the route's limit is refused by the limit layer before any handler.
+    let too_large = ErrorView { status: StatusCode::PAYLOAD_TOO_LARGE, key: "error-too-large" };
+    let view = match res.extensions().get::<ErrorView>().copied() {
+        Some(view) => view,
+        None if res.status() == StatusCode::PAYLOAD_TOO_LARGE => too_large,
+        None => return res,
+    };
     let t = visitor.tr();
     let title = t.t("error-title");
     let message = t.t(view.key);

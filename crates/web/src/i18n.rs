@@ -216,6 +216,7 @@ pub fn catalog_keys() -> Vec<(Locale, Vec<String>)> {
                 include_str!(concat!("../locales/", $lang, "/main.ftl")),
                 include_str!(concat!("../locales/", $lang, "/layout.ftl")),
                 include_str!(concat!("../locales/", $lang, "/access.ftl")),
+                include_str!(concat!("../locales/", $lang, "/registration.ftl")),
                 include_str!(concat!("../locales/", $lang, "/operations.ftl")),
                 include_str!(concat!("../locales/", $lang, "/money.ftl")),
                 include_str!(concat!("../locales/", $lang, "/reports.ftl")),

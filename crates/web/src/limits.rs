@@ -216,6 +216,45 @@ pub async fn charge_selfcare(
     Ok(Ok(charged))
 }
 
+/// Requests for access sent from one address in an hour (each stores a letter of up to 5 MB).
+const REGISTER_LIMIT_ADDRESS: Limit = Limit { max: 10, window_ms: 3_600_000, lock_ms: 0 };
+
+/// Charges a request for access (Register) to the client's address.
+pub async fn charge_register(state: &AppState, ip: IpAddr, now_ms: i64) -> Result<Result<(), Refusal>, StoreError> {
+    let mut charged = Charged { keys: Vec::new() };
+    let key = format!("register-ip:{}", network(ip));
+    match charge(state, &mut charged, "register address", key, REGISTER_LIMIT_ADDRESS, now_ms, false).await? {
+        Some(refusal) => Ok(Err(refusal)),
+        None => Ok(Ok(())),
+    }
+}
+
+/// Staff sign-ins from one address, right or wrong, before a pause.
+const STAFF_LIMIT_ADDRESS: Limit = Limit { max: 20, window_ms: 900_000, lock_ms: 900_000 };
+/// Wrong passwords for one staff login, from anywhere, before a pause.
+const STAFF_LIMIT_LOGIN: Limit = Limit { max: 5, window_ms: 900_000, lock_ms: 900_000 };
+
+/// Charges an operator console sign-in as `login` from `ip` (the login's counter is given
+/// back when the password is right).
+pub async fn charge_staff(
+    state: &AppState,
+    login: &str,
+    ip: IpAddr,
+    now_ms: i64,
+) -> Result<Result<Charged, Refusal>, StoreError> {
+    let mut charged = Charged { keys: Vec::new() };
+    let steps = [
+        ("staff address", format!("staff-ip:{}", network(ip)), STAFF_LIMIT_ADDRESS, false),
+        ("staff login", format!("staff-login:{}", login.to_lowercase()), STAFF_LIMIT_LOGIN, true),
+    ];
+    for (scope, key, limit, give_back) in steps {
+        if let Some(refusal) = charge(state, &mut charged, scope, key, limit, now_ms, give_back).await? {
+            return Ok(Err(refusal));
+        }
+    }
+    Ok(Ok(charged))
+}
+
 /// Charges a code attempt to the administrator's account.
 pub async fn charge_code(
     state: &AppState,

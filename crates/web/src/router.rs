@@ -2,15 +2,22 @@
 
 use crate::pages::{
     account, acts, breakdown, company, company_admins, dev, esim, forwarding, history, imei, invoice_search, lang,
-    mailed_reports, number_head, numbers, operations, password_reset, payments, payments_report, profile, reports,
-    secret_code, selfcare, signin, statement_reports, transfer, unallocated, usage,
+    mailed_reports, number_head, numbers, operations, operator, password_reset, payments, payments_report, profile,
+    register, reports, secret_code, selfcare, signin, statement_reports, transfer, unallocated, usage,
 };
 use crate::{AppState, assets, error, ops, request, visitor};
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::Redirect;
 use axum::routing::{get, post};
 use tower_http::limit::RequestBodyLimitLayer;
+
+/// The largest form body (every form but Register's).
+const FORM_LIMIT: usize = 256 * 1024;
+/// Register's body: the letter and the form around it, with room for a letter a little
+/// too big to be told so on the form.
+const UPLOAD_LIMIT: usize = crate::registration::LETTER_MAX_BYTES + 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let pages = Router::new()
@@ -95,23 +102,41 @@ pub fn router(state: AppState) -> Router {
         .route("/selfcare/number", get(selfcare::number))
         .route("/selfcare/usage", get(selfcare::usage))
         .route("/selfcare/signout", post(selfcare::sign_out))
+        .route("/register/sent", get(register::sent))
+        .route("/operator", get(operator::list))
+        .route("/operator/signin", get(operator::show_signin).post(operator::sign_in))
+        .route("/operator/signout", post(operator::sign_out))
+        .route("/operator/requests/{id}", get(operator::show))
+        .route("/operator/requests/{id}/letter", get(operator::letter))
+        .route("/operator/requests/{id}/approve", post(operator::approve))
+        .route("/operator/requests/{id}/reject", post(operator::reject))
         .route("/lang/{code}", get(lang::switch))
         .route("/dev/outbox", get(dev::outbox_page))
         .route("/dev/styleguide", get(dev::styleguide))
+        .layer(RequestBodyLimitLayer::new(FORM_LIMIT));
+    // Register carries the company's letter: its own, larger limit.
+    let uploads = Router::new()
+        .route("/register", get(register::show).post(register::submit))
+        .layer(DefaultBodyLimit::max(UPLOAD_LIMIT))
+        .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT));
+    let pages = pages
+        .merge(uploads)
         .fallback(error::not_found)
         .layer(from_fn_with_state(state.clone(), error::error_pages))
         .layer(from_fn_with_state(state.clone(), visitor::visitor_layer));
-    Router::new()
-        .merge(pages)
+    let plumbing = Router::new()
         .route("/assets/brand.css", get(assets::brand_css))
         .route("/assets/brand-logo", get(assets::brand_logo))
         .route("/assets/{*path}", get(assets::serve))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
+        .layer(RequestBodyLimitLayer::new(FORM_LIMIT));
+    Router::new()
+        .merge(pages)
+        .merge(plumbing)
         .layer(from_fn(ops::track))
         .layer(from_fn_with_state(state.clone(), ops::security_headers))
-        .layer(RequestBodyLimitLayer::new(256 * 1024))
         .layer(from_fn_with_state(state.clone(), request::context))
         .with_state(state)
 }

@@ -82,7 +82,7 @@ pub async fn admin_create(db: &Db, a: AdminArgs<'_>) -> Result<admins::Admin> {
 }
 
 /// The rule a command-line password breaks, in the operator staff's words.
-fn password_problem(p: password_rules::PasswordProblem) -> String {
+pub(super) fn password_problem(p: password_rules::PasswordProblem) -> String {
     use password_rules::PasswordProblem::*;
     match p {
         TooShort => format!("the password must be at least {} characters", password_rules::MIN_CHARS),

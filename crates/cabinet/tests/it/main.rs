@@ -20,6 +20,7 @@ mod operations;
 mod ops;
 mod password_reset;
 mod payments;
+mod registration;
 mod reports;
 mod roles;
 mod scoping;

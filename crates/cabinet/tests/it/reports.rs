@@ -406,6 +406,10 @@ enum Mode {
 
 #[async_trait::async_trait]
 impl OperatorPort for Usage {
+    async fn customer_name(&self, customer: &Bin) -> OperatorResult<Option<String>> {
+        self.sim.customer_name(customer).await
+    }
+
     async fn number_count(&self, c: &Bin) -> OperatorResult<u64> {
         self.sim.number_count(c).await
     }
