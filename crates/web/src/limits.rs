@@ -112,6 +112,22 @@ impl Charged {
     }
 }
 
+/// A counter an attempt is charged to: its scope (for the log), key, limit, and whether it
+/// is given back when the attempt succeeds.
+type Step = (&'static str, String, Limit, bool);
+
+/// Charges each step's counter in turn; the first one locked refuses the attempt (and what
+/// was charged before it is given back).
+async fn charge_steps(state: &AppState, steps: Vec<Step>, now_ms: i64) -> Result<Result<Charged, Refusal>, StoreError> {
+    let mut charged = Charged { keys: Vec::new() };
+    for (scope, key, limit, give_back) in steps {
+        if let Some(refusal) = charge(state, &mut charged, scope, key, limit, now_ms, give_back).await? {
+            return Ok(Err(refusal));
+        }
+    }
+    Ok(Ok(charged))
+}
+
 /// Charges a password attempt for `phone` from `ip` (and `device`, when the browser is
 /// known for this phone).
 pub async fn charge_password(
@@ -123,7 +139,6 @@ pub async fn charge_password(
 ) -> Result<Result<Charged, Refusal>, StoreError> {
     let c = &state.config;
     let net = network(ip);
-    let mut charged = Charged { keys: Vec::new() };
     // Every attempt from an address counts, right or wrong (spraying many phones).
     let mut steps = vec![("address", format!("signin-ip:{net}"), c.signin_limit_ip, false)];
     match device {
@@ -133,12 +148,7 @@ pub async fn charge_password(
             steps.push(("phone", format!("signin-phone:{phone}"), c.signin_limit_phone, true));
         }
     }
-    for (scope, key, limit, give_back) in steps {
-        if let Some(refusal) = charge(state, &mut charged, scope, key, limit, now_ms, give_back).await? {
-            return Ok(Err(refusal));
-        }
-    }
-    Ok(Ok(charged))
+    charge_steps(state, steps, now_ms).await
 }
 
 fn code_key(admin_id: &str) -> String {
@@ -155,12 +165,8 @@ pub async fn charge_account_password(
     admin_id: &str,
     now_ms: i64,
 ) -> Result<Result<Charged, Refusal>, StoreError> {
-    let mut charged = Charged { keys: Vec::new() };
     let key = format!("account-password:{admin_id}");
-    match charge(state, &mut charged, "account password", key, ACCOUNT_PASSWORD_LIMIT, now_ms, true).await? {
-        Some(refusal) => Ok(Err(refusal)),
-        None => Ok(Ok(charged)),
-    }
+    charge_steps(state, vec![("account password", key, ACCOUNT_PASSWORD_LIMIT, true)], now_ms).await
 }
 
 /// Password recoveries asked for from one address in an hour (each sends an SMS or a mail).
@@ -176,17 +182,11 @@ pub async fn charge_reset(
     ip: IpAddr,
     now_ms: i64,
 ) -> Result<Result<Charged, Refusal>, StoreError> {
-    let mut charged = Charged { keys: Vec::new() };
-    let steps = [
-        ("reset address", format!("reset-ip:{}", network(ip)), RESET_LIMIT_ADDRESS),
-        ("reset phone", format!("reset-phone:{phone}"), RESET_LIMIT_PHONE),
+    let steps = vec![
+        ("reset address", format!("reset-ip:{}", network(ip)), RESET_LIMIT_ADDRESS, false),
+        ("reset phone", format!("reset-phone:{phone}"), RESET_LIMIT_PHONE, false),
     ];
-    for (scope, key, limit) in steps {
-        if let Some(refusal) = charge(state, &mut charged, scope, key, limit, now_ms, false).await? {
-            return Ok(Err(refusal));
-        }
-    }
-    Ok(Ok(charged))
+    charge_steps(state, steps, now_ms).await
 }
 
 /// Self-care sign-ins from one address, right or wrong, before a pause (many numbers tried).
@@ -203,17 +203,11 @@ pub async fn charge_selfcare(
     ip: IpAddr,
     now_ms: i64,
 ) -> Result<Result<Charged, Refusal>, StoreError> {
-    let mut charged = Charged { keys: Vec::new() };
-    let steps = [
+    let steps = vec![
         ("self-care address", format!("selfcare-ip:{}", network(ip)), SELFCARE_LIMIT_ADDRESS, false),
         ("self-care number", format!("selfcare-number:{msisdn}"), SELFCARE_LIMIT_NUMBER, true),
     ];
-    for (scope, key, limit, give_back) in steps {
-        if let Some(refusal) = charge(state, &mut charged, scope, key, limit, now_ms, give_back).await? {
-            return Ok(Err(refusal));
-        }
-    }
-    Ok(Ok(charged))
+    charge_steps(state, steps, now_ms).await
 }
 
 /// Requests for access sent from one address in an hour (each stores a letter of up to 5 MB).
@@ -221,12 +215,8 @@ const REGISTER_LIMIT_ADDRESS: Limit = Limit { max: 10, window_ms: 3_600_000, loc
 
 /// Charges a request for access (Register) to the client's address.
 pub async fn charge_register(state: &AppState, ip: IpAddr, now_ms: i64) -> Result<Result<(), Refusal>, StoreError> {
-    let mut charged = Charged { keys: Vec::new() };
     let key = format!("register-ip:{}", network(ip));
-    match charge(state, &mut charged, "register address", key, REGISTER_LIMIT_ADDRESS, now_ms, false).await? {
-        Some(refusal) => Ok(Err(refusal)),
-        None => Ok(Ok(())),
-    }
+    Ok(charge_steps(state, vec![("register address", key, REGISTER_LIMIT_ADDRESS, false)], now_ms).await?.map(|_| ()))
 }
 
 /// Staff sign-ins from one address, right or wrong, before a pause.
@@ -242,17 +232,11 @@ pub async fn charge_staff(
     ip: IpAddr,
     now_ms: i64,
 ) -> Result<Result<Charged, Refusal>, StoreError> {
-    let mut charged = Charged { keys: Vec::new() };
-    let steps = [
+    let steps = vec![
         ("staff address", format!("staff-ip:{}", network(ip)), STAFF_LIMIT_ADDRESS, false),
         ("staff login", format!("staff-login:{}", login.to_lowercase()), STAFF_LIMIT_LOGIN, true),
     ];
-    for (scope, key, limit, give_back) in steps {
-        if let Some(refusal) = charge(state, &mut charged, scope, key, limit, now_ms, give_back).await? {
-            return Ok(Err(refusal));
-        }
-    }
-    Ok(Ok(charged))
+    charge_steps(state, steps, now_ms).await
 }
 
 /// Charges a code attempt to the administrator's account.
@@ -261,13 +245,8 @@ pub async fn charge_code(
     admin_id: &str,
     now_ms: i64,
 ) -> Result<Result<Charged, Refusal>, StoreError> {
-    let mut charged = Charged { keys: Vec::new() };
-    match charge(state, &mut charged, "account codes", code_key(admin_id), state.config.otp_limit_account, now_ms, true)
-        .await?
-    {
-        Some(refusal) => Ok(Err(refusal)),
-        None => Ok(Ok(charged)),
-    }
+    let steps = vec![("account codes", code_key(admin_id), state.config.otp_limit_account, true)];
+    charge_steps(state, steps, now_ms).await
 }
 
 /// Until when the account's code entry is locked, if it is (no code is sent meanwhile).

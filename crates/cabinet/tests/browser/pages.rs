@@ -328,6 +328,7 @@ async fn prepare(app: &TestApp) -> Data {
     let (sender, recipient) = (sender.msisdn.to_string(), recipient.msisdn.to_string());
     my_reports(app, &b, &active, &other_company).await;
     let selfcare = selfcare_code(app, &b).await;
+    cabinet::commands::staff_create(&app.db, "aigerim", "Айгерим Сейтова", STAFF_PASSWORD).await.unwrap();
     Data {
         active,
         blocked,
@@ -341,6 +342,71 @@ async fn prepare(app: &TestApp) -> Data {
         invoice_search,
         selfcare,
     }
+}
+
+const STAFF_PASSWORD: &str = "Жасыл алма 2026!";
+/// A company's letter, as Register uploads it.
+const LETTER: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+/// Register in every language (its mistakes named), one request sent with its letter from
+/// this width, then the operator console: its sign-in, the requests, the request, a
+/// rejection without a reason, the approval, the sign-out.
+async fn register_and_decide(v: &mut Visit<'_>, app: &TestApp, dir: &std::path::Path) {
+    for lang in LANGS {
+        v.lang(lang, "/register").await;
+        v.check("register-access").await;
+        // The browser's own checks off, so that the server's messages show.
+        let wrong =
+            "document.querySelectorAll('#register-form [required]').forEach(e => e.removeAttribute('required'));
+            document.querySelector('#bin').value = '000000000000'; document.querySelector('#email').value = 'dana@';
+            document.querySelector('#email').type = 'text';";
+        v.form("register-wrong", "", wrong, "#register-submit").await;
+    }
+    let phone = format!("7701556{:03}1", v.width % 1000);
+    let letter = dir.join("letter.pdf");
+    std::fs::write(&letter, LETTER).unwrap();
+    let fill = format!(
+        "document.querySelector('#bin').value = '{BIN_A}'; document.querySelector('#company_name').value = 'ТОО «Альфа»';
+         document.querySelector('#admin_name').value = 'Дана Даулет'; document.querySelector('#phone').value = '{phone}';
+         document.querySelector('#email').value = 'dana@alfa.kz';"
+    );
+    let sent: Result<(), String> = async {
+        v.c.goto(&format!("{}/register", v.base)).await.map_err(|e| e.to_string())?;
+        v.c.execute(&fill, vec![]).await.map_err(|e| e.to_string())?;
+        let input = v.c.find(Locator::Css("#letter")).await.map_err(|e| e.to_string())?;
+        input.send_keys(letter.to_str().unwrap()).await.map_err(|e| e.to_string())?;
+        submit(v.c, "#register-submit").await
+    }
+    .await;
+    match sent {
+        Ok(()) => v.check("register-sent").await,
+        Err(e) => v.found("register-sent", "harness", format!("could not send the request: {e}")),
+    }
+    let (pending, _) = cabinet_store::access_requests::list(&app.db, 10).await.unwrap();
+    let Some(request) = pending.into_iter().find(|r| r.phone == phone) else {
+        v.found("register-sent", "register", "the request with its letter was not stored".into());
+        return;
+    };
+    for lang in LANGS {
+        v.lang(lang, "/operator/signin").await;
+        v.check("operator-signin").await;
+        let wrong = "document.querySelector('#login').value = 'nobody'; document.querySelector('#password').value = 'wrong-password';";
+        v.form("operator-signin-wrong", "", wrong, "#operator-signin-submit").await;
+    }
+    let right = format!(
+        "document.querySelector('#login').value = 'aigerim'; document.querySelector('#password').value = '{STAFF_PASSWORD}';"
+    );
+    v.form("operator", "/operator/signin", &right, "#operator-signin-submit").await;
+    let at = format!("/operator/requests/{}", request.id);
+    for lang in LANGS {
+        v.lang(lang, "/operator").await;
+        v.check("operator").await;
+        v.goto("operator-request", &at).await;
+        let empty = "document.querySelector('#reason').removeAttribute('required');";
+        v.form("operator-reject-no-reason", "", empty, "#reject").await;
+    }
+    v.form("operator-approved", &at, "", "#approve").await;
+    v.form("operator-signed-out", "/operator", "", "form[action='/operator/signout'] button[type=submit]").await;
 }
 
 /// Carol sends a secret code to an Active number whose self-care is open; (number, code).
@@ -661,6 +727,7 @@ async fn run_width(
         v.goto("selfcare-usage", "/selfcare/usage").await;
     }
     v.form("selfcare-signed-out", "/selfcare/number", "", "form[action='/selfcare/signout'] button[type=submit]").await;
+    register_and_decide(&mut v, app, profile_dir.path()).await;
     let pages = v.pages;
     let [load, layout, axe, shot] = v.spent.map(|d| d.as_secs());
     eprintln!(

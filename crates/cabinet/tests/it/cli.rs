@@ -93,6 +93,49 @@ async fn seed_makes_a_deterministic_company() {
     assert!(out.contains("empty"));
 }
 
+/// Operator staff's accounts and the companies' requests for access, from the command line.
+#[tokio::test]
+async fn staff_accounts_and_requests_for_access_from_the_command_line() {
+    let db = empty_db().await;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| cabinet(&db.url, dir.path(), args);
+    let create = |login: &str, password: &str| {
+        run(&["staff", "create", "--login", login, "--name", "Айгерим Сейтова", "--password", password])
+    };
+    refused(&create("aigerim", "short"), "at least 10");
+    refused(&create("aigerim", "aigerim-2026-winter"), "login");
+    refused(&create("a b", "Жасыл алма 2026!"), "letters, digits");
+    assert!(ok(&create("aigerim", "Жасыл алма 2026!")).contains("created"));
+    refused(&create("Aigerim", "Жасыл алма 2026!"), "already exists");
+
+    assert!(ok(&run(&["requests", "list"])).contains("No requests are waiting"));
+    refused(&run(&["requests", "approve", "--id", "nope"]), "no such request");
+    // A request for a customer the simulator has (seeded) from a phone with no account.
+    ok(&run(&["seed", "--numbers", "5", "--seed", "3", "--bin", "940740000015"]));
+    let bin = cabinet_core::Bin::parse("940740000015").unwrap();
+    let phone = cabinet_core::Msisdn::parse("77015557201").unwrap();
+    let new = cabinet_store::access_requests::NewRequest {
+        bin: &bin,
+        company_name: "ТОО Кабинет",
+        admin_name: "Дана Даулет",
+        phone: &phone,
+        email: "dana@example.kz",
+        locale: "ru",
+        letter_name: "letter.pdf",
+        letter: crate::registration::LETTER,
+    };
+    let id = cabinet_store::access_requests::submit(&db, &new, 0).await.unwrap();
+    let listed = ok(&run(&["requests", "list"]));
+    assert!(listed.contains(&id) && listed.contains("pending") && listed.contains("77015557201"), "{listed}");
+    refused(&run(&["requests", "reject", "--id", &id, "--reason", " "]), "give the reason");
+    assert!(ok(&run(&["requests", "approve", "--id", &id])).contains("account was created"));
+    refused(&run(&["requests", "approve", "--id", &id]), "decided already");
+    let admin = cabinet_store::admins::by_phone(&db, &phone).await.unwrap().expect("the account");
+    assert_eq!(cabinet_store::admins::companies_of(&db, &admin.id).await.unwrap()[0].role, "full");
+    let told = cabinet_store::outbox::latest(&db, 10).await.unwrap();
+    assert!(told.iter().any(|m| m.recipient == "77015557201" && m.body.contains("одобрен")), "told in Russian");
+}
+
 #[test]
 fn settings_come_from_file_then_environment_then_flags() {
     let dir = tempfile::tempdir().unwrap();

@@ -181,6 +181,8 @@ struct RequestPage {
     frame: Frame,
     r: RequestView,
     error: Option<String>,
+    /// The error is the reason's (empty or too long): the field is marked.
+    reason_error: bool,
     reason: String,
 }
 
@@ -189,7 +191,7 @@ async fn request_page(
     staff: &Staff,
     id: &str,
     status: StatusCode,
-    error: Option<String>,
+    refusal: Option<registration::Refusal>,
     reason: String,
 ) -> Result<Response, WebError> {
     let t = staff.visitor.tr();
@@ -197,7 +199,8 @@ async fn request_page(
     let page = RequestPage {
         frame: staff_frame(state, staff, "operator-request-title"),
         r: view(state, &t, r),
-        error,
+        error: refusal.map(|r| t.t(r.message_key())),
+        reason_error: refusal == Some(registration::Refusal::NoReason),
         reason,
     };
     Ok(html(status, &page))
@@ -225,7 +228,6 @@ pub async fn approve(
     headers: HeaderMap,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
-    let t = staff.visitor.tr();
     let Some(base) = crate::links::base(&state, &headers) else {
         return Err(WebError::Internal);
     };
@@ -246,10 +248,7 @@ pub async fn approve(
             state.jobs_wake.notify_one();
             Ok(Redirect::to(&format!("/operator/requests/{id}")).into_response())
         }
-        Err(refusal) => {
-            request_page(&state, &staff, &id, StatusCode::CONFLICT, Some(t.t(refusal.message_key())), String::new())
-                .await
-        }
+        Err(refusal) => request_page(&state, &staff, &id, StatusCode::CONFLICT, Some(refusal), String::new()).await,
     }
 }
 
@@ -265,7 +264,6 @@ pub async fn reject(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<RejectForm>,
 ) -> Result<Response, WebError> {
-    let t = staff.visitor.tr();
     let outcome =
         registration::reject(&state.db, &state.config, &id, &staff.session.name, &form.reason, now_ms()).await?;
     match outcome {
@@ -281,7 +279,7 @@ pub async fn reject(
             } else {
                 StatusCode::CONFLICT
             };
-            request_page(&state, &staff, &id, status, Some(t.t(refusal.message_key())), form.reason).await
+            request_page(&state, &staff, &id, status, Some(refusal), form.reason).await
         }
     }
 }
