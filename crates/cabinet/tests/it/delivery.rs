@@ -204,3 +204,84 @@ fn production_without_channels_refuses_to_start_and_says_what_to_configure() {
     assert!(!out.status.success());
     assert!(stderr.contains("[sms]") && stderr.contains("[smtp]"), "{stderr}");
 }
+
+/// Issue 12's flows through the real channels: a company's request approved (the answer by
+/// SMS through the gateway), its administrator's first sign-in (the recovery code and the
+/// sign-in code through the gateway); another company's request rejected (the answer over
+/// SMTP); an employee's secret code through the gateway opens self-care.
+#[tokio::test]
+async fn requests_for_access_first_sign_in_and_secret_codes_travel_through_the_gateways() {
+    use crate::registration::{LETTER, register, staff_browser};
+    let (app, gateway, smtp) = delivering(Options { dev: false, ..Options::default() }).await;
+    let applicant = app.browser();
+    let dana = "77015559001";
+    let fields = |phone: &'static str, email: &'static str| {
+        [
+            ("bin", crate::helpers::BIN_A),
+            ("company_name", "ТОО «Альфа»"),
+            ("admin_name", "Дана Даулет"),
+            ("phone", phone),
+            ("email", email),
+        ]
+    };
+    register(&applicant, &fields(dana, "dana@alfa.kz"), Some(("letter.pdf", LETTER)))
+        .await
+        .assert_redirect("/register/sent");
+    register(&applicant, &fields("77071119002", "erzhan@alfa.kz"), Some(("letter.pdf", LETTER)))
+        .await
+        .assert_redirect("/register/sent");
+    let (pending, _) = cabinet_store::access_requests::list(&app.db, 10).await.unwrap();
+    let id_of = |phone: &str| pending.iter().find(|r| r.phone == phone).unwrap().id.clone();
+    let staff = staff_browser(&app, "aigerim").await;
+    let page = format!("/operator/requests/{}", id_of(dana));
+    let csrf = staff.get(&page).await.csrf();
+    staff.post(&format!("{page}/approve"), &[("csrf", csrf.as_str())]).await.assert_redirect(&page);
+    let other = format!("/operator/requests/{}", id_of("77071119002"));
+    staff.post(&format!("{other}/reject"), &[("csrf", csrf.as_str()), ("reason", "No letter head.")]).await;
+
+    let answer = gateway.wait_for(dana, 1).await.remove(0);
+    assert!(answer.text.contains("approved") && answer.text.contains("/signin"), "{}", answer.text);
+    let rejected = smtp.wait_for("erzhan@alfa.kz").await;
+    assert!(rejected.text.contains("No letter head."), "{rejected:?}");
+
+    // The first sign-in: the recovery code by SMS, a password, then the sign-in code.
+    let b = app.browser();
+    b.post_from("/signin/forgot", "/signin/forgot", &[("phone", dana)]).await.assert_redirect("/signin/forgot/code");
+    let code = code_in(&gateway.wait_for(dana, 2).await[1].text);
+    b.post_from("/signin/forgot/code", "/signin/forgot/code", &[("code", &code)])
+        .await
+        .assert_redirect("/signin/password");
+    let new = "Жасыл алма 2026!";
+    let set = [("password", new), ("again", new), ("sign_out_elsewhere", "1")];
+    b.post_from("/signin/password", "/signin/password", &set).await.assert_redirect("/signin");
+    b.submit_password(dana, new).await.assert_redirect("/signin/code");
+    let code = code_in(&gateway.wait_for(dana, 3).await[2].text);
+    b.submit_code(&code).await.assert_redirect("/numbers");
+
+    // Her first act: a secret code for one of the numbers; its user opens self-care with it.
+    let numbers = crate::helpers::numbers_on(&b.get("/numbers").await);
+    let sim = cabinet_sim::Simulator::new(app.db.db.clone());
+    let bin = cabinet_core::Bin::parse(crate::helpers::BIN_A).unwrap();
+    let mut open = None;
+    for n in numbers {
+        use cabinet_core::operator::OperatorPort;
+        let p = sim.number_profile(&bin, &cabinet_core::Msisdn::parse(&n).unwrap()).await.unwrap().unwrap();
+        if p.summary.state == cabinet_core::operator::NumberState::Active && !p.ban_selfcare {
+            open = Some(n);
+            break;
+        }
+    }
+    let n = open.expect("an Active number with self-care open");
+    let send = format!("/numbers/{n}/secret-code/send");
+    b.post_from(&send, &send, &[]).await.assert_redirect(&format!("/numbers/{n}"));
+    let sms = gateway.wait_for(&n, 1).await.remove(0);
+    let secret = sms.text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 8).unwrap().to_string();
+    let employee = app.browser();
+    employee
+        .post_from("/selfcare", "/selfcare", &[("phone", &n), ("code", &secret)])
+        .await
+        .assert_redirect("/selfcare/number");
+    assert_eq!(employee.get("/selfcare/number").await.status, 200);
+    let stored = delivered(&app).await.into_iter().find(|m| m.recipient == n).unwrap();
+    assert!(stored.redacted && !stored.body.contains(&secret), "the secret code is not kept once delivered");
+}
