@@ -13,6 +13,10 @@ use helpers::*;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+#[path = "it/gateways.rs"]
+#[allow(dead_code)]
+mod gateways;
+
 #[path = "browser/pages.rs"]
 mod pages;
 

@@ -86,6 +86,8 @@ pub fn screenshots_dir() -> PathBuf {
 /// One browser at one width: visits pages, checks each, keeps what it found.
 struct Visit<'a> {
     c: &'a Client,
+    /// Where the portal's messages arrive.
+    ch: &'a Channels,
     base: String,
     width: u32,
     height: u32,
@@ -237,6 +239,36 @@ impl Visit<'_> {
     }
 }
 
+/// The portal delivers for real, as in production: SMS to the gateway stand-in, e-mail to
+/// aiosmtpd (codes are erased from the outbox once delivered); the walk reads codes where
+/// they arrive.
+struct Channels {
+    gateway: crate::gateways::SmsGateway,
+    smtp: crate::gateways::SmtpServer,
+}
+
+impl Channels {
+    /// The text of the newest SMS to `to`, once at least `n` have arrived.
+    async fn sms(&self, to: &str, n: usize) -> String {
+        self.gateway.wait_for(to, n).await.pop().expect("an SMS").text
+    }
+
+    fn mails_to(&self, to: &str) -> Vec<String> {
+        self.smtp.mails().into_iter().filter(|m| m.to.contains(to)).map(|m| m.text).collect()
+    }
+
+    /// The text of an e-mail to `to` that is not among `seen` (waits up to 20 s).
+    async fn new_mail(&self, to: &str, seen: &[String]) -> String {
+        for _ in 0..400 {
+            if let Some(text) = self.mails_to(to).into_iter().find(|t| !seen.contains(t)) {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no new e-mail to {to}");
+    }
+}
+
 /// What the pages are about, prepared before the browsers start.
 struct Data {
     active: String,
@@ -255,11 +287,14 @@ struct Data {
     selfcare: (String, String),
 }
 
-async fn prepare(app: &TestApp) -> Data {
+async fn prepare(app: &TestApp, ch: &Channels) -> Data {
     let active = numbers_of_state(app, BIN_A, NumberState::Active).await.remove(1).msisdn.to_string();
     let blocked = numbers_of_state(app, BIN_A, NumberState::Blocked).await.remove(0).msisdn.to_string();
     let other_company = numbers_of_state(app, BIN_B, NumberState::Active).await.remove(0).msisdn.to_string();
-    let b = app.signed_in(CAROL).await;
+    let b = app.browser();
+    let seen = ch.mails_to(CAROL_EMAIL);
+    b.submit_password(CAROL, PASSWORD).await.assert_redirect("/signin/code");
+    b.submit_code(&code_in(&ch.new_mail(CAROL_EMAIL, &seen).await)).await.assert_redirect("/numbers");
     // An unallocated payment, so that Unallocated payments shows its table and advice.
     let payment = cabinet_sim::billing::IncomingPayment {
         to: cabinet_sim::billing::PayTo::Unallocated,
@@ -327,7 +362,7 @@ async fn prepare(app: &TestApp) -> Data {
     let recipient = advance.iter().find(|n| n.msisdn != sender.msisdn).expect("a second advance number");
     let (sender, recipient) = (sender.msisdn.to_string(), recipient.msisdn.to_string());
     my_reports(app, &b, &active, &other_company).await;
-    let selfcare = selfcare_code(app, &b).await;
+    let selfcare = selfcare_code(app, &b, ch).await;
     cabinet::commands::staff_create(&app.db, "aigerim", "Айгерим Сейтова", STAFF_PASSWORD).await.unwrap();
     Data {
         active,
@@ -406,11 +441,15 @@ async fn register_and_decide(v: &mut Visit<'_>, app: &TestApp, dir: &std::path::
         v.form("operator-reject-no-reason", "", empty, "#reject").await;
     }
     v.form("operator-approved", &at, "", "#approve").await;
+    let told = tokio::time::timeout(Duration::from_secs(20), v.ch.sms(&phone, 1)).await;
+    if !told.is_ok_and(|text| text.contains("/signin")) {
+        v.found("operator-approved", "register", "the applicant's SMS with where to sign in did not arrive".into());
+    }
     v.form("operator-signed-out", "/operator", "", "form[action='/operator/signout'] button[type=submit]").await;
 }
 
 /// Carol sends a secret code to an Active number whose self-care is open; (number, code).
-async fn selfcare_code(app: &TestApp, b: &Browser) -> (String, String) {
+async fn selfcare_code(app: &TestApp, b: &Browser, ch: &Channels) -> (String, String) {
     use cabinet_core::operator::OperatorPort;
     let sim = cabinet_sim::Simulator::new(app.db.clone());
     let bin = cabinet_core::Bin::parse(BIN_A).unwrap();
@@ -421,7 +460,7 @@ async fn selfcare_code(app: &TestApp, b: &Browser) -> (String, String) {
         }
         let send = format!("/numbers/{}/secret-code/send", n.msisdn);
         assert!(b.post_from(&send, &send, &[]).await.status.is_redirection());
-        let sms = app.last_message_to(n.msisdn.as_str()).await.unwrap().body;
+        let sms = ch.sms(n.msisdn.as_str(), 1).await;
         let code = sms.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 8).unwrap().to_string();
         return (n.msisdn.to_string(), code);
     }
@@ -460,8 +499,9 @@ async fn my_reports(app: &TestApp, b: &Browser, active: &str, other_company: &st
 }
 
 /// Sign-in of one browser: phone and password, the code page in each language, then the code.
-async fn sign_in(v: &mut Visit<'_>, app: &TestApp, mail: &tokio::sync::Mutex<()>) {
+async fn sign_in(v: &mut Visit<'_>, mail: &tokio::sync::Mutex<()>) {
     let _one_at_a_time = mail.lock().await;
+    let seen = v.ch.mails_to(CAROL_EMAIL);
     v.lang("en", "/signin").await;
     wait_for(v.c, "#phone").await.send_keys(CAROL).await.unwrap();
     v.c.find(Locator::Css("#password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
@@ -472,7 +512,7 @@ async fn sign_in(v: &mut Visit<'_>, app: &TestApp, mail: &tokio::sync::Mutex<()>
         wait_for(v.c, "#code").await;
         v.check("signin-code").await;
     }
-    let code = code_in(&app.last_message_to(CAROL_EMAIL).await.unwrap().body);
+    let code = code_in(&v.ch.new_mail(CAROL_EMAIL, &seen).await);
     v.c.find(Locator::Css("#code")).await.unwrap().send_keys(&code).await.unwrap();
     v.c.find(Locator::Css("#otp-submit")).await.unwrap().click().await.unwrap();
     wait_for(v.c, "#numbers-list, #q").await;
@@ -480,7 +520,7 @@ async fn sign_in(v: &mut Visit<'_>, app: &TestApp, mail: &tokio::sync::Mutex<()>
 
 /// A first sign-in by password recovery, in every language: an administrator the operator
 /// registered without a password asks for a code (the operator's own number: by SMS, read
-/// from the outbox), enters it, is refused a short password, sets one, and lands on the
+/// at the gateway), enters it, is refused a short password, sets one, and lands on the
 /// sign-in page with "Your account has been updated".
 async fn recover(v: &mut Visit<'_>, app: &TestApp) {
     let phone = format!("77015550{:03}", v.width % 1000);
@@ -496,7 +536,7 @@ async fn recover(v: &mut Visit<'_>, app: &TestApp) {
         wait_for(v.c, "#code").await;
         v.check("forgot-code-known").await;
     }
-    let code = code_in(&app.last_message_to(&phone).await.unwrap().body);
+    let code = code_in(&v.ch.sms(&phone, 1).await);
     v.c.find(Locator::Css("#code")).await.unwrap().send_keys(&code).await.unwrap();
     submit(v.c, "#otp-submit").await.unwrap();
     let short = "document.querySelector('#password').value = 'short12'; \
@@ -535,6 +575,7 @@ async fn submit(c: &Client, button: &str) -> Result<(), String> {
 async fn run_width(
     port: u16,
     app: &TestApp,
+    ch: &Channels,
     data: &Data,
     (width, height): (u32, u32),
     wrong_phone: &str,
@@ -547,6 +588,7 @@ async fn run_width(
     cdp(&c, "Page.addScriptToEvaluateOnNewDocument", json!({ "source": AXE_JS })).await;
     let mut v = Visit {
         c: &c,
+        ch,
         base: format!("http://{}", app.addr),
         width,
         height,
@@ -577,7 +619,7 @@ async fn run_width(
         v.form("forgot-sent", "/signin/forgot", &phone("707"), "#forgot-submit").await;
     }
     recover(&mut v, app).await;
-    sign_in(&mut v, app, mail).await;
+    sign_in(&mut v, mail).await;
 
     // Signed in.
     let Data {
@@ -771,13 +813,15 @@ fn report(findings: &[Finding], pages: usize, seconds: u64) -> String {
 async fn every_page_in_every_language_at_phone_and_desktop_width() {
     let Some((_driver, port)) = start_driver().await else { return };
     let started = std::time::Instant::now();
-    let app = spawn().await;
-    let data = prepare(&app).await;
+    // Dev mode on (the walk visits the dev pages), channels configured: messages really go.
+    let (app, gateway, smtp) = crate::gateways::delivering(Options::default()).await;
+    let ch = Channels { gateway, smtp };
+    let data = prepare(&app, &ch).await;
     std::fs::create_dir_all(screenshots_dir()).unwrap();
     let mail = tokio::sync::Mutex::new(());
     let (phone, desktop) = tokio::join!(
-        run_width(port, &app, &data, (390, 844), ALICE, &mail),
-        run_width(port, &app, &data, (1366, 900), BOB, &mail),
+        run_width(port, &app, &ch, &data, (390, 844), ALICE, &mail),
+        run_width(port, &app, &ch, &data, (1366, 900), BOB, &mail),
     );
     let pages = phone.1 + desktop.1;
     let findings: Vec<Finding> = phone.0.into_iter().chain(desktop.0).collect();
