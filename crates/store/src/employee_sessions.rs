@@ -3,7 +3,10 @@
 //! is the number's in the company that issued the code, and ends with that code
 //! (`secret_codes` deletes them in the transaction that replaces or deletes it).
 
-use crate::{Db, StoreResult, ids, sessions::hash_id};
+use crate::sessions::{self, hash_id};
+use crate::{Db, StoreResult, ids};
+
+const TABLE: sessions::Table = "employee_sessions";
 
 /// A live self-care session: which number, in which company (and its BIN, which every
 /// question to the operator names).
@@ -57,21 +60,11 @@ pub async fn get(db: &Db, id: &str, now_ms: i64) -> StoreResult<Option<EmployeeS
 
 /// Moves the idle expiry on, never past `max_ms` after the sign-in.
 pub async fn extend(db: &Db, id_hash: &str, expires_ms: i64, max_ms: i64) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE employee_sessions SET expires_ms = CASE WHEN created_ms + $3 < $1 THEN created_ms + $3 ELSE $1 END \
-         WHERE id_hash = $2",
-    )
-    .bind(expires_ms)
-    .bind(id_hash)
-    .bind(max_ms)
-    .execute(db.pool())
-    .await?;
-    Ok(())
+    sessions::extend_in(db, TABLE, id_hash, expires_ms, max_ms).await
 }
 
 pub async fn delete(db: &Db, id_hash: &str) -> StoreResult<()> {
-    sqlx::query("DELETE FROM employee_sessions WHERE id_hash = $1").bind(id_hash).execute(db.pool()).await?;
-    Ok(())
+    sessions::delete_in(db, TABLE, id_hash).await
 }
 
 /// Ends every session of the number in the company (its code was replaced or deleted).
@@ -90,9 +83,5 @@ pub async fn end_for_number_in(
 
 /// Removes expired sessions (housekeeping).
 pub async fn delete_expired(db: &Db, now_ms: i64) -> StoreResult<u64> {
-    Ok(sqlx::query("DELETE FROM employee_sessions WHERE expires_ms <= $1")
-        .bind(now_ms)
-        .execute(db.pool())
-        .await?
-        .rows_affected())
+    sessions::delete_expired_in(db, TABLE, now_ms).await
 }

@@ -1,8 +1,10 @@
 //! Operator staff: the accounts of the operator console (`/operator`), made with `cabinet
 //! staff create`, and their sessions (the browser holds a random id, the store its SHA-256).
 
-use crate::sessions::hash_id;
+use crate::sessions::{self, hash_id};
 use crate::{Db, StoreError, StoreResult, ids};
+
+const TABLE: sessions::Table = "staff_sessions";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Staff {
@@ -83,28 +85,14 @@ pub async fn session(db: &Db, id: &str, now_ms: i64) -> StoreResult<Option<Staff
 
 /// Moves the idle expiry on, never past `max_ms` after the sign-in.
 pub async fn extend(db: &Db, id_hash: &str, expires_ms: i64, max_ms: i64) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE staff_sessions SET expires_ms = CASE WHEN created_ms + $3 < $1 THEN created_ms + $3 ELSE $1 END \
-         WHERE id_hash = $2",
-    )
-    .bind(expires_ms)
-    .bind(id_hash)
-    .bind(max_ms)
-    .execute(db.pool())
-    .await?;
-    Ok(())
+    sessions::extend_in(db, TABLE, id_hash, expires_ms, max_ms).await
 }
 
 pub async fn end_session(db: &Db, id_hash: &str) -> StoreResult<()> {
-    sqlx::query("DELETE FROM staff_sessions WHERE id_hash = $1").bind(id_hash).execute(db.pool()).await?;
-    Ok(())
+    sessions::delete_in(db, TABLE, id_hash).await
 }
 
 /// Removes expired sessions (housekeeping).
 pub async fn delete_expired(db: &Db, now_ms: i64) -> StoreResult<u64> {
-    Ok(sqlx::query("DELETE FROM staff_sessions WHERE expires_ms <= $1")
-        .bind(now_ms)
-        .execute(db.pool())
-        .await?
-        .rows_affected())
+    sessions::delete_expired_in(db, TABLE, now_ms).await
 }

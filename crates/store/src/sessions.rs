@@ -115,22 +115,41 @@ pub async fn set_challenge(db: &Db, id_hash: &str, challenge_id: &str) -> StoreR
 
 /// Pushes the expiry forward (sliding sessions); called at most once a minute per session.
 pub async fn extend(db: &Db, id_hash: &str, expires_ms: i64, max_ms: i64) -> StoreResult<()> {
-    // Never past the absolute limit, counted from the sign-in.
-    sqlx::query(
-        "UPDATE sessions SET expires_ms = CASE WHEN created_ms + $3 < $1 THEN created_ms + $3 ELSE $1 END \
-         WHERE id_hash = $2",
-    )
-    .bind(expires_ms)
-    .bind(id_hash)
-    .bind(max_ms)
-    .execute(db.pool())
-    .await?;
+    extend_in(db, "sessions", id_hash, expires_ms, max_ms).await?;
     changed();
     Ok(())
 }
 
+/// The session tables (administrators', employees', operator staff's): each keeps
+/// `id_hash`, `created_ms` and `expires_ms` alike.
+pub(crate) type Table = &'static str;
+
+/// Moves a session's idle expiry to `expires_ms`, never past `max_ms` after the sign-in.
+pub(crate) async fn extend_in(db: &Db, table: Table, id_hash: &str, expires_ms: i64, max_ms: i64) -> StoreResult<()> {
+    // `table` is one of this crate's literals.
+    let sql = format!(
+        "UPDATE {table} SET expires_ms = CASE WHEN created_ms + $3 < $1 THEN created_ms + $3 ELSE $1 END \
+         WHERE id_hash = $2"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(expires_ms).bind(id_hash).bind(max_ms).execute(db.pool()).await?;
+    Ok(())
+}
+
+/// Ends one session of `table`.
+pub(crate) async fn delete_in(db: &Db, table: Table, id_hash: &str) -> StoreResult<()> {
+    let sql = format!("DELETE FROM {table} WHERE id_hash = $1");
+    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id_hash).execute(db.pool()).await?;
+    Ok(())
+}
+
+/// Removes the expired sessions of `table` (housekeeping).
+pub(crate) async fn delete_expired_in(db: &Db, table: Table, now_ms: i64) -> StoreResult<u64> {
+    let sql = format!("DELETE FROM {table} WHERE expires_ms <= $1");
+    Ok(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now_ms).execute(db.pool()).await?.rows_affected())
+}
+
 pub async fn delete(db: &Db, id_hash: &str) -> StoreResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(db.pool()).await?;
+    delete_in(db, "sessions", id_hash).await?;
     changed();
     Ok(())
 }
@@ -174,11 +193,7 @@ pub async fn delete_others(db: &Db, admin_id: &str, keep: &str) -> StoreResult<u
 
 /// Removes expired sessions (housekeeping).
 pub async fn delete_expired(db: &Db, now_ms: i64) -> StoreResult<u64> {
-    let n = sqlx::query("DELETE FROM sessions WHERE expires_ms <= $1")
-        .bind(now_ms)
-        .execute(db.pool())
-        .await?
-        .rows_affected();
+    let n = delete_expired_in(db, "sessions", now_ms).await?;
     changed();
     Ok(n)
 }

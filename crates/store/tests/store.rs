@@ -304,6 +304,52 @@ async fn a_session_lives_on_while_used_but_not_idle_and_never_past_its_absolute_
     assert!(sessions::get(&db, &id, T0 + max).await.unwrap().is_none(), "absolute timeout");
 }
 
+/// Employees' and operator staff's sessions keep the same timeouts, in their own tables;
+/// an employee's end with the number's secret code, and staff's by sign-out or housekeeping.
+#[tokio::test]
+async fn employee_and_staff_sessions_time_out_and_end_like_administrators() {
+    use cabinet_store::{employee_sessions, operator_staff, secret_codes};
+    let db = test_db().await;
+    let (minute, idle, max) = (60_000, 30 * 60_000, 12 * 3_600_000);
+    let company = companies::create(&db, &bin("940740000015"), "ТОО Кабинет", T0).await.unwrap();
+    let n = "77012115299";
+    let id = employee_sessions::create(&db, &company.id, n, T0, idle).await.unwrap();
+    let found = employee_sessions::get(&db, &id, T0 + minute).await.unwrap().expect("a live session");
+    assert_eq!((found.msisdn.as_str(), found.company_bin.as_str()), (n, "940740000015"));
+    employee_sessions::extend(&db, &found.id_hash, T0 + max + idle, max).await.unwrap();
+    assert!(employee_sessions::get(&db, &id, T0 + max - 1).await.unwrap().is_some());
+    assert!(employee_sessions::get(&db, &id, T0 + max).await.unwrap().is_none(), "absolute timeout");
+    // A new code for the number ends its sessions at once; another number's stay.
+    let alice = admin(&db, "77012112101").await;
+    let who = cabinet_store::actions::Actor {
+        company_id: &company.id,
+        admin_id: &alice.id,
+        admin_name: &alice.name,
+        admin_phone: &alice.phone,
+    };
+    let (mine, other) = (
+        employee_sessions::create(&db, &company.id, n, T0, idle).await.unwrap(),
+        employee_sessions::create(&db, &company.id, "77012115300", T0, idle).await.unwrap(),
+    );
+    secret_codes::issue(&db, "secret", &who, n, "12345678", "code", T0).await.unwrap();
+    assert!(employee_sessions::get(&db, &mine, T0 + 1).await.unwrap().is_none(), "ended by the new code");
+    assert!(employee_sessions::get(&db, &other, T0 + 1).await.unwrap().is_some());
+    assert_eq!(
+        secret_codes::company_of(&db, "secret", n, "12345678").await.unwrap(),
+        Some((company.id.clone(), "940740000015".to_string()))
+    );
+    assert_eq!(secret_codes::company_of(&db, "secret", n, "12345679").await.unwrap(), None);
+
+    let staff = operator_staff::create(&db, "aigerim", "Айгерим", "hash", T0).await.unwrap();
+    assert!(matches!(operator_staff::create(&db, "aigerim", "Другая", "hash", T0).await, Err(StoreError::Conflict(_))));
+    let sid = operator_staff::start_session(&db, &staff.id, T0, idle).await.unwrap();
+    let s = operator_staff::session(&db, &sid, T0 + minute).await.unwrap().expect("a live staff session");
+    assert_eq!(s.name, "Айгерим");
+    assert!(operator_staff::session(&db, &sid, T0 + idle).await.unwrap().is_none(), "idle timeout");
+    assert_eq!(operator_staff::delete_expired(&db, T0 + idle).await.unwrap(), 1);
+    assert_eq!(employee_sessions::delete_expired(&db, T0 + max + idle).await.unwrap(), 1, "the other number's");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn attempts_made_at_once_are_counted_each() {
     let db = test_db().await;
