@@ -1,13 +1,13 @@
 //! Periodic clean-up of state that has run out: expired sessions, ended one-time codes,
 //! old rate-limit windows, delivered messages and secrets left in the outbox, expired
-//! reports and their files. Safe to run on every instance at once. Once a day it also runs
+//! reports and their files, decided requests' letters. Safe to run on every instance at once. Once a day it also runs
 //! the simulated operator's daily billing (overdue invoices block their accounts); the first
 //! instance to claim the operator's day runs it.
 
 use cabinet_core::time::{OperatorZone, now_ms};
 use cabinet_store::{
-    Db, StoreResult, attempts, email_changes, employee_sessions, operator_staff, otp, outbox, password_resets, reports,
-    sessions,
+    Db, StoreResult, access_requests, attempts, email_changes, employee_sessions, operator_staff, otp, outbox,
+    password_resets, reports, sessions,
 };
 use std::time::Duration;
 
@@ -27,6 +27,8 @@ pub async fn sweep(db: &Db, now: i64) -> StoreResult<u64> {
     n += outbox::purge(db, now - 7 * DAY_MS, now - 3600 * 1000).await?;
     // Reports leave My reports (with their files) when they expire.
     n += reports::delete_expired(db, now).await?;
+    // A decided request's letter goes after 90 days (the decision stays).
+    n += access_requests::purge_letters(db, now - 90 * DAY_MS).await?;
     Ok(n)
 }
 

@@ -117,13 +117,14 @@ pub async fn get(db: &Db, id: &str) -> StoreResult<Option<AccessRequest>> {
     db.select(format!("SELECT {COLUMNS} FROM access_requests WHERE id = $1")).text(id).optional(row).await
 }
 
-/// The letter's file name and bytes.
+/// The letter's file name and bytes (None once `purge_letters` erased it).
 pub async fn letter(db: &Db, id: &str) -> StoreResult<Option<(String, Vec<u8>)>> {
     let row: Option<(String, String)> = sqlx::query_as("SELECT letter_name, letter FROM access_requests WHERE id = $1")
         .bind(id)
         .fetch_optional(db.pool())
         .await?;
     Ok(row
+        .filter(|(_, b64)| !b64.is_empty())
         .and_then(|(name, b64)| base64::engine::general_purpose::STANDARD.decode(b64).ok().map(|bytes| (name, bytes))))
 }
 
@@ -238,4 +239,18 @@ pub async fn reject(
     outbox::enqueue_in(&mut tx, message, now_ms).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// Erases the letters of requests decided before `decided_before_ms` (their decision, who
+/// made it and when stay): a company's letter is kept only as long as it may be looked at
+/// again. Returns how many were erased.
+pub async fn purge_letters(db: &Db, decided_before_ms: i64) -> StoreResult<u64> {
+    Ok(sqlx::query(
+        "UPDATE access_requests SET letter = '', letter_size = 0 \
+         WHERE state <> 'pending' AND decided_ms < $1 AND letter_size > 0",
+    )
+    .bind(decided_before_ms)
+    .execute(db.pool())
+    .await?
+    .rows_affected())
 }

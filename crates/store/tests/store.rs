@@ -350,6 +350,39 @@ async fn employee_and_staff_sessions_time_out_and_end_like_administrators() {
     assert_eq!(employee_sessions::delete_expired(&db, T0 + max + idle).await.unwrap(), 1, "the other number's");
 }
 
+/// A decided request's letter is erased after a while; a waiting one's never; the decision
+/// stays.
+#[tokio::test]
+async fn decided_requests_lose_their_letters_waiting_ones_keep_them() {
+    use cabinet_store::{access_requests, outbox};
+    let db = test_db().await;
+    let b = bin("940740000015");
+    fn request<'a>(b: &'a Bin, phone: &'a Msisdn) -> access_requests::NewRequest<'a> {
+        access_requests::NewRequest {
+            bin: b,
+            company_name: "ТОО Кабинет",
+            admin_name: "Дана",
+            phone,
+            email: "dana@example.kz",
+            locale: "en",
+            letter_name: "letter.pdf",
+            letter: b"%PDF-1.4 %%EOF",
+        }
+    }
+    let (dana, erzhan) = (Msisdn::parse("77015557001").unwrap(), Msisdn::parse("77015557002").unwrap());
+    let decided = access_requests::submit(&db, &request(&b, &dana), T0).await.unwrap();
+    let waiting = access_requests::submit(&db, &request(&b, &erzhan), T0).await.unwrap();
+    let message = outbox::Outgoing::sms("77015557001", "rejected");
+    assert!(access_requests::reject(&db, &decided, "staff", "No head's signature", &message, T0).await.unwrap());
+    assert!(!access_requests::reject(&db, &decided, "staff", "again", &message, T0).await.unwrap(), "once");
+    assert_eq!(access_requests::purge_letters(&db, T0).await.unwrap(), 0, "not yet");
+    assert_eq!(access_requests::purge_letters(&db, T0 + 1).await.unwrap(), 1);
+    assert!(access_requests::letter(&db, &decided).await.unwrap().is_none());
+    assert!(access_requests::letter(&db, &waiting).await.unwrap().is_some());
+    let kept = access_requests::get(&db, &decided).await.unwrap().unwrap();
+    assert_eq!((kept.state.as_str(), kept.reason.as_deref()), ("rejected", Some("No head's signature")));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn attempts_made_at_once_are_counted_each() {
     let db = test_db().await;

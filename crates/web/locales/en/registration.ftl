@@ -49,6 +49,7 @@ operator-decided = { $who }, { $when }
 operator-request-title = Request for access
 operator-details = Request
 operator-kb = { $kb } KB
+operator-letter-erased = erased 90 days after the decision
 operator-approve = Approve
 operator-approve-note = The company and the administrator's account are created if needed; the administrator is told by SMS or e-mail and sets a password at the first sign-in.
 operator-reject = Reject

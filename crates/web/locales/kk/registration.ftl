@@ -49,6 +49,7 @@ operator-decided = { $who }, { $when }
 operator-request-title = Қолжетімділік сұрауы
 operator-details = Сұрау
 operator-kb = { $kb } КБ
+operator-letter-erased = шешімнен кейін 90 күн өткен соң жойылды
 operator-approve = Мақұлдау
 operator-approve-note = Қажет болса, компания мен әкімшінің тіркелгісі жасалады; әкімшіге SMS немесе e-mail келеді, ол алғаш кіргенде құпиясөз орнатады.
 operator-reject = Қабылдамау

@@ -49,6 +49,7 @@ operator-decided = { $who }, { $when }
 operator-request-title = Запрос доступа
 operator-details = Запрос
 operator-kb = { $kb } КБ
+operator-letter-erased = удалено через 90 дней после решения
 operator-approve = Одобрить
 operator-approve-note = Компания и учётная запись администратора создаются при необходимости; администратор получает SMS или e-mail и задаёт пароль при первом входе.
 operator-reject = Отклонить

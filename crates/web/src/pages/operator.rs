@@ -120,6 +120,8 @@ struct RequestView {
     email: String,
     letter_name: String,
     letter_size: String,
+    /// The letter is still kept (decided requests' letters go after 90 days).
+    letter_kept: bool,
     state_key: &'static str,
     state_class: &'static str,
     reason: Option<String>,
@@ -143,6 +145,7 @@ fn view(state: &AppState, t: &crate::Tr, r: AccessRequest) -> RequestView {
         phone: Msisdn::parse(&r.phone).map(|m| m.pretty()).unwrap_or(r.phone),
         email: r.email,
         letter_name: r.letter_name,
+        letter_kept: r.letter_size > 0,
         letter_size: t.t1("operator-kb", "kb", (r.letter_size + 1023) / 1024),
         state_key,
         state_class,
