@@ -1,5 +1,5 @@
 //! The command line: `cabinet [serve]`, `migrate`, `seed`, `company create`, `admin create`,
-//! `admin grant`, `staff create`, `requests list|approve|reject`, `outbox`, `billing close`, `billing pay`, `billing allocate`, `billing daily`.
+//! `admin grant`, `staff create|password|remove`, `requests list|approve|reject`, `outbox`, `billing close`, `billing pay`, `billing allocate`, `billing daily`.
 
 use crate::config::{FlagOverrides, Settings};
 use crate::{app, commands, demo, telemetry};
@@ -150,6 +150,18 @@ pub enum StaffCommand {
         /// CABINET_STAFF_PASSWORD variable).
         #[arg(long, env = "CABINET_STAFF_PASSWORD", hide_env_values = true)]
         password: String,
+    },
+    /// Give a member of staff a new password (their sessions end).
+    Password {
+        #[arg(long)]
+        login: String,
+        #[arg(long, env = "CABINET_STAFF_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+    /// Remove a member of staff (their sessions end at once).
+    Remove {
+        #[arg(long)]
+        login: String,
     },
 }
 
@@ -316,6 +328,18 @@ pub async fn run(cli: Cli) -> Result<()> {
             let db = app::open_store(&settings).await?;
             let s = commands::staff_create(&db, &login, &name, &password).await?;
             println!("Operator console account {} ({}) created.", s.login, s.name);
+            Ok(())
+        }
+        Some(Command::Staff(StaffCommand::Password { login, password })) => {
+            let db = app::open_store(&settings).await?;
+            commands::staff_password(&db, &login, &password).await?;
+            println!("Password changed; the member of staff's sessions have ended.");
+            Ok(())
+        }
+        Some(Command::Staff(StaffCommand::Remove { login })) => {
+            let db = app::open_store(&settings).await?;
+            commands::staff_remove(&db, &login).await?;
+            println!("Removed; their sessions have ended.");
             Ok(())
         }
         Some(Command::Requests(RequestsCommand::List)) => {

@@ -49,6 +49,40 @@ pub async fn by_login(db: &Db, login: &str) -> StoreResult<Option<Staff>> {
     Ok(row.map(|(id, login, name, password_hash)| Staff { id, login, name, password_hash }))
 }
 
+/// A new password for the member of staff, and every session of theirs ended; false when
+/// there is no such login.
+pub async fn set_password(db: &Db, login: &str, password_hash: &str) -> StoreResult<bool> {
+    let mut tx = db.begin_write().await?;
+    let changed = sqlx::query("UPDATE operator_staff SET password_hash = $1 WHERE login = $2")
+        .bind(password_hash)
+        .bind(login)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+        == 1;
+    sqlx::query("DELETE FROM staff_sessions WHERE staff_id IN (SELECT id FROM operator_staff WHERE login = $1)")
+        .bind(login)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// Removes the member of staff and ends their sessions; false when there is no such login.
+/// (Requests they decided keep their name.)
+pub async fn remove(db: &Db, login: &str) -> StoreResult<bool> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM staff_sessions WHERE staff_id IN (SELECT id FROM operator_staff WHERE login = $1)")
+        .bind(login)
+        .execute(&mut *tx)
+        .await?;
+    let gone =
+        sqlx::query("DELETE FROM operator_staff WHERE login = $1").bind(login).execute(&mut *tx).await?.rows_affected()
+            == 1;
+    tx.commit().await?;
+    Ok(gone)
+}
+
 /// Starts a session and returns the id for the cookie.
 pub async fn start_session(db: &Db, staff_id: &str, now_ms: i64, ttl_ms: i64) -> StoreResult<String> {
     let id = ids::random_hex(32);

@@ -23,4 +23,4 @@ pub use payments::{
 };
 pub use requests::{approve as requests_approve, list as requests_list, reject as requests_reject};
 pub use seed::{default_bin, seed, seed_leaving_open};
-pub use staff::staff_create;
+pub use staff::{staff_create, staff_password, staff_remove};

@@ -349,3 +349,23 @@ async fn a_letter_over_the_limit_is_refused_with_a_message() {
     let res = applicant.client.post(format!("{}/signin", applicant.base)).form(&form).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+/// A member of staff who left: removed with `cabinet staff remove`, their open console
+/// session ends at once; a new password ends the sessions too.
+#[tokio::test]
+async fn a_removed_or_repassworded_member_of_staff_is_signed_out_at_once() {
+    let app = spawn().await;
+    let aigerim = staff_browser(&app, "aigerim").await;
+    let berik = staff_browser(&app, "berik").await;
+    assert_eq!(aigerim.get("/operator").await.status, StatusCode::OK);
+    cabinet::commands::staff_password(&app.db, "aigerim", "Новый пароль 2027!").await.unwrap();
+    aigerim.get("/operator").await.assert_redirect("/operator/signin");
+    assert_eq!(berik.get("/operator").await.status, StatusCode::OK, "only hers");
+    cabinet::commands::staff_remove(&app.db, "berik").await.unwrap();
+    berik.get("/operator").await.assert_redirect("/operator/signin");
+    let again = berik
+        .post_from("/operator/signin", "/operator/signin", &[("login", "berik"), ("password", STAFF_PASSWORD)])
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "the account is gone");
+    assert!(cabinet::commands::staff_remove(&app.db, "berik").await.is_err(), "nothing left to remove");
+}
