@@ -554,6 +554,36 @@ async fn recover(v: &mut Visit<'_>, app: &TestApp) {
     wait_for(v.c, "#signout-notice").await;
 }
 
+/// A first sign-in by the e-mailed link: another operator's number gets no SMS, so its
+/// administrator asks for the link, opens it from the mail that arrived at aiosmtpd, and sets
+/// a password.
+async fn recover_by_link(v: &mut Visit<'_>, app: &TestApp) {
+    let phone = format!("77075550{:03}", v.width % 1000);
+    let email = format!("dana{}@example.kz", v.width);
+    let msisdn = cabinet_core::Msisdn::parse(&phone).unwrap();
+    let new = cabinet_store::admins::NewAdmin {
+        phone: &msisdn,
+        name: "Dana Daulet",
+        email: Some(&email),
+        password_hash: None,
+    };
+    cabinet_store::admins::create(&app.db, new, 0).await.unwrap();
+    let fill = format!("document.querySelector('#phone').value = '{phone}'");
+    v.form("forgot-sent-known", "/signin/forgot", &fill, "#forgot-submit").await;
+    let mail = tokio::time::timeout(Duration::from_secs(25), v.ch.new_mail(&email, &[])).await;
+    let Some(path) = mail.ok().and_then(|text| {
+        let start = text.find("/signin/reset/")?;
+        Some(text[start..].split_whitespace().next()?.to_string())
+    }) else {
+        v.found("forgot-sent-known", "recovery", "no e-mail with the recovery link arrived".into());
+        return;
+    };
+    v.goto("new-password-by-link", &path).await;
+    let good = "document.querySelector('#password').value = 'Жасыл алма 2026!'; \
+                document.querySelector('#again').value = 'Жасыл алма 2026!';";
+    v.form("signin-account-updated-by-link", "", good, "#new-password-save").await;
+}
+
 /// Clicks `button` and waits for the next page to load.
 async fn submit(c: &Client, button: &str) -> Result<(), String> {
     let old = c.find(Locator::Css("html")).await.map_err(|e| e.to_string())?;
@@ -619,6 +649,7 @@ async fn run_width(
         v.form("forgot-sent", "/signin/forgot", &phone("707"), "#forgot-submit").await;
     }
     recover(&mut v, app).await;
+    recover_by_link(&mut v, app).await;
     sign_in(&mut v, mail).await;
 
     // Signed in.
