@@ -316,7 +316,14 @@ pub fn cabinet_serve(app: &TestApp, env: &[(&str, &str)]) -> Serve {
     let mut base = String::new();
     while !base.starts_with("http://") {
         let mut line = String::new();
-        assert!(out.read_line(&mut line).unwrap() > 0, "serve ended before listening");
+        if out.read_line(&mut line).unwrap() == 0 {
+            // Say why: the process's own last words.
+            let mut err = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                std::io::Read::read_to_string(&mut e, &mut err).ok();
+            }
+            panic!("serve ended before listening ({:?}): {err}", child.wait());
+        }
         if let Some(addr) = line.trim().strip_prefix("Cabinet is listening on ") {
             base = addr.to_string();
         }
