@@ -383,6 +383,19 @@ async fn decided_requests_lose_their_letters_waiting_ones_keep_them() {
     assert_eq!((kept.state.as_str(), kept.reason.as_deref()), ("rejected", Some("No head's signature")));
 }
 
+/// A process starting while another holds the write lock (a long transaction, a busy
+/// worker) reads the existing secret without waiting for the lock: it used to insert first,
+/// wait out busy_timeout on SQLite and exit.
+#[tokio::test]
+async fn the_server_secret_is_read_while_another_writer_holds_the_lock() {
+    let db = test_db().await;
+    let first = settings::server_secret(&db).await.unwrap();
+    let mut busy = db.begin_write().await.unwrap();
+    sqlx::query("UPDATE companies SET name = name").execute(&mut *busy).await.unwrap();
+    assert_eq!(settings::server_secret(&db).await.unwrap(), first, "read beside the writer");
+    busy.rollback().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn attempts_made_at_once_are_counted_each() {
     let db = test_db().await;
