@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::visitor::{Visitor, cookie, cookie_name, valid_token};
+use crate::visitor::{Visitor, token_cookie};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use cabinet_core::time::now_ms;
@@ -30,7 +30,7 @@ impl FromRequestParts<AppState> for Employee {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let visitor = parts.extensions.get::<Visitor>().cloned().ok_or(WebError::Internal)?;
         let secure = state.config.secure_cookies;
-        let Some(id) = cookie(&parts.headers, &cookie_name(EMPLOYEE_COOKIE, secure)).filter(|v| valid_token(v)) else {
+        let Some(id) = token_cookie(&parts.headers, EMPLOYEE_COOKIE, secure) else {
             return Err(WebError::SelfcareSignInRequired);
         };
         let now = now_ms();

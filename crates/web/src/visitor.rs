@@ -83,6 +83,12 @@ pub(crate) fn valid_token(v: &str) -> bool {
     v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// A token cookie this portal set (`name`, with the `__Host-` prefix over TLS), when it is
+/// well formed: anything else is not looked up.
+pub(crate) fn token_cookie<'a>(headers: &'a HeaderMap, name: &str, secure: bool) -> Option<&'a str> {
+    cookie(headers, &cookie_name(name, secure)).filter(|v| valid_token(v))
+}
+
 /// Middleware: loads the session, picks the language, and makes sure an anonymous visitor
 /// has a cookie to bind the CSRF token to.
 pub async fn visitor_layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -96,7 +102,7 @@ pub async fn visitor_layer(State(state): State<AppState>, mut req: Request, next
 
     let mut session_id = None;
     let mut session = None;
-    if let Some(id) = cookie(headers, &cookie_name(SESSION_COOKIE, secure)).filter(|v| valid_token(v)) {
+    if let Some(id) = token_cookie(headers, SESSION_COOKIE, secure) {
         match sessions::context(&state.db, id, now_ms()).await {
             Ok(Some(ctx)) => {
                 // Idle timeout: an active session in use lives on, up to its absolute limit
@@ -118,7 +124,7 @@ pub async fn visitor_layer(State(state): State<AppState>, mut req: Request, next
         }
     }
     let mut new_anon = None;
-    let csrf_key = match (&session_id, cookie(headers, &cookie_name(ANON_COOKIE, secure)).filter(|v| valid_token(v))) {
+    let csrf_key = match (&session_id, token_cookie(headers, ANON_COOKIE, secure)) {
         (Some(id), _) => id.clone(),
         (None, Some(anon)) => anon.to_string(),
         (None, None) => {

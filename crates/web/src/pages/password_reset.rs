@@ -14,7 +14,7 @@ use crate::error::WebError;
 use crate::limits;
 use crate::pages::signin::{CodePage, back_to_signin, log_refusal, masked, resend_wait_s, until_text};
 use crate::render::{Frame, html};
-use crate::visitor::{Visitor, cookie, cookie_name, set_cookie, valid_token};
+use crate::visitor::{Visitor, set_cookie, token_cookie, valid_token};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::header::SET_COOKIE;
@@ -73,8 +73,7 @@ fn forgot_page(visitor: &Visitor, state: &AppState, phone: String, error: Option
 
 /// The recovery this browser holds, with its cookie.
 async fn held(state: &AppState, headers: &HeaderMap) -> Result<Option<(String, Reset)>, WebError> {
-    let name = cookie_name(RESET_COOKIE, state.config.secure_cookies);
-    let Some(value) = cookie(headers, &name).filter(|v| valid_token(v)) else {
+    let Some(value) = token_cookie(headers, RESET_COOKIE, state.config.secure_cookies) else {
         return Ok(None);
     };
     Ok(resets::get(&state.db, value).await?.map(|r| (value.to_string(), r)))
