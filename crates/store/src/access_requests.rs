@@ -4,7 +4,7 @@
 //! new), the grant with the full role, and the message that tells the applicant — so two
 //! members of staff deciding one request at once decide it once.
 
-use crate::{Db, StoreResult, ids, outbox, sessions};
+use crate::{Db, StoreError, StoreResult, ids, outbox, sessions};
 use base64::Engine;
 use cabinet_core::{Bin, Msisdn};
 
@@ -63,10 +63,11 @@ fn row(r: &crate::Row<'_>) -> StoreResult<AccessRequest> {
     })
 }
 
-/// Stores a request with its letter; returns its id.
-pub async fn submit(db: &Db, new: &NewRequest<'_>, now_ms: i64) -> StoreResult<String> {
+/// Stores a request with its letter; returns its id, or None when the phone has a request
+/// waiting for this company already (one is enough; a unique index keeps it so under races).
+pub async fn submit(db: &Db, new: &NewRequest<'_>, now_ms: i64) -> StoreResult<Option<String>> {
     let id = ids::new_id();
-    sqlx::query(
+    let inserted = sqlx::query(
         "INSERT INTO access_requests (id, bin, company_name, admin_name, phone, email, locale, letter_name, \
          letter_size, letter, state, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
@@ -83,18 +84,12 @@ pub async fn submit(db: &Db, new: &NewRequest<'_>, now_ms: i64) -> StoreResult<S
     .bind(PENDING)
     .bind(now_ms)
     .execute(db.pool())
-    .await?;
-    Ok(id)
-}
-
-/// Whether the phone already has a request waiting for this company (one is enough).
-pub async fn is_pending(db: &Db, bin: &Bin, phone: &Msisdn) -> StoreResult<bool> {
-    db.select("SELECT 1 FROM access_requests WHERE bin = $1 AND phone = $2 AND state = 'pending'")
-        .text(bin.as_str())
-        .text(phone.as_str())
-        .optional(|r| r.int(0))
-        .await
-        .map(|r| r.is_some())
+    .await;
+    match inserted.map_err(|e| StoreError::on_conflict(e, "waiting request")) {
+        Ok(_) => Ok(Some(id)),
+        Err(StoreError::Conflict(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// The requests waiting (oldest first), then the latest decided ones (newest first).

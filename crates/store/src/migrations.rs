@@ -102,6 +102,12 @@ pub const CABINET: MigrationSet = MigrationSet {
             sqlite: include_str!("../migrations/sqlite/0013_registration.sql"),
             postgres: include_str!("../migrations/postgres/0013_registration.sql"),
         },
+        Step {
+            version: 14,
+            description: "one waiting request per company and phone",
+            sqlite: include_str!("../migrations/sqlite/0014_one_waiting_request.sql"),
+            postgres: include_str!("../migrations/postgres/0014_one_waiting_request.sql"),
+        },
     ],
 };
 

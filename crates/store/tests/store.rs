@@ -370,8 +370,9 @@ async fn decided_requests_lose_their_letters_waiting_ones_keep_them() {
         }
     }
     let (dana, erzhan) = (Msisdn::parse("77015557001").unwrap(), Msisdn::parse("77015557002").unwrap());
-    let decided = access_requests::submit(&db, &request(&b, &dana), T0).await.unwrap();
-    let waiting = access_requests::submit(&db, &request(&b, &erzhan), T0).await.unwrap();
+    let decided = access_requests::submit(&db, &request(&b, &dana), T0).await.unwrap().expect("stored");
+    let waiting = access_requests::submit(&db, &request(&b, &erzhan), T0).await.unwrap().expect("stored");
+    assert_eq!(access_requests::submit(&db, &request(&b, &erzhan), T0).await.unwrap(), None, "one waiting");
     let message = outbox::Outgoing::sms("77015557001", "rejected");
     assert!(access_requests::reject(&db, &decided, "staff", "No head's signature", &message, T0).await.unwrap());
     assert!(!access_requests::reject(&db, &decided, "staff", "again", &message, T0).await.unwrap(), "once");

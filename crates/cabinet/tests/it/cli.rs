@@ -124,7 +124,7 @@ async fn staff_accounts_and_requests_for_access_from_the_command_line() {
         letter_name: "letter.pdf",
         letter: crate::registration::LETTER,
     };
-    let id = cabinet_store::access_requests::submit(&db, &new, 0).await.unwrap();
+    let id = cabinet_store::access_requests::submit(&db, &new, 0).await.unwrap().expect("stored");
     let listed = ok(&run(&["requests", "list"]));
     assert!(listed.contains(&id) && listed.contains("pending") && listed.contains("77015557201"), "{listed}");
     refused(&run(&["requests", "reject", "--id", &id, "--reason", " "]), "give the reason");

@@ -319,6 +319,30 @@ async fn two_staff_approving_one_request_at_once_decide_it_once() {
     assert_eq!(companies, 1);
 }
 
+/// The same request sent twice at once (a double click): one is stored, the other told it
+/// is already waiting (a check-then-insert let both through).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_same_request_sent_twice_at_once_is_stored_once() {
+    let app = spawn().await;
+    for round in 0..3 {
+        let phone = format!("7701555810{round}");
+        let fields = [
+            ("bin", BIN_A),
+            ("company_name", "ТОО «Альфа»"),
+            ("admin_name", "Дана"),
+            ("phone", phone.as_str()),
+            ("email", "dana@alfa.kz"),
+        ];
+        let (a, b) = (app.browser(), app.browser());
+        let letter = Some(("letter.pdf", LETTER));
+        let (ra, rb) = tokio::join!(register(&a, &fields, letter), register(&b, &fields, letter));
+        let mut statuses = [ra.status.as_u16(), rb.status.as_u16()];
+        statuses.sort();
+        assert_eq!(statuses, [303, 409], "round {round}");
+    }
+    assert_eq!(requests_count(&app).await, 3);
+}
+
 /// A letter over the limit: a little over is named on the form, far over is refused before
 /// it is read; neither is stored.
 #[tokio::test]
