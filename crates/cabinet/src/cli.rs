@@ -133,7 +133,8 @@ pub enum BillingCommand {
         account: String,
     },
     /// Run the day's billing now: overdue invoices put their accounts' numbers into
-    /// Blocked / Debt (the portal runs it once a day by itself).
+    /// Blocked / Debt (the portal runs it once a day by itself, and not again on a day run
+    /// by hand).
     Daily,
 }
 

@@ -10,6 +10,7 @@
 pub mod billing;
 mod bulk;
 pub mod catalog;
+mod json_rows;
 pub mod ledger;
 mod lists;
 mod numbers;

@@ -1,9 +1,9 @@
 //! The number profile: one number's money, general information, SIM and device, contract
 //! phones, allowances and the catalog's services with their status on the number.
 
-use crate::SimError;
 use crate::catalog::{self, SERVICES};
 use crate::numbers::{SUMMARY_COLUMNS, SUMMARY_WIDTH, SummaryRow};
+use crate::{SimError, json_rows};
 use cabinet_core::operator::{
     AccountType, Allowance, AllowanceKind, BillingMethod, ContractPhone, EsimActivation, ForwardKind, ForwardService,
     ForwardTarget, Forwarding, NumberProfile, ServiceEntry, ServiceGroup,
@@ -282,10 +282,7 @@ fn profile_sql(dialect: Dialect) -> &'static str {
 }
 
 fn build_profile_sql(dialect: Dialect) -> String {
-    let rows = |columns: &str, from: &str| match dialect {
-        Dialect::Sqlite => format!("(SELECT json_group_array(json_array({columns})) FROM {from})"),
-        Dialect::Postgres => format!("(SELECT CAST(json_agg(json_build_array({columns})) AS TEXT) FROM {from})"),
-    };
+    let rows = |columns: &str, from: &str| crate::json_rows::column(dialect, columns, from);
     format!(
         "SELECT {SUMMARY_COLUMNS}, s.state_changed_ms, a.account_type, a.past_debt, \
            s.registration_form, s.esim, s.ban_ussd, s.ban_selfcare_details, s.ban_selfcare, s.subscription_block, \
@@ -308,14 +305,6 @@ fn build_profile_sql(dialect: Dialect) -> String {
     )
 }
 
-/// One child table's column: its rows, or none (PostgreSQL's aggregate of no rows is NULL).
-fn child_rows<T: serde::de::DeserializeOwned>(json: Option<String>) -> Result<Vec<T>, SimError> {
-    match json {
-        None => Ok(Vec::new()),
-        Some(j) => serde_json::from_str(&j).map_err(|e| SimError::BadData(format!("profile rows: {e}"))),
-    }
-}
-
 impl Children {
     /// The number's profile row (None when it is not the customer's) and its children.
     async fn load(db: &Db, customer: &Bin, msisdn: &str) -> Result<(Option<ProfileRow>, Children), SimError> {
@@ -334,15 +323,15 @@ impl Children {
             return Ok((None, Children::default()));
         };
         let mut take = |i: usize| std::mem::take(&mut json[i]);
-        let services: Vec<(String, i64)> = child_rows(take(0))?;
-        let mut allowances: Vec<(String, String, i64, i64, i64, i64, i64)> = child_rows(take(1))?;
+        let services: Vec<(String, i64)> = json_rows::parse(take(0))?;
+        let mut allowances: Vec<(String, String, i64, i64, i64, i64, i64)> = json_rows::parse(take(1))?;
         allowances.sort();
-        let mut phones: Vec<PhoneJson> = child_rows(take(2))?;
+        let mut phones: Vec<PhoneJson> = json_rows::parse(take(2))?;
         phones.sort_by_key(|p| p.0);
-        let mut forwardings: Vec<(String, String, String)> = child_rows(take(3))?;
+        let mut forwardings: Vec<(String, String, String)> = json_rows::parse(take(3))?;
         forwardings.sort();
-        let esim: Vec<(String, i64)> = child_rows(take(4))?;
-        let mut imeis: Vec<(i64, String)> = child_rows(take(5))?;
+        let esim: Vec<(String, i64)> = json_rows::parse(take(4))?;
+        let mut imeis: Vec<(i64, String)> = json_rows::parse(take(5))?;
         imeis.sort();
         let children = Children {
             services: services.iter().map(|(code, _)| code.clone()).collect(),

@@ -304,21 +304,17 @@ pub(crate) async fn report(
     now_ms: i64,
 ) -> Result<Option<cabinet_core::operator::UsageReport>, crate::SimError> {
     use jiff::ToSpan;
-    let row: Option<(String, String, i64, i64)> = sqlx::query_as(
-        "SELECT tariff_code, state, state_changed_ms, created_ms FROM sim_subscribers WHERE msisdn = $1 AND bin = $2",
-    )
-    .bind(msisdn.as_str())
-    .bind(customer.as_str())
-    .fetch_optional(db.pool())
-    .await?;
-    let Some((tariff_code, state, state_changed_ms, created_ms)) = row else { return Ok(None) };
-    let services: Vec<(String, i64)> =
-        sqlx::query_as("SELECT service_code, activated_ms FROM sim_subscriber_services WHERE msisdn = $1")
-            .bind(msisdn.as_str())
-            .fetch_all(db.pool())
-            .await?;
+    let row = db
+        .select(number_sql(db.dialect()))
+        .text(msisdn.as_str())
+        .text(customer.as_str())
+        .optional(|r| Ok((r.text(0)?, r.text(1)?, r.int(2)?, r.int(3)?, r.opt_text(4)?, r.opt_text(5)?)))
+        .await?;
+    let Some((tariff_code, state, state_changed_ms, created_ms, services, packages)) = row else { return Ok(None) };
+    let services: Vec<(String, i64)> = crate::json_rows::parse(services)?;
     let roaming = roaming::Setup::of(services.iter().map(|(code, at)| (code.as_str(), *at)));
-    let packages = packages_of(db, msisdn.as_str()).await?;
+    let packages: Vec<allowances::StoredGrantRow> = crate::json_rows::parse(packages)?;
+    let packages = PackageGrant::of_rows(packages.iter().map(allowances::grant_row));
     // A blocked number makes no calls: nothing from the moment it was blocked.
     let blocked_since = (state != "active").then_some(state_changed_ms);
     let until = to_ms.min(now_ms).min(blocked_since.unwrap_or(i64::MAX));
@@ -345,15 +341,32 @@ pub(crate) async fn report(
     Ok(Some(cabinet_core::operator::UsageReport { records, totals }))
 }
 
-/// The package allowances the number's home usage draws on (`PackageGrant::of_rows`).
-pub(crate) async fn packages_of(db: &cabinet_store::Db, msisdn: &str) -> Result<Vec<PackageGrant>, crate::SimError> {
-    let rows: Vec<allowances::StoredGrantRow> = sqlx::query_as(PACKAGE_ROWS).bind(msisdn).fetch_all(db.pool()).await?;
-    Ok(PackageGrant::of_rows(rows.iter().map(allowances::grant_row)))
+/// What the usage details need of a number, in one statement (`json_rows`): its tariff,
+/// state, creation, services (roaming) and package allowances.
+fn number_sql(dialect: cabinet_store::Dialect) -> &'static str {
+    static SQL: std::sync::LazyLock<[String; 2]> = std::sync::LazyLock::new(|| {
+        [cabinet_store::Dialect::Sqlite, cabinet_store::Dialect::Postgres].map(|d| {
+            format!(
+                "SELECT s.tariff_code, s.state, s.state_changed_ms, s.created_ms, {}, {} \
+                 FROM sim_subscribers s WHERE s.msisdn = $1 AND s.bin = $2",
+                crate::json_rows::column(
+                    d,
+                    "service_code, activated_ms",
+                    "sim_subscriber_services WHERE msisdn = s.msisdn"
+                ),
+                crate::json_rows::column(
+                    d,
+                    PACKAGE_COLUMNS,
+                    "sim_allowances WHERE msisdn = s.msisdn AND source <> 'tariff'"
+                ),
+            )
+        })
+    });
+    &SQL[usize::from(dialect == cabinet_store::Dialect::Postgres)]
 }
 
 /// A number's allowance rows other than its tariff's, as `PackageGrant::of_rows` takes them.
-const PACKAGE_ROWS: &str = "SELECT source, kind, CAST(unlimited AS BIGINT), total, connected_ms, until_ms \
-     FROM sim_allowances WHERE msisdn = $1 AND source <> 'tariff'";
+const PACKAGE_COLUMNS: &str = "source, kind, CAST(unlimited AS BIGINT), total, connected_ms, until_ms";
 
 /// The number's records of the billing month that starts on `first` (none before
 /// `created_ms` or from `until_ms` on), rated from the month's first day: what the usage

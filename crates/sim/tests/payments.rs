@@ -9,7 +9,8 @@ use cabinet_core::operator::{
 };
 use cabinet_core::{Bin, Money};
 use cabinet_sim::billing::{
-    Allocated, IncomingPayment, PayTo, PaymentRefusal, Received, allocate, close_month, daily, daily_once, receive,
+    Allocated, IncomingPayment, PayTo, PaymentRefusal, Received, allocate, close_month, daily, daily_by_hand,
+    daily_once, receive,
 };
 use cabinet_sim::{Simulator, ledger};
 use common::*;
@@ -297,6 +298,9 @@ async fn the_daily_run_blocks_overdue_accounts_once_a_day_and_a_payment_that_cle
     assert_eq!(daily_once(sim.db(), &zone, t0 + 3_600_000).await.unwrap(), None);
     assert_eq!(daily(sim.db(), sim.zone(), t0 + 3_600_000).await.unwrap().blocked, 0);
     assert!(daily_once(sim.db(), &zone, t0 + DAY).await.unwrap().is_some());
+    // A day run by hand (`cabinet billing daily`) counts as run: the portals skip it.
+    daily_by_hand(sim.db(), &zone, t0 + 2 * DAY).await.unwrap();
+    assert_eq!(daily_once(sim.db(), &zone, t0 + 2 * DAY + 60_000).await.unwrap(), None);
 
     // A payment by Kaspi of what one blocked account owes lifts its block.
     let account = overdue

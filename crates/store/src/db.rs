@@ -2,7 +2,8 @@
 
 use crate::StoreResult;
 use crate::error::StoreError;
-use crate::select::{PgReaders, Readers};
+use crate::pg_readers::PgReaders;
+use crate::select::Readers;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Connection, Executor};
 use std::sync::Arc;

@@ -13,6 +13,9 @@ pub enum StoreError {
     /// A select on SQLite's fast path (select.rs).
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
+    /// A select on PostgreSQL's fast path (pg_readers.rs).
+    #[error(transparent)]
+    Pg(#[from] tokio_postgres::Error),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }

@@ -20,6 +20,7 @@ pub mod otp;
 pub mod outbox;
 pub mod password;
 pub mod password_resets;
+mod pg_readers;
 pub mod reports;
 pub mod requests;
 pub mod secret_codes;

@@ -9,27 +9,20 @@
 //! read takes tens of microseconds, so running it in place is cheaper than any hand-off;
 //! in WAL mode a reader never waits for the writer. Writes and transactions stay on sqlx.
 //!
-//! On PostgreSQL a select runs on a connection of this module's own too (sqlx's native
-//! driver, not the pool): sqlx's pool sends a ping (a round trip to the server) when it
-//! hands out a connection and another when it takes one back, so a pooled query cost three
-//! round trips, and the Any driver copies every column of every row into its own values.
+//! On PostgreSQL a select runs on connections of its own too (pg_readers.rs, tokio-postgres,
+//! queries pipelined), not sqlx's pool: the pool sends a ping (a round trip to the server)
+//! when it hands out a connection and another when it takes one back, so a pooled query
+//! cost three round trips, and the Any driver copies every column of every row into its own
+//! values.
 //!
 //! Write LIMITs into the SQL instead of binding them: SQLite plans for the LIMIT it sees,
 //! and a bound one (like a bound LIKE pattern) makes it plan again at every run.
 
+use crate::pg_readers::{self, Value};
 use crate::{Db, Dialect, StoreError, StoreResult};
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgRow};
-use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Executor};
+use sqlx::AssertSqlSafe;
 use std::borrow::Cow;
 use std::sync::Mutex;
-
-/// A bound parameter.
-#[derive(Debug, Clone)]
-enum Value<'a> {
-    Text(Cow<'a, str>),
-    Int(i64),
-    Null,
-}
 
 /// A query being built: SQL with `$1…$N` placeholders and its parameters in that order.
 #[must_use = "a select does nothing until one of all/optional/one is awaited"]
@@ -45,7 +38,7 @@ pub struct Row<'r>(RowKind<'r>);
 
 enum RowKind<'r> {
     Sqlite(&'r rusqlite::Row<'r>),
-    Pg(&'r PgRow),
+    Pg(&'r tokio_postgres::Row),
     Any(&'r sqlx::any::AnyRow),
 }
 
@@ -75,7 +68,8 @@ impl<'a> Select<'a> {
     /// Marks a read that walks much of the store once, a page of a report at a time: on
     /// SQLite it runs on a connection that maps none of the file and caches little, so that
     /// the pages a report reads once do not stay in the process (the list of numbers of a
-    /// 100,000-number company left 64 MiB of the file mapped into a hot-page reader).
+    /// 100,000-number company left 64 MiB of the file mapped into a hot-page reader); on
+    /// PostgreSQL on a connection of its own, so that page views do not queue behind it.
     pub fn scan(mut self) -> Self {
         self.scan = true;
         self
@@ -116,7 +110,7 @@ impl<'a> Select<'a> {
         match (self.db.dialect(), self.db.readers(), self.db.pg_readers()) {
             (Dialect::Sqlite, Some(readers), _) => readers.run(&self.sql, &self.params, self.scan, &mut visit),
             (Dialect::Postgres, _, Some(readers)) => {
-                for row in &readers.fetch(self.sql, self.params).await? {
+                for row in &readers.fetch(&self.sql, &self.params, self.scan).await? {
                     if !visit(&Row(RowKind::Pg(row)))? {
                         break;
                     }
@@ -151,7 +145,7 @@ impl Row<'_> {
     pub fn opt_text(&self, i: usize) -> StoreResult<Option<String>> {
         Ok(match &self.0 {
             RowKind::Sqlite(r) => r.get(i)?,
-            RowKind::Pg(r) => sqlx::Row::try_get(*r, i)?,
+            RowKind::Pg(r) => r.try_get(i)?,
             RowKind::Any(r) => sqlx::Row::try_get(*r, i)?,
         })
     }
@@ -163,7 +157,7 @@ impl Row<'_> {
     pub fn opt_int(&self, i: usize) -> StoreResult<Option<i64>> {
         Ok(match &self.0 {
             RowKind::Sqlite(r) => r.get(i)?,
-            RowKind::Pg(r) => pg_int(r, i)?,
+            RowKind::Pg(r) => pg_readers::int(r, i)?,
             RowKind::Any(r) => sqlx::Row::try_get(*r, i)?,
         })
     }
@@ -176,106 +170,6 @@ impl Row<'_> {
 
 fn null_column(i: usize) -> StoreError {
     StoreError::Db(sqlx::Error::ColumnDecode { index: i.to_string(), source: "unexpected NULL".into() })
-}
-
-/// An integer column of any width: the native driver decodes each width only into its own
-/// type (flags are SMALLINT, literals INTEGER, the rest BIGINT).
-fn pg_int(r: &PgRow, i: usize) -> Result<Option<i64>, sqlx::Error> {
-    use sqlx::{Row as _, TypeInfo, ValueRef};
-    let raw = r.try_get_raw(i)?;
-    if raw.is_null() {
-        return Ok(None);
-    }
-    let ty = raw.type_info().name().to_string();
-    Ok(Some(match ty.as_str() {
-        "INT2" => i64::from(r.try_get::<i16, _>(i)?),
-        "INT4" => i64::from(r.try_get::<i32, _>(i)?),
-        _ => r.try_get::<i64, _>(i)?,
-    }))
-}
-
-/// PostgreSQL connections for selects, opened on demand (at most `PG_READERS`) and kept.
-/// A connection goes back only after a query that ended well: one dropped in the middle of
-/// a query (the request was cancelled) or that failed is closed, whatever state it was in.
-pub(crate) struct PgReaders {
-    options: PgConnectOptions,
-    idle: Mutex<Vec<PgConnection>>,
-    permits: tokio::sync::Semaphore,
-}
-
-/// At most this many PostgreSQL connections read at once: backends beyond the cores only
-/// queue on them. Measured with the server on the same 2 cores: 4 gave the steadiest p99;
-/// 8 the same throughput with a worse p99, 12 a p99 of 30–50 ms.
-const PG_READERS: usize = 4;
-
-impl PgReaders {
-    pub(crate) fn new(url: &str) -> StoreResult<PgReaders> {
-        let options: PgConnectOptions = url.parse()?;
-        // A statement at every page view is not worth a log line.
-        let options = options.disable_statement_logging();
-        Ok(PgReaders { options, idle: Mutex::new(Vec::new()), permits: tokio::sync::Semaphore::new(PG_READERS) })
-    }
-
-    /// Closes the idle connections (a select after this opens a new one).
-    pub(crate) fn close(&self) {
-        self.idle.lock().unwrap_or_else(|e| e.into_inner()).clear();
-    }
-
-    async fn open(&self) -> Result<PgConnection, sqlx::Error> {
-        let mut conn = PgConnection::connect_with(&self.options).await?;
-        // As on the pool's connections (see db.rs).
-        conn.execute("SET plan_cache_mode = force_generic_plan").await?;
-        Ok(conn)
-    }
-
-    async fn fetch(&self, sql: Cow<'_, str>, params: Vec<Value<'_>>) -> StoreResult<Vec<PgRow>> {
-        let _permit = self.permits.acquire().await.map_err(|_| StoreError::Db(sqlx::Error::PoolClosed))?;
-        let taken = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let (mut conn, reused) = match taken {
-            Some(c) => (c, true),
-            None => (self.open().await?, false),
-        };
-        let sql = sql.into_owned();
-        let rows = match pg_query(&mut conn, &sql, &params).await {
-            Ok(rows) => rows,
-            // A kept connection the server has ended since (a restart, an administrator): a
-            // read is safe to ask again, once, on a new connection. An error in the query
-            // itself is not the connection's fault and is not asked again.
-            Err(e) if reused && connection_lost(&e) => {
-                tracing::info!(error = %e, "a kept PostgreSQL connection failed; reading on a new one");
-                conn = self.open().await?;
-                pg_query(&mut conn, &sql, &params).await?
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
-        if idle.len() < PG_READERS {
-            idle.push(conn);
-        }
-        Ok(rows)
-    }
-}
-
-/// Whether the connection, not the query, failed: I/O, or the server ending the session
-/// (SQLSTATE classes 08, connection exception, and 57, operator intervention).
-fn connection_lost(e: &sqlx::Error) -> bool {
-    match e {
-        sqlx::Error::Database(d) => d.code().is_some_and(|c| c.starts_with("08") || c.starts_with("57")),
-        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) => true,
-        _ => false,
-    }
-}
-
-async fn pg_query(conn: &mut PgConnection, sql: &str, params: &[Value<'_>]) -> Result<Vec<PgRow>, sqlx::Error> {
-    let mut q = sqlx::query::<sqlx::Postgres>(AssertSqlSafe(sql));
-    for p in params {
-        q = match p {
-            Value::Text(s) => q.bind(s.as_ref()),
-            Value::Int(i) => q.bind(*i),
-            Value::Null => q.bind(Option::<&str>::None),
-        };
-    }
-    q.fetch_all(conn).await
 }
 
 /// SQLite connections for selects, opened on demand and kept for reuse.

@@ -1,5 +1,6 @@
 //! `Db::select`, the read path of the hot pages: the same answers on SQLite (its own
-//! connections) and PostgreSQL (the pool), and what a write just committed is seen at once.
+//! connections) and PostgreSQL (its own pipelined connections), and what a write just
+//! committed is seen at once.
 
 use cabinet_core::Bin;
 use cabinet_store::testing::test_db;
@@ -84,5 +85,68 @@ async fn a_select_survives_the_server_closing_its_connections_on_postgres() {
     .execute(db.pool())
     .await
     .unwrap();
-    assert_eq!(name().await.unwrap(), "Kept", "the kept connection is replaced, the read answered");
+    // Each of the kept connections is replaced at its next read.
+    for _ in 0..4 {
+        assert_eq!(name().await.unwrap(), "Kept", "the kept connection is replaced, the read answered");
+    }
+}
+
+#[tokio::test]
+async fn selects_made_at_once_each_get_their_own_answer() {
+    let db = test_db().await;
+    // On PostgreSQL these share connections, their queries written one after another on
+    // each: an answer given to the wrong query would show as another number.
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..300i64 {
+        let db = db.db.clone();
+        set.spawn(async move {
+            let sql = if i % 2 == 0 { "SELECT $1 * 2, $2" } else { "SELECT $1 * 3, $2 || 'x'" };
+            (i, db.select(sql).int(i).text(i.to_string()).one(|r| Ok((r.int(0)?, r.text(1)?))).await.unwrap())
+        });
+    }
+    let answers = set.join_all().await;
+    assert_eq!(answers.len(), 300);
+    for (i, (n, s)) in answers {
+        if i % 2 == 0 {
+            assert_eq!((n, s), (i * 2, i.to_string()));
+        } else {
+            assert_eq!((n, s), (i * 3, format!("{i}x")));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_select_given_up_half_way_leaves_the_next_ones_right_on_postgres() {
+    let db = test_db().await;
+    if db.dialect() != Dialect::Postgres {
+        return;
+    }
+    // A request cancelled while its query runs (the client went away): its answer arrives
+    // later on the shared connection and must not be taken for another query's.
+    for _ in 0..4 {
+        let slow = db.select("SELECT 'slow', pg_sleep(0.2)::TEXT").one(|r| r.text(0));
+        assert!(tokio::time::timeout(std::time::Duration::from_millis(20), slow).await.is_err());
+    }
+    for i in 0..8i64 {
+        let n = db.select("SELECT $1 + 1").int(i).one(|r| r.int(0)).await.unwrap();
+        assert_eq!(n, i + 1);
+    }
+}
+
+#[tokio::test]
+async fn prepared_statements_kept_on_postgres_are_bounded() {
+    let db = test_db().await;
+    if db.dialect() != Dialect::Postgres {
+        return;
+    }
+    // Each text is a statement of its own, prepared on the connection it runs on.
+    for i in 0..700 {
+        let n = db.select(format!("SELECT {i} + $1")).int(1).one(|r| r.int(0)).await.unwrap();
+        assert_eq!(n, i + 1);
+    }
+    // Asked often enough to be asked on every reading connection.
+    for _ in 0..4 {
+        let kept = db.select("SELECT COUNT(*) FROM pg_prepared_statements").one(|r| r.int(0)).await.unwrap();
+        assert!((1..=300).contains(&kept), "{kept} statements kept on one connection");
+    }
 }

@@ -130,9 +130,9 @@ pub async fn allocate(db: &Db, bin: &Bin, reference: &str, account: &str, now_ms
     }
 }
 
-/// Runs the day's billing for every customer now.
+/// Runs the day's billing for every customer now (the portals then skip it that day).
 pub async fn daily(db: &Db, zone: &cabinet_core::time::OperatorZone, now_ms: i64) -> Result<String> {
-    let r = billing::daily(db, zone, now_ms).await.context("the daily billing run")?;
+    let r = billing::daily_by_hand(db, zone, now_ms).await.context("the daily billing run")?;
     Ok(format!(
         "Daily billing for {} customers: usage of the month taken from {} advance numbers' balances; {} credit numbers' charges of the period brought up to the day; {} numbers put into Blocked / Debt for invoices unpaid past their due date.",
         r.customers, r.usage_charged, r.credit_accrued, r.blocked

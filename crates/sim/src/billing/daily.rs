@@ -39,6 +39,20 @@ pub async fn daily(db: &Db, zone: &OperatorZone, now_ms: i64) -> Result<DailyRep
     Ok(report)
 }
 
+/// Runs `daily` now, whether or not the day has run (`cabinet billing daily`), and counts
+/// the day as run: the portals do not repeat it that day.
+pub async fn daily_by_hand(db: &Db, zone: &OperatorZone, now_ms: i64) -> Result<DailyReport, SimError> {
+    let report = daily(db, zone, now_ms).await?;
+    if let Some(day) = zone.civil_date(now_ms) {
+        sqlx::query("INSERT INTO sim_billing_days (day, started_ms) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING")
+            .bind(day.to_string())
+            .bind(now_ms)
+            .execute(db.pool())
+            .await?;
+    }
+    Ok(report)
+}
+
 /// Runs `daily` if no instance has run it on the operator's day of `now_ms` yet (the day is
 /// claimed first, so that of the instances that try at once one runs it); None when it had
 /// run. A run that fails after its claim leaves the day to the next one: each run blocks

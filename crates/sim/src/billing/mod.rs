@@ -33,7 +33,7 @@ pub(crate) mod usage_charges;
 pub(crate) mod vat;
 
 pub use close::{CloseReport, close_month};
-pub use daily::{DailyReport, daily, daily_once};
+pub use daily::{DailyReport, daily, daily_by_hand, daily_once};
 pub use debt::{AccountPayment, block_overdue, pay_account};
 pub(crate) use numbering::system_no;
 pub use payments::{
