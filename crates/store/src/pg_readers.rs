@@ -28,6 +28,9 @@ use tokio_postgres::{Client, Config, NoTls, Statement};
 /// capacity alike within noise (6,000–6,500 req/s).
 const CONNECTIONS: usize = 2;
 
+/// How long opening a connection may take, unless the URL says (`connect_timeout=`).
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Prepared statements kept per connection: the pages' statements are a few dozen shapes,
 /// values always bound; the bound keeps a caller that writes values into SQL from growing
 /// the server's memory without end.
@@ -119,6 +122,11 @@ impl PgReaders {
     pub(crate) fn new(url: &str) -> StoreResult<PgReaders> {
         let mut config: Config = url.parse().map_err(|e| StoreError::BadUrl(format!("{url}: {e}")))?;
         config.application_name("cabinet-reader");
+        // Requests wait for a connection being opened: a server that does not answer must
+        // fail them soon, not after the system's TCP timeout of minutes.
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
         let slots = (0..CONNECTIONS).map(|_| Slot::empty()).collect();
         Ok(PgReaders { config, slots, next: AtomicUsize::new(0), scans: Slot::empty() })
     }
