@@ -122,11 +122,6 @@ impl PgReaders {
     pub(crate) fn new(url: &str) -> StoreResult<PgReaders> {
         let mut config: Config = url.parse().map_err(|e| StoreError::BadUrl(format!("{url}: {e}")))?;
         config.application_name("cabinet-reader");
-        // Requests wait for a connection being opened: a server that does not answer must
-        // fail them soon, not after the system's TCP timeout of minutes.
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(CONNECT_TIMEOUT);
-        }
         let slots = (0..CONNECTIONS).map(|_| Slot::empty()).collect();
         Ok(PgReaders { config, slots, next: AtomicUsize::new(0), scans: Slot::empty() })
     }
@@ -172,7 +167,14 @@ impl PgReaders {
         if let Some(r) = slot.live() {
             return Ok((r, false));
         }
-        let (client, connection) = self.config.connect(NoTls).await?;
+        // Requests wait for a connection being opened: a server that does not answer (a
+        // host gone, a server that accepts and says nothing) must fail them soon, not after
+        // the system's TCP timeouts of minutes.
+        let limit = self.config.get_connect_timeout().copied().unwrap_or(CONNECT_TIMEOUT);
+        let (client, connection) = tokio::time::timeout(limit, self.config.connect(NoTls)).await.map_err(|_| {
+            let late = std::io::Error::new(std::io::ErrorKind::TimedOut, "opening a PostgreSQL reading connection");
+            StoreError::Db(sqlx::Error::Io(late))
+        })??;
         tokio::spawn(async move {
             if let Err(e) = connection.await {
                 tracing::info!(error = %e, "a PostgreSQL reading connection ended");
@@ -222,4 +224,30 @@ pub(crate) fn int(row: &tokio_postgres::Row, i: usize) -> Result<Option<i64>, to
         Some(Type::INT4) => row.try_get::<_, Option<i32>>(i)?.map(i64::from),
         _ => row.try_get::<_, Option<i64>>(i)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_server_that_accepts_and_never_answers_fails_the_read() {
+        // It takes the connection and says nothing: the sign-in handshake would wait forever.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let silent = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                held.push(socket);
+            }
+        });
+        let readers =
+            PgReaders::new(&format!("postgres://cabinet@127.0.0.1:{port}/cabinet?connect_timeout=1")).unwrap();
+        let read = readers.fetch("SELECT 1", &[], false).await;
+        assert!(
+            matches!(&read, Err(StoreError::Db(sqlx::Error::Io(e))) if e.kind() == std::io::ErrorKind::TimedOut),
+            "{read:?}"
+        );
+        silent.abort();
+    }
 }
