@@ -13,8 +13,8 @@
 //! (TEXT, BIGINT), and kept: a page view sends Bind/Execute only. Every connection sets
 //! `plan_cache_mode = force_generic_plan`, as the pool's do (db.rs says why).
 
+use crate::select::Value;
 use crate::{StoreError, StoreResult};
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -35,14 +35,6 @@ const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 /// values always bound; the bound keeps a caller that writes values into SQL from growing
 /// the server's memory without end.
 const STATEMENTS_KEPT: usize = 256;
-
-/// A bound parameter (select.rs builds them).
-#[derive(Debug, Clone)]
-pub(crate) enum Value<'a> {
-    Text(Cow<'a, str>),
-    Int(i64),
-    Null,
-}
 
 impl Value<'_> {
     /// The type the statement is prepared with for this parameter (a NULL is bound where a

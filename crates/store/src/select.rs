@@ -18,11 +18,19 @@
 //! Write LIMITs into the SQL instead of binding them: SQLite plans for the LIMIT it sees,
 //! and a bound one (like a bound LIKE pattern) makes it plan again at every run.
 
-use crate::pg_readers::{self, Value};
+use crate::pg_readers;
 use crate::{Db, Dialect, StoreError, StoreResult};
 use sqlx::AssertSqlSafe;
 use std::borrow::Cow;
 use std::sync::Mutex;
+
+/// A bound parameter.
+#[derive(Debug, Clone)]
+pub(crate) enum Value<'a> {
+    Text(Cow<'a, str>),
+    Int(i64),
+    Null,
+}
 
 /// A query being built: SQL with `$1…$N` placeholders and its parameters in that order.
 #[must_use = "a select does nothing until one of all/optional/one is awaited"]
