@@ -43,14 +43,20 @@ pub async fn daily(db: &Db, zone: &OperatorZone, now_ms: i64) -> Result<DailyRep
 /// the day as run: the portals do not repeat it that day.
 pub async fn daily_by_hand(db: &Db, zone: &OperatorZone, now_ms: i64) -> Result<DailyReport, SimError> {
     let report = daily(db, zone, now_ms).await?;
-    if let Some(day) = zone.civil_date(now_ms) {
+    claim_day(db, zone, now_ms).await?;
+    Ok(report)
+}
+
+/// Records the operator's day of `now_ms` as run; false when it was already.
+async fn claim_day(db: &Db, zone: &OperatorZone, now_ms: i64) -> Result<bool, SimError> {
+    let Some(day) = zone.civil_date(now_ms) else { return Ok(false) };
+    let claimed =
         sqlx::query("INSERT INTO sim_billing_days (day, started_ms) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING")
             .bind(day.to_string())
             .bind(now_ms)
             .execute(db.pool())
             .await?;
-    }
-    Ok(report)
+    Ok(claimed.rows_affected() > 0)
 }
 
 /// Runs `daily` if no instance has run it on the operator's day of `now_ms` yet (the day is
@@ -58,14 +64,7 @@ pub async fn daily_by_hand(db: &Db, zone: &OperatorZone, now_ms: i64) -> Result<
 /// run. A run that fails after its claim leaves the day to the next one: each run blocks
 /// whatever is overdue by then.
 pub async fn daily_once(db: &Db, zone: &OperatorZone, now_ms: i64) -> Result<Option<DailyReport>, SimError> {
-    let Some(day) = zone.civil_date(now_ms) else { return Ok(None) };
-    let claimed =
-        sqlx::query("INSERT INTO sim_billing_days (day, started_ms) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING")
-            .bind(day.to_string())
-            .bind(now_ms)
-            .execute(db.pool())
-            .await?;
-    if claimed.rows_affected() == 0 {
+    if !claim_day(db, zone, now_ms).await? {
         return Ok(None);
     }
     Ok(Some(daily(db, zone, now_ms).await?))
